@@ -1,0 +1,22 @@
+/** Shards: the unit of work that crosses threads and the wire (DESIGN.md, contracts 1 and 3). */
+
+export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble';
+
+/** Replicate range [r0, r1) of one workload of one job. */
+export interface ShardRequest {
+  jobId: string;
+  shardId: string;
+  workload: WorkloadKind;
+  r0: number;
+  r1: number;
+}
+
+/** What a shard returns: one value per replicate, in replicate order. */
+export interface ShardPartial {
+  jobId: string;
+  shardId: string;
+  workload: WorkloadKind;
+  r0: number;
+  r1: number;
+  values: Float64Array;
+}

@@ -1,0 +1,177 @@
+/**
+ * The job contract shared by the CLI, the library, the embedded engine and the cluster.
+ * Types only (plus defaults): validation lives in `validate.ts`, planning in `plan.ts`,
+ * merging in `merge.ts`.
+ */
+import type { Dataset } from '../data/matrix.js';
+
+export type Measure = 'mi' | 'entropy' | 'cmi';
+export type Units = 'nats' | 'bits';
+export type CiMethod = 'percentile' | 'basic' | 'bca';
+export type BootstrapScheme = 'iid' | 'subsample';
+export type Backend = 'auto' | 'cpu' | 'gpu';
+/** Column reference: a header name or a 0-based index. */
+export type ColumnRef = string | number;
+
+export interface BootstrapOptions {
+  /** Number of bootstrap replicates B. */
+  replicates: number;
+  /** @default 'percentile' */
+  method?: CiMethod;
+  /** @default 0.95 */
+  level?: number;
+  /** @default 'subsample' for kNN estimators, 'iid' for plugin/gaussian */
+  scheme?: BootstrapScheme;
+  /** Subsample size m for scheme 'subsample'. @default floor(N / 2) */
+  m?: number;
+  /** Groups G of the delete-d jackknife used by BCa. @default min(N, 100) */
+  jackknifeGroups?: number;
+}
+
+export interface PermutationOptions {
+  /** Number of shuffles P. */
+  shuffles: number;
+  /** 'shuffle' (Y rows against X) for mi; 'local' (Runge 2018) for cmi. @default by measure */
+  kind?: 'shuffle' | 'local';
+  /** Neighbourhood size in Z for local permutation. @default 5 */
+  localK?: number;
+  /** User-supplied orderings (each a permutation of 0..N-1); replaces random shuffles. */
+  surrogates?: readonly (readonly number[])[];
+}
+
+export interface EnsembleOptions {
+  /** Bagging: estimate over B subsamples of size fraction·N (without replacement). */
+  bagging?: { replicates: number; fraction?: number };
+  /** Estimate for each k and combine (mean). */
+  kValues?: number[];
+}
+
+export interface JobSpec {
+  measure: Measure;
+  estimator: string;
+  /** @default 3 */
+  k?: number;
+  x: ColumnRef[];
+  y?: ColumnRef[];
+  z?: ColumnRef[];
+  /** Divide each column by its sample sd (ddof 1). @default true */
+  normalize?: boolean;
+  /** @default 'nats' */
+  units?: Units;
+  /** Seeded uniform noise amplitude, relative to each column's sd (0 = off). @default 0 */
+  jitter?: number;
+  /** Miller–Madow correction for plugin entropy/MI. @default false */
+  millerMadow?: boolean;
+  /** @default 0 */
+  seed?: number;
+  bootstrap?: BootstrapOptions;
+  permutation?: PermutationOptions;
+  ensemble?: EnsembleOptions;
+  /** @default 'auto' */
+  backend?: Backend;
+}
+
+/** A job with its data attached (library / embedded engine form). */
+export interface Job extends JobSpec {
+  data: Dataset;
+}
+
+export interface ConfidenceInterval {
+  low: number;
+  high: number;
+  level: number;
+  method: CiMethod;
+  scheme: BootstrapScheme;
+  /** Subsample size (scheme 'subsample'). */
+  m?: number;
+  /** Jackknife groups used for BCa's acceleration. */
+  jackknifeGroups?: number;
+}
+
+export interface NullSummary {
+  count: number;
+  mean: number;
+  sd: number;
+  /** Keys '0.01', '0.05', '0.5', '0.95', '0.99'. */
+  quantiles: Record<string, number>;
+}
+
+export interface JobResult {
+  measure: Measure;
+  estimator: string;
+  k: number | null;
+  n: number;
+  estimate: number;
+  units: Units;
+  normalize: boolean;
+  seed: number;
+  ci?: ConfidenceInterval;
+  pValue?: number;
+  /** e.g. '(b+1)/(m+1), b = #{null >= observed - tol} (Phipson & Smyth 2010)' */
+  pValueConvention?: string;
+  null?: NullSummary;
+  /** estimate − mean(null), when a null was computed. */
+  biasCorrected?: number;
+  /** Replicate counts by workload. */
+  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number };
+  /** Raw replicate values (library only; the CLI writes them with --replicates-out). */
+  bootstrapDistribution?: Float64Array;
+  nullDistribution?: Float64Array;
+  ensemble?: {
+    bagging?: { mean: number; sd: number; replicates: number; fraction: number };
+    byK?: { k: number; estimate: number }[];
+    combined?: number;
+  };
+  warnings: string[];
+  timings: { loadMs?: number; estimateMs: number; resampleMs?: number; totalMs: number };
+  provenance: {
+    version: string;
+    dataHash: string;
+    engine: 'embedded' | 'cluster';
+    threads?: number;
+    workers?: number;
+    backend?: string;
+  };
+}
+
+export interface Progress {
+  jobId: string;
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+/** A submitted job: progress as an async iterable, the result as a promise. */
+export interface JobHandle {
+  readonly id: string;
+  progress(): AsyncIterable<Progress>;
+  result(): Promise<JobResult>;
+  cancel(): Promise<void>;
+}
+
+/** Both the embedded engine and the cluster client implement this. */
+export interface Engine {
+  submit(job: Job): Promise<JobHandle>;
+  run(job: Job, opts?: RunOptions): Promise<JobResult>;
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  k: 3,
+  normalize: true,
+  units: 'nats' as Units,
+  jitter: 0,
+  seed: 0,
+  level: 0.95,
+  method: 'percentile' as CiMethod,
+  localK: 5,
+  jackknifeGroups: 100,
+  baggingFraction: 0.5,
+  /** Cap on B or P unless raised by the caller (a bad job is rejected up front). */
+  maxReplicates: 1_000_000,
+} as const;

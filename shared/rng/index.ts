@@ -1,0 +1,3 @@
+export { stream, Domain, shuffleInPlace, permutation } from './stream.js';
+export type { RandomStream } from './stream.js';
+export { philox4x32 } from './philox.js';
