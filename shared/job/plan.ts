@@ -1,0 +1,57 @@
+/**
+ * Workloads and shards. A workload is a family of replicates indexed 0..count−1; a shard is a
+ * replicate range [r0, r1) of one workload (DESIGN.md, contract 1). Shard ids are stable
+ * (`${workload}:${r0}-${r1}`), so a duplicate completion is recognised by id.
+ */
+import type { ShardRequest, WorkloadKind } from './shard.js';
+import type { PreparedJob } from './prepare.js';
+
+export interface Workload {
+  kind: WorkloadKind;
+  replicates: number;
+}
+
+/** Workloads a prepared job needs, in a fixed order. */
+export function planWorkloads(p: PreparedJob): Workload[] {
+  const w: Workload[] = [];
+  if (p.bootstrap) {
+    w.push({ kind: 'bootstrap', replicates: p.bootstrap.replicates });
+    if (p.bootstrap.method === 'bca') w.push({ kind: 'jackknife', replicates: p.bootstrap.jackknifeGroups });
+  }
+  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles });
+  if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates });
+  if (p.kValues) w.push({ kind: 'kensemble', replicates: p.kValues.length });
+  return w;
+}
+
+export function shardId(workload: WorkloadKind, r0: number, r1: number): string {
+  return `${workload}:${r0}-${r1}`;
+}
+
+/** Cut every workload into consecutive ranges of at most `shardSize` replicates. */
+export function planShards(jobId: string, workloads: readonly Workload[], shardSize: number): ShardRequest[] {
+  if (!Number.isInteger(shardSize) || shardSize <= 0) throw new RangeError(`shardSize must be a positive integer, got ${shardSize}`);
+  const out: ShardRequest[] = [];
+  for (const w of workloads) {
+    for (let r0 = 0; r0 < w.replicates; r0 += shardSize) {
+      const r1 = Math.min(w.replicates, r0 + shardSize);
+      out.push({ jobId, shardId: shardId(w.kind, r0, r1), workload: w.kind, r0, r1 });
+    }
+  }
+  return out;
+}
+
+/** Total replicates over workloads. */
+export function totalReplicates(workloads: readonly Workload[]): number {
+  return workloads.reduce((s, w) => s + w.replicates, 0);
+}
+
+/**
+ * Default shard size: about four shards per thread for the largest workload (load balance)
+ * but at least 8 replicates per shard (amortise per-shard set-up such as the permutation
+ * context) and at most 256. Results never depend on it.
+ */
+export function defaultShardSize(workloads: readonly Workload[], threads: number): number {
+  const largest = workloads.reduce((m, w) => Math.max(m, w.replicates), 0);
+  return Math.max(8, Math.min(256, Math.ceil(largest / (4 * Math.max(1, threads)))));
+}

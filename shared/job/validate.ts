@@ -1,0 +1,122 @@
+/**
+ * Up-front validation of a job spec (DESIGN.md, contract 5: a bad job is rejected before any
+ * work starts, with an error naming the field). Data-dependent checks (columns, N, surrogates)
+ * happen in prepare.ts once the data is known.
+ */
+import { OptionError } from '../errors.js';
+import { DEFAULTS, type JobSpec } from './spec.js';
+
+export interface ValidateOptions {
+  /** Cap on any replicate count (B, P, bagging B). @default DEFAULTS.maxReplicates */
+  maxReplicates?: number;
+}
+
+const MEASURES = ['mi', 'entropy', 'cmi'] as const;
+const METHODS = ['percentile', 'basic', 'bca'] as const;
+const SCHEMES = ['iid', 'subsample'] as const;
+const KINDS = ['shuffle', 'local'] as const;
+const UNITS = ['nats', 'bits'] as const;
+const BACKENDS = ['auto', 'cpu', 'gpu'] as const;
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): void {
+  if (value !== undefined && !allowed.includes(value as T)) {
+    throw new OptionError(`${field} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`, field);
+  }
+}
+
+function positiveInt(value: unknown, field: string, max = Number.MAX_SAFE_INTEGER): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new OptionError(`${field} must be a positive integer; got ${JSON.stringify(value)}`, field);
+  }
+  if (value > max) throw new OptionError(`${field} = ${value} exceeds the cap of ${max} (raise maxReplicates to allow it)`, field);
+}
+
+function optionalPositiveInt(value: unknown, field: string): void {
+  if (value !== undefined) positiveInt(value, field);
+}
+
+function columnList(value: unknown, field: string, required: boolean): void {
+  if (value === undefined) {
+    if (required) throw new OptionError(`${field} is required`, field);
+    return;
+  }
+  if (!Array.isArray(value) || value.length === 0) throw new OptionError(`${field} must be a non-empty list of column names or 0-based indices`, field);
+  value.forEach((c, i) => {
+    const ok = (typeof c === 'string' && c.length > 0) || (typeof c === 'number' && Number.isInteger(c) && c >= 0);
+    if (!ok) throw new OptionError(`${field}[${i}] must be a column name or a 0-based index; got ${JSON.stringify(c)}`, `${field}[${i}]`);
+  });
+}
+
+/** Throws OptionError (with `field`) on the first invalid field. */
+export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
+  const max = opts.maxReplicates ?? DEFAULTS.maxReplicates;
+  if (spec === null || typeof spec !== 'object') throw new OptionError('job spec must be an object', 'spec');
+  oneOf(spec.measure, MEASURES, 'measure');
+  if (spec.measure === undefined) throw new OptionError(`measure is required (one of ${MEASURES.join(', ')})`, 'measure');
+  if (typeof spec.estimator !== 'string' || spec.estimator.length === 0) throw new OptionError('estimator is required', 'estimator');
+  optionalPositiveInt(spec.k, 'k');
+  columnList(spec.x, 'x', true);
+  columnList(spec.y, 'y', spec.measure === 'mi' || spec.measure === 'cmi');
+  columnList(spec.z, 'z', spec.measure === 'cmi');
+  if (spec.measure === 'entropy' && spec.y !== undefined) throw new OptionError('y is not used by measure entropy', 'y');
+  if (spec.measure !== 'cmi' && spec.z !== undefined) throw new OptionError(`z is only used by measure cmi, not ${spec.measure}`, 'z');
+  if (spec.normalize !== undefined && typeof spec.normalize !== 'boolean') throw new OptionError('normalize must be true or false', 'normalize');
+  if (spec.millerMadow !== undefined && typeof spec.millerMadow !== 'boolean') throw new OptionError('millerMadow must be true or false', 'millerMadow');
+  oneOf(spec.units, UNITS, 'units');
+  oneOf(spec.backend, BACKENDS, 'backend');
+  if (spec.jitter !== undefined && !(typeof spec.jitter === 'number' && Number.isFinite(spec.jitter) && spec.jitter >= 0)) {
+    throw new OptionError(`jitter must be a finite number ≥ 0; got ${JSON.stringify(spec.jitter)}`, 'jitter');
+  }
+  if (spec.seed !== undefined && !(typeof spec.seed === 'number' && Number.isSafeInteger(spec.seed) && spec.seed >= 0)) {
+    throw new OptionError(`seed must be a non-negative integer; got ${JSON.stringify(spec.seed)}`, 'seed');
+  }
+
+  const b = spec.bootstrap;
+  if (b !== undefined) {
+    if (b === null || typeof b !== 'object') throw new OptionError('bootstrap must be an object', 'bootstrap');
+    positiveInt(b.replicates, 'bootstrap.replicates', max);
+    oneOf(b.method, METHODS, 'bootstrap.method');
+    oneOf(b.scheme, SCHEMES, 'bootstrap.scheme');
+    if (b.level !== undefined && !(typeof b.level === 'number' && b.level > 0 && b.level < 1)) {
+      throw new OptionError(`bootstrap.level must be in (0, 1); got ${JSON.stringify(b.level)}`, 'bootstrap.level');
+    }
+    optionalPositiveInt(b.m, 'bootstrap.m');
+    if (b.jackknifeGroups !== undefined) {
+      positiveInt(b.jackknifeGroups, 'bootstrap.jackknifeGroups');
+      if (b.jackknifeGroups < 2) throw new OptionError('bootstrap.jackknifeGroups must be at least 2', 'bootstrap.jackknifeGroups');
+    }
+  }
+
+  const p = spec.permutation;
+  if (p !== undefined) {
+    if (p === null || typeof p !== 'object') throw new OptionError('permutation must be an object', 'permutation');
+    if (spec.measure === 'entropy') throw new OptionError('permutation tests need a dependence measure (mi or cmi), not entropy', 'permutation');
+    positiveInt(p.shuffles, 'permutation.shuffles', max);
+    oneOf(p.kind, KINDS, 'permutation.kind');
+    if (p.kind === 'local' && spec.measure !== 'cmi') throw new OptionError('permutation.kind local (Runge 2018) needs measure cmi', 'permutation.kind');
+    optionalPositiveInt(p.localK, 'permutation.localK');
+    if (p.surrogates !== undefined) {
+      if (!Array.isArray(p.surrogates)) throw new OptionError('permutation.surrogates must be a list of row orderings', 'permutation.surrogates');
+      if (p.surrogates.length !== p.shuffles) {
+        throw new OptionError(`permutation.shuffles (${p.shuffles}) must equal the number of surrogates (${p.surrogates.length})`, 'permutation.shuffles');
+      }
+    }
+  }
+
+  const e = spec.ensemble;
+  if (e !== undefined) {
+    if (e === null || typeof e !== 'object') throw new OptionError('ensemble must be an object', 'ensemble');
+    if (e.bagging !== undefined) {
+      positiveInt(e.bagging.replicates, 'ensemble.bagging.replicates', max);
+      const f = e.bagging.fraction;
+      if (f !== undefined && !(typeof f === 'number' && f > 0 && f < 1)) {
+        throw new OptionError(`ensemble.bagging.fraction must be in (0, 1); got ${JSON.stringify(f)}`, 'ensemble.bagging.fraction');
+      }
+    }
+    if (e.kValues !== undefined) {
+      if (!Array.isArray(e.kValues) || e.kValues.length === 0) throw new OptionError('ensemble.kValues must be a non-empty list of k', 'ensemble.kValues');
+      if (e.kValues.length > max) throw new OptionError(`ensemble.kValues has ${e.kValues.length} entries, over the cap ${max}`, 'ensemble.kValues');
+      e.kValues.forEach((k, i) => positiveInt(k, `ensemble.kValues[${i}]`));
+    }
+  }
+}
