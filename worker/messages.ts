@@ -1,0 +1,20 @@
+/** Every message that crosses between the pool and its task threads, typed in one place. */
+import type { PreparedJob } from '../shared/job/prepare.js';
+import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
+import type { ErrorCode } from '../shared/errors.js';
+
+/**
+ * One shard to run. `job` is attached only when the thread has said it lacks the job: the
+ * prepared job (its matrices on SharedArrayBuffers) crosses once per thread, after that only
+ * {jobId, shard} does.
+ */
+export interface TaskMessage {
+  jobId: string;
+  shard: ShardRequest;
+  job?: PreparedJob;
+}
+
+export type TaskReply =
+  | { kind: 'ok'; partial: ShardPartial }
+  | { kind: 'need-job'; jobId: string }
+  | { kind: 'error'; code: ErrorCode; message: string };

@@ -1,0 +1,38 @@
+/**
+ * Piscina task module: runs `executeShard` in a worker thread. Prepared jobs are cached per
+ * job id inside the thread (a few at a time, least recently used dropped), so after the first
+ * task of a job a thread receives only {jobId, shard}.
+ */
+import { executeShard } from '../shared/job/execute.js';
+import type { PreparedJob } from '../shared/job/prepare.js';
+import { serializeError } from '../shared/errors.js';
+import type { TaskMessage, TaskReply } from './messages.js';
+
+const MAX_CACHED_JOBS = 4;
+const jobs = new Map<string, PreparedJob>();
+
+function lookup(msg: TaskMessage): PreparedJob | undefined {
+  if (msg.job) {
+    jobs.delete(msg.jobId);
+    jobs.set(msg.jobId, msg.job);
+    while (jobs.size > MAX_CACHED_JOBS) jobs.delete(jobs.keys().next().value!);
+    return msg.job;
+  }
+  const p = jobs.get(msg.jobId);
+  if (p) {
+    // refresh recency
+    jobs.delete(msg.jobId);
+    jobs.set(msg.jobId, p);
+  }
+  return p;
+}
+
+export default function runTask(msg: TaskMessage): TaskReply {
+  const p = lookup(msg);
+  if (!p) return { kind: 'need-job', jobId: msg.jobId };
+  try {
+    return { kind: 'ok', partial: executeShard(p, msg.shard) };
+  } catch (err) {
+    return { kind: 'error', ...serializeError(err) };
+  }
+}
