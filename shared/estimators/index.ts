@@ -1,52 +1,63 @@
 /**
- * CONTRACT STUB (owned by the estimators work): the public estimator API used by the job
- * engine. Inputs are already preprocessed (columns selected, normalized, jittered).
+ * The public estimator API used by the job engine. Inputs are already preprocessed
+ * (columns selected, normalized, jittered); definitions in ESTIMATORS.md, one file per
+ * estimator (ksg1, ksg2, mixed-ksg, plugin, gaussian, kl-entropy, ksg-cmi).
  */
-import type { Matrix } from '../data/matrix.js';
 import type { Measure } from '../job/spec.js';
+import { checkInput, validateShape } from './check.js';
+import { buildContext, type PermutationContext } from './context.js';
+import { dispatch, ESTIMATORS, KNN_ESTIMATORS } from './registry.js';
+import type { EstimatorInput, EstimatorParams } from './types.js';
 
-export interface EstimatorInput {
-  x: Matrix;
-  y?: Matrix;
-  z?: Matrix;
-}
+export type { EstimatorInput, EstimatorParams } from './types.js';
+export type { PermutationContext } from './context.js';
+export { ksg1 } from './ksg1.js';
+export { ksg2 } from './ksg2.js';
+export { mixedKsg } from './mixed-ksg.js';
+export { pluginEntropy, pluginMi } from './plugin.js';
+export { gaussianMi } from './gaussian.js';
+export { klEntropy } from './kl-entropy.js';
+export { ksgCmi } from './ksg-cmi.js';
+export { duplicateRows, rowCells } from './cells.js';
 
-export interface EstimatorParams {
-  k: number;
-  millerMadow?: boolean;
-}
-
-/** Point estimate in nats. Throws OptionError / EstimatorError for a bad combination. */
-export function estimate(_measure: Measure, _estimator: string, _input: EstimatorInput, _params: EstimatorParams): number {
-  throw new Error('not implemented');
+/**
+ * Point estimate in nats. Runs the cheap structural checks (names, blocks, k) but not the
+ * data scans of {@link checkEstimator}, so it is cheap to call once per replicate.
+ * @throws OptionError / DataError / EstimatorError for a bad combination.
+ */
+export function estimate(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): number {
+  validateShape(measure, estimator, input, params);
+  return dispatch(measure, estimator, input, params);
 }
 
 /**
- * Validate up front (unknown estimator, missing y/z, k ≥ n, duplicates where fatal).
- * Returns warnings (e.g. "N duplicate rows in the joint space") for non-fatal issues.
+ * Validate up front: unknown measure / estimator (OptionError naming the field and listing
+ * the valid names), missing y / z (OptionError), k not a positive integer (OptionError 'k'),
+ * k ≥ n (EstimatorError), non-finite cells (DataError naming row and column), `kl` with
+ * duplicate rows (EstimatorError suggesting jitter). Returns warnings for non-fatal issues,
+ * e.g. "12 duplicate rows in the joint space: kNN estimators are biased by ties; consider jitter".
  */
-export function checkEstimator(_measure: Measure, _estimator: string, _input: EstimatorInput, _params: EstimatorParams): string[] {
-  throw new Error('not implemented');
+export function checkEstimator(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): string[] {
+  return checkInput(measure, estimator, input, params);
 }
 
 /** Measure → estimator names. */
 export function listEstimators(): Record<Measure, string[]> {
-  throw new Error('not implemented');
+  return { mi: [...ESTIMATORS.mi], entropy: [...ESTIMATORS.entropy], cmi: [...ESTIMATORS.cmi] };
 }
 
 /** True for kNN-based estimators (bootstrap default scheme is 'subsample' for these). */
-export function isKnnEstimator(_estimator: string): boolean {
-  throw new Error('not implemented');
+export function isKnnEstimator(estimator: string): boolean {
+  return KNN_ESTIMATORS.has(estimator);
 }
 
 /**
  * Structures that do not change under a shuffle are built once; `estimate(perm)` then gives
  * the statistic with the permuted block: for 'mi' Y rows are permuted (row i paired with
- * y[perm[i]]); for 'cmi' X rows are permuted (x[perm[i]] with y[i], z[i]).
+ * y[perm[i]]); for 'cmi' X rows are permuted (x[perm[i]] with y[i], z[i]); for 'entropy'
+ * the rows of x. Bit-identical to `estimate()` on the explicitly permuted data.
  */
-export interface PermutationContext {
-  estimate(perm: Int32Array): number;
-}
-export function createPermutationContext(_measure: Measure, _estimator: string, _input: EstimatorInput, _params: EstimatorParams): PermutationContext {
-  throw new Error('not implemented');
+export function createPermutationContext(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
+  validateShape(measure, estimator, input, params);
+  return buildContext(measure, estimator, input, params);
 }

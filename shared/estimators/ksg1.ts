@@ -1,0 +1,49 @@
+/**
+ * KSG mutual information, algorithm 1: Kraskov, Stögbauer, Grassberger, "Estimating mutual
+ * information", Phys. Rev. E 69, 066138 (2004), eq. (8), with the max-norm in every space.
+ *
+ *   ε_i   = distance from (x_i, y_i) to its k-th nearest neighbour in the joint space
+ *   n_x(i) = #{ j ≠ i : ‖x_j − x_i‖ < ε_i }   (strict), n_y(i) likewise
+ *   I     = ψ(k) + ψ(N) − ⟨ ψ(n_x + 1) + ψ(n_y + 1) ⟩          (nats)
+ *
+ * Radii are tie-adjusted (ties.ts) so that ties of decimal data survive float64 rounding.
+ *
+ * @example ksg1(x, y, 3) // x, y: n × d row-major matrices with the same n
+ */
+import { hstack, type Matrix } from '../data/matrix.js';
+import { KdTree, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { ensureDigammaTable } from '../stats/special.js';
+import { strictRadius, tieTolerance } from './ties.js';
+
+/**
+ * #{ j ≠ i : ‖q_j − q_i‖ < r } among the counter's points, `r` already tie-adjusted
+ * (see ties.ts). The query row itself is one of the counted points, at distance 0: it is
+ * counted iff 0 < r, and removed.
+ */
+export function countOthersStrict(c: RangeCounter, q: Matrix, i: number, r: number): number {
+  return c.count(q.data, i * q.d, r, true) - (r > 0 ? 1 : 0);
+}
+
+/**
+ * Eq. (8) from prebuilt parts: `joint` indexes the rows (xq_i, yq_i); `xc` / `yc` count over
+ * the same multisets of x and y rows as xq / yq (possibly built from another row order:
+ * this is how a permutation test reuses the marginal structures); `tol` is the tie
+ * tolerance τ of ties.ts.
+ */
+export function ksg1FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounter, yq: Matrix, yc: RangeCounter, k: number, tol: number): number {
+  const n = xq.n;
+  const psi = ensureDigammaTable(n + 1);
+  const dist = new Float64Array(k);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    joint.knn(i, k, dist, null, 0);
+    const r = strictRadius(dist[k - 1]!, tol);
+    sum += psi[countOthersStrict(xc, xq, i, r) + 1]! + psi[countOthersStrict(yc, yq, i, r) + 1]!;
+  }
+  return psi[k]! + psi[n]! - sum / n;
+}
+
+/** KSG-1 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */
+export function ksg1(x: Matrix, y: Matrix, k: number): number {
+  return ksg1FromParts(new KdTree(hstack(x, y)), x, rangeCounter(x), y, rangeCounter(y), k, tieTolerance(x, y));
+}

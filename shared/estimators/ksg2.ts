@@ -1,0 +1,49 @@
+/**
+ * KSG mutual information, algorithm 2: Kraskov, Stögbauer, Grassberger, Phys. Rev. E 69,
+ * 066138 (2004), eq. (9), max-norm in every space.
+ *
+ *   Among the k joint neighbours of i: ε_x(i) = max ‖x_j − x_i‖, ε_y(i) = max ‖y_j − y_i‖
+ *   n_x(i) = #{ j ≠ i : ‖x_j − x_i‖ ≤ ε_x(i) }   (non-strict), n_y(i) likewise
+ *   I = ψ(k) − 1/k + ψ(N) − ⟨ ψ(n_x) + ψ(n_y) ⟩          (nats)
+ *
+ * Ties at the k-th joint distance are broken by the smaller row index (see
+ * `NeighbourIndex.knn`), so the neighbour set, hence ε_x and ε_y, is well defined; count
+ * radii are tie-adjusted (ties.ts).
+ *
+ * @example ksg2(x, y, 3)
+ */
+import { hstack, type Matrix } from '../data/matrix.js';
+import { KdTree, maxNorm, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { ensureDigammaTable } from '../stats/special.js';
+import { inclusiveRadius, tieTolerance } from './ties.js';
+
+/** Eq. (9) from prebuilt parts (see `ksg1FromParts` for the roles). */
+export function ksg2FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounter, yq: Matrix, yc: RangeCounter, k: number, tol: number): number {
+  const n = xq.n;
+  const psi = ensureDigammaTable(n + 1);
+  const dist = new Float64Array(k);
+  const idx = new Int32Array(k);
+  const dx = xq.d, dy = yq.d;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    joint.knn(i, k, dist, idx, 0);
+    let ex = 0, ey = 0;
+    for (let t = 0; t < k; t++) {
+      const j = idx[t]!;
+      const a = maxNorm(xq.data, j * dx, xq.data, i * dx, dx);
+      if (a > ex) ex = a;
+      const b = maxNorm(yq.data, j * dy, yq.data, i * dy, dy);
+      if (b > ey) ey = b;
+    }
+    // non-strict counts always include the query row itself (distance 0 ≤ ε)
+    const nx = xc.count(xq.data, i * dx, inclusiveRadius(ex, tol), false) - 1;
+    const ny = yc.count(yq.data, i * dy, inclusiveRadius(ey, tol), false) - 1;
+    sum += psi[nx]! + psi[ny]!;
+  }
+  return psi[k]! - 1 / k + psi[n]! - sum / n;
+}
+
+/** KSG-2 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */
+export function ksg2(x: Matrix, y: Matrix, k: number): number {
+  return ksg2FromParts(new KdTree(hstack(x, y)), x, rangeCounter(x), y, rangeCounter(y), k, tieTolerance(x, y));
+}

@@ -1,0 +1,15 @@
+import type { Matrix } from '../data/matrix.js';
+
+/** Preprocessed blocks (columns selected, normalized, jittered), each n × d row-major. */
+export interface EstimatorInput {
+  x: Matrix;
+  y?: Matrix;
+  z?: Matrix;
+}
+
+export interface EstimatorParams {
+  /** Neighbours for kNN estimators (ignored by plugin and gaussian). */
+  k: number;
+  /** Miller–Madow bias correction for plugin entropy / MI. @default false */
+  millerMadow?: boolean;
+}
