@@ -1,0 +1,81 @@
+/**
+ * The one path every command takes once it has a JobSpec and a data file:
+ * load → check columns → attach surrogates → open the engine → run (progress, Ctrl-C) → print.
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { loadDataset } from '../../shared/data/load.js';
+import { selectColumns } from '../../shared/data/select.js';
+import { datasetHash } from '../../shared/data/hash.js';
+import { OptionError } from '../../shared/errors.js';
+import type { JobResult, JobSpec } from '../../shared/job/spec.js';
+import { openEngine } from './engine.js';
+import { humanSummary, jsonView, writeReplicates } from './output.js';
+import { createProgress, wantProgress } from './progress.js';
+import { loadSurrogates } from './surrogates.js';
+import { packageVersion } from './version.js';
+
+export interface OutputFlags {
+  json?: boolean;
+  progress?: boolean;
+  replicatesOut?: string;
+  threads?: number;
+  coordinator?: string;
+  tokenFile?: string;
+}
+
+export interface ExecuteInput {
+  spec: JobSpec;
+  dataPath: string;
+  /** File of surrogate orderings (checked against the data's N once it is loaded). */
+  surrogatesPath?: string;
+  /** How fields are named in errors: '--' for flags, '' for job-file fields. */
+  fieldPrefix: string;
+}
+
+export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult> {
+  const { spec, dataPath, fieldPrefix: p } = input;
+  if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
+    throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
+  }
+  const t0 = performance.now();
+  const data = await loadDataset(dataPath);
+  const loadMs = performance.now() - t0;
+  selectColumns(data, spec.x, `${p}x`);
+  if (spec.y) selectColumns(data, spec.y, `${p}y`);
+  if (spec.z) selectColumns(data, spec.z, `${p}z`);
+  if (input.surrogatesPath && spec.permutation) {
+    const surrogates = await loadSurrogates(input.surrogatesPath, data.n);
+    if (spec.permutation.shuffles > 0 && spec.permutation.shuffles !== surrogates.length) {
+      throw new OptionError(`${p}permutations ${spec.permutation.shuffles} does not match the ${surrogates.length} orderings in ${input.surrogatesPath}`, `${p}permutations`);
+    }
+    spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
+  }
+
+  const engine = await openEngine({
+    threads: out.threads ?? availableParallelism(),
+    ...(out.coordinator ? { coordinator: out.coordinator } : {}),
+    ...(out.tokenFile ? { tokenFile: out.tokenFile } : {}),
+  });
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const progress = createProgress(wantProgress(out));
+  let result: JobResult;
+  try {
+    result = await engine.run({ ...spec, data }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+    await engine.close();
+  }
+
+  result = {
+    ...result,
+    timings: { ...result.timings, loadMs },
+    provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
+  };
+  if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
+  process.stdout.write(out.json ? JSON.stringify(jsonView(result)) + '\n' : humanSummary(result, dataPath));
+  return result;
+}

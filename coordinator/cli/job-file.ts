@@ -1,0 +1,226 @@
+/**
+ * `infoshard run job.yaml`: a job file (YAML or JSON) validated against a JSON schema with ajv.
+ * Unknown fields are rejected and every error names the field (`bootstrap.level`, ...).
+ * Paths in the file (`data`, a `permutation.surrogates` file) are relative to the job file.
+ *
+ * Example:
+ *   data: samples/gauss.csv
+ *   measure: mi
+ *   estimator: ksg1
+ *   k: 4
+ *   x: [x]
+ *   y: [y]
+ *   bootstrap: { replicates: 1000, method: bca, level: 0.95 }
+ *   permutation: { shuffles: 1000 }
+ *   seed: 7
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { DataError, NotFoundError, OptionError } from '../../shared/errors.js';
+import { DEFAULTS, type ColumnRef, type JobSpec } from '../../shared/job/spec.js';
+import { parseColumnList } from '../../shared/data/select.js';
+import { BACKENDS, CI_METHODS, checkBlocks, DEFAULT_ESTIMATOR, MEASURES, PERMUTATION_KINDS, SCHEMES, UNITS } from './spec-builder.js';
+import { checkCap } from './options.js';
+
+const columns = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', minItems: 1, items: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] } },
+  ],
+} as const;
+const posInt = { type: 'integer', minimum: 1 } as const;
+
+/** JSON schema of a job file (draft 2020-12 subset understood by ajv's default build). */
+export const JOB_FILE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['data', 'measure', 'x'],
+  properties: {
+    data: { type: 'string', minLength: 1 },
+    measure: { enum: [...MEASURES] },
+    estimator: { type: 'string', minLength: 1 },
+    k: posInt,
+    x: columns,
+    y: columns,
+    z: columns,
+    normalize: { type: 'boolean' },
+    units: { enum: [...UNITS] },
+    jitter: { type: 'number', minimum: 0 },
+    millerMadow: { type: 'boolean' },
+    seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    backend: { enum: [...BACKENDS] },
+    maxReplicates: posInt,
+    bootstrap: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['replicates'],
+      properties: {
+        replicates: posInt,
+        method: { enum: [...CI_METHODS] },
+        level: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        scheme: { enum: [...SCHEMES] },
+        m: { type: 'integer', minimum: 2 },
+        jackknifeGroups: { type: 'integer', minimum: 2 },
+      },
+    },
+    permutation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        shuffles: { type: 'integer', minimum: 1 },
+        kind: { enum: [...PERMUTATION_KINDS] },
+        localK: posInt,
+        surrogates: { type: 'string', minLength: 1 },
+      },
+    },
+    ensemble: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        bagging: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['replicates'],
+          properties: { replicates: posInt, fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+        },
+        kValues: { type: 'array', minItems: 1, items: posInt },
+      },
+    },
+  },
+} as const;
+
+/** The file as validated (before defaults and path resolution). */
+interface JobFileDoc {
+  data: string;
+  measure: JobSpec['measure'];
+  estimator?: string;
+  k?: number;
+  x: string | ColumnRef[];
+  y?: string | ColumnRef[];
+  z?: string | ColumnRef[];
+  normalize?: boolean;
+  units?: JobSpec['units'];
+  jitter?: number;
+  millerMadow?: boolean;
+  seed?: number;
+  backend?: JobSpec['backend'];
+  maxReplicates?: number;
+  bootstrap?: NonNullable<JobSpec['bootstrap']>;
+  permutation?: { shuffles?: number; kind?: 'shuffle' | 'local'; localK?: number; surrogates?: string };
+  ensemble?: JobSpec['ensemble'];
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+const validate = ajv.compile<JobFileDoc>(JOB_FILE_SCHEMA);
+
+function fieldName(e: ErrorObject): string {
+  const path = e.instancePath.split('/').filter(Boolean).join('.');
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return path ? `${path}.${extra}` : extra;
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return path ? `${path}.${missing}` : missing;
+  }
+  return path || '(top level)';
+}
+
+/** One line for the first schema violation, naming the field. */
+export function describeSchemaError(e: ErrorObject): { field: string; message: string } {
+  const field = fieldName(e);
+  switch (e.keyword) {
+    case 'additionalProperties': return { field, message: `unknown field '${field}'` };
+    case 'required': return { field, message: `missing required field '${field}'` };
+    case 'enum': return { field, message: `field '${field}' must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+    case 'oneOf': return { field, message: `field '${field}' must be a column list (a comma-separated string or an array of names / 0-based indices)` };
+    default: return { field, message: `field '${field}' ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function refs(v: string | ColumnRef[] | undefined): ColumnRef[] | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'string' ? parseColumnList(v) : v;
+}
+
+export interface JobFile {
+  spec: JobSpec;
+  /** Absolute path of the data file. */
+  dataPath: string;
+  /** Absolute path of a surrogates file, if any. */
+  surrogatesPath?: string;
+}
+
+/**
+ * Validate a parsed job document. `baseDir` resolves relative paths.
+ * @throws OptionError naming the field; LimitError for replicate counts over the cap.
+ */
+export function jobFromDocument(doc: unknown, baseDir: string, source = 'job file', capOverride?: number): JobFile {
+  if (!validate(doc)) {
+    // a failed oneOf reports each branch first; the oneOf error itself says what was expected
+    const errs = validate.errors!;
+    const { field, message } = describeSchemaError(errs.find((e) => e.keyword === 'oneOf') ?? errs[0]!);
+    throw new OptionError(`${source}: ${message}`, field);
+  }
+  const d = doc;
+  const y = refs(d.y);
+  const z = refs(d.z);
+  checkBlocks(d.measure, y !== undefined, z !== undefined, '');
+  const cap = capOverride ?? d.maxReplicates ?? DEFAULTS.maxReplicates;
+  checkCap(d.bootstrap?.replicates, 'bootstrap.replicates', cap);
+  checkCap(d.permutation?.shuffles, 'permutation.shuffles', cap);
+  checkCap(d.ensemble?.bagging?.replicates, 'ensemble.bagging.replicates', cap);
+  if (d.permutation && d.permutation.shuffles === undefined && d.permutation.surrogates === undefined) {
+    throw new OptionError(`${source}: field 'permutation' needs 'shuffles' or 'surrogates'`, 'permutation.shuffles');
+  }
+  if (d.permutation && d.measure === 'entropy') {
+    throw new OptionError(`${source}: field 'permutation' tests independence: not defined for entropy`, 'permutation');
+  }
+  if (d.bootstrap?.m !== undefined && d.bootstrap.scheme === 'iid') {
+    throw new OptionError(`${source}: field 'bootstrap.m' applies to scheme subsample, not iid`, 'bootstrap.m');
+  }
+  const spec: JobSpec = {
+    measure: d.measure,
+    estimator: d.estimator ?? DEFAULT_ESTIMATOR[d.measure],
+    k: d.k ?? DEFAULTS.k,
+    x: refs(d.x)!,
+    ...(y ? { y } : {}),
+    ...(z ? { z } : {}),
+    normalize: d.normalize ?? DEFAULTS.normalize,
+    units: d.units ?? DEFAULTS.units,
+    seed: d.seed ?? DEFAULTS.seed,
+    ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
+    ...(d.millerMadow !== undefined ? { millerMadow: d.millerMadow } : {}),
+    ...(d.backend ? { backend: d.backend } : {}),
+    ...(d.bootstrap ? { bootstrap: { method: DEFAULTS.method, level: DEFAULTS.level, ...d.bootstrap } } : {}),
+    ...(d.ensemble ? { ensemble: d.ensemble } : {}),
+  };
+  let surrogatesPath: string | undefined;
+  if (d.permutation) {
+    const { surrogates, shuffles, ...rest } = d.permutation;
+    spec.permutation = { shuffles: shuffles ?? 0, ...rest };
+    if (surrogates) surrogatesPath = resolve(baseDir, surrogates);
+  }
+  return { spec, dataPath: resolve(baseDir, d.data), ...(surrogatesPath ? { surrogatesPath } : {}) };
+}
+
+/** Read and validate a job file (.yaml, .yml or .json). */
+export async function loadJobFile(path: string, capOverride?: number): Promise<JobFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`job file not found: ${path}`, { cause: err });
+    throw new DataError(`cannot read job file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let doc: unknown;
+  try {
+    doc = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    const first = ((err as Error).message ?? String(err)).split('\n')[0];
+    throw new DataError(`job file ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${first}`, { cause: err });
+  }
+  return jobFromDocument(doc, dirname(resolve(path)), `job file ${path}`, capOverride);
+}

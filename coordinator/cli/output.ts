@@ -1,0 +1,76 @@
+/** Printing a JobResult: one JSON object (`--json`) or a short summary; raw replicates to a file. */
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DataError } from '../../shared/errors.js';
+import type { JobResult } from '../../shared/job/spec.js';
+
+/** The printed JSON: every field of the result except typed arrays (those go to --replicates-out). */
+export function jsonView(result: JobResult): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result)) {
+    if (ArrayBuffer.isView(value)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(6);
+}
+
+/** A few lines for people. */
+export function humanSummary(r: JobResult, dataPath: string): string {
+  const lines: string[] = [];
+  const k = r.k !== null ? `, k=${r.k}` : '';
+  lines.push(`${r.measure} (${r.estimator}${k}) on ${dataPath}: N=${r.n}${r.normalize ? ', normalized' : ''}`);
+  lines.push(`  estimate: ${fmt(r.estimate)} ${r.units}`);
+  if (r.ci) {
+    const m = r.ci.m !== undefined ? `, m=${r.ci.m}` : '';
+    lines.push(`  ${fmt(r.ci.level * 100)}% CI (${r.ci.method}, ${r.ci.scheme}${m}, B=${r.replicates.bootstrap ?? '?'}): [${fmt(r.ci.low)}, ${fmt(r.ci.high)}]`);
+  }
+  if (r.pValue !== undefined) lines.push(`  p-value: ${fmt(r.pValue)} (${r.replicates.permutation ?? '?'} permutations)`);
+  if (r.null) lines.push(`  null: mean ${fmt(r.null.mean)}, sd ${fmt(r.null.sd)}; bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate - r.null.mean)}`);
+  if (r.ensemble?.bagging) {
+    const b = r.ensemble.bagging;
+    lines.push(`  bagging: mean ${fmt(b.mean)}, sd ${fmt(b.sd)} over ${b.replicates} subsamples of ${fmt(b.fraction * 100)}%`);
+  }
+  if (r.ensemble?.byK) {
+    lines.push(`  by k: ${r.ensemble.byK.map((e) => `k=${e.k}: ${fmt(e.estimate)}`).join(', ')}${r.ensemble.combined !== undefined ? `; combined ${fmt(r.ensemble.combined)}` : ''}`);
+  }
+  const t = r.timings;
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  lines.push(`  time: load ${ms(t.loadMs ?? 0)}, estimate ${ms(t.estimateMs)}${t.resampleMs !== undefined ? `, resampling ${ms(t.resampleMs)}` : ''}, total ${ms(t.totalMs)}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The raw replicate series a result carries, by workload. */
+export function replicateSeries(r: JobResult): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  if (r.bootstrapDistribution) out['bootstrap'] = r.bootstrapDistribution;
+  if (r.nullDistribution) out['null'] = r.nullDistribution;
+  return out;
+}
+
+/**
+ * Write replicate values: CSV (`workload,replicate,value`) when the file ends in .csv, else JSON
+ * (`{ "bootstrap": [...], "null": [...] }`). Values are written with full precision.
+ */
+export async function writeReplicates(path: string, r: JobResult): Promise<void> {
+  const series = replicateSeries(r);
+  let text: string;
+  if (extname(path).toLowerCase() === '.csv') {
+    const lines = ['workload,replicate,value'];
+    for (const [name, values] of Object.entries(series)) values.forEach((v, i) => lines.push(`${name},${i},${v}`));
+    text = lines.join('\n') + '\n';
+  } else {
+    const obj: Record<string, (number | null)[]> = {};
+    for (const [name, values] of Object.entries(series)) obj[name] = Array.from(values, (v) => (Number.isFinite(v) ? v : null));
+    text = JSON.stringify(obj) + '\n';
+  }
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    throw new DataError(`cannot write --replicates-out ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}

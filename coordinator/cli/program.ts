@@ -1,0 +1,119 @@
+/** The commander program: `estimate`, `run`, `simulate`, plus the cluster's `worker`/`coordinator`. */
+import { Command, Option } from 'commander';
+import { registerClusterCommands } from './cluster-commands.js';
+import { buildSpec, type EstimateFlags } from './spec-builder.js';
+import { executeJob, type OutputFlags } from './execute.js';
+import { loadJobFile } from './job-file.js';
+import { runSimulate, type SimulateFlags } from './simulate.js';
+import { intFlag } from './options.js';
+import { packageVersion } from './version.js';
+
+interface CommonFlags {
+  json?: boolean;
+  progress?: boolean;
+  replicatesOut?: string;
+  threads?: string;
+  coordinator?: string;
+  tokenFile?: string;
+  maxReplicates?: string;
+}
+
+function outputFlags(f: CommonFlags): OutputFlags {
+  const threads = intFlag(f.threads, '--threads', 1);
+  return {
+    ...(f.json ? { json: true } : {}),
+    ...(f.progress ? { progress: true } : {}),
+    ...(f.replicatesOut ? { replicatesOut: f.replicatesOut } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+    ...(f.coordinator ? { coordinator: f.coordinator } : {}),
+    ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
+  };
+}
+
+function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print one JSON object on stdout')
+    .option('--threads <T>', 'worker threads (default: all cores)')
+    .option('--replicates-out <file>', 'write raw replicate values (.csv or .json)')
+    .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000)')
+    .option('--progress', 'show a progress bar on stderr even with --json or without a terminal')
+    .option('--coordinator <host:port>', 'submit to a cluster coordinator instead of the embedded engine')
+    .option('--token-file <file>', 'bearer token for the coordinator');
+}
+
+/** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */
+export function createProgram(): Command {
+  const program = new Command('infoshard')
+    .description('Information-theoretic estimation (entropy, MI, CMI) with bootstrap CIs and permutation tests, embedded or on a cluster')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined }) // main() prints one line for every error
+    .showHelpAfterError(false);
+
+  const estimate = program
+    .command('estimate')
+    .description('estimate a measure from a data file (CSV, JSON, .npy, Arrow IPC)')
+    .argument('<measure>', 'mi | entropy | cmi')
+    .requiredOption('--data <file>', 'data file (.csv, .tsv, .json, .npy, .arrow)')
+    .requiredOption('--x <cols>', 'comma-separated column names or 0-based indices')
+    .option('--y <cols>', 'second block (mi, cmi)')
+    .option('--z <cols>', 'conditioning block (cmi)')
+    .option('--estimator <name>', 'ksg1, ksg2, mixed_ksg, plugin, gaussian (mi); kl, plugin (entropy); ksg_cmi (cmi)')
+    .option('--k <n>', 'neighbours (default 3)')
+    .option('--no-normalize', 'do not divide columns by their sample sd')
+    .addOption(new Option('--units <units>', 'nats or bits').choices(['nats', 'bits']))
+    .option('--jitter <A>', 'seeded uniform noise of amplitude A·sd (breaks ties)')
+    .option('--miller-madow', 'Miller–Madow correction (plugin)')
+    .option('--seed <S>', 'random seed (default 0)')
+    .addOption(new Option('--backend <b>', 'kNN backend').choices(['auto', 'cpu', 'gpu']))
+    .option('--bootstrap <B>', 'bootstrap replicates for a confidence interval')
+    .addOption(new Option('--ci <method>', 'CI method').choices(['percentile', 'basic', 'bca']))
+    .option('--level <L>', 'CI level (default 0.95)')
+    .addOption(new Option('--scheme <s>', 'resampling scheme').choices(['iid', 'subsample']))
+    .option('--subsample-m <M>', 'subsample size for --scheme subsample')
+    .option('--jackknife-groups <G>', 'groups of the delete-d jackknife for BCa')
+    .option('--permutations <P>', 'permutation test with P shuffles')
+    .addOption(new Option('--permutation-kind <kind>', 'shuffle (mi) or local (cmi)').choices(['shuffle', 'local']))
+    .option('--local-k <n>', 'Z-neighbourhood size for local permutation')
+    .option('--surrogates <file>', 'user-supplied orderings (one permutation of 0..N-1 per line, or a JSON array of arrays)')
+    .option('--bagging <B>', 'bagging ensemble over B subsamples')
+    .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
+    .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7');
+  addCommonOptions(estimate).action(async (measure: string, flags: EstimateFlags & CommonFlags) => {
+    const spec = buildSpec(measure, flags);
+    const out = outputFlags(flags);
+    await executeJob({ spec, dataPath: flags.data, ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
+  });
+
+  const run = program
+    .command('run')
+    .description('run a job file (YAML or JSON; see coordinator/cli/job-file.ts for the schema)')
+    .argument('<jobfile>', 'job.yaml or job.json');
+  addCommonOptions(run).action(async (jobfile: string, flags: CommonFlags) => {
+    const out = outputFlags(flags);
+    const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
+    await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
+  });
+
+  program
+    .command('simulate')
+    .description('Monte Carlo calibration: estimate on datasets drawn from generators with known truth')
+    .addOption(new Option('--generator <g>', 'data generator').choices(['gaussian', 'student', 'mixture']))
+    .option('--n <N>', 'rows per dataset (default 1000)')
+    .option('--datasets <D>', 'number of datasets (default 100)')
+    .option('--rho <R>', 'correlation (default 0.5)')
+    .option('--estimator <name>', 'estimator (default ksg1)')
+    .option('--k <n>', 'neighbours (default 3)')
+    .option('--bootstrap <B>', 'bootstrap replicates per dataset')
+    .addOption(new Option('--ci <method>', 'CI method').choices(['percentile', 'basic', 'bca']))
+    .option('--level <L>', 'CI level (default 0.95)')
+    .option('--permutations <P>', 'permutations per dataset')
+    .option('--seed <S>', 'random seed (default 0)')
+    .option('--threads <T>', 'worker threads (default: all cores)')
+    .option('--max-replicates <N>', 'cap on replicate counts')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (flags: SimulateFlags) => runSimulate(flags));
+
+  registerClusterCommands(program);
+  return program;
+}

@@ -1,0 +1,49 @@
+/** Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress. */
+import cliProgress from 'cli-progress';
+import type { Progress } from '../../shared/job/spec.js';
+
+export interface ProgressSink {
+  update(p: Progress): void;
+  stop(): void;
+}
+
+/** Shown when stderr is a terminal and output is not --json, or always with --progress. */
+export function wantProgress(flags: { json?: boolean; progress?: boolean }): boolean {
+  return flags.progress === true || (!flags.json && process.stderr.isTTY === true);
+}
+
+export function createProgress(enabled: boolean): ProgressSink {
+  if (!enabled) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: '{phase} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted}',
+      hideCursor: process.stderr.isTTY === true,
+      noTTYOutput: process.stderr.isTTY !== true,
+      notTTYSchedule: 1000,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const start = Date.now();
+  let started = false;
+  let phase = '';
+  return {
+    update(p: Progress) {
+      const rate = p.done / Math.max((Date.now() - start) / 1000, 1e-3);
+      const payload = { phase: p.phase, rate: rate.toFixed(1) };
+      if (!started || p.phase !== phase) {
+        if (started) bar.stop();
+        bar.start(p.total, p.done, payload);
+        started = true;
+        phase = p.phase;
+      } else {
+        bar.setTotal(p.total);
+        bar.update(p.done, payload);
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
