@@ -9,6 +9,7 @@ import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardRequest, WorkloadKind } from '../shared/job/shard.js';
 import { CancelledError, LimitError, NotFoundError, OptionError } from '../shared/errors.js';
 import { DatasetCache } from './cache.js';
+import { parseSpec } from './jobcore.js';
 import { datasetUpload, unary, type CallGuard } from './handlers.js';
 import {
   decodeDataset, loadProto, packF64, packageVersion, WIRE_DEFAULTS,
@@ -103,13 +104,7 @@ export class WorkerService {
   }
 
   private async runShards(req: RunShardsRequest, call: grpc.ServerUnaryCall<RunShardsRequest, RunShardsResponse>): Promise<RunShardsResponse> {
-    let spec: JobSpec;
-    try {
-      spec = JSON.parse(req.spec_json) as JobSpec;
-    } catch (e) {
-      throw new OptionError(`spec_json: malformed JSON (${(e as Error).message})`, 'spec_json');
-    }
-    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new OptionError('spec_json: must be a JSON object (a JobSpec)', 'spec_json');
+    const spec: JobSpec = parseSpec(req.spec_json);
     if (!req.job_id) throw new OptionError('job_id: required', 'job_id');
     const max = this.o.maxShardsPerCall ?? 4096;
     if (req.shards.length === 0) throw new OptionError('shards: at least one shard is required', 'shards');

@@ -1,3 +1,175 @@
-/** CONTRACT STUB (owned by the cluster work): adds `worker` and `coordinator` commands. */
+/**
+ * `infoshard worker ...` and `infoshard coordinator ...`: long-running processes. Each prints
+ * one ready line on stdout with its bound port(s) (port 0 → the actual port) and runs until
+ * SIGINT/SIGTERM, then shuts down gracefully.
+ */
 import type { Command } from 'commander';
-export function registerClusterCommands(_program: Command): void {}
+import { OptionError } from '../../shared/errors.js';
+import { startWorker } from '../../worker/process.js';
+import { startCoordinator } from '../server.js';
+import type { NatsModule } from '../events.js';
+import { intFlag } from './options.js';
+
+interface TlsFlags {
+  tokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+}
+
+interface WorkerFlags extends TlsFlags {
+  coordinator?: string;
+  listen: string;
+  advertise?: string;
+  threads?: string;
+  nats?: string;
+  natsCreds?: string;
+  cacheMb?: string;
+  coordinatorCa?: string;
+  coordinatorServerName?: string;
+  heartbeatMs?: string;
+  faultDelayMs?: string;
+}
+
+interface CoordinatorFlags extends TlsFlags {
+  listen: string;
+  nats?: string;
+  natsCreds?: string;
+  natsPrefix?: string;
+  http?: string;
+  shardSize?: string;
+  shardDeadlineMs?: string;
+  maxBatch?: string;
+  expireMs?: string;
+  workerCa?: string;
+  workerServerName?: string;
+}
+
+/** Resolves when the process is asked to stop. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+  });
+}
+
+function withTls(cmd: Command): Command {
+  return cmd
+    .option('--token-file <file>', 'shared bearer token: required from every caller, sent on every call')
+    .option('--tls-cert <file>', 'PEM certificate chain of this server (TLS on)')
+    .option('--tls-key <file>', 'PEM private key of this server')
+    .option('--tls-ca <file>', 'PEM CA: clients must present a certificate it signed (mTLS)');
+}
+
+export function registerClusterCommands(program: Command): void {
+  withTls(
+    program
+      .command('worker')
+      .description('run a cluster worker: a gRPC server over a thread pool that runs shards for a coordinator')
+      .option('--coordinator <host:port>', 'coordinator to register with (gRPC registration mode)')
+      .option('--listen <host:port>', 'gRPC listen address (port 0 = any free port)', '127.0.0.1:0')
+      .option('--advertise <host:port>', 'address the coordinator should dial (default: listen host + bound port)')
+      .option('--threads <T>', 'pool threads (default: all cores)')
+      .option('--nats <url>', 'announce on NATS instead of registering over gRPC')
+      .option('--nats-creds <file>', 'NATS credentials file')
+      .option('--cache-mb <MB>', 'dataset cache bound in MiB (default 2048)')
+      .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (with --tls-cert/--tls-key also presented as client certificate)')
+      .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
+      .option('--heartbeat-ms <ms>', 'heartbeat period (default 250)'),
+  )
+    .option('--fault-delay-ms <ms>', 'TEST ONLY: hold every RunShards call this long (simulates a hung worker)')
+    .action(async (f: WorkerFlags) => {
+      const threads = intFlag(f.threads, '--threads', 1);
+      const cacheMb = intFlag(f.cacheMb, '--cache-mb', 1);
+      const heartbeatMs = intFlag(f.heartbeatMs, '--heartbeat-ms', 10);
+      const faultDelayMs = intFlag(f.faultDelayMs, '--fault-delay-ms', 0);
+      if (!f.coordinator && !f.nats) throw new OptionError('worker needs --coordinator HOST:PORT or --nats URL', '--coordinator');
+      const w = await startWorker({
+        listen: f.listen,
+        ...(f.coordinator ? { coordinator: f.coordinator } : {}),
+        ...(f.advertise ? { advertise: f.advertise } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+        ...(f.nats ? { nats: f.nats } : {}),
+        ...(f.natsCreds ? { natsCreds: f.natsCreds } : {}),
+        ...(cacheMb !== undefined ? { cacheBytes: cacheMb * 1024 * 1024 } : {}),
+        ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
+        ...(faultDelayMs ? { faultDelayMs } : {}),
+        ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
+        ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
+        ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
+        ...(f.tlsCa ? { tlsCa: f.tlsCa } : {}),
+        ...(f.coordinatorCa
+          ? {
+              coordinatorClient: {
+                ca: f.coordinatorCa,
+                ...(f.tlsCert && f.tlsKey ? { cert: f.tlsCert, key: f.tlsKey } : {}),
+                ...(f.coordinatorServerName ? { serverName: f.coordinatorServerName } : {}),
+              },
+            }
+          : {}),
+      });
+      process.stdout.write(`infoshard worker ready id=${w.id} listen=${w.address} port=${w.port}\n`);
+      await untilSignal();
+      await w.close();
+    });
+
+  withTls(
+    program
+      .command('coordinator')
+      .description('run a cluster coordinator: accepts jobs, shards them across workers, merges results')
+      .option('--listen <host:port>', 'gRPC listen address (port 0 = any free port)', '127.0.0.1:7070')
+      .option('--nats <url>', 'NATS URL: JetStream job store, NATS worker discovery and progress events')
+      .option('--nats-creds <file>', 'NATS credentials file')
+      .option('--nats-prefix <p>', 'prefix of NATS subjects, streams and buckets (default infoshard)')
+      .option('--http <host:port>', 'serve /healthz, /readyz and /status over HTTP')
+      .option('--shard-size <N>', 'replicates per shard (default 50)')
+      .option('--shard-deadline-ms <ms>', 'soft deadline per shard before it is dispatched elsewhere (default 60000)')
+      .option('--max-batch <N>', 'most shards in one RunShards call (default 256)')
+      .option('--expire-ms <ms>', 'a worker silent this long is dead (gRPC registration mode, default 1000)')
+      .option('--worker-ca <file>', 'PEM CA to verify TLS workers (with --tls-cert/--tls-key also presented as client certificate)')
+      .option('--worker-server-name <name>', 'expected name in worker certificates'),
+  ).action(async (f: CoordinatorFlags) => {
+    const shardSize = intFlag(f.shardSize, '--shard-size', 1);
+    const shardDeadlineMs = intFlag(f.shardDeadlineMs, '--shard-deadline-ms', 1);
+    const maxBatch = intFlag(f.maxBatch, '--max-batch', 1);
+    const expireMs = intFlag(f.expireMs, '--expire-ms', 50);
+    let backends;
+    if (f.nats) {
+      const spec = '../nats/index.js';
+      const nats = (await import(spec)) as NatsModule;
+      backends = await nats.createNatsBackends(f.nats, {
+        ...(f.natsCreds ? { credsFile: f.natsCreds } : {}),
+        ...(f.natsPrefix ? { prefix: f.natsPrefix } : {}),
+        ...(expireMs !== undefined ? { expireMs } : {}),
+      });
+    }
+    const { readTokenFile } = await import('../security.js');
+    const token = f.tokenFile ? readTokenFile(f.tokenFile) : undefined;
+    const c = await startCoordinator({
+      listen: f.listen,
+      ...(f.http ? { http: f.http } : {}),
+      ...(backends ? { backends } : {}),
+      ...(shardSize !== undefined ? { shardSize } : {}),
+      ...(shardDeadlineMs !== undefined ? { shardDeadlineMs } : {}),
+      ...(maxBatch !== undefined ? { maxBatch } : {}),
+      ...(expireMs !== undefined ? { expireMs } : {}),
+      ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
+      ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
+      ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
+      ...(f.tlsCa ? { tlsCa: f.tlsCa } : {}),
+      workerClient: {
+        ...(token ? { token } : {}),
+        ...(f.workerCa ? { ca: f.workerCa, ...(f.tlsCert && f.tlsKey ? { cert: f.tlsCert, key: f.tlsKey } : {}) } : {}),
+        ...(f.workerServerName ? { serverName: f.workerServerName } : {}),
+      },
+    });
+    process.stdout.write(`infoshard coordinator ready listen=${f.listen.replace(/:\d+$/, '')}:${c.port} port=${c.port} http=${c.httpPort ?? '-'}\n`);
+    await untilSignal();
+    await c.close();
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The coordinator's `JobCore` over the shared job engine: the same `prepareJob`, shard plan,
+ * point estimate and `finalizeResult` the embedded engine uses, so a cluster result equals the
+ * embedded one byte for byte (DESIGN.md, contract 1). The point estimate θ̂ is computed on the
+ * coordinator, off the submit path, while the workers run the replicates.
+ */
+import type { Dataset } from '../shared/data/matrix.js';
+import type { JobSpec } from '../shared/job/spec.js';
+import type { ShardPartial } from '../shared/job/shard.js';
+import { prepareJob, type PreparedJob as EnginePrepared } from '../shared/job/prepare.js';
+import { planShards, planWorkloads } from '../shared/job/plan.js';
+import { pointEstimate } from '../shared/job/execute.js';
+import { finalizeResult } from '../shared/job/merge.js';
+import { OptionError } from '../shared/errors.js';
+import type { JobCore, PreparedJob } from '../coordinator/scheduler.js';
+import { packageVersion } from './wire.js';
+
+/** Fields a JobSpec may carry over the wire (anything else is refused, naming it). */
+const SPEC_FIELDS = new Set([
+  'measure', 'estimator', 'k', 'x', 'y', 'z', 'normalize', 'units', 'jitter', 'millerMadow', 'seed',
+  'bootstrap', 'permutation', 'ensemble', 'backend',
+]);
+
+/** A JobSpec parsed from the wire: a JSON object with known fields only. */
+export function parseSpec(json: string): JobSpec {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch (e) {
+    throw new OptionError(`spec_json: malformed JSON (${(e as Error).message})`, 'spec_json');
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new OptionError('spec_json: must be a JSON object (a JobSpec)', 'spec_json');
+  for (const k of Object.keys(v)) {
+    if (!SPEC_FIELDS.has(k)) throw new OptionError(`spec_json: unknown field '${k}'`, k);
+  }
+  return v as JobSpec;
+}
+
+export function createJobCore(): JobCore {
+  return {
+    async prepare(spec: JobSpec, data: Dataset): Promise<PreparedJob> {
+      const t0 = performance.now();
+      const p: EnginePrepared = prepareJob({ ...spec, data });
+      // θ̂ on the coordinator, after this tick so the shards are dispatched first.
+      let estimateMs = 0;
+      const theta = new Promise<number>((resolve, reject) => {
+        setImmediate(() => {
+          const t = performance.now();
+          try {
+            resolve(pointEstimate(p));
+          } catch (e) {
+            reject(e);
+          }
+          estimateMs = performance.now() - t;
+        });
+      });
+      theta.catch(() => undefined);
+      let resampleStart = 0;
+      return {
+        plan(shardSize: number) {
+          resampleStart = performance.now();
+          return planShards('', planWorkloads(p), shardSize).map(({ workload, r0, r1 }) => ({ workload, r0, r1 }));
+        },
+        async finish(partials: ShardPartial[]) {
+          const thetaHat = await theta;
+          const now = performance.now();
+          return finalizeResult(p, thetaHat, partials, {
+            engine: 'cluster',
+            version: packageVersion(),
+            estimateMs,
+            resampleMs: now - resampleStart,
+            totalMs: now - t0,
+          });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * `infoshard worker`: the Worker gRPC service over a piscina pool, a bounded dataset cache, and
+ * an announcer that keeps the coordinator (gRPC registration) or NATS (part B) told that this
+ * worker is alive.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { OptionError } from '../shared/errors.js';
+import type { WorkerAnnouncer } from '../coordinator/discovery.js';
+import type { NatsModule } from '../coordinator/events.js';
+import { readTokenFile, serverCredentials, type ClientSecurityOptions, type ServerSecurityOptions } from '../coordinator/security.js';
+import { GrpcAnnouncer } from './announce.js';
+import { DatasetCache, CACHE_DEFAULTS } from './cache.js';
+import { bindServer, shutdownServer, SERVER_OPTIONS } from './handlers.js';
+import { PoolRunner } from './runner.js';
+import { WorkerService, type ShardRunner } from './server.js';
+import { packageVersion, WIRE_DEFAULTS } from './wire.js';
+
+export interface WorkerOptions extends ServerSecurityOptions {
+  /** Coordinator host:port for gRPC registration (unless `nats`). */
+  coordinator?: string;
+  /** @default '127.0.0.1:0' (an ephemeral port) */
+  listen?: string;
+  /** host:port the coordinator should dial; defaults to the listen host and the bound port. */
+  advertise?: string;
+  /** Pool threads. @default os.availableParallelism() */
+  threads?: number;
+  /** NATS URL: announce on NATS instead of registering over gRPC. */
+  nats?: string;
+  natsCreds?: string;
+  /** Dataset cache bound. @default CACHE_DEFAULTS.maxBytes */
+  cacheBytes?: number;
+  /** How to reach the coordinator when it uses TLS (CA, client cert/key for mTLS). */
+  coordinatorClient?: ClientSecurityOptions;
+  /** @default DISCOVERY_DEFAULTS.heartbeatMs */
+  heartbeatMs?: number;
+  /** @default WIRE_DEFAULTS.maxMessageBytes */
+  maxMessageBytes?: number;
+  /** TEST ONLY: hold each RunShards call this long (a hung worker). */
+  faultDelayMs?: number;
+  /** Replace the compute side (tests). */
+  runner?: ShardRunner;
+  log?: (s: string) => void;
+}
+
+export interface RunningWorker {
+  id: string;
+  port: number;
+  address: string;
+  service: WorkerService;
+  close(): Promise<void>;
+}
+
+export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
+  if (!o.coordinator && !o.nats) throw new OptionError('worker needs --coordinator HOST:PORT or --nats URL', 'coordinator');
+  const log = o.log ?? ((s: string) => process.stderr.write(`worker: ${s}\n`));
+  const token = o.tokenFile ? readTokenFile(o.tokenFile) : undefined;
+  const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const runner = o.runner ?? PoolRunner.create(o.threads ?? (await import('node:os')).availableParallelism());
+  const service = new WorkerService({
+    id, runner, cache: new DatasetCache(o.cacheBytes ?? CACHE_DEFAULTS.maxBytes), token,
+    ...(o.faultDelayMs ? { faultDelayMs: o.faultDelayMs } : {}),
+  });
+  const maxMessageBytes = o.maxMessageBytes ?? WIRE_DEFAULTS.maxMessageBytes;
+  const server = new grpc.Server({ ...SERVER_OPTIONS, 'grpc.max_receive_message_length': maxMessageBytes, 'grpc.max_send_message_length': maxMessageBytes });
+  service.addTo(server);
+  const listen = o.listen ?? '127.0.0.1:0';
+  const port = await bindServer(server, listen, serverCredentials(o));
+  const host = listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  const address = o.advertise ?? `${host === '0.0.0.0' || host === '::' || host === '' ? hostname() : host}:${port}`;
+
+  const clientSec: ClientSecurityOptions = { ...(o.coordinatorClient ?? {}), ...(token && !o.coordinatorClient?.token ? { token } : {}) };
+  let announcer: WorkerAnnouncer;
+  if (o.nats) {
+    const spec = '../coordinator/nats/index.js';
+    const nats = (await import(spec)) as NatsModule;
+    announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}) });
+  } else {
+    announcer = new GrpcAnnouncer(o.coordinator!, clientSec, o.heartbeatMs, log);
+  }
+  await announcer.start({ id, address, threads: runner.threads, version: packageVersion() });
+
+  return {
+    id,
+    port,
+    address,
+    service,
+    async close() {
+      await announcer.stop();
+      await shutdownServer(server, 1000);
+      await runner.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * `ShardRunner` over the piscina pool (worker/pool.ts). A job is prepared once per worker
+ * (prepareJob is deterministic, so every worker gets the same bytes as the coordinator) and
+ * placed on SharedArrayBuffers once; each RunShards call then costs only small messages.
+ */
+import type { Dataset } from '../shared/data/matrix.js';
+import type { JobSpec } from '../shared/job/spec.js';
+import type { ShardRequest } from '../shared/job/shard.js';
+import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
+import { InternalError } from '../shared/errors.js';
+import { createPool, type ShardPool } from './pool.js';
+import { sharePreparedJob } from './shared-job.js';
+import type { ShardRunner } from './server.js';
+
+/** Prepared jobs kept per worker (least recently used dropped). */
+const MAX_PREPARED = 8;
+
+export class PoolRunner implements ShardRunner {
+  readonly threads: number;
+  private readonly prepared = new Map<string, { dataHash: string; spec: string; p: PreparedJob }>();
+  private active = 0;
+  private seq = 0;
+
+  constructor(private readonly pool: ShardPool) {
+    this.threads = pool.threads;
+  }
+
+  static create(threads: number): PoolRunner {
+    return new PoolRunner(createPool({ threads }));
+  }
+
+  activeTasks(): number {
+    return this.active;
+  }
+
+  private prepare(jobId: string, spec: JobSpec, dataHash: string, data: Dataset): PreparedJob {
+    const specKey = JSON.stringify(spec);
+    const hit = this.prepared.get(jobId);
+    if (hit && hit.dataHash === dataHash && hit.spec === specKey) {
+      this.prepared.delete(jobId);
+      this.prepared.set(jobId, hit);
+      return hit.p;
+    }
+    const p = sharePreparedJob(prepareJob({ ...spec, data }));
+    this.prepared.set(jobId, { dataHash, spec: specKey, p });
+    while (this.prepared.size > MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
+    return p;
+  }
+
+  async run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<Float64Array[]> {
+    const p = this.prepare(job.jobId, job.spec, job.dataHash, job.data);
+    // A distinct pool-level id per call: the pool forgets a job when one of its calls ends,
+    // and concurrent calls of the same job must not pull it from under each other. The
+    // prepared job is already on SharedArrayBuffers, so re-sending it to a thread copies nothing.
+    const poolJobId = `${job.jobId}/${++this.seq}`;
+    const reqs = shards.map((s) => ({ ...s, jobId: poolJobId }));
+    let left = shards.length;
+    this.active += left;
+    try {
+      const partials = await this.pool.runShards(p, reqs, {
+        signal,
+        onShard: () => {
+          left--;
+          this.active--;
+        },
+      });
+      const byId = new Map(partials.map((q) => [q.shardId, q.values]));
+      return shards.map((s) => {
+        const v = byId.get(s.shardId);
+        if (!v) throw new InternalError(`pool returned no values for shard ${s.shardId}`);
+        return v;
+      });
+    } finally {
+      this.active -= left;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
