@@ -1,0 +1,40 @@
+/** The float64 reference backend: delegates to `shared/estimators` (kd-trees, reused marginals). */
+import { gatherRows } from '../../shared/data/matrix.js';
+import { createPermutationContext, estimate } from '../../shared/estimators/index.js';
+import type { Measure } from '../../shared/job/spec.js';
+import type { Backend, EstimatorInput, EstimatorParams } from './types.js';
+
+/** Rows `idx` of every block of the input. */
+export function gatherInput(input: EstimatorInput, idx: Int32Array): EstimatorInput {
+  return {
+    x: gatherRows(input.x, idx),
+    ...(input.y ? { y: gatherRows(input.y, idx) } : {}),
+    ...(input.z ? { z: gatherRows(input.z, idx) } : {}),
+  };
+}
+
+export class CpuBackend implements Backend {
+  readonly kind = 'cpu' as const;
+
+  supports(): boolean {
+    return true;
+  }
+
+  permutationBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, perms: readonly Int32Array[]): Float64Array {
+    const out = new Float64Array(perms.length);
+    if (perms.length === 0) return out;
+    const ctx = createPermutationContext(measure, estimator, input, params);
+    for (let r = 0; r < perms.length; r++) out[r] = ctx.estimate(perms[r]!);
+    return out;
+  }
+
+  indexBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, indexSets: readonly Int32Array[]): Float64Array {
+    const out = new Float64Array(indexSets.length);
+    for (let r = 0; r < indexSets.length; r++) out[r] = estimate(measure, estimator, gatherInput(input, indexSets[r]!), params);
+    return out;
+  }
+
+  describe(): string {
+    return 'cpu';
+  }
+}
