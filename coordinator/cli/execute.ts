@@ -13,7 +13,7 @@ import { openEngine } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../embedded.js';
 
 export interface OutputFlags {
   json?: boolean;
@@ -22,6 +22,7 @@ export interface OutputFlags {
   threads?: number;
   coordinator?: string;
   tokenFile?: string;
+  maxReplicates?: number;
 }
 
 export interface ExecuteInput {
@@ -56,6 +57,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     threads: out.threads ?? availableParallelism(),
     ...(out.coordinator ? { coordinator: out.coordinator } : {}),
     ...(out.tokenFile ? { tokenFile: out.tokenFile } : {}),
+    ...(out.maxReplicates !== undefined ? { maxReplicates: out.maxReplicates } : {}),
   });
   const controller = new AbortController();
   const onSigint = () => controller.abort();

@@ -151,6 +151,8 @@ export interface JobFile {
   dataPath: string;
   /** Absolute path of a surrogates file, if any. */
   surrogatesPath?: string;
+  /** Replicate cap from the file's `maxReplicates` (or the override), for the engine. */
+  maxReplicates?: number;
 }
 
 /**
@@ -203,7 +205,13 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     spec.permutation = { shuffles: shuffles ?? 0, ...rest };
     if (surrogates) surrogatesPath = resolve(baseDir, surrogates);
   }
-  return { spec, dataPath: resolve(baseDir, d.data), ...(surrogatesPath ? { surrogatesPath } : {}) };
+  const explicitCap = capOverride ?? d.maxReplicates;
+  return {
+    spec,
+    dataPath: resolve(baseDir, d.data),
+    ...(surrogatesPath ? { surrogatesPath } : {}),
+    ...(explicitCap !== undefined ? { maxReplicates: explicitCap } : {}),
+  };
 }
 
 /** Read and validate a job file (.yaml, .yml or .json). */

@@ -6,7 +6,7 @@ import { executeJob, type OutputFlags } from './execute.js';
 import { loadJobFile } from './job-file.js';
 import { runSimulate, type SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../embedded.js';
 
 interface CommonFlags {
   json?: boolean;
@@ -20,7 +20,9 @@ interface CommonFlags {
 
 function outputFlags(f: CommonFlags): OutputFlags {
   const threads = intFlag(f.threads, '--threads', 1);
+  const maxReplicates = intFlag(f.maxReplicates, '--max-replicates', 1);
   return {
+    ...(maxReplicates !== undefined ? { maxReplicates } : {}),
     ...(f.json ? { json: true } : {}),
     ...(f.progress ? { progress: true } : {}),
     ...(f.replicatesOut ? { replicatesOut: f.replicatesOut } : {}),
@@ -90,8 +92,8 @@ export function createProgram(): Command {
     .description('run a job file (YAML or JSON; see coordinator/cli/job-file.ts for the schema)')
     .argument('<jobfile>', 'job.yaml or job.json');
   addCommonOptions(run).action(async (jobfile: string, flags: CommonFlags) => {
-    const out = outputFlags(flags);
     const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
+    const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}) };
     await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
 
@@ -101,16 +103,22 @@ export function createProgram(): Command {
     .addOption(new Option('--generator <g>', 'data generator').choices(['gaussian', 'student', 'mixture']))
     .option('--n <N>', 'rows per dataset (default 1000)')
     .option('--datasets <D>', 'number of datasets (default 100)')
-    .option('--rho <R>', 'correlation (default 0.5)')
-    .option('--estimator <name>', 'estimator (default ksg1)')
+    .option('--rho <R>', 'correlation of gaussian/student (default 0.5)')
+    .option('--nu <nu>', 'degrees of freedom of student (default 4)')
+    .option('--m <m>', 'number of discrete values of mixture (default 4)')
+    .option('--estimator <name>', 'mi estimator (default ksg1)')
     .option('--k <n>', 'neighbours (default 3)')
+    .option('--no-normalize', 'do not divide columns by their sample sd')
+    .addOption(new Option('--units <units>', 'nats or bits').choices(['nats', 'bits']))
     .option('--bootstrap <B>', 'bootstrap replicates per dataset')
     .addOption(new Option('--ci <method>', 'CI method').choices(['percentile', 'basic', 'bca']))
     .option('--level <L>', 'CI level (default 0.95)')
+    .addOption(new Option('--scheme <s>', 'resampling scheme').choices(['iid', 'subsample']))
     .option('--permutations <P>', 'permutations per dataset')
     .option('--seed <S>', 'random seed (default 0)')
     .option('--threads <T>', 'worker threads (default: all cores)')
     .option('--max-replicates <N>', 'cap on replicate counts')
+    .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
     .option('--json', 'print one JSON object on stdout')
     .action(async (flags: SimulateFlags) => runSimulate(flags));
 

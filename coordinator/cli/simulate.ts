@@ -1,52 +1,53 @@
 /**
- * `infoshard simulate`: Monte Carlo datasets from built-in generators with known truth, each
- * estimated (optionally with a CI / permutation test). Runs `simulate` from
- * `shared/resampling/simulate.ts` when that module is in the build; until then the command
- * fails with a clear "not available" error (exit 3).
+ * `infoshard simulate`: Monte Carlo calibration with `simulate` (shared/resampling/simulate.ts):
+ * D datasets drawn from a generator with known MI, the estimator (optionally with a bootstrap CI
+ * and a permutation test) run on each; prints bias, RMSE, CI coverage and the KS distance of the
+ * p-values from uniform. Per-dataset values go to --replicates-out.
  */
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { UnavailableError } from '../../shared/errors.js';
-import { DEFAULTS } from '../../shared/job/spec.js';
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DataError } from '../../shared/errors.js';
+import { DEFAULTS, type JobSpec } from '../../shared/job/spec.js';
+import { simulate, type Generator, type SimulateResult, type SimulateSpec } from '../../shared/resampling/simulate.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
-import { CI_METHODS } from './spec-builder.js';
+import { CI_METHODS, SCHEMES, UNITS } from './spec-builder.js';
 
 export const GENERATORS = ['gaussian', 'student', 'mixture'] as const;
-export type Generator = (typeof GENERATORS)[number];
 
 export interface SimulateFlags {
   generator?: string;
   n?: string;
   datasets?: string;
   rho?: string;
+  nu?: string;
+  m?: string;
   estimator?: string;
   k?: string;
+  normalize: boolean;
+  units?: string;
   bootstrap?: string;
   ci?: string;
   level?: string;
+  scheme?: string;
   permutations?: string;
   seed?: string;
   threads?: string;
   maxReplicates?: string;
+  replicatesOut?: string;
   json?: boolean;
 }
 
-/** Validated options handed to the simulate workload. */
-export interface SimulateRequest {
-  generator: Generator;
-  n: number;
-  datasets: number;
-  rho: number;
-  measure: 'mi';
-  estimator: string;
-  k: number;
-  seed: number;
-  threads: number;
-  bootstrap?: { replicates: number; method: (typeof CI_METHODS)[number]; level: number };
-  permutation?: { shuffles: number };
+function generatorOf(f: SimulateFlags): Generator {
+  const kind = enumFlag(f.generator, '--generator', GENERATORS) ?? 'gaussian';
+  const rho = numberFlag(f.rho, '--rho', (v) => v > -1 && v < 1, 'in (-1, 1)') ?? 0.5;
+  if (kind === 'mixture') return { kind: 'mixture', m: intFlag(f.m, '--m', 1) ?? 4 };
+  if (kind === 'student') return { kind: 'student-t', rho, nu: intFlag(f.nu, '--nu', 1) ?? 4 };
+  return { kind: 'gaussian', rho };
 }
 
-export function buildSimulateRequest(f: SimulateFlags): SimulateRequest {
+/** Flags → SimulateSpec; errors name the flag. */
+export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
+  intFlag(f.threads, '--threads', 1); // accepted for symmetry with estimate; simulate runs datasets on this thread
   const cap = intFlag(f.maxReplicates, '--max-replicates', 1) ?? DEFAULTS.maxReplicates;
   const B = intFlag(f.bootstrap, '--bootstrap', 1);
   const P = intFlag(f.permutations, '--permutations', 1);
@@ -54,41 +55,68 @@ export function buildSimulateRequest(f: SimulateFlags): SimulateRequest {
   checkCap(P, '--permutations', cap);
   const datasets = intFlag(f.datasets, '--datasets', 1) ?? 100;
   checkCap(datasets, '--datasets', cap);
-  return {
-    generator: enumFlag(f.generator, '--generator', GENERATORS) ?? 'gaussian',
-    n: intFlag(f.n, '--n', 2) ?? 1000,
-    datasets,
-    rho: numberFlag(f.rho, '--rho', (v) => v > -1 && v < 1, 'in (-1, 1)') ?? 0.5,
-    measure: 'mi',
+  const job: SimulateSpec['job'] = {
     estimator: f.estimator ?? 'ksg1',
     k: intFlag(f.k, '--k', 1) ?? DEFAULTS.k,
+    normalize: f.normalize,
+    units: enumFlag(f.units, '--units', UNITS) ?? DEFAULTS.units,
+  };
+  if (B !== undefined) {
+    const scheme = enumFlag(f.scheme, '--scheme', SCHEMES);
+    const bootstrap: NonNullable<JobSpec['bootstrap']> = {
+      replicates: B,
+      method: enumFlag(f.ci, '--ci', CI_METHODS) ?? DEFAULTS.method,
+      level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level,
+    };
+    if (scheme) bootstrap.scheme = scheme;
+    job.bootstrap = bootstrap;
+  }
+  if (P !== undefined) job.permutation = { shuffles: P };
+  return {
+    generator: generatorOf(f),
+    n: intFlag(f.n, '--n', 2) ?? 1000,
+    datasets,
     seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
-    threads: intFlag(f.threads, '--threads', 1) ?? availableParallelism(),
-    ...(B !== undefined
-      ? { bootstrap: { replicates: B, method: enumFlag(f.ci, '--ci', CI_METHODS) ?? DEFAULTS.method, level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level } }
-      : {}),
-    ...(P !== undefined ? { permutation: { shuffles: P } } : {}),
+    job,
+    maxReplicates: cap,
   };
 }
 
-type SimulateFn = (req: SimulateRequest) => unknown;
-const SIMULATE_MODULE = '../../shared/resampling/simulate.js';
+function summary(r: SimulateResult): string {
+  const g = r.generator;
+  const params = g.kind === 'mixture' ? `m=${g.m}` : g.kind === 'student-t' ? `rho=${g.rho}, nu=${g.nu}` : `rho=${g.rho}`;
+  const lines = [
+    `simulate ${g.kind} (${params}): ${r.datasets} datasets of N=${r.n}`,
+    `  truth ${r.truth.toPrecision(6)} ${r.units}; mean estimate ${r.meanEstimate.toPrecision(6)} (sd ${r.sdEstimate.toPrecision(4)})`,
+    `  bias ${r.bias.toPrecision(4)}, RMSE ${r.rmse.toPrecision(4)}`,
+  ];
+  if (r.coverage !== undefined) lines.push(`  CI coverage ${(r.coverage * 100).toFixed(1)}%`);
+  if (r.ksStatistic !== undefined) lines.push(`  p-values: KS distance from uniform ${r.ksStatistic.toPrecision(4)}`);
+  return lines.join('\n') + '\n';
+}
+
+async function writeSeries(path: string, r: SimulateResult): Promise<void> {
+  const cols: [string, Float64Array][] = [['estimate', r.estimates]];
+  if (r.pValues) cols.push(['pValue', r.pValues]);
+  const text =
+    extname(path).toLowerCase() === '.csv'
+      ? ['dataset,' + cols.map(([n]) => n).join(','), ...Array.from(r.estimates, (_, i) => `${i},${cols.map(([, v]) => v[i]).join(',')}`)].join('\n') + '\n'
+      : JSON.stringify(Object.fromEntries(cols.map(([n, v]) => [n === 'estimate' ? 'estimates' : 'pValues', Array.from(v)]))) + '\n';
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    throw new DataError(`cannot write --replicates-out ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 export async function runSimulate(f: SimulateFlags): Promise<void> {
-  const req = buildSimulateRequest(f);
-  let mod: { simulate?: SimulateFn };
-  try {
-    mod = (await import(SIMULATE_MODULE)) as { simulate?: SimulateFn };
-  } catch (err) {
-    const self = fileURLToPath(new URL(SIMULATE_MODULE, import.meta.url));
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes(`'${self}'`)) {
-      throw new UnavailableError('simulate is not available in this build (shared/resampling/simulate.ts is not there yet)');
-    }
-    throw err;
+  const spec = buildSimulateSpec(f);
+  const result = simulate(spec);
+  if (f.replicatesOut) await writeSeries(f.replicatesOut, result);
+  if (f.json) {
+    const plain = Object.fromEntries(Object.entries(result).filter(([, v]) => !ArrayBuffer.isView(v)));
+    process.stdout.write(JSON.stringify({ ...plain, seed: spec.seed, estimator: spec.job.estimator, k: spec.job.k }) + '\n');
+  } else {
+    process.stdout.write(summary(result));
   }
-  if (typeof mod.simulate !== 'function') throw new UnavailableError('simulate is not available in this build (no simulate export)');
-  const result = await mod.simulate(req);
-  const plain = JSON.stringify(result, (_k, v: unknown) => (ArrayBuffer.isView(v) ? undefined : v));
-  process.stdout.write(f.json ? plain + '\n' : JSON.stringify(JSON.parse(plain), null, 2) + '\n');
 }
