@@ -61,3 +61,7 @@ export function createPermutationContext(measure: Measure, estimator: string, in
   validateShape(measure, estimator, input, params);
   return buildContext(measure, estimator, input, params);
 }
+
+// Extra measures, not yet wired into `Measure`.
+export { klDivergence, type KlDivergenceOptions } from './kl-divergence.js';
+export { transferEntropy, embedForTe, DEFAULT_TE, type TransferEntropyOptions, type TeEmbedding } from './transfer-entropy.js';

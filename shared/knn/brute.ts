@@ -27,9 +27,18 @@ export class BruteForce implements NeighbourIndex {
   }
 
   knn(i: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
+    this.search(this.data, i * this.d, i, k, outDist, outIdx, off);
+  }
+
+  /** k nearest stored points to an outside query (none excluded). */
+  knnPoint(query: Float64Array, qOff: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
+    this.search(query, qOff, -1, k, outDist, outIdx, off);
+  }
+
+  private search(query: Float64Array, qOff: number, exclude: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
     const { n, d, data } = this;
     const all: { dist: number; j: number }[] = [];
-    for (let j = 0; j < n; j++) if (j !== i) all.push({ dist: maxNorm(data, j * d, data, i * d, d), j });
+    for (let j = 0; j < n; j++) if (j !== exclude) all.push({ dist: maxNorm(data, j * d, query, qOff, d), j });
     all.sort((a, b) => a.dist - b.dist || a.j - b.j);
     if (all.length < k) throw new RangeError(`k = ${k} neighbours requested among ${n} points`);
     for (let t = 0; t < k; t++) {

@@ -193,11 +193,25 @@ export class KdTree implements NeighbourIndex {
   }
 
   knn(i: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
-    const { d, pts, perm, start, end, left, right, src } = this;
     if (k < 1 || k >= this.n) throw new RangeError(`k = ${k} neighbours requested among ${this.n} points`);
+    this.search(this.src, i * this.d, i, k, outDist, outIdx, off);
+  }
+
+  /**
+   * The k nearest stored points to an outside query q = query[qOff .. qOff + d), ordered by
+   * (distance, index) like {@link knn}; no point is excluded.
+   */
+  knnPoint(query: Float64Array, qOff: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
+    if (k < 1 || k > this.n) throw new RangeError(`k = ${k} neighbours requested among ${this.n} points`);
+    this.search(query, qOff, -1, k, outDist, outIdx, off);
+  }
+
+  /** Best-first kNN of query q skipping stored point `exclude` (−1: none). */
+  private search(src: Float64Array, qOff: number, exclude: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
+    const { d, pts, perm, start, end, left, right } = this;
+    const i = exclude;
     if (this.bestD.length < k) { this.bestD = new Float64Array(k); this.bestI = new Int32Array(k); }
     const bestD = this.bestD, bestI = this.bestI;
-    const qOff = i * d;
     let filled = 0;
     let bound = Infinity;
     let sp = 0;

@@ -35,6 +35,25 @@ describe('knn: kd-tree equals brute force', () => {
     );
   });
 
+  it('k nearest stored points to outside queries (knnPoint)', () => {
+    fc.assert(
+      fc.property(matrixArb(80, 3), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 8 }), (m, kk, leaf) => {
+        const k = Math.min(kk, m.n);
+        const tree = new KdTree(m, leaf), brute = new BruteForce(m);
+        const td = new Float64Array(k), bd = new Float64Array(k), ti = new Int32Array(k), bi = new Int32Array(k);
+        // queries: stored points shifted by a small tie-prone offset, so exact ties occur
+        const q = m.data.map((v, t) => v + (t % 3) * 0.1);
+        for (let i = 0; i < m.n; i++) {
+          tree.knnPoint(q, i * m.d, k, td, ti, 0);
+          brute.knnPoint(q, i * m.d, k, bd, bi, 0);
+          assert.deepEqual(td, bd);
+          assert.deepEqual(ti, bi);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('strict and non-strict range counts, at radii equal to actual distances (exact ties)', () => {
     fc.assert(
       fc.property(matrixArb(100, 3), fc.integer({ min: 1, max: 8 }), (m, leaf) => {
