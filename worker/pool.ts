@@ -2,8 +2,7 @@
  * The shard pool: a thin wrapper over piscina. Options are checked once here; threads run
  * `worker/task.ts`. A job's data is placed on SharedArrayBuffers once per job and sent to a
  * thread only when that thread asks for it (reply 'need-job'); every other task carries only
- * {jobId, shard}. Cancelling (AbortSignal) drops queued shards and terminates threads running
- * one of them (piscina's behaviour for aborted in-flight tasks), so no CPU keeps burning.
+ * {jobId, shard}. Cancelling (AbortSignal) dispatches no further shard; in-flight shards finish.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +34,6 @@ function taskFile(): { filename: string; execArgv: string[] } {
   throw new InternalError(`pool task module not found next to ${fileURLToPath(import.meta.url)} (build with tsc first)`);
 }
 
-function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
-}
-
 export class ShardPool {
   readonly threads: number;
   private readonly piscina: Piscina;
@@ -53,11 +48,10 @@ export class ShardPool {
     this.piscina = new Piscina({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, execArgv });
   }
 
-  private async runOne(jobId: string, shard: ShardRequest, signal: AbortSignal | undefined): Promise<ShardPartial> {
-    const opts = signal ? { signal } : {};
+  private async runOne(jobId: string, shard: ShardRequest): Promise<ShardPartial> {
     let msg: TaskMessage = { jobId, shard };
     for (let attempt = 0; attempt < 8; attempt++) {
-      const reply = (await this.piscina.run(msg, opts)) as TaskReply;
+      const reply = (await this.piscina.run(msg)) as TaskReply;
       if (reply.kind === 'ok') return reply.partial;
       if (reply.kind === 'error') throw errorFromCode(reply.code, reply.message);
       const job = this.shared.get(jobId);
@@ -67,32 +61,46 @@ export class ShardPool {
     throw new InternalError(`shard ${shard.shardId}: the job never reached a thread`);
   }
 
-  /** Run `shards` of `prepared` on the pool; resolves with every partial (completion order). */
+  /**
+   * Run `shards` of `prepared` on the pool; resolves with every partial (completion order).
+   * At most 2 × threads shards are in flight; on abort no further shard is dispatched and the
+   * call rejects with CancelledError once the in-flight ones (at most one per thread plus the
+   * next queued) have returned. Running shards are not killed: piscina 5.3 can surface an
+   * "Unexpected message from Worker" error when a running task is aborted, so cancellation is
+   * cooperative at shard granularity (latency = one shard).
+   */
   async runShards(prepared: PreparedJob, shards: readonly ShardRequest[], opts: RunShardsOptions = {}): Promise<ShardPartial[]> {
     const jobId = shards[0]?.jobId;
     if (jobId === undefined) return [];
     if (opts.signal?.aborted) throw new CancelledError();
     this.shared.set(jobId, sharePreparedJob(prepared));
-    const inner = new AbortController();
-    const onAbort = () => inner.abort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const out: ShardPartial[] = [];
+    let next = 0;
+    let failure: unknown;
+    const stop = () => failure !== undefined || opts.signal?.aborted === true;
+    const lane = async () => {
+      while (!stop() && next < shards.length) {
+        const s = shards[next++]!;
+        try {
+          const partial = await this.runOne(jobId, s);
+          out.push(partial);
+          if (!stop()) opts.onShard?.(partial);
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    };
     try {
-      return await Promise.all(
-        shards.map(async (s) => {
-          const partial = await this.runOne(jobId, s, inner.signal);
-          opts.onShard?.(partial);
-          return partial;
-        }),
-      );
-    } catch (err) {
-      inner.abort(); // a failed shard stops the rest of the job
-      if (opts.signal?.aborted || isAbort(err)) throw new CancelledError();
-      if (err instanceof InfoshardError) throw err;
-      throw new InternalError(`shard failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      await Promise.all(Array.from({ length: Math.min(shards.length, 2 * this.threads) }, lane));
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
       this.shared.delete(jobId);
     }
+    if (failure !== undefined) {
+      if (failure instanceof InfoshardError) throw failure;
+      throw new InternalError(`shard failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
+    }
+    if (opts.signal?.aborted) throw new CancelledError();
+    return out;
   }
 
   async close(): Promise<void> {

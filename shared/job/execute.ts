@@ -50,6 +50,16 @@ export interface ExecuteOptions {
   reuseContext?: boolean;
 }
 
+function isBijection(perm: Int32Array): boolean {
+  const seen = new Uint8Array(perm.length);
+  for (let i = 0; i < perm.length; i++) {
+    const v = perm[i]!;
+    if (seen[v]) return false;
+    seen[v] = 1;
+  }
+  return true;
+}
+
 function permutedInput(p: PreparedJob, perm: Int32Array): EstimatorInput {
   // 'mi': y rows permuted against x; 'cmi': x rows permuted against (y, z) — as PermutationContext
   if (p.measure === 'cmi') return { ...p.input, x: gatherRows(p.input.x, perm) };
@@ -76,7 +86,12 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
         for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, permutedInput(p, permutationFor(p, r)), params);
       } else {
         const ctx: PermutationContext = createPermutationContext(measure, estimator, input, params);
-        for (let r = r0; r < r1; r++) values[r - r0] = ctx.estimate(permutationFor(p, r));
+        for (let r = r0; r < r1; r++) {
+          const perm = permutationFor(p, r);
+          // Runge's local permutation may repeat rows (see local-permutation.ts); the context
+          // takes bijections only, so such a replicate is estimated on the gathered rows.
+          values[r - r0] = isBijection(perm) ? ctx.estimate(perm) : estimate(measure, estimator, permutedInput(p, perm), params);
+        }
       }
       break;
     }
