@@ -15,6 +15,7 @@ interface TlsFlags {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  maxMessageMb?: string;
 }
 
 interface WorkerFlags extends TlsFlags {
@@ -61,6 +62,7 @@ function untilSignal(): Promise<string> {
 function withTls(cmd: Command): Command {
   return cmd
     .option('--token-file <file>', 'shared bearer token: required from every caller, sent on every call')
+    .option('--max-message-mb <MB>', 'largest gRPC message accepted or sent, MiB (default 16)')
     .option('--tls-cert <file>', 'PEM certificate chain of this server (TLS on)')
     .option('--tls-key <file>', 'PEM private key of this server')
     .option('--tls-ca <file>', 'PEM CA: clients must present a certificate it signed (mTLS)');
@@ -88,6 +90,7 @@ export function registerClusterCommands(program: Command): void {
       const cacheMb = intFlag(f.cacheMb, '--cache-mb', 1);
       const heartbeatMs = intFlag(f.heartbeatMs, '--heartbeat-ms', 10);
       const faultDelayMs = intFlag(f.faultDelayMs, '--fault-delay-ms', 0);
+      const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
       if (!f.coordinator && !f.nats) throw new OptionError('worker needs --coordinator HOST:PORT or --nats URL', '--coordinator');
       const w = await startWorker({
         listen: f.listen,
@@ -99,6 +102,7 @@ export function registerClusterCommands(program: Command): void {
         ...(cacheMb !== undefined ? { cacheBytes: cacheMb * 1024 * 1024 } : {}),
         ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
         ...(faultDelayMs ? { faultDelayMs } : {}),
+        ...(maxMessageMb !== undefined ? { maxMessageBytes: maxMessageMb * 1024 * 1024 } : {}),
         ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
         ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
         ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
@@ -138,6 +142,7 @@ export function registerClusterCommands(program: Command): void {
     const shardDeadlineMs = intFlag(f.shardDeadlineMs, '--shard-deadline-ms', 1);
     const maxBatch = intFlag(f.maxBatch, '--max-batch', 1);
     const expireMs = intFlag(f.expireMs, '--expire-ms', 50);
+    const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
     let backends;
     if (f.nats) {
       const spec = '../nats/index.js';
@@ -158,6 +163,7 @@ export function registerClusterCommands(program: Command): void {
       ...(shardDeadlineMs !== undefined ? { shardDeadlineMs } : {}),
       ...(maxBatch !== undefined ? { maxBatch } : {}),
       ...(expireMs !== undefined ? { expireMs } : {}),
+      ...(maxMessageMb !== undefined ? { maxMessageBytes: maxMessageMb * 1024 * 1024 } : {}),
       ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
       ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
       ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
