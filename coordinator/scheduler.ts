@@ -616,6 +616,14 @@ export class Scheduler {
   private onFailure(b: Batch, e: unknown): void {
     if (b.settled && !b.timedOut) return; // cancelled by us (job ended or worker dropped)
     const err = e instanceof InfoshardError ? e : new InternalError(String((e as Error)?.message ?? e));
+    if (err.code === 'E_UNAVAILABLE' && this.workers.get(b.worker.info.id) === b.worker) {
+      // The worker is unreachable: drop it now rather than at its next missed heartbeat;
+      // dropWorker queues all its in-flight shards again (this batch's included) and records it.
+      const reason = `RunShards failed: ${err.message}`;
+      this.dropWorker(b.worker.info.id, reason);
+      this.discovery.markDown(b.worker.info.id, reason);
+      return;
+    }
     const pending = this.settle(b);
     const run = b.job;
     const w = b.worker;
@@ -624,18 +632,13 @@ export class Scheduler {
       case 'E_TIMEOUT':
       case 'E_INTERNAL':
       case 'E_CANCELLED': {
-        // Transport trouble: the shards go elsewhere; an unreachable worker is dropped now
-        // rather than at its next missed heartbeat.
+        // Transport trouble: the shards go elsewhere.
         const worn = pending.find((id) => run.shards.get(id)!.attempts >= this.o.maxAttempts);
         if (worn) {
           void this.endJob(run, 'failed', new InternalError(`shard ${worn} failed ${this.o.maxAttempts} times; last error: ${err.message}`));
           break;
         }
         for (const id of pending) this.requeue(run, id, w.info.id);
-        if (err.code === 'E_UNAVAILABLE' && this.workers.get(w.info.id) === w) {
-          this.discovery.markDown(w.info.id, `RunShards failed: ${err.message}`);
-          this.dropWorker(w.info.id, `RunShards failed: ${err.message}`);
-        }
         break;
       }
       case 'E_NOT_FOUND':
