@@ -3,8 +3,6 @@
  * the embedded engine (coordinator and thread pool in this process).
  */
 import { readFile } from 'node:fs/promises';
-import { connectCluster } from '../client.js';
-import { createEngine } from '../embedded.js';
 import type { Engine } from '../../shared/job/spec.js';
 import { NotFoundError } from '../../shared/errors.js';
 
@@ -22,8 +20,10 @@ export async function openEngine(choice: EngineChoice): Promise<Engine> {
         throw new NotFoundError(`token file not found: ${choice.tokenFile}`, { cause: err });
       });
     }
+    const { connectCluster } = await import('../client.js'); // gRPC loads only in cluster mode
     return connectCluster(choice.coordinator, choice.tokenFile ? { tokenFile: choice.tokenFile } : {});
   }
+  const { createEngine } = await import('../embedded.js');
   return createEngine({
     ...(choice.threads !== undefined ? { threads: choice.threads } : {}),
     ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),

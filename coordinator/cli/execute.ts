@@ -13,7 +13,7 @@ import { openEngine } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
-import { packageVersion } from '../embedded.js';
+import { packageVersion } from './version.js';
 
 export interface OutputFlags {
   json?: boolean;

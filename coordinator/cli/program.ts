@@ -2,11 +2,10 @@
 import { Command, Option } from 'commander';
 import { registerClusterCommands } from './cluster-commands.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
-import { executeJob, type OutputFlags } from './execute.js';
-import { loadJobFile } from './job-file.js';
-import { runSimulate, type SimulateFlags } from './simulate.js';
+import type { OutputFlags } from './execute.js';
+import type { SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
-import { packageVersion } from '../embedded.js';
+import { packageVersion } from './version.js';
 
 interface CommonFlags {
   json?: boolean;
@@ -84,6 +83,8 @@ export function createProgram(): Command {
   addCommonOptions(estimate).action(async (measure: string, flags: EstimateFlags & CommonFlags) => {
     const spec = buildSpec(measure, flags);
     const out = outputFlags(flags);
+    // heavy modules (engine, readers, ajv, yaml) load only for the command that runs
+    const { executeJob } = await import('./execute.js');
     await executeJob({ spec, dataPath: flags.data, ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
   });
 
@@ -92,6 +93,7 @@ export function createProgram(): Command {
     .description('run a job file (YAML or JSON; see coordinator/cli/job-file.ts for the schema)')
     .argument('<jobfile>', 'job.yaml or job.json');
   addCommonOptions(run).action(async (jobfile: string, flags: CommonFlags) => {
+    const [{ executeJob }, { loadJobFile }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);
     const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
     const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}) };
     await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
@@ -120,7 +122,7 @@ export function createProgram(): Command {
     .option('--max-replicates <N>', 'cap on replicate counts')
     .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (flags: SimulateFlags) => runSimulate(flags));
+    .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 
   registerClusterCommands(program);
   return program;

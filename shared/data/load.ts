@@ -6,7 +6,6 @@ import type { Dataset } from './matrix.js';
 import { parseCsv } from './csv.js';
 import { parseJson } from './json.js';
 import { parseNpy } from './npy.js';
-import { parseArrow } from './arrow.js';
 
 export type DataFormat = 'csv' | 'tsv' | 'json' | 'npy' | 'arrow';
 
@@ -26,14 +25,14 @@ export function formatOf(path: string): DataFormat | undefined {
   return BY_EXTENSION[extname(path).toLowerCase()];
 }
 
-/** Parse bytes in a given format. */
-export function parseData(bytes: Uint8Array, format: DataFormat): Dataset {
+/** Parse bytes in a given format (apache-arrow is loaded only when an Arrow file is read). */
+export async function parseData(bytes: Uint8Array, format: DataFormat): Promise<Dataset> {
   switch (format) {
     case 'csv': return parseCsv(bytes);
     case 'tsv': return parseCsv(bytes, { delimiter: '\t' });
     case 'json': return parseJson(bytes);
     case 'npy': return parseNpy(bytes);
-    case 'arrow': return parseArrow(bytes);
+    case 'arrow': return (await import('./arrow.js')).parseArrow(bytes);
   }
 }
 
@@ -56,7 +55,7 @@ export async function loadDataset(path: string, format?: DataFormat): Promise<Da
     throw new DataError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    return parseData(bytes, fmt);
+    return await parseData(bytes, fmt);
   } catch (err) {
     if (err instanceof DataError) throw new DataError(`${path}: ${err.message}`, { cause: err });
     if (err instanceof InfoshardError) throw err;
