@@ -1,0 +1,102 @@
+/**
+ * Bad input over the wire gets a clear status and leaves the server up (issue 4): oversize
+ * message, wrong dataset hash, malformed job spec, unknown protocol version, unknown dataset.
+ */
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import { coordinatorStub, type CoordinatorStub } from '../../coordinator/client.js';
+import { putDataset, workerStub } from '../../worker/link.js';
+import { encodeDataset, PROTOCOL_VERSION, sha256Hex } from '../../worker/wire.js';
+import { gaussianPair, TestCluster, workerHealth } from '../helpers/cluster.js';
+
+type Unary = (req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: unknown) => void) => unknown;
+
+function raw(fn: Unary, req: object): Promise<{ code: number; details: string }> {
+  return new Promise((resolve) =>
+    fn(req, { deadline: Date.now() + 10_000 }, (e) => resolve(e ? { code: e.code, details: e.details } : { code: grpc.status.OK, details: '' })),
+  );
+}
+
+describe('cluster: bad input over the wire', function () {
+  this.timeout(60_000);
+  let cluster: TestCluster | undefined;
+  let worker: ReturnType<typeof workerStub>;
+  let coord: CoordinatorStub;
+  const ds = gaussianPair(200, 0.5, 3);
+  const bytes = encodeDataset(ds);
+  const hash = sha256Hex(bytes);
+  const spec = { measure: 'mi', estimator: 'ksg1', x: ['x'], y: ['y'] };
+
+  before(async () => {
+    cluster = await TestCluster.start({ workers: 1, coordinatorArgs: ['--max-message-mb', '1'], workerArgs: ['--max-message-mb', '1'] });
+    worker = workerStub(cluster.workers[0]!.address, {}, 8 << 20);
+    coord = coordinatorStub(cluster.address, { maxMessageBytes: 8 << 20 });
+  });
+  after(async () => {
+    worker?.close();
+    coord?.close();
+    await cluster?.stop();
+  });
+  afterEach(async () => {
+    // whatever was sent, both servers still answer
+    assert.equal((await workerHealth(cluster!.workers[0]!.address)).status, 'SERVING');
+    assert.equal(cluster!.coordinator.exited(), false);
+    const s = await cluster!.status();
+    assert.equal(s.workers.length, 1);
+  });
+
+  it('unknown protocol_version → FAILED_PRECONDITION on both services', async () => {
+    const w = await raw(worker.Health.bind(worker) as Unary, { protocol_version: 99 });
+    assert.equal(w.code, grpc.status.FAILED_PRECONDITION);
+    assert.match(w.details, /protocol_version 99.*speaks.*protocol_version 1/);
+    const c = await raw(coord.SubmitJob.bind(coord) as Unary, { protocol_version: 0, spec_json: JSON.stringify(spec), dataset: bytes });
+    assert.equal(c.code, grpc.status.FAILED_PRECONDITION);
+  });
+
+  it('dataset whose bytes do not match the claimed hash → INVALID_ARGUMENT', async () => {
+    const wrong = 'ab'.repeat(32);
+    await assert.rejects(putDataset(worker, wrong, bytes), (e: Error & { code?: string }) => e.code === 'E_INPUT' && /SHA-256 .* not the claimed hash/.test(e.message));
+    await assert.rejects(putDataset(coord, wrong, bytes), (e: Error & { code?: string }) => e.code === 'E_INPUT');
+    const c = await raw(coord.SubmitJob.bind(coord) as Unary, { protocol_version: PROTOCOL_VERSION, spec_json: JSON.stringify(spec), data_hash: wrong, dataset: bytes });
+    assert.equal(c.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(c.details, /does not match the SHA-256/);
+    // the right hash is accepted
+    assert.equal((await putDataset(worker, hash, bytes)).hash, hash);
+  });
+
+  it('malformed or invalid job spec → INVALID_ARGUMENT naming the problem', async () => {
+    const submit = coord.SubmitJob.bind(coord) as Unary;
+    const bad = await raw(submit, { protocol_version: PROTOCOL_VERSION, spec_json: '{"measure": "mi", ', dataset: bytes });
+    assert.equal(bad.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(bad.details, /spec_json: malformed JSON/);
+    const unknownField = await raw(submit, { protocol_version: PROTOCOL_VERSION, spec_json: JSON.stringify({ ...spec, bogus: 1 }), dataset: bytes });
+    assert.equal(unknownField.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(unknownField.details, /unknown field 'bogus'/);
+    const badK = await raw(submit, { protocol_version: PROTOCOL_VERSION, spec_json: JSON.stringify({ ...spec, k: -2 }), dataset: bytes });
+    assert.equal(badK.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(badK.details, /\bk\b/);
+    const run = worker.RunShards.bind(worker) as Unary;
+    const w = await raw(run, { protocol_version: PROTOCOL_VERSION, job_id: 'j', spec_json: 'not json', data_hash: hash, shards: [{ shard_id: 'permutation:0-1', workload: 'permutation', r0: 0, r1: 1 }] });
+    assert.equal(w.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(w.details, /spec_json/);
+    const wl = await raw(run, { protocol_version: PROTOCOL_VERSION, job_id: 'j', spec_json: JSON.stringify(spec), data_hash: hash, shards: [{ shard_id: 'x', workload: 'nope', r0: 0, r1: 1 }] });
+    assert.equal(wl.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(wl.details, /shards\[0\]\.workload/);
+  });
+
+  it('RunShards on a dataset the worker does not hold → NOT_FOUND', async () => {
+    const r = await raw(worker.RunShards.bind(worker) as Unary, {
+      protocol_version: PROTOCOL_VERSION, job_id: 'j', spec_json: JSON.stringify(spec), data_hash: 'cd'.repeat(32),
+      shards: [{ shard_id: 'permutation:0-1', workload: 'permutation', r0: 0, r1: 1 }],
+    });
+    assert.equal(r.code, grpc.status.NOT_FOUND);
+    assert.match(r.details, /not cached.*PutDataset/);
+  });
+
+  it('oversize message (over --max-message-mb 1) → RESOURCE_EXHAUSTED', async () => {
+    const big = Buffer.alloc(2 << 20, 7);
+    await assert.rejects(putDataset(worker, sha256Hex(big), big, 2 << 20), (e: Error & { code?: string }) => e.code === 'E_LIMIT');
+    const c = await raw(coord.SubmitJob.bind(coord) as Unary, { protocol_version: PROTOCOL_VERSION, spec_json: JSON.stringify(spec), dataset: big });
+    assert.equal(c.code, grpc.status.RESOURCE_EXHAUSTED);
+  });
+});
