@@ -1,0 +1,114 @@
+/**
+ * Security (issue 4): a shared bearer token checked by both services (no/wrong token →
+ * UNAUTHENTICATED), TLS with mTLS between client, coordinator and workers. Certificates come
+ * from a throwaway CA made with `openssl` in a temp dir.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
+import { AuthError } from '../../shared/errors.js';
+import { PROTOCOL_VERSION } from '../../worker/wire.js';
+import { workerStub } from '../../worker/link.js';
+import { gaussianPair, tempDir, TestCluster, workerHealth, writeToken } from '../helpers/cluster.js';
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CA + server certificate (SAN 127.0.0.1, localhost) + client certificate, all PEM. */
+function makeCerts(dir: string): { ca: string; cert: string; key: string; clientCert: string; clientKey: string } {
+  const f = (n: string) => path.join(dir, n);
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1', '-subj', '/CN=infoshard-test-ca');
+  for (const [name, ext] of [['server', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], ['client', 'extendedKeyUsage=clientAuth']] as const) {
+    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=infoshard-${name}`);
+    run('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${name}.pem`), '-days', '1', '-extfile', writeExt(dir, name, ext));
+  }
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key'), clientCert: f('client.pem'), clientKey: f('client.key') };
+}
+
+function writeExt(dir: string, name: string, ext: string): string {
+  const p = path.join(dir, `${name}.ext`);
+  execFileSync('sh', ['-c', `printf '%s\\n' '${ext}' > '${p}'`]);
+  return p;
+}
+
+const job = () => ({ measure: 'mi' as const, estimator: 'ksg1', x: ['x'], y: ['y'], permutation: { shuffles: 30 }, data: gaussianPair(300, 0.5, 5) });
+
+describe('cluster: security', function () {
+  this.timeout(90_000);
+  const tmp = tempDir();
+  let cluster: TestCluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+  after(() => tmp.cleanup());
+
+  it('bearer token: required by coordinator and worker; the right one works', async () => {
+    const tokenFile = writeToken(tmp.dir, 's3cret-token');
+    cluster = await TestCluster.start({ workers: 1, coordinatorArgs: ['--token-file', tokenFile], workerArgs: ['--token-file', tokenFile] });
+    // no token: refused by the coordinator ...
+    const anon = await connectCluster(cluster.address);
+    await assert.rejects(anon.run(job()), (e: unknown) => e instanceof AuthError && /missing bearer token/.test(e.message));
+    await anon.close();
+    // ... a wrong one too ...
+    const wrong = await connectCluster(cluster.address, { token: 'nope' });
+    await assert.rejects(wrong.run(job()), (e: unknown) => e instanceof AuthError && /invalid bearer token/.test(e.message));
+    await wrong.close();
+    // ... and by the worker directly
+    const w = workerStub(cluster.workers[0]!.address, {});
+    const code = await new Promise<number>((resolve) => w.Health({ protocol_version: PROTOCOL_VERSION }, {}, (e) => resolve(e ? e.code : 0)));
+    w.close();
+    assert.equal(code, grpc.status.UNAUTHENTICATED);
+    // with the token: the job runs (the coordinator also presents it to the worker)
+    const ok = await connectCluster(cluster.address, { tokenFile });
+    try {
+      const r = await ok.run(job());
+      assert.equal(r.nullDistribution!.length, 30);
+      assert.equal((await workerHealth(cluster.workers[0]!.address, { token: 's3cret-token' })).status, 'SERVING');
+    } finally {
+      await ok.close();
+    }
+  });
+
+  it('TLS with client certificates (mTLS) everywhere', async function () {
+    if (!hasOpenssl()) this.skip();
+    const c = makeCerts(tmp.dir);
+    const tls = ['--tls-cert', c.cert, '--tls-key', c.key, '--tls-ca', c.ca];
+    cluster = await TestCluster.start({
+      workers: 2,
+      coordinatorArgs: [...tls, '--worker-ca', c.ca],
+      workerArgs: [...tls, '--coordinator-ca', c.ca],
+    });
+    // a TLS client with a client certificate runs a job
+    const engine = await connectCluster(cluster.address, { ca: c.ca, cert: c.clientCert, key: c.clientKey });
+    try {
+      const r = await engine.run(job());
+      assert.equal(r.provenance.engine, 'cluster');
+      assert.equal(r.nullDistribution!.length, 30);
+    } finally {
+      await engine.close();
+    }
+    // plaintext, and TLS without a client certificate, are refused
+    await assert.rejects(callHealth(coordinatorStub(cluster.address, {})));
+    await assert.rejects(callHealth(coordinatorStub(cluster.address, { ca: c.ca })));
+  });
+});
+
+function callHealth(stub: ReturnType<typeof coordinatorStub>): Promise<void> {
+  return new Promise((resolve, reject) =>
+    stub.ListWorkers({ protocol_version: PROTOCOL_VERSION }, { deadline: Date.now() + 3000 }, (e) => {
+      stub.close();
+      if (e) reject(e);
+      else resolve();
+    }),
+  );
+}
