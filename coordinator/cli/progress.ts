@@ -27,20 +27,23 @@ export function createProgress(enabled: boolean): ProgressSink {
   );
   const start = Date.now();
   let started = false;
-  let phase = '';
+  let total = 0;
   return {
     update(p: Progress) {
+      // one bar for the whole job: every workload counts toward the same replicate total
       const rate = p.done / Math.max((Date.now() - start) / 1000, 1e-3);
       const payload = { phase: p.phase, rate: rate.toFixed(1) };
-      if (!started || p.phase !== phase) {
-        if (started) bar.stop();
+      if (!started) {
         bar.start(p.total, p.done, payload);
         started = true;
-        phase = p.phase;
-      } else {
-        bar.setTotal(p.total);
-        bar.update(p.done, payload);
+        total = p.total;
+        return;
       }
+      if (p.total !== total) {
+        bar.setTotal(p.total);
+        total = p.total;
+      }
+      bar.update(p.done, payload);
     },
     stop() {
       if (started) bar.stop();
