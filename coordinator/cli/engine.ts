@@ -9,6 +9,11 @@ import { NotFoundError } from '../../shared/errors.js';
 export interface EngineChoice {
   coordinator?: string;
   tokenFile?: string;
+  /** TLS to the coordinator: CA to verify it, expected server name, client certificate/key (mTLS). */
+  coordinatorCa?: string;
+  coordinatorServerName?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   threads?: number;
   maxReplicates?: number;
 }
@@ -21,7 +26,13 @@ export async function openEngine(choice: EngineChoice): Promise<Engine> {
       });
     }
     const { connectCluster } = await import('../client.js'); // gRPC loads only in cluster mode
-    return connectCluster(choice.coordinator, choice.tokenFile ? { tokenFile: choice.tokenFile } : {});
+    return connectCluster(choice.coordinator, {
+      ...(choice.tokenFile ? { tokenFile: choice.tokenFile } : {}),
+      ...(choice.coordinatorCa ? { ca: choice.coordinatorCa } : {}),
+      ...(choice.coordinatorServerName ? { serverName: choice.coordinatorServerName } : {}),
+      ...(choice.tlsCert ? { cert: choice.tlsCert } : {}),
+      ...(choice.tlsKey ? { key: choice.tlsKey } : {}),
+    });
   }
   const { createEngine } = await import('../embedded.js');
   return createEngine({

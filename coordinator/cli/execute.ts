@@ -22,6 +22,10 @@ export interface OutputFlags {
   threads?: number;
   coordinator?: string;
   tokenFile?: string;
+  coordinatorCa?: string;
+  coordinatorServerName?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   maxReplicates?: number;
 }
 
@@ -53,12 +57,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const engine = await openEngine({
-    threads: out.threads ?? availableParallelism(),
-    ...(out.coordinator ? { coordinator: out.coordinator } : {}),
-    ...(out.tokenFile ? { tokenFile: out.tokenFile } : {}),
-    ...(out.maxReplicates !== undefined ? { maxReplicates: out.maxReplicates } : {}),
-  });
+  const { json: _j, progress: _p, replicatesOut: _r, threads, ...connection } = out;
+  const engine = await openEngine({ threads: threads ?? availableParallelism(), ...connection });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

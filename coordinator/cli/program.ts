@@ -14,6 +14,10 @@ interface CommonFlags {
   threads?: string;
   coordinator?: string;
   tokenFile?: string;
+  coordinatorCa?: string;
+  coordinatorServerName?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   maxReplicates?: string;
 }
 
@@ -28,6 +32,10 @@ function outputFlags(f: CommonFlags): OutputFlags {
     ...(threads !== undefined ? { threads } : {}),
     ...(f.coordinator ? { coordinator: f.coordinator } : {}),
     ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
+    ...(f.coordinatorCa ? { coordinatorCa: f.coordinatorCa } : {}),
+    ...(f.coordinatorServerName ? { coordinatorServerName: f.coordinatorServerName } : {}),
+    ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
+    ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
   };
 }
 
@@ -39,7 +47,11 @@ function addCommonOptions(cmd: Command): Command {
     .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000)')
     .option('--progress', 'show a progress bar on stderr even with --json or without a terminal')
     .option('--coordinator <host:port>', 'submit to a cluster coordinator instead of the embedded engine')
-    .option('--token-file <file>', 'bearer token for the coordinator');
+    .option('--token-file <file>', 'bearer token for the coordinator')
+    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
+    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
+    .option('--tls-cert <file>', 'client certificate for mTLS')
+    .option('--tls-key <file>', 'client private key for mTLS');
 }
 
 /** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */

@@ -64,6 +64,10 @@ describe('CLI bad input (child process)', function () {
     assertUsageError(await runCli(['estimate', 'mi', '--x', 'a', '--y', 'b']), /required option '--data <file>' not specified/);
     assertUsageError(await runCli(['estimat']), /unknown command 'estimat'/);
   });
+  it('cluster mode: a missing token or CA file is named before any connection', async () => {
+    assertUsageError(await runCli(mi(good, '--coordinator', '127.0.0.1:1', '--token-file', join(dir, 'no-token'))), /token file not found: .*no-token/);
+    assertUsageError(await runCli(mi(good, '--coordinator', '127.0.0.1:1', '--coordinator-ca', join(dir, 'no-ca.pem'))), /no-ca\.pem/);
+  });
   it('simulate validates its flags before running', async () => {
     assertUsageError(await runCli(['simulate', '--rho', '1.5']), /--rho must be in \(-1, 1\)/);
     assertUsageError(await runCli(['simulate', '--generator', 'cauchy']), /--generator/);
