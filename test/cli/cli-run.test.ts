@@ -1,10 +1,12 @@
 /** The README's `npm start` line, job files through `infoshard run`, and output files. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { casesDir } from '../data/repo.js';
-import { assertUsageError, runCli } from './run-cli.js';
+import { assertUsageError, cliPath, runCli } from './run-cli.js';
+import { repoRoot } from '../data/repo.js';
 
 const START = ['estimate', 'mi', '--data', 'samples/gauss.csv', '--x', 'x', '--y', 'y', '--estimator', 'ksg1', '--k', '4'];
 const TRUTH = -0.5 * Math.log(1 - 0.6 * 0.6);
@@ -95,5 +97,37 @@ describe('CLI runs (child process)', function () {
     assert.equal(out.pValue, 1);
     writeFileSync(file, '0,1,2\n');
     assertUsageError(await runCli(['estimate', 'mi', '--data', join(casesDir(), 'gauss2.csv'), '--x', 'x', '--y', 'y', '--surrogates', file]), /line 1 has 3 entries, the data has \d+ rows/);
+  });
+
+  it('--threads 1 and --threads 2 give identical estimate, ci and pValue for the same seed', async () => {
+    const args = ['estimate', 'mi', '--data', join(casesDir(), 'gauss2.csv'), '--x', 'x', '--y', 'y', '--bootstrap', '30', '--ci', 'bca', '--jackknife-groups', '10', '--permutations', '30', '--seed', '11', '--json'];
+    const [one, two] = await Promise.all([runCli([...args, '--threads', '1']), runCli([...args, '--threads', '2'])]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    type Out = { estimate: number; ci: unknown; pValue: number; null: unknown; provenance: { threads?: number } };
+    const a = JSON.parse(one.stdout) as Out;
+    const b = JSON.parse(two.stdout) as Out;
+    assert.deepEqual([b.estimate, b.ci, b.pValue, b.null], [a.estimate, a.ci, a.pValue, a.null]);
+  });
+
+  it('Ctrl-C (SIGINT) cancels a running job: exit 130, one error line after the progress bar', async () => {
+    const child = spawn(process.execPath, [cliPath(), 'estimate', 'mi', '--data', join(casesDir(), 'gauss2.csv'), '--x', 'x', '--y', 'y', '--permutations', '500000', '--threads', '1', '--progress', '--json'], { cwd: repoRoot() });
+    let stderr = '';
+    let stdout = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // once, when the job is running shards (a second Ctrl-C would end the process at once)
+      if (!sent && /permutation \[/.test(stderr)) sent = child.kill('SIGINT');
+    });
+    const reaper = setTimeout(() => child.kill('SIGKILL'), 60000); // never leave a 10-minute job behind
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(reaper);
+    assert.equal(code, 130, stderr);
+    assert.equal(stdout, '');
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.at(-1), 'infoshard: error: job cancelled');
+    assert.equal(lines.filter((l) => l.startsWith('infoshard: error:')).length, 1);
   });
 });
