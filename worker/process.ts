@@ -29,6 +29,8 @@ export interface WorkerOptions extends ServerSecurityOptions {
   /** NATS URL: announce on NATS instead of registering over gRPC. */
   nats?: string;
   natsCreds?: string;
+  /** NATS subject prefix. @default 'infoshard' */
+  natsPrefix?: string;
   /** Dataset cache bound. @default CACHE_DEFAULTS.maxBytes */
   cacheBytes?: number;
   /** How to reach the coordinator when it uses TLS (CA, client cert/key for mTLS). */
@@ -75,7 +77,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   if (o.nats) {
     const spec = '../coordinator/nats/index.js';
     const nats = (await import(spec)) as NatsModule;
-    announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}) });
+    announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.natsPrefix ? { prefix: o.natsPrefix } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}) });
   } else {
     announcer = new GrpcAnnouncer(o.coordinator!, clientSec, o.heartbeatMs, log);
   }

@@ -25,6 +25,7 @@ interface WorkerFlags extends TlsFlags {
   threads?: string;
   nats?: string;
   natsCreds?: string;
+  natsPrefix?: string;
   cacheMb?: string;
   coordinatorCa?: string;
   coordinatorServerName?: string;
@@ -79,6 +80,7 @@ export function registerClusterCommands(program: Command): void {
       .option('--threads <T>', 'pool threads (default: all cores)')
       .option('--nats <url>', 'announce on NATS instead of registering over gRPC')
       .option('--nats-creds <file>', 'NATS credentials file')
+      .option('--nats-prefix <p>', 'prefix of NATS subjects (must match the coordinator; default infoshard)')
       .option('--cache-mb <MB>', 'dataset cache bound in MiB (default 2048)')
       .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (with --tls-cert/--tls-key also presented as client certificate)')
       .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
@@ -99,6 +101,7 @@ export function registerClusterCommands(program: Command): void {
         ...(threads !== undefined ? { threads } : {}),
         ...(f.nats ? { nats: f.nats } : {}),
         ...(f.natsCreds ? { natsCreds: f.natsCreds } : {}),
+        ...(f.natsPrefix ? { natsPrefix: f.natsPrefix } : {}),
         ...(cacheMb !== undefined ? { cacheBytes: cacheMb * 1024 * 1024 } : {}),
         ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
         ...(faultDelayMs ? { faultDelayMs } : {}),
