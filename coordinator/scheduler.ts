@@ -102,6 +102,7 @@ interface JobRun {
   stored: StoredJob;
   specJson: string;
   prepared: PreparedJob;
+  /** Emptied when the job ends (late answers then find nothing and count as duplicates). */
   shards: Map<string, ShardState>;
   /** Fresh shards (never tried), a queue with a moving head. */
   fresh: string[];
@@ -170,6 +171,9 @@ export interface RecoveryRecord {
   redispatchedAfterMs?: number;
 }
 
+/** Finished jobs kept in memory for listJobs (/status); the store keeps them all. */
+const MAX_FINISHED_JOBS = 1000;
+
 export class Scheduler {
   private readonly o: Required<SchedulerOptions>;
   private readonly jobs = new Map<string, JobRun>();
@@ -214,7 +218,6 @@ export class Scheduler {
     const now = Date.now();
     const stored: StoredJob = { id, spec, dataHash, state: 'running', createdAt: now, updatedAt: now, totalShards: 0 };
     const run = this.makeRun(stored, prepared, new Map());
-    stored.totalShards = run.shards.size;
     await this.store.createJob(stored);
     this.start(run);
     return { ...stored };
@@ -282,7 +285,7 @@ export class Scheduler {
 
   listJobs(): JobView[] {
     return [...this.jobs.values()].map((r) => ({
-      id: r.stored.id, state: r.stored.state, shardsDone: r.doneCount, totalShards: r.shards.size, error: r.stored.error,
+      id: r.stored.id, state: r.stored.state, shardsDone: r.doneCount, totalShards: r.stored.totalShards, error: r.stored.error,
     }));
   }
 
@@ -315,6 +318,7 @@ export class Scheduler {
         run.doneReplicates.set(s.workload, (run.doneReplicates.get(s.workload) ?? 0) + (s.r1 - s.r0));
       } else run.fresh.push(shardId);
     }
+    stored.totalShards = run.shards.size;
     return run;
   }
 
@@ -347,6 +351,13 @@ export class Scheduler {
       if (w.jobsSeen.has(run.stored.id)) toTell.add(w);
     }
     if (tellWorkers) for (const w of toTell) w.link.cancelJob(run.stored.id).catch(() => undefined);
+    // Free the per-shard state; keep a bounded history of finished jobs for the status page.
+    run.shards = new Map();
+    run.fresh = [];
+    run.retry = [];
+    for (const w of this.workers.values()) w.jobsSeen.delete(run.stored.id);
+    const ended = [...this.jobs.values()].filter((r) => !this.isLive(r));
+    for (const old of ended.slice(0, Math.max(0, ended.length - MAX_FINISHED_JOBS))) this.jobs.delete(old.stored.id);
     try {
       await this.store.updateJob(run.stored.id, { state, error: run.stored.error });
     } catch {
@@ -599,7 +610,7 @@ export class Scheduler {
       return;
     }
     const first = await this.store.putShardResult(run.stored.id, shardId, v);
-    if (!first || s.done) {
+    if (!first || s.done || !this.isLive(run)) {
       this.counters.duplicatesIgnored++;
       return;
     }

@@ -61,8 +61,8 @@ describe('cluster: faults', function () {
   });
 
   it('a hung worker: the deadline fires, shards go elsewhere, the late answer is ignored', async () => {
-    cluster = await TestCluster.start({ workers: 2, coordinatorArgs: ['--shard-size', '5', '--shard-deadline-ms', '150', '--max-batch', '2'] });
-    const hung = await cluster.addWorker(['--fault-delay-ms', '600']);
+    cluster = await TestCluster.start({ workers: 2, coordinatorArgs: ['--shard-size', '5', '--shard-deadline-ms', '100', '--max-batch', '2'] });
+    const hung = await cluster.addWorker(['--fault-delay-ms', '350']);
     await cluster.waitForWorkers(3);
     const engine = await connectCluster(cluster.address);
     try {
