@@ -38,6 +38,10 @@ export class LineChild {
     return msg;
   }
 
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   kill(): void {
     if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
   }

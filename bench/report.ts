@@ -22,6 +22,15 @@ export function suiteTable(cases: CaseResult[]): string {
   return [...head, ...rows].join('\n');
 }
 
+/** Per case: the largest outside load (cores) seen during any timed run of either side. */
+export function loadLine(cases: CaseResult[]): string {
+  const parts = cases.map((c) => {
+    const all = [c.sklearn, ...Object.values(c.ours)].flatMap((s) => s.load.map((l) => l.outsideCores)).filter((v) => !Number.isNaN(v));
+    return all.length ? `${c.id} ${Math.max(...all).toFixed(2)}` : undefined;
+  }).filter((p) => p !== undefined);
+  return parts.length ? `Outside load (cores busy with other processes during timed runs ≥ 1 s; worst run per case): ${parts.join('; ')}.` : '';
+}
+
 export function scalingTable(s: ScalingResult): string {
   if (s.status !== 'done') return `Scaling: ${s.status}${s.reason ? ` (${s.reason})` : ''}`;
   const head = ['| engine | wall ms | resample ms | shards | speedup vs 1 | efficiency | overhead ms/shard vs embedded | peak RSS MiB | identical null |', '|---|---|---|---|---|---|---|---|---|'];

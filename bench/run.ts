@@ -15,7 +15,7 @@ import { gaussianRegression } from './data.js';
 import { writeNpy } from './npy.js';
 import { repoRoot } from './paths.js';
 import { ensureSklearn, type PythonInfo } from './python.js';
-import { scalingTable, suiteTable } from './report.js';
+import { loadLine, scalingTable, suiteTable } from './report.js';
 import { runScaling, type ScalingResult } from './scaling.js';
 import { FULL_PLAN, QUICK_PLAN, runSuite, type CaseResult } from './suite.js';
 
@@ -91,6 +91,8 @@ async function sklearnBench(quick: boolean, scaling: boolean): Promise<void> {
     `Machine: ${report.machine.cpus} cores (${report.machine.model}), Node ${report.machine.node}, Python ${reference.python}, numpy ${reference.numpy}, scipy ${reference.scipy}; load average at start ${loadavgStart.map((v) => v.toFixed(1)).join(' ')}, at end ${report.machine.loadavgEnd.map((v) => v.toFixed(1)).join(' ')}. k = ${k}, seed = ${seed}, wall ${report.wallS} s.`,
     '',
     suiteTable(cases),
+    '',
+    loadLine(cases),
     '',
     `## Scaling (permutation job, N = ${scal.n ?? '?'}, P = ${scal.permutations ?? '?'})`,
     '',

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LineChild } from './child.js';
+import { loadMeter, type LoadSample } from './load.js';
 import { gaussianRegression, replicateRows, type BenchData } from './data.js';
 import { writeNpy } from './npy.js';
 import { nodeScript } from './paths.js';
@@ -28,6 +29,8 @@ export interface CasePlan {
 }
 
 export interface SideResult extends Timing {
+  /** Per run: cores busy with other processes / used by this side (see load.ts). */
+  load: LoadSample[];
   maxRssKb: number;
   baseRssKb: number;
   /** Our side: engine timings of the last run. */
@@ -136,12 +139,18 @@ async function runCase(plan: CasePlan, dir: string, o: Required<Omit<SuiteOption
   try {
     await Promise.all(all.map((c) => c.send({ op: 'warmup' })));
     const pyRuns: RunReply[] = [];
+    const loads = new Map<RunReply, LoadSample>();
     const ourRuns = new Map(plan.threads.map((t) => [t, [] as RunReply[]] as const));
     for (let rep = 0; rep < plan.reps; rep++) {
       // alternate who goes first, so a burst of outside load does not always hit one side
       const order: [LineChild, RunReply[]][] = [[py, pyRuns], ...plan.threads.map((t) => [ours.get(t)!, ourRuns.get(t)!] as [LineChild, RunReply[]])];
       if (rep % 2 === 1) order.reverse();
-      for (const [c, runs] of order) runs.push(await c.send<RunReply>({ op: 'run' }));
+      for (const [c, runs] of order) {
+        const meter = loadMeter(c.pid);
+        const r = await c.send<RunReply>({ op: 'run' });
+        runs.push(r);
+        loads.set(r, meter());
+      }
     }
     const pyAgree = await py.send<AgreeReply>({ op: 'agree' });
     const ourAgree = await ours.get(plan.threads[0]!)!.send<AgreeReply>({ op: 'agree' });
@@ -151,7 +160,7 @@ async function runCase(plan: CasePlan, dir: string, o: Required<Omit<SuiteOption
     const side = (runs: RunReply[], q: QuitReply): SideResult => {
       const t = timing(runs.map((r) => r.ms));
       const last = runs[runs.length - 1]!;
-      const s: SideResult = { ...t, maxRssKb: q.maxRssKb, baseRssKb: q.baseRssKb };
+      const s: SideResult = { ...t, load: runs.map((r) => loads.get(r)!), maxRssKb: q.maxRssKb, baseRssKb: q.baseRssKb };
       if (last.estimateMs !== undefined) s.estimateMs = round3(last.estimateMs);
       if (last.resampleMs !== undefined) s.resampleMs = round3(last.resampleMs);
       if (last.jointMs !== undefined) s.joint = { ...timing(runs.map((r) => r.jointMs!)), value: last.jointValue! };
