@@ -12,7 +12,7 @@ import { createNatsBackends } from '../../coordinator/nats/index.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { decodeResult, PROTOCOL_VERSION, type GetResultResponse } from '../../worker/wire.js';
 import { comparable, gaussianPair, spawnInfoshard, type ClusterStatus, type Proc } from '../helpers/cluster.js';
-import { findNatsServer, freePort, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
+import { freePort, requireNatsServer, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
 
 /** 12 bootstrap + 2 jackknife + 30 permutation shards of 10 replicates (shard size 10). */
 function natsJob(): Job {
@@ -78,7 +78,7 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
   };
 
   before(async function () {
-    if (!findNatsServer()) this.skip();
+    requireNatsServer(this);
     const engine = createEngine({ threads: 1 });
     try {
       embedded = await engine.run(natsJob());

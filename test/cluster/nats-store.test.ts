@@ -13,7 +13,7 @@ import type { DiscoveryEvent } from '../../coordinator/discovery.js';
 import type { JobEvent } from '../../coordinator/events.js';
 import type { StoredJob } from '../../coordinator/store.js';
 import { AuthError, DataError, NotFoundError, OptionError } from '../../shared/errors.js';
-import { findNatsServer, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
+import { requireNatsServer, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
 
 let prefixCounter = 0;
 const freshPrefix = () => `t${process.pid}_${++prefixCounter}`;
@@ -78,10 +78,7 @@ describe('NATS backends (real nats-server)', function () {
   };
 
   before(async function () {
-    if (!findNatsServer()) {
-      console.warn('    nats-server not installed: skipping (CI installs it in .ci/run)');
-      this.skip();
-    }
+    requireNatsServer(this);
     srv = await startNatsServer();
   });
   afterEach(async () => {
@@ -259,7 +256,7 @@ describe('NATS backends (real nats-server)', function () {
 describe('NATS credentials', function () {
   let srv: NatsServerHandle;
   before(async function () {
-    if (!findNatsServer()) this.skip();
+    requireNatsServer(this);
     srv = await startNatsServer({ user: 'infoshard', pass: 'p@ss word' });
   });
   after(async () => {
@@ -289,7 +286,7 @@ describe('NATS credentials', function () {
 describe('surviving a nats-server restart', function () {
   let srv: NatsServerHandle;
   before(async function () {
-    if (!findNatsServer()) this.skip();
+    requireNatsServer(this);
     srv = await startNatsServer();
   });
   after(async () => {
