@@ -52,3 +52,5 @@ export { simulate, generatorTruth, type SimulateSpec, type SimulateResult, type 
 export { confidenceInterval, type CiResult } from './shared/resampling/ci.js';
 export { permutationPValue, P_VALUE_CONVENTION } from './shared/resampling/permutation.js';
 export { prepareJob, type PreparedJob } from './shared/job/prepare.js';
+export { loadDataset, parseData, parseCsv, parseJson, parseNpy, parseArrow, selectColumns, type DataFormat } from './shared/data/index.js';
+export { connectCluster, type ClusterClientOptions } from './coordinator/client.js';
