@@ -12,13 +12,14 @@ import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { CancelledError, OptionError } from '../shared/errors.js';
 import { executeShard, pointEstimate } from '../shared/job/execute.js';
-import { finalizeResult } from '../shared/job/merge.js';
+import { backendProvenance, finalizeResult } from '../shared/job/merge.js';
 import { defaultShardSize, planShards, planWorkloads, totalReplicates } from '../shared/job/plan.js';
 import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import type { ShardPartial } from '../shared/job/shard.js';
 import { DEFAULTS, type Engine, type Job, type JobHandle, type JobResult, type Progress, type RunOptions } from '../shared/job/spec.js';
 import { ShardPool } from '../worker/pool.js';
+import { shardBackend } from '../worker/backend.js';
 
 export interface EngineOptions {
   /** Threads for resampling workloads; 1 runs shards inline on the calling thread. @default os.availableParallelism() */
@@ -74,10 +75,11 @@ class EmbeddedEngine implements Engine {
   /** Shards on the calling thread, one at a time, yielding between shards so cancel is seen. */
   private async runInline(p: PreparedJob, shards: ReturnType<typeof planShards>, signal: AbortSignal, onShard: (s: ShardPartial) => void): Promise<ShardPartial[]> {
     const out: ShardPartial[] = [];
+    const backend = shardBackend(p.backend);
     for (const s of shards) {
       await yieldToLoop();
       if (signal.aborted) throw new CancelledError();
-      const partial = executeShard(p, s);
+      const partial = executeShard(p, s, backend ? { backend } : {});
       out.push(partial);
       onShard(partial);
     }
@@ -117,7 +119,7 @@ class EmbeddedEngine implements Engine {
       ...(shards.length > 0 ? { resampleMs } : {}),
       totalMs: performance.now() - t0,
       threads: this.opts.threads,
-      backend: 'cpu',
+      backend: backendProvenance(partials.map((q) => q.backend)),
     });
     emit({ jobId, phase: 'done', done: total, total });
     return result;

@@ -30,7 +30,7 @@ export interface PreparedJob {
   /** Replicate shards of every workload, `shardSize` replicates each (ids are assigned here). */
   plan(shardSize: number): Omit<ShardRequest, 'jobId' | 'shardId'>[];
   /** Merge all shard values into the final result (same function as the embedded engine). */
-  finish(partials: ShardPartial[]): Promise<JobResult>;
+  finish(partials: ShardPartial[], info?: { backends: string[] }): Promise<JobResult>;
 }
 
 export interface JobCore {
@@ -38,8 +38,11 @@ export interface JobCore {
   prepare(spec: JobSpec, data: Dataset, dataHash: string): Promise<PreparedJob>;
 }
 
+/** Shard values by shard id, with what computed them when the worker said (provenance.backend). */
+export type ShardValuesMap = Map<string, Float64Array> & { backend?: string };
+
 export interface RunShardsCall {
-  result: Promise<Map<string, Float64Array>>;
+  result: Promise<ShardValuesMap>;
   cancel(): void;
 }
 
@@ -113,6 +116,8 @@ interface JobRun {
   doneReplicates: Map<WorkloadKind, number>;
   totalReplicates: Map<WorkloadKind, number>;
   workersUsed: Set<string>;
+  /** Backend names the workers reported for accepted shards (provenance.backend). */
+  backends: Set<string>;
   lastProgress: number;
   finishing: boolean;
 }
@@ -306,7 +311,7 @@ export class Scheduler {
   private makeRun(stored: StoredJob, prepared: PreparedJob, finished: Map<string, Float64Array>): JobRun {
     const run: JobRun = {
       stored, specJson: JSON.stringify(stored.spec), prepared, shards: new Map(), fresh: [], freshHead: 0, retry: [],
-      doneCount: 0, doneReplicates: new Map(), totalReplicates: new Map(), workersUsed: new Set(), lastProgress: 0, finishing: false,
+      doneCount: 0, doneReplicates: new Map(), totalReplicates: new Map(), workersUsed: new Set(), backends: new Set(), lastProgress: 0, finishing: false,
     };
     for (const s of prepared.plan(this.o.shardSize)) {
       const shardId = `${s.workload}:${s.r0}-${s.r1}`;
@@ -380,7 +385,7 @@ export class Scheduler {
         if (!v) throw new InternalError(`shard ${s.req.shardId} of job ${run.stored.id} finished but its values are missing`);
         partials.push({ ...s.req, values: v });
       }
-      const result = await run.prepared.finish(partials);
+      const result = await run.prepared.finish(partials, { backends: [...run.backends] });
       result.provenance = { ...result.provenance, engine: 'cluster', workers: Math.max(1, run.workersUsed.size) };
       await this.store.putResult(run.stored.id, encodeResult(result));
       await this.endJob(run, 'done');
@@ -584,21 +589,21 @@ export class Scheduler {
     this.pump();
   }
 
-  private async onResult(b: Batch, values: Map<string, Float64Array>): Promise<void> {
+  private async onResult(b: Batch, values: ShardValuesMap): Promise<void> {
     const wasTimedOut = b.timedOut;
     const pending = this.settle(b);
     b.worker.slow = false;
     const run = b.job;
     for (const id of b.shardIds) {
       const v = values.get(id);
-      if (v) await this.accept(run, b.worker, id, v);
+      if (v) await this.accept(run, b.worker, id, v, values.backend);
     }
     // Shards the worker did not answer (should not happen) go round again.
     if (!wasTimedOut) for (const id of pending) if (!values.has(id)) this.requeue(run, id, b.worker.info.id);
     this.pump();
   }
 
-  private async accept(run: JobRun, w: WorkerSlot, shardId: string, v: Float64Array): Promise<void> {
+  private async accept(run: JobRun, w: WorkerSlot, shardId: string, v: Float64Array, backend?: string): Promise<void> {
     const s = run.shards.get(shardId);
     if (!s || s.done || !this.isLive(run)) {
       this.counters.duplicatesIgnored++;
@@ -615,6 +620,7 @@ export class Scheduler {
       return;
     }
     s.done = true;
+    if (backend) run.backends.add(backend);
     run.doneCount++;
     w.shardsDone++;
     this.counters.shardsCompleted++;

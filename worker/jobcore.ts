@@ -10,7 +10,7 @@ import type { ShardPartial } from '../shared/job/shard.js';
 import { prepareJob, type PreparedJob as EnginePrepared } from '../shared/job/prepare.js';
 import { planShards, planWorkloads } from '../shared/job/plan.js';
 import { pointEstimate } from '../shared/job/execute.js';
-import { finalizeResult } from '../shared/job/merge.js';
+import { backendProvenance, finalizeResult } from '../shared/job/merge.js';
 import { OptionError } from '../shared/errors.js';
 import type { JobCore, PreparedJob } from '../coordinator/scheduler.js';
 import { packageVersion } from './wire.js';
@@ -34,6 +34,17 @@ export function parseSpec(json: string): JobSpec {
     if (!SPEC_FIELDS.has(k)) throw new OptionError(`spec_json: unknown field '${k}'`, k);
   }
   return v as JobSpec;
+}
+
+/**
+ * provenance.backend of a cluster job: the names the workers reported, as the embedded engine
+ * reports its threads' (so the two agree for one backend). A job resumed after a coordinator
+ * restart knows only the names of shards run since; with shards but no name at all (workers
+ * that predate the field, or every shard finished before the restart) it says 'unreported'.
+ */
+function clusterBackend(shards: number, names: string[]): string {
+  if (shards > 0 && names.length === 0) return 'unreported';
+  return backendProvenance(names);
 }
 
 export function createJobCore(): JobCore {
@@ -61,7 +72,7 @@ export function createJobCore(): JobCore {
           resampleStart = performance.now();
           return planShards('', planWorkloads(p), shardSize).map(({ workload, r0, r1 }) => ({ workload, r0, r1 }));
         },
-        async finish(partials: ShardPartial[]) {
+        async finish(partials: ShardPartial[], info?: { backends: string[] }) {
           const thetaHat = await theta;
           const now = performance.now();
           return finalizeResult(p, thetaHat, partials, {
@@ -70,6 +81,7 @@ export function createJobCore(): JobCore {
             estimateMs,
             resampleMs: now - resampleStart,
             totalMs: now - t0,
+            backend: clusterBackend(partials.length, info?.backends ?? []),
           });
         },
       };

@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ShardRequest } from '../shared/job/shard.js';
-import type { RunShardsCall, WorkerLink } from '../coordinator/scheduler.js';
+import type { RunShardsCall, ShardValuesMap, WorkerLink } from '../coordinator/scheduler.js';
 import type { WorkerInfo } from '../coordinator/discovery.js';
 import { clientOptions, channelCredentials, type ClientSecurityOptions } from '../coordinator/security.js';
 import {
@@ -78,7 +78,7 @@ export class GrpcWorkerLink implements WorkerLink {
 
   runShards(req: { jobId: string; specJson: string; dataHash: string; shards: ShardRequest[] }, deadlineMs: number): RunShardsCall {
     let call: grpc.ClientUnaryCall | undefined;
-    const result = new Promise<Map<string, Float64Array>>((resolve, reject) => {
+    const result = new Promise<ShardValuesMap>((resolve, reject) => {
       call = this.stub.RunShards(
         {
           protocol_version: PROTOCOL_VERSION,
@@ -91,7 +91,9 @@ export class GrpcWorkerLink implements WorkerLink {
         (err, res) => {
           if (err) return reject(fromServiceError(err));
           try {
-            resolve(new Map(res!.results.map((r) => [r.shard_id, unpackF64(r.values)])));
+            const m: ShardValuesMap = new Map(res!.results.map((r) => [r.shard_id, unpackF64(r.values)]));
+            if (res!.backend) m.backend = res!.backend;
+            resolve(m);
           } catch (e) {
             reject(e);
           }

@@ -3,6 +3,8 @@
  * `worker/task.ts`. A job's data is placed on SharedArrayBuffers once per job and sent to a
  * thread only when that thread asks for it (reply 'need-job'); every other task carries only
  * {jobId, shard}. Cancelling (AbortSignal) dispatches no further shard; in-flight shards finish.
+ * Jobs are reference-counted: overlapping `runShards` calls for the same job id share one
+ * SharedArrayBuffer copy, and the pool forgets the job only when the last of them ends.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +39,8 @@ function taskFile(): { filename: string; execArgv: string[] } {
 export class ShardPool {
   readonly threads: number;
   private readonly piscina: Piscina;
-  /** Shared copies of prepared jobs, by job id, while the job runs. */
-  private readonly shared = new Map<string, PreparedJob>();
+  /** Shared copies of prepared jobs, by job id, with the number of runShards calls using each. */
+  private readonly shared = new Map<string, { job: PreparedJob; refs: number }>();
 
   constructor(opts: PoolOptions = {}) {
     const threads = opts.threads ?? availableParallelism();
@@ -54,7 +56,7 @@ export class ShardPool {
       const reply = (await this.piscina.run(msg)) as TaskReply;
       if (reply.kind === 'ok') return reply.partial;
       if (reply.kind === 'error') throw errorFromCode(reply.code, reply.message);
-      const job = this.shared.get(jobId);
+      const job = this.shared.get(jobId)?.job;
       if (!job) throw new InternalError(`job ${jobId} is not registered with the pool`);
       msg = { jobId, shard, job };
     }
@@ -73,7 +75,7 @@ export class ShardPool {
     const jobId = shards[0]?.jobId;
     if (jobId === undefined) return [];
     if (opts.signal?.aborted) throw new CancelledError();
-    this.shared.set(jobId, sharePreparedJob(prepared));
+    this.acquire(jobId, prepared);
     const out: ShardPartial[] = [];
     let next = 0;
     let failure: unknown;
@@ -93,7 +95,7 @@ export class ShardPool {
     try {
       await Promise.all(Array.from({ length: Math.min(shards.length, 2 * this.threads) }, lane));
     } finally {
-      this.shared.delete(jobId);
+      this.release(jobId);
     }
     if (failure !== undefined) {
       if (failure instanceof InfoshardError) throw failure;
@@ -101,6 +103,24 @@ export class ShardPool {
     }
     if (opts.signal?.aborted) throw new CancelledError();
     return out;
+  }
+
+  /** Jobs the pool currently holds (ids with at least one running call); for tests and status. */
+  heldJobs(): string[] {
+    return [...this.shared.keys()];
+  }
+
+  /** One more call uses `jobId`: share its data on the first, reuse the shared copy after. */
+  private acquire(jobId: string, prepared: PreparedJob): void {
+    const e = this.shared.get(jobId);
+    if (e) e.refs++;
+    else this.shared.set(jobId, { job: sharePreparedJob(prepared), refs: 1 });
+  }
+
+  /** A call of `jobId` ended; the last one out drops the shared copy. */
+  private release(jobId: string): void {
+    const e = this.shared.get(jobId);
+    if (e && --e.refs <= 0) this.shared.delete(jobId);
   }
 
   async close(): Promise<void> {

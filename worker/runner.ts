@@ -10,7 +10,8 @@ import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
 import { InternalError } from '../shared/errors.js';
 import { createPool, type ShardPool } from './pool.js';
 import { sharePreparedJob } from './shared-job.js';
-import type { ShardRunner } from './server.js';
+import { backendProvenance } from '../shared/job/merge.js';
+import type { ShardRunOutput, ShardRunner } from './server.js';
 
 /** Prepared jobs kept per worker (least recently used dropped). */
 const MAX_PREPARED = 8;
@@ -19,7 +20,6 @@ export class PoolRunner implements ShardRunner {
   readonly threads: number;
   private readonly prepared = new Map<string, { dataHash: string; spec: string; p: PreparedJob }>();
   private active = 0;
-  private seq = 0;
 
   constructor(private readonly pool: ShardPool) {
     this.threads = pool.threads;
@@ -47,17 +47,13 @@ export class PoolRunner implements ShardRunner {
     return p;
   }
 
-  async run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<Float64Array[]> {
+  async run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<ShardRunOutput> {
     const p = this.prepare(job.jobId, job.spec, job.dataHash, job.data);
-    // A distinct pool-level id per call: the pool forgets a job when one of its calls ends,
-    // and concurrent calls of the same job must not pull it from under each other. The
-    // prepared job is already on SharedArrayBuffers, so re-sending it to a thread copies nothing.
-    const poolJobId = `${job.jobId}/${++this.seq}`;
-    const reqs = shards.map((s) => ({ ...s, jobId: poolJobId }));
+    // Concurrent calls of one job share the pool's copy: the pool reference-counts jobs.
     let left = shards.length;
     this.active += left;
     try {
-      const partials = await this.pool.runShards(p, reqs, {
+      const partials = await this.pool.runShards(p, shards, {
         signal,
         onShard: () => {
           left--;
@@ -65,11 +61,12 @@ export class PoolRunner implements ShardRunner {
         },
       });
       const byId = new Map(partials.map((q) => [q.shardId, q.values]));
-      return shards.map((s) => {
+      const values = shards.map((s) => {
         const v = byId.get(s.shardId);
         if (!v) throw new InternalError(`pool returned no values for shard ${s.shardId}`);
         return v;
       });
+      return { values, backend: backendProvenance(partials.map((q) => q.backend)) };
     } finally {
       this.active -= left;
     }

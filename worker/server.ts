@@ -16,11 +16,18 @@ import {
   type HasDatasetRequest, type HealthResponse, type JobRef, type RunShardsRequest, type RunShardsResponse,
 } from './wire.js';
 
+/** A runner's answer with provenance: values of each shard, in order, and what computed them. */
+export interface ShardRunOutput {
+  values: Float64Array[];
+  /** provenance.backend names, comma-separated (e.g. 'auto→cpu'). */
+  backend?: string;
+}
+
 /** What the worker service needs from the compute side (implemented over the piscina pool). */
 export interface ShardRunner {
   readonly threads: number;
   /** Values of each shard, in order. Rejects with CancelledError promptly once `signal` aborts. */
-  run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<Float64Array[]>;
+  run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<Float64Array[] | ShardRunOutput>;
   /** Shards running or queued in the pool. */
   activeTasks(): number;
   close(): Promise<void>;
@@ -127,9 +134,10 @@ export class WorkerService {
     set.add(ac);
     try {
       if (this.o.faultDelayMs) await sleep(this.o.faultDelayMs, ac.signal);
-      const values = await this.o.runner.run({ jobId: req.job_id, spec, dataHash: req.data_hash, data }, shards, ac.signal);
+      const out = await this.o.runner.run({ jobId: req.job_id, spec, dataHash: req.data_hash, data }, shards, ac.signal);
+      const { values, backend } = Array.isArray(out) ? { values: out, backend: undefined } : out;
       this.shardsDone += shards.length;
-      return { results: shards.map((s, i) => ({ shard_id: s.shardId, values: packF64(values[i]!) })) };
+      return { results: shards.map((s, i) => ({ shard_id: s.shardId, values: packF64(values[i]!) })), ...(backend ? { backend } : {}) };
     } finally {
       call.removeListener('cancelled', onCancel);
       set.delete(ac);

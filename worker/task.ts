@@ -1,12 +1,14 @@
 /**
  * Piscina task module: runs `executeShard` in a worker thread. Prepared jobs are cached per
  * job id inside the thread (a few at a time, least recently used dropped), so after the first
- * task of a job a thread receives only {jobId, shard}.
+ * task of a job a thread receives only {jobId, shard}. The batch backend (`spec.backend`) is
+ * created once per thread and kind: gpu.js kernels compile once and auto's calibration is kept.
  */
 import { executeShard } from '../shared/job/execute.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import { serializeError } from '../shared/errors.js';
 import type { TaskMessage, TaskReply } from './messages.js';
+import { shardBackend } from './backend.js';
 
 const MAX_CACHED_JOBS = 4;
 const jobs = new Map<string, PreparedJob>();
@@ -31,7 +33,8 @@ export default function runTask(msg: TaskMessage): TaskReply {
   const p = lookup(msg);
   if (!p) return { kind: 'need-job', jobId: msg.jobId };
   try {
-    return { kind: 'ok', partial: executeShard(p, msg.shard) };
+    const backend = shardBackend(p.backend);
+    return { kind: 'ok', partial: executeShard(p, msg.shard, backend ? { backend } : {}) };
   } catch (err) {
     return { kind: 'error', ...serializeError(err) };
   }

@@ -99,7 +99,7 @@ export interface RegisterWorkerResponse { known: boolean; heartbeat_ms: number }
 export interface ShardRangeMsg { shard_id: string; workload: string; r0: number; r1: number }
 export interface RunShardsRequest { protocol_version: number; job_id: string; spec_json: string; data_hash: string; shards: ShardRangeMsg[] }
 export interface ShardValuesMsg { shard_id: string; values: Buffer }
-export interface RunShardsResponse { results: ShardValuesMsg[] }
+export interface RunShardsResponse { results: ShardValuesMsg[]; backend?: string }
 export interface HealthRequest { protocol_version: number }
 export interface HealthResponse {
   status: string; worker_id: string; threads: number; active_tasks: number;

@@ -10,8 +10,9 @@ import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
 import { shufflePermutation } from '../resampling/permutation.js';
+import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
-import type { ShardPartial, ShardRequest } from './shard.js';
+import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 
 /** The estimator input restricted to rows `idx` (all blocks, same rows). */
 export function gatherInput(input: EstimatorInput, idx: ArrayLike<number>): EstimatorInput {
@@ -48,6 +49,13 @@ export interface ExecuteOptions {
    * rebuilds everything per replicate (estimate on the permuted data); kept to measure the saving.
    */
   reuseContext?: boolean;
+  /**
+   * Batch backend for bootstrap, jackknife, bagging and permutation replicates (e.g. the gpu.js
+   * kernels of worker/gpu). Absent: the CPU path below, unchanged. The k-ensemble never uses it.
+   */
+  backend?: ShardBackend;
+  /** Replicates per backend call. @default DEFAULT_BACKEND_BATCH */
+  batchSize?: number;
 }
 
 function isBijection(perm: Int32Array): boolean {
@@ -66,8 +74,60 @@ function permutedInput(p: PreparedJob, perm: Int32Array): EstimatorInput {
   return { ...p.input, y: gatherRows(p.input.y!, perm) };
 }
 
+/** Row sets of an index workload's replicate r (bootstrap draw, jackknife keep-set, bag). */
+function indexSetFor(p: PreparedJob, workload: WorkloadKind, r: number): Int32Array {
+  if (workload === 'bootstrap') return bootstrapIndices(p.bootstrap!.scheme, p.seed, r, p.n, p.bootstrap!.m);
+  if (workload === 'jackknife') return jackknifeKeep(r, p.bootstrap!.jackknifeGroups, p.n);
+  return baggingIndices(p.seed, r, p.n, p.bagging!.size);
+}
+
+/**
+ * The shard through `backend`, `batch` replicates per call. Replicate r still draws only from
+ * its own stream, so batching changes no value; a local permutation that repeats rows is not a
+ * bijection and goes to the CPU path, as it does without a backend. Returns the names of what ran.
+ */
+function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBackend, batch: number, values: Float64Array): Set<string> {
+  const { r0, r1, workload } = shard;
+  const { measure, estimator, params, input } = p;
+  const ran = new Set<string>();
+  for (let b0 = r0; b0 < r1; b0 += batch) {
+    const b1 = Math.min(r1, b0 + batch);
+    if (workload === 'permutation') {
+      const perms: Int32Array[] = [];
+      const at: number[] = [];
+      for (let r = b0; r < b1; r++) {
+        const perm = permutationFor(p, r);
+        if (isBijection(perm)) {
+          perms.push(perm);
+          at.push(r - r0);
+        } else {
+          values[r - r0] = estimate(measure, estimator, permutedInput(p, perm), params);
+          ran.add('cpu');
+        }
+      }
+      if (perms.length === 0) continue;
+      const v = backend.permutationBatch(measure, estimator, input, params, perms);
+      for (let i = 0; i < at.length; i++) values[at[i]!] = v[i]!;
+    } else {
+      const sets: Int32Array[] = [];
+      for (let r = b0; r < b1; r++) sets.push(indexSetFor(p, workload, r));
+      values.set(backend.indexBatch(measure, estimator, input, params, sets), b0 - r0);
+    }
+    ran.add(backend.describe());
+  }
+  return ran;
+}
+
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   const { r0, r1 } = shard;
+  const batchable = shard.workload !== 'kensemble' && !(shard.workload === 'permutation' && opts.reuseContext === false);
+  if (opts.backend && batchable) {
+    const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
+    if (!(Number.isInteger(batch) && batch > 0)) throw new InternalError(`batchSize must be a positive integer; got ${batch}`);
+    const values = new Float64Array(r1 - r0);
+    const ran = executeBatched(p, shard, opts.backend, batch, values);
+    return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, values, backend: [...ran].sort().join(',') };
+  }
   const values = new Float64Array(r1 - r0);
   const { measure, estimator, params, input, seed, n } = p;
   switch (shard.workload) {
@@ -108,7 +168,7 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
     default:
       throw new InternalError(`unknown workload ${String(shard.workload)}`);
   }
-  return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, values };
+  return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, values, ...(opts.backend ? { backend: 'cpu' } : {}) };
 }
 
 /** The point estimate θ̂ on the full prepared data (nats). */

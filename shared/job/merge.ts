@@ -71,6 +71,17 @@ export function assemble(workloads: readonly Workload[], partials: Iterable<Shar
   return values;
 }
 
+/**
+ * `provenance.backend` from the names the shards report (ShardPartial.backend, or what a cluster
+ * worker answered): the distinct names, sorted, comma-separated; 'cpu' when no name was given
+ * (no resampling, or the plain CPU path).
+ */
+export function backendProvenance(names: Iterable<string | undefined>): string {
+  const set = new Set<string>();
+  for (const n of names) for (const part of (n ?? '').split(',')) if (part) set.add(part);
+  return set.size === 0 ? 'cpu' : [...set].sort().join(',');
+}
+
 export interface FinalizeMeta {
   engine: 'embedded' | 'cluster';
   version: string;

@@ -19,4 +19,9 @@ export interface ShardPartial {
   r0: number;
   r1: number;
   values: Float64Array;
+  /**
+   * What computed the values when a batch backend was given (`provenance.backend`), e.g.
+   * 'gpu.js/webasm' or 'auto→cpu'; several names comma-separated. Absent: the plain CPU path.
+   */
+  backend?: string;
 }
