@@ -13,7 +13,7 @@
 import { gatherRows, hstack, type Matrix } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
 import type { Measure } from '../job/spec.js';
-import { KdTree, rangeCounter } from '../knn/index.js';
+import { jointOrders, KdTree, neighbourIndex, rangeCounter } from '../knn/index.js';
 import { ksg1FromParts } from './ksg1.js';
 import { ksg2FromParts } from './ksg2.js';
 import { ksgCmiFromParts } from './ksg-cmi.js';
@@ -49,8 +49,9 @@ export function buildContext(measure: Measure, estimator: string, input: Estimat
         checkPerm(perm, n);
         const yp = gatherRows(y, perm);
         const jointData = hstack(x, yp);
-        const joint = new KdTree(jointData);
-        if (estimator === 'ksg1') return ksg1FromParts(joint, x, xc, yp, yc, k, tol);
+        // the joint's column orders are the marginals' orders with Y's ranks permuted: O(N)
+        const joint = neighbourIndex(jointData, jointOrders([x, yp], [xc, yc], [null, perm]));
+        if (estimator === 'ksg1') return ksg1FromParts(joint, x, xc, yp, yc, k, tol, perm);
         if (estimator === 'ksg2') return ksg2FromParts(joint, x, xc, yp, yc, k, tol);
         return mixedKsgFromParts(joint, jointData, x, xc, yp, yc, k, tol);
       },

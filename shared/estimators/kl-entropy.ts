@@ -12,7 +12,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { EstimatorError } from '../errors.js';
-import { KdTree, type NeighbourIndex } from '../knn/index.js';
+import { neighbourIndex, type NeighbourIndex } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
 
 /** The estimator over a prebuilt index of the rows of x. */
@@ -37,5 +37,5 @@ export function klEntropyFromIndex(index: NeighbourIndex, k: number): number {
 
 /** Kozachenko–Leonenko entropy of the rows of x, in nats. */
 export function klEntropy(x: Matrix, k: number): number {
-  return klEntropyFromIndex(new KdTree(x), k);
+  return klEntropyFromIndex(neighbourIndex(x), k);
 }

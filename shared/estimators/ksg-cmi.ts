@@ -11,7 +11,7 @@
  * @example ksgCmi(x, y, z, 4)
  */
 import { hstack, type Matrix } from '../data/matrix.js';
-import { KdTree, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { countOthersStrict } from './ksg1.js';
 import { strictRadius, tieTolerance } from './ties.js';
@@ -46,5 +46,5 @@ export function ksgCmiFromParts(
 /** Frenzel–Pompe estimate of I(X;Y|Z) in nats. Assumes validated input. */
 export function ksgCmi(x: Matrix, y: Matrix, z: Matrix, k: number): number {
   const xz = hstack(x, z), yz = hstack(y, z);
-  return ksgCmiFromParts(new KdTree(hstack(x, y, z)), xz, rangeCounter(xz), yz, rangeCounter(yz), z, rangeCounter(z), k, tieTolerance(x, y, z));
+  return ksgCmiFromParts(neighbourIndex(hstack(x, y, z)), xz, rangeCounter(xz), yz, rangeCounter(yz), z, rangeCounter(z), k, tieTolerance(x, y, z));
 }

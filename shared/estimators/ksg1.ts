@@ -11,26 +11,38 @@
  * @example ksg1(x, y, 3) // x, y: n × d row-major matrices with the same n
  */
 import { hstack, type Matrix } from '../data/matrix.js';
-import { KdTree, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { jointOrders, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { strictRadius, tieTolerance } from './ties.js';
 
 /**
  * #{ j ≠ i : ‖q_j − q_i‖ < r } among the counter's points, `r` already tie-adjusted
  * (see ties.ts). The query row itself is one of the counted points, at distance 0: it is
- * counted iff 0 < r, and removed.
+ * counted iff 0 < r, and removed. `row`: the counter's row equal to query row i (a hint for
+ * counters with a `countNear` fast path; the count does not depend on it).
  */
-export function countOthersStrict(c: RangeCounter, q: Matrix, i: number, r: number): number {
-  return c.count(q.data, i * q.d, r, true) - (r > 0 ? 1 : 0);
+export function countOthersStrict(c: RangeCounter, q: Matrix, i: number, r: number, row = i): number {
+  const all = c.countNear ? c.countNear(row, q.data, i * q.d, r, true) : c.count(q.data, i * q.d, r, true);
+  return all - (r > 0 ? 1 : 0);
 }
 
 /**
  * Eq. (8) from prebuilt parts: `joint` indexes the rows (xq_i, yq_i); `xc` / `yc` count over
  * the same multisets of x and y rows as xq / yq (possibly built from another row order:
  * this is how a permutation test reuses the marginal structures); `tol` is the tie
- * tolerance τ of ties.ts.
+ * tolerance τ of ties.ts. `yRows[i]`, when given, is the row of `yc` equal to yq row i (a
+ * permuted block); it only speeds the counts up.
  */
-export function ksg1FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounter, yq: Matrix, yc: RangeCounter, k: number, tol: number): number {
+export function ksg1FromParts(
+  joint: NeighbourIndex,
+  xq: Matrix,
+  xc: RangeCounter,
+  yq: Matrix,
+  yc: RangeCounter,
+  k: number,
+  tol: number,
+  yRows?: ArrayLike<number>,
+): number {
   const n = xq.n;
   const psi = ensureDigammaTable(n + 1);
   const dist = new Float64Array(k);
@@ -38,12 +50,14 @@ export function ksg1FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounte
   for (let i = 0; i < n; i++) {
     joint.knn(i, k, dist, null, 0);
     const r = strictRadius(dist[k - 1]!, tol);
-    sum += psi[countOthersStrict(xc, xq, i, r) + 1]! + psi[countOthersStrict(yc, yq, i, r) + 1]!;
+    sum += psi[countOthersStrict(xc, xq, i, r) + 1]! + psi[countOthersStrict(yc, yq, i, r, yRows ? yRows[i]! : i) + 1]!;
   }
   return psi[k]! + psi[n]! - sum / n;
 }
 
 /** KSG-1 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */
 export function ksg1(x: Matrix, y: Matrix, k: number): number {
-  return ksg1FromParts(new KdTree(hstack(x, y)), x, rangeCounter(x), y, rangeCounter(y), k, tieTolerance(x, y));
+  const xc = rangeCounter(x), yc = rangeCounter(y);
+  const joint = neighbourIndex(hstack(x, y), jointOrders([x, y], [xc, yc]));
+  return ksg1FromParts(joint, x, xc, y, yc, k, tieTolerance(x, y));
 }

@@ -13,7 +13,7 @@
  * @example ksg2(x, y, 3)
  */
 import { hstack, type Matrix } from '../data/matrix.js';
-import { KdTree, maxNorm, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { jointOrders, maxNorm, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { inclusiveRadius, tieTolerance } from './ties.js';
 
@@ -45,5 +45,6 @@ export function ksg2FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounte
 
 /** KSG-2 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */
 export function ksg2(x: Matrix, y: Matrix, k: number): number {
-  return ksg2FromParts(new KdTree(hstack(x, y)), x, rangeCounter(x), y, rangeCounter(y), k, tieTolerance(x, y));
+  const xc = rangeCounter(x), yc = rangeCounter(y);
+  return ksg2FromParts(neighbourIndex(hstack(x, y), jointOrders([x, y], [xc, yc])), x, xc, y, yc, k, tieTolerance(x, y));
 }

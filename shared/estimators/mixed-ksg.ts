@@ -15,7 +15,7 @@
  * @example mixedKsg(x, y, 5)
  */
 import { hstack, type Matrix } from '../data/matrix.js';
-import { KdTree, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { jointOrders, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { strictRadius, tieTolerance } from './ties.js';
 
@@ -57,5 +57,6 @@ export function mixedKsgFromParts(
 /** Gao et al. mixed KSG estimate of I(X;Y) in nats. Assumes validated input. */
 export function mixedKsg(x: Matrix, y: Matrix, k: number): number {
   const jointData = hstack(x, y);
-  return mixedKsgFromParts(new KdTree(jointData), jointData, x, rangeCounter(x), y, rangeCounter(y), k, tieTolerance(x, y));
+  const xc = rangeCounter(x), yc = rangeCounter(y);
+  return mixedKsgFromParts(neighbourIndex(jointData, jointOrders([x, y], [xc, yc])), jointData, x, xc, y, yc, k, tieTolerance(x, y));
 }

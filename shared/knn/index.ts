@@ -1,11 +1,15 @@
 /** Neighbour structures for the kNN estimators (max-norm throughout). */
 import type { Matrix } from '../data/matrix.js';
+import { GRID_MAX_DIM, GRID_OCCUPANCY, GridIndex } from './grid.js';
 import { KdTree } from './kdtree.js';
+import type { ColumnOrder } from './order.js';
 import { SortedMarginal } from './sorted.js';
-import type { RangeCounter } from './types.js';
+import type { NeighbourIndex, RangeCounter } from './types.js';
 
 export { KdTree, DEFAULT_LEAF_SIZE } from './kdtree.js';
 export { SortedMarginal } from './sorted.js';
+export { GridIndex, GRID_MAX_DIM, GRID_OCCUPANCY } from './grid.js';
+export { columnOrder, type ColumnOrder } from './order.js';
 export { BruteForce } from './brute.js';
 export { maxNorm } from './types.js';
 export type { RangeCounter, NeighbourIndex } from './types.js';
@@ -13,4 +17,43 @@ export type { RangeCounter, NeighbourIndex } from './types.js';
 /** The fastest exact range counter for a marginal: sorted array in 1-D, kd-tree otherwise. */
 export function rangeCounter(m: Matrix): RangeCounter {
   return m.d === 1 ? new SortedMarginal(m) : new KdTree(m);
+}
+
+/** Below this many rows the kd-tree is used at any d (the grid's fixed costs do not pay). */
+export const GRID_MIN_N = 256;
+
+/**
+ * The fastest exact kNN index for a point set, chosen by measurement (bench/micro/knn.ts):
+ * the rank grid for d ≤ 3 unless the rows crowd a few cells (strongly dependent columns),
+ * the kd-tree otherwise. Every choice gives the same answers bit for bit.
+ * @param orders sort orders of the columns of `m` when already known (entries may be missing).
+ */
+export function neighbourIndex(m: Matrix, orders?: readonly (ColumnOrder | undefined)[]): NeighbourIndex {
+  if (m.d <= GRID_MAX_DIM && m.n >= GRID_MIN_N) {
+    const grid = new GridIndex(m, orders);
+    if (grid.crowding() <= 4 * GRID_OCCUPANCY) return grid;
+  }
+  return new KdTree(m);
+}
+
+/**
+ * Column orders of the joint block hstack(blocks), as far as the blocks' counters already
+ * know them (a sorted 1-D marginal); `rows[b]`, when given, maps joint row i to row rows[b][i]
+ * of block b's counter (a permuted block).
+ */
+export function jointOrders(blocks: readonly Matrix[], counters: readonly RangeCounter[], rows?: readonly (ArrayLike<number> | null)[]): (ColumnOrder | undefined)[] {
+  const out: (ColumnOrder | undefined)[] = [];
+  blocks.forEach((b, t) => {
+    const c = counters[t];
+    if (b.d === 1 && c instanceof SortedMarginal) {
+      const map = rows?.[t];
+      if (!map) out.push(c.order);
+      else {
+        const rank = new Int32Array(b.n);
+        for (let i = 0; i < b.n; i++) rank[i] = c.rank[map[i]!]!;
+        out.push({ sorted: c.values, rank });
+      }
+    } else for (let j = 0; j < b.d; j++) out.push(undefined);
+  });
+  return out;
 }

@@ -15,6 +15,11 @@ export interface RangeCounter {
    * that query a stored point subtract its self-match (distance 0).
    */
   count(query: Float64Array, qOff: number, r: number, strict: boolean): number;
+  /**
+   * Optional fast path: the same answer as `count`, given that stored row `row` is probably
+   * equal (or close) to the query, as it is when a stored point is queried.
+   */
+  countNear?(row: number, query: Float64Array, qOff: number, r: number, strict: boolean): number;
 }
 
 /** k-nearest-neighbour search among the stored points themselves. */

@@ -1,0 +1,58 @@
+/**
+ * Sort order of one float64 column: the sorted values and each row's rank, by an LSD radix
+ * sort on the IEEE bit patterns (11-bit digits, passes whose digit is constant skipped).
+ * O(N) and several times faster than a comparator argsort; the sorted values equal
+ * `Float64Array.prototype.sort` exactly (−0 before +0; NaN never reaches here).
+ */
+
+/** Sorted values and ranks of a column (rank[i] = position of row i in `sorted`). */
+export interface ColumnOrder {
+  readonly sorted: Float64Array;
+  readonly rank: Int32Array;
+}
+
+const BITS = 11;
+const RADIX = 1 << BITS;
+const MASK = RADIX - 1;
+
+/** Column `col` of a row-major block with `stride` columns (a 1-D array: stride 1, col 0). */
+export function columnOrder(data: Float64Array, stride: number, col: number): ColumnOrder {
+  const n = Math.floor(data.length / stride);
+  const bits = new Uint32Array(2);
+  const f = new Float64Array(bits.buffer);
+  // order-preserving unsigned keys: negative → flip all bits, positive → flip the sign bit
+  let lo = new Uint32Array(n), hi = new Uint32Array(n), idx = new Int32Array(n);
+  let lo2 = new Uint32Array(n), hi2 = new Uint32Array(n), idx2 = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    f[0] = data[i * stride + col]!;
+    const h = bits[1]!, l = bits[0]!;
+    if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
+    idx[i] = i;
+  }
+  const count = new Int32Array(RADIX);
+  for (let pass = 0; pass < 6; pass++) {
+    const word = pass < 3 ? 0 : 1;
+    const shift = (pass % 3) * BITS;
+    const key = word === 0 ? lo : hi;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(key[i]! >>> shift) & MASK]!++;
+    if (count[(key[0]! >>> shift) & MASK] === n) continue; // digit constant: order unchanged
+    let s = 0;
+    for (let b = 0; b < RADIX; b++) { const c = count[b]!; count[b] = s; s += c; }
+    for (let i = 0; i < n; i++) {
+      const p = count[(key[i]! >>> shift) & MASK]!++;
+      lo2[p] = lo[i]!; hi2[p] = hi[i]!; idx2[p] = idx[i]!;
+    }
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+    [idx, idx2] = [idx2, idx];
+  }
+  const sorted = new Float64Array(n);
+  const rank = idx2; // reuse the spare buffer
+  for (let p = 0; p < n; p++) {
+    const i = idx[p]!;
+    sorted[p] = data[i * stride + col]!;
+    rank[i] = p;
+  }
+  return { sorted, rank };
+}
