@@ -125,10 +125,11 @@ export class GridIndex implements NeighbourIndex {
   /** Lower bound of the distance from q to every row outside the cell cube of radius R. */
   private outsideLower(q: Float64Array, qOff: number, c0: number, c1: number, c2: number, R: number): number {
     let m = Infinity;
-    const cs = [c0, c1, c2], gs = [this.g0, this.g1, this.g2];
     for (let j = 0; j < this.d; j++) {
-      const c = cs[j]!, x = q[qOff + j]!;
-      if (c + R + 1 < gs[j]!) { const v = this.lowB[j]![c + R + 1]! - x; if (v < m) m = v; }
+      const c = j === 0 ? c0 : j === 1 ? c1 : c2;
+      const g = j === 0 ? this.g0 : j === 1 ? this.g1 : this.g2;
+      const x = q[qOff + j]!;
+      if (c + R + 1 < g) { const v = this.lowB[j]![c + R + 1]! - x; if (v < m) m = v; }
       if (c - R - 1 >= 0) { const v = x - this.highB[j]![c - R - 1]!; if (v < m) m = v; }
     }
     return m;
@@ -138,6 +139,7 @@ export class GridIndex implements NeighbourIndex {
     const { n, d, src, pts, perm, start, g0, g1, g2, rc } = this;
     if (k < 1 || k >= n) throw new RangeError(`k = ${k} neighbours requested among ${n} points`);
     if (this.bestD.length < k) { this.bestD = new Float64Array(k); this.bestI = new Int32Array(k); }
+    if (d === 2) { this.knn2(i, k, outDist, outIdx, off); return; }
     const bestD = this.bestD, bestI = this.bestI;
     const qOff = i * d;
     const q0 = src[qOff]!, q1 = d > 1 ? src[qOff + 1]! : 0, q2 = d > 2 ? src[qOff + 2]! : 0;
@@ -185,6 +187,78 @@ export class GridIndex implements NeighbourIndex {
         }
       }
       const out = this.outsideLower(src, qOff, c0, c1, c2, R);
+      if (out === Infinity || (filled === k && out > bound)) break;
+    }
+    for (let t = 0; t < k; t++) {
+      outDist[off + t] = bestD[t]!;
+      if (outIdx) outIdx[off + t] = bestI[t]!;
+    }
+  }
+
+  /** {@link knn} for d = 2, the common joint space of two 1-D blocks: the same search, unrolled. */
+  private knn2(i: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
+    const { src, pts, perm, start, g0, g1, rc } = this;
+    const bestD = this.bestD, bestI = this.bestI;
+    const lo0 = this.lowB[0]!, hi0 = this.highB[0]!, lo1 = this.lowB[1]!, hi1 = this.highB[1]!;
+    const q0 = src[2 * i]!, q1 = src[2 * i + 1]!;
+    const c0 = rc[i * 3]!, c1 = rc[i * 3 + 1]!;
+    let filled = 0, bound = Infinity;
+    for (let R = 0; ; R++) {
+      const a1 = c1 - R < 0 ? 0 : c1 - R, b1 = c1 + R >= g1 ? g1 - 1 : c1 + R;
+      const a0 = c0 - R < 0 ? 0 : c0 - R, b0 = c0 + R >= g0 ? g0 - 1 : c0 + R;
+      for (let y = a1; y <= b1; y++) {
+        if (filled === k) {
+          const u = lo1[y]! - q1, v = q1 - hi1[y]!;
+          if (u > bound || v > bound) continue;
+        }
+        const edge = y === c1 - R || y === c1 + R;
+        const step = edge ? 1 : 2 * R;
+        for (let x = edge ? a0 : c0 - R; x <= b0; x += step) {
+          if (x < a0) continue;
+          if (filled === k) {
+            const u = lo0[x]! - q0, v = q0 - hi0[x]!;
+            if (u > bound || v > bound) continue;
+          }
+          const cell = x + g0 * y;
+          for (let p = start[cell]!, e = start[cell + 1]!; p < e; p++) {
+            let m = Math.abs(pts[2 * p]! - q0);
+            const w = Math.abs(pts[2 * p + 1]! - q1);
+            if (w > m) m = w;
+            if (filled === k) {
+              if (m > bound) continue;
+              const j = perm[p]!;
+              if (m === bound && j > bestI[k - 1]!) continue;
+              if (j === i) continue;
+              let s = k - 1;
+              while (s > 0 && (bestD[s - 1]! > m || (bestD[s - 1] === m && bestI[s - 1]! > j))) {
+                bestD[s] = bestD[s - 1]!;
+                bestI[s] = bestI[s - 1]!;
+                s--;
+              }
+              bestD[s] = m;
+              bestI[s] = j;
+              bound = bestD[k - 1]!;
+            } else {
+              const j = perm[p]!;
+              if (j === i) continue;
+              let s = filled++;
+              while (s > 0 && (bestD[s - 1]! > m || (bestD[s - 1] === m && bestI[s - 1]! > j))) {
+                bestD[s] = bestD[s - 1]!;
+                bestI[s] = bestI[s - 1]!;
+                s--;
+              }
+              bestD[s] = m;
+              bestI[s] = j;
+              if (filled === k) bound = bestD[k - 1]!;
+            }
+          }
+        }
+      }
+      let out = Infinity;
+      if (c0 + R + 1 < g0) { const v = lo0[c0 + R + 1]! - q0; if (v < out) out = v; }
+      if (c0 - R - 1 >= 0) { const v = q0 - hi0[c0 - R - 1]!; if (v < out) out = v; }
+      if (c1 + R + 1 < g1) { const v = lo1[c1 + R + 1]! - q1; if (v < out) out = v; }
+      if (c1 - R - 1 >= 0) { const v = q1 - hi1[c1 - R - 1]!; if (v < out) out = v; }
       if (out === Infinity || (filled === k && out > bound)) break;
     }
     for (let t = 0; t < k; t++) {
