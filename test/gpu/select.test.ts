@@ -1,6 +1,7 @@
 /** Backend selection: cpu / gpu / auto (calibrated, cached, reported), and clear errors. */
 import assert from 'node:assert/strict';
 import { permutation, stream } from '../../shared/rng/index.js';
+import { HOST_CALIBRATION_MAX_N } from '../../worker/gpu/select.js';
 import { AutoBackend, cachedCalibrations, clearCalibrations, CpuBackend, createBackend, GpuBackend } from '../../worker/gpu/index.js';
 import { blocks, FLAVOURS } from './helpers.js';
 
@@ -53,6 +54,28 @@ describe('backend selection', () => {
       gpu.destroy();
     });
   }
+
+  it('auto does not time host-mode gpu.js (webasm) beyond HOST_CALIBRATION_MAX_N: brute force cannot win there', () => {
+    const big = HOST_CALIBRATION_MAX_N + 1;
+    const bigInput = blocks(big, FLAVOURS[0]!, 5);
+    const bigPerms = [0, 1].map((r) => permutation(big, stream(9, r, 3)));
+    const gpu = new GpuBackend({ mode: 'webasm' });
+    let gpuCalls = 0;
+    const spy = new Proxy(gpu, {
+      get(target, p, recv) {
+        if (p === 'permutationBatch') gpuCalls++;
+        const v = Reflect.get(target, p, recv) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const auto = new AutoBackend(() => spy);
+    const want = new CpuBackend().permutationBatch('mi', 'ksg1', bigInput, { k: 3 }, bigPerms);
+    assert.deepEqual(auto.permutationBatch('mi', 'ksg1', bigInput, { k: 3 }, bigPerms), want);
+    assert.equal(gpuCalls, 0);
+    assert.equal(auto.describe(), 'auto→cpu');
+    assert.match([...cachedCalibrations().values()][0]!.note ?? '', /runs on the host \(webasm\)/);
+    gpu.destroy();
+  });
 
   it('auto falls back to the CPU (and says why) when gpu.js cannot run', () => {
     const auto = new AutoBackend(() => new GpuBackend({ mode: 'headlessgl' }));

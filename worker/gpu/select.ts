@@ -20,6 +20,17 @@ export interface Calibration {
 /** How many replicates of the batch are timed on each backend. */
 export const CALIBRATION_REPLICATES = 2;
 
+/** gpu.js modes that run on the CPU (WebAssembly SIMD or plain JS), not on a GPU device. */
+const HOST_MODES = new Set(['webasm', 'cpu']);
+
+/**
+ * Largest N at which auto still times gpu.js when it runs on the host CPU. Brute force is
+ * O(N²) per replicate against the kd-tree's O(N log N): measured on a 2-core machine, webasm
+ * was at par at N = 1e3, 14× slower at 2e3 and 80× slower at 1e4, so timing it beyond this size
+ * would only burn seconds per thread (three full brute-force replicates) to confirm 'cpu'.
+ */
+export const HOST_CALIBRATION_MAX_N = 1500;
+
 /** Process-wide cache: one calibration per shape per worker. */
 const calibrations = new Map<string, Calibration>();
 
@@ -87,6 +98,8 @@ export class AutoBackend implements Backend {
       start = head.length;
       if (!gpu || !gpu.supports(measure, estimator)) {
         cal = { choice: 'cpu', cpuMsPerReplicate: c.ms, gpuMsPerReplicate: null, note: note ?? `no gpu kernel for ${estimator}` };
+      } else if (HOST_MODES.has(gpu.mode) && m > HOST_CALIBRATION_MAX_N) {
+        cal = { choice: 'cpu', cpuMsPerReplicate: c.ms, gpuMsPerReplicate: null, note: `gpu.js runs on the host (${gpu.mode}) and N = ${m} > ${HOST_CALIBRATION_MAX_N}: brute force cannot win` };
       } else {
         run(gpu, head.slice(0, 1)); // compile the kernels outside the timing
         const g = this.timed(gpu, run, head);
