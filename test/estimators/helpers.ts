@@ -1,21 +1,11 @@
 /** Test helpers: locate ../shared/cases, parse its small CSVs, generate seeded Gaussians. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { columnsToMatrix, type Matrix } from '../../shared/data/matrix.js';
 import { stream } from '../../shared/rng/index.js';
+import { casesDir } from '../helpers/cases.js';
 
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return dir;
-}
-
-export const CASES_DIR = path.resolve(repoRoot(), '../shared/cases');
+export const CASES_DIR = casesDir();
 
 export interface Case {
   file: string;

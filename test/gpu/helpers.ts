@@ -1,7 +1,5 @@
 /** Small seeded datasets for the gpu parity tests. */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Matrix } from '../../shared/data/matrix.js';
 import { stream, type RandomStream } from '../../shared/rng/index.js';
 
@@ -37,20 +35,7 @@ export function blocks(n: number, f: Flavour, seed: number): { x: Matrix; y: Mat
   return { x, y, z };
 }
 
-/** Repository root: walk up from this compiled file to package.json. */
-export function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
-
-export function casesDir(): string {
-  return path.resolve(repoRoot(), '../shared/cases');
-}
+export { repoRoot, casesDir } from '../helpers/cases.js';
 
 /** Numeric CSV with a header row → columns by name. */
 export function readCsv(file: string): Map<string, Float64Array> {
