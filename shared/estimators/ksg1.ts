@@ -13,6 +13,7 @@
 import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
+import { kthDistancesAll, othersStrictAll } from './counts.js';
 import { strictRadius, tieTolerance } from './ties.js';
 
 /**
@@ -45,13 +46,12 @@ export function ksg1FromParts(
 ): number {
   const n = xq.n;
   const psi = ensureDigammaTable(n + 1);
-  const dist = new Float64Array(k);
+  const r = kthDistancesAll(joint, k);
+  for (let i = 0; i < n; i++) r[i] = strictRadius(r[i]!, tol);
+  const nx = othersStrictAll(xc, xq, r);
+  const ny = othersStrictAll(yc, yq, r, yRows);
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    joint.knn(i, k, dist, null, 0);
-    const r = strictRadius(dist[k - 1]!, tol);
-    sum += psi[countOthersStrict(xc, xq, i, r) + 1]! + psi[countOthersStrict(yc, yq, i, r, yRows ? yRows[i]! : i) + 1]!;
-  }
+  for (let i = 0; i < n; i++) sum += psi[nx[i]! + 1]! + psi[ny[i]! + 1]!;
   return psi[k]! + psi[n]! - sum / n;
 }
 

@@ -102,6 +102,11 @@ export class GridIndex implements NeighbourIndex {
     this.pts = pts;
   }
 
+  /** Stored rows in storage order (cell order / tree order): nearby rows are adjacent. */
+  queryOrder(): Int32Array {
+    return this.perm;
+  }
+
   /**
    * Expected number of rows sharing a query row's cell, Σ count² / N: near the occupancy
    * target on well-spread data, large when the rows crowd a few cells (strongly dependent

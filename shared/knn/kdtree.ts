@@ -192,6 +192,11 @@ export class KdTree implements NeighbourIndex {
     return total;
   }
 
+  /** Stored rows in storage order (cell order / tree order): nearby rows are adjacent. */
+  queryOrder(): Int32Array {
+    return this.perm;
+  }
+
   knn(i: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void {
     if (k < 1 || k >= this.n) throw new RangeError(`k = ${k} neighbours requested among ${this.n} points`);
     this.search(this.src, i * this.d, i, k, outDist, outIdx, off);

@@ -50,6 +50,58 @@ function gallop(v: Float64Array, x: number, r: number, kind: number, h: number):
   return a;
 }
 
+/** {@link gallop} for kind 0 (x − v[m] < r), the strict lower end, with the test inlined. */
+function gallopLoStrict(v: Float64Array, x: number, r: number, h: number): number {
+  const n = v.length;
+  let a: number, b: number;
+  if (h >= n) h = n - 1;
+  if (x - v[h]! < r) {
+    b = h;
+    let step = 1;
+    a = h - 1;
+    while (a >= 0 && x - v[a]! < r) { b = a; step += step; a = b - step; }
+    a = a < 0 ? 0 : a + 1;
+  } else {
+    a = h + 1;
+    let step = 1;
+    b = a;
+    while (b < n && !(x - v[b]! < r)) { a = b + 1; step += step; b = a + step - 1; }
+    if (b > n) b = n;
+  }
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (x - v[m]! < r) b = m;
+    else a = m + 1;
+  }
+  return a;
+}
+
+/** {@link gallop} for kind 2 (v[m] − x ≥ r), the strict upper end, with the test inlined. */
+function gallopHiStrict(v: Float64Array, x: number, r: number, h: number): number {
+  const n = v.length;
+  let a: number, b: number;
+  if (h >= n) h = n - 1;
+  if (v[h]! - x >= r) {
+    b = h;
+    let step = 1;
+    a = h - 1;
+    while (a >= 0 && v[a]! - x >= r) { b = a; step += step; a = b - step; }
+    a = a < 0 ? 0 : a + 1;
+  } else {
+    a = h + 1;
+    let step = 1;
+    b = a;
+    while (b < n && !(v[b]! - x >= r)) { a = b + 1; step += step; b = a + step - 1; }
+    if (b > n) b = n;
+  }
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (v[m]! - x >= r) b = m;
+    else a = m + 1;
+  }
+  return a;
+}
+
 function test(vm: number, x: number, r: number, kind: number): boolean {
   switch (kind) {
     case 0: return x - vm < r;
@@ -100,6 +152,54 @@ export class SortedMarginal implements RangeCounter {
       while (a < b) { const m = (a + b) >>> 1; if (v[m]! - x > r) b = m; else a = m + 1; }
     }
     return a - lo;
+  }
+
+  private byRank: Int32Array | null = null;
+
+  /** byRank[p]: the stored row at position p of `values` (inverse of `rank`), built once. */
+  get index(): Int32Array {
+    if (!this.byRank) {
+      const ix = new Int32Array(this.n);
+      for (let i = 0; i < this.n; i++) ix[this.rank[i]!] = i;
+      this.byRank = ix;
+    }
+    return this.byRank;
+  }
+
+  /**
+   * Batch of self-queries: out[c] = {@link count}(stored row c, radius[c], strict) for every
+   * stored row c. The queries run in sorted order, so each gallop starts at its own rank in a
+   * part of `values` that the previous query just touched (cache-resident), instead of at a
+   * random position; each answer is the same exact count as `count` (same predicates).
+   */
+  countSelf(radius: Float64Array, strict: boolean, out: Int32Array): void {
+    const v = this.values, ix = this.index, n = this.n;
+    const kLo = strict ? 0 : 1, kHi = strict ? 2 : 3;
+    // Each search starts from a guess: the previous query's boundary moved by the change of
+    // the boundary value times the local density (previous count / previous width). The
+    // gallop is exact from any start, so the guess only changes how many probes it takes.
+    // radii gathered into sorted order first: a plain gather loop overlaps its cache misses,
+    // the search loop then reads and writes sequentially
+    const rs = new Float64Array(n), cs = new Int32Array(n);
+    for (let p = 0; p < n; p++) rs[p] = radius[ix[p]!]!;
+    let pLo = 0, pHi = 0, pX = 0, pR = 0, dens = 0;
+    for (let p = 0; p < n; p++) {
+      const x = v[p]!, r = rs[p]!;
+      let gLo = p, gHi = p;
+      if (p > 0 && dens > 0) {
+        gLo = pLo + Math.round((x - r - (pX - pR)) * dens);
+        gHi = pHi + Math.round((x + r - (pX + pR)) * dens);
+        if (!(gLo >= 0)) gLo = 0; else if (gLo > p) gLo = p;
+        if (!(gHi <= n - 1)) gHi = n - 1; else if (gHi < p) gHi = p;
+      }
+      const lo = strict ? gallopLoStrict(v, x, r, gLo) : gallop(v, x, r, kLo, gLo);
+      const hi = strict ? gallopHiStrict(v, x, r, gHi) : gallop(v, x, r, kHi, gHi);
+      const cnt = hi > lo ? hi - lo : 0;
+      cs[p] = cnt;
+      pLo = lo; pHi = hi; pX = x; pR = r;
+      dens = r > 0 && cnt > 1 ? cnt / (2 * r) : 0;
+    }
+    for (let p = 0; p < n; p++) out[ix[p]!] = cs[p]!;
   }
 
   /** Same answer as {@link count}; the search starts at the rank of stored row `row`. */

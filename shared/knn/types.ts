@@ -20,6 +20,12 @@ export interface RangeCounter {
    * equal (or close) to the query, as it is when a stored point is queried.
    */
   countNear?(row: number, query: Float64Array, qOff: number, r: number, strict: boolean): number;
+  /**
+   * Optional: the stored rows in a cache-friendly order for self-queries (neighbouring rows
+   * next to each other, e.g. the structure's own storage order). Answers do not depend on
+   * the order queries are made in; only their speed does.
+   */
+  queryOrder?(): Int32Array;
 }
 
 /** k-nearest-neighbour search among the stored points themselves. */
