@@ -8,12 +8,13 @@
 import { DataError, OptionError } from '../errors.js';
 import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
+import { resolveColumn } from '../data/select.js';
 import { checkEstimator, isKnnEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
-import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type ColumnRef, type Job, type Measure, type Units } from './spec.js';
+import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
 import { validateSpec, type ValidateOptions } from './validate.js';
 
 export interface ResolvedBootstrap {
@@ -61,17 +62,6 @@ export interface PreparedJob {
 }
 
 /** Column index for a reference: exact name first, then a 0-based index (number or numeric string). */
-function resolveColumn(ds: Dataset, ref: ColumnRef, field: string): number {
-  if (typeof ref === 'string') {
-    const byName = ds.names.indexOf(ref);
-    if (byName >= 0) return byName;
-    if (/^\d+$/.test(ref) && Number(ref) < ds.names.length) return Number(ref);
-  } else if (Number.isInteger(ref) && ref >= 0 && ref < ds.names.length) {
-    return ref;
-  }
-  throw new DataError(`unknown column ${JSON.stringify(ref)} in ${field}; available columns: ${ds.names.join(', ')}`);
-}
-
 /** Sample standard deviation (ddof = 1). */
 function sampleSd(c: Float64Array): number {
   let mean = 0;

@@ -55,7 +55,7 @@ describe('job: validation names the bad field', () => {
     field({ ensemble: { kValues: [2, 0] } }, 'ensemble.kValues[1]');
   });
   it('unknown column → DataError listing the available columns; zero-variance column named', () => {
-    assert.throws(() => prepareJob({ ...base, x: ['nope'] }), (e: unknown) => e instanceof DataError && /unknown column "nope".*available columns: a, b, c, const/.test(e.message));
+    assert.throws(() => prepareJob({ ...base, x: ['nope'] }), (e: unknown) => e instanceof DataError && /unknown column 'nope' in x\[0\]; available columns: 'a', 'b', 'c', 'const'/.test(e.message));
     assert.throws(() => prepareJob({ ...base, y: ['const'] }), (e: unknown) => e instanceof DataError && /"const".*zero variance/.test(e.message));
   });
   it('columns by 0-based index (number or numeric string) select the same data; result is deterministic', () => {
