@@ -7,7 +7,7 @@
  * Run: npx tsx bench/micro/knn.ts [reps]
  */
 import { gatherRows, type Matrix } from '../../shared/data/matrix.js';
-import { createPermutationContext, estimate } from '../../shared/estimators/index.js';
+import { createPermutationContext, estimate, estimateOnRows } from '../../shared/estimators/index.js';
 import { permutation, stream } from '../../shared/rng/index.js';
 
 const reps = Number(process.argv[2] ?? 7);
@@ -59,6 +59,11 @@ for (const n of [10_000, 100_000]) {
     for (const idx of subs) s += estimate('mi', 'ksg1', { x: gatherRows(input.x, idx), y: gatherRows(input.y, idx) }, { k: 3 });
     return s;
   }, subs.length);
+  time('ksg1 subsample replicate via estimateOnRows (per replicate, 20 per run)', () => {
+    let s = 0;
+    for (const idx of subs) s += estimateOnRows('mi', 'ksg1', input, { k: 3 }, idx);
+    return s;
+  }, subs.length);
   // iid bootstrap: n rows drawn with replacement (rows repeated)
   const boots = Array.from({ length: 20 }, (_, r) => {
     const g = stream(7, r, 3);
@@ -67,6 +72,11 @@ for (const n of [10_000, 100_000]) {
   time('ksg1 iid bootstrap replicate N=10000 (per replicate, 20 per run)', () => {
     let s = 0;
     for (const idx of boots) s += estimate('mi', 'ksg1', { x: gatherRows(input.x, idx), y: gatherRows(input.y, idx) }, { k: 3 });
+    return s;
+  }, boots.length);
+  time('ksg1 iid bootstrap replicate via estimateOnRows (per replicate, 20 per run)', () => {
+    let s = 0;
+    for (const idx of boots) s += estimateOnRows('mi', 'ksg1', input, { k: 3 }, idx);
     return s;
   }, boots.length);
 }

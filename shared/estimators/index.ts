@@ -19,6 +19,7 @@ export { gaussianMi } from './gaussian.js';
 export { klEntropy } from './kl-entropy.js';
 export { ksgCmi } from './ksg-cmi.js';
 export { duplicateRows, rowCells } from './cells.js';
+export { estimateOnRows } from './rows.js';
 
 /**
  * Point estimate in nats. Runs the cheap structural checks (names, blocks, k) but not the

@@ -10,6 +10,7 @@
  *
  * @example ksg1(x, y, 3) // x, y: n × d row-major matrices with the same n
  */
+import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
@@ -56,8 +57,9 @@ export function ksg1FromParts(
 }
 
 /** KSG-1 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */
-export function ksg1(x: Matrix, y: Matrix, k: number): number {
-  const xc = rangeCounter(x), yc = rangeCounter(y);
+/** `orders`: the sort orders of 1-D x and y when already known (see rows.ts); same value. */
+export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders): number {
+  const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);
   const joint = neighbourIndex(hstack(x, y), jointOrders([x, y], [xc, yc]));
   return ksg1FromParts(joint, x, xc, y, yc, k, tieTolerance(x, y));
 }

@@ -12,6 +12,7 @@
  *
  * @example ksg2(x, y, 3)
  */
+import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, maxNorm, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
@@ -44,7 +45,8 @@ export function ksg2FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounte
 }
 
 /** KSG-2 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */
-export function ksg2(x: Matrix, y: Matrix, k: number): number {
-  const xc = rangeCounter(x), yc = rangeCounter(y);
+/** `orders`: the sort orders of 1-D x and y when already known (see rows.ts); same value. */
+export function ksg2(x: Matrix, y: Matrix, k: number, orders?: BlockOrders): number {
+  const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);
   return ksg2FromParts(neighbourIndex(hstack(x, y), jointOrders([x, y], [xc, yc])), x, xc, y, yc, k, tieTolerance(x, y));
 }

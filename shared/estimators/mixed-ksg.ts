@@ -14,6 +14,7 @@
  *
  * @example mixedKsg(x, y, 5)
  */
+import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
@@ -55,8 +56,9 @@ export function mixedKsgFromParts(
 }
 
 /** Gao et al. mixed KSG estimate of I(X;Y) in nats. Assumes validated input. */
-export function mixedKsg(x: Matrix, y: Matrix, k: number): number {
+/** `orders`: the sort orders of 1-D x and y when already known (see rows.ts); same value. */
+export function mixedKsg(x: Matrix, y: Matrix, k: number, orders?: BlockOrders): number {
   const jointData = hstack(x, y);
-  const xc = rangeCounter(x), yc = rangeCounter(y);
+  const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);
   return mixedKsgFromParts(neighbourIndex(jointData, jointOrders([x, y], [xc, yc])), jointData, x, xc, y, yc, k, tieTolerance(x, y));
 }

@@ -1,4 +1,5 @@
 import type { Matrix } from '../data/matrix.js';
+import type { ColumnOrder } from '../knn/order.js';
 
 /** Preprocessed blocks (columns selected, normalized, jittered), each n × d row-major. */
 export interface EstimatorInput {
@@ -13,3 +14,6 @@ export interface EstimatorParams {
   /** Miller–Madow bias correction for plugin entropy / MI. @default false */
   millerMadow?: boolean;
 }
+
+/** Sort orders of the x and y blocks where they are 1-D and already known (else undefined). */
+export type BlockOrders = readonly [ColumnOrder | undefined, ColumnOrder | undefined];

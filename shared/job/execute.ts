@@ -4,7 +4,7 @@
  * so the values are identical whatever the shard boundaries, threads or machines.
  */
 import { gatherRows } from '../data/matrix.js';
-import { createPermutationContext, estimate, type EstimatorInput, type PermutationContext } from '../estimators/index.js';
+import { createPermutationContext, estimate, estimateOnRows, type EstimatorInput, type PermutationContext } from '../estimators/index.js';
 import { InternalError } from '../errors.js';
 import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
@@ -130,15 +130,17 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
   }
   const values = new Float64Array(r1 - r0);
   const { measure, estimator, params, input, seed, n } = p;
+  // index workloads: estimateOnRows reuses the parent's column orders (bit-identical to
+  // estimating on gatherInput(input, rows))
   switch (shard.workload) {
     case 'bootstrap': {
       const b = p.bootstrap!;
-      for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, gatherInput(input, bootstrapIndices(b.scheme, seed, r, n, b.m)), params);
+      for (let r = r0; r < r1; r++) values[r - r0] = estimateOnRows(measure, estimator, input, params, bootstrapIndices(b.scheme, seed, r, n, b.m));
       break;
     }
     case 'jackknife': {
       const g = p.bootstrap!.jackknifeGroups;
-      for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, gatherInput(input, jackknifeKeep(r, g, n)), params);
+      for (let r = r0; r < r1; r++) values[r - r0] = estimateOnRows(measure, estimator, input, params, jackknifeKeep(r, g, n));
       break;
     }
     case 'permutation': {
@@ -157,7 +159,7 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
     }
     case 'bagging': {
       const bg = p.bagging!;
-      for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, gatherInput(input, baggingIndices(seed, r, n, bg.size)), params);
+      for (let r = r0; r < r1; r++) values[r - r0] = estimateOnRows(measure, estimator, input, params, baggingIndices(seed, r, n, bg.size));
       break;
     }
     case 'kensemble': {

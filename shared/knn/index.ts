@@ -9,14 +9,17 @@ import type { NeighbourIndex, RangeCounter } from './types.js';
 export { KdTree, DEFAULT_LEAF_SIZE } from './kdtree.js';
 export { SortedMarginal } from './sorted.js';
 export { GridIndex, GRID_MAX_DIM, GRID_OCCUPANCY } from './grid.js';
-export { columnOrder, type ColumnOrder } from './order.js';
+export { columnOrder, subsetOrder, type ColumnOrder } from './order.js';
 export { BruteForce } from './brute.js';
 export { maxNorm } from './types.js';
 export type { RangeCounter, NeighbourIndex } from './types.js';
 
-/** The fastest exact range counter for a marginal: sorted array in 1-D, kd-tree otherwise. */
-export function rangeCounter(m: Matrix): RangeCounter {
-  return m.d === 1 ? new SortedMarginal(m) : new KdTree(m);
+/**
+ * The fastest exact range counter for a marginal: sorted array in 1-D, kd-tree otherwise.
+ * @param order the column's sort order when already known (1-D only; equal to `columnOrder`).
+ */
+export function rangeCounter(m: Matrix, order?: ColumnOrder): RangeCounter {
+  return m.d === 1 ? new SortedMarginal(m, order) : new KdTree(m);
 }
 
 /** Below this many rows the kd-tree is used at any d (the grid's fixed costs do not pay). */

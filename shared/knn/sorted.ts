@@ -125,6 +125,7 @@ export class SortedMarginal implements RangeCounter {
     const o = order ?? columnOrder(m.data, 1, 0);
     this.values = o.sorted;
     this.rank = o.rank;
+    if (o.index) this.byRank = o.index;
   }
 
   /** The column's sort order (shared with a grid over the same column). */
