@@ -1,6 +1,8 @@
 /**
  * Sort order of one float64 column: the sorted values and each row's rank, by an LSD radix
- * sort on the IEEE bit patterns (11-bit digits, passes whose digit is constant skipped).
+ * sort on the IEEE bit patterns (11-bit digits, 16-bit from N = 4e4; passes whose digit is
+ * constant skipped). A comparator-free native `Float64Array.sort` of the values alone measured
+ * slower at every N from 5e3 to 1e5.
  * O(N) and several times faster than a comparator argsort; the sorted values equal
  * `Float64Array.prototype.sort` exactly (−0 before +0; NaN never reaches here).
  */
@@ -13,13 +15,17 @@ export interface ColumnOrder {
   readonly index?: Int32Array;
 }
 
-const BITS = 11;
-const RADIX = 1 << BITS;
-const MASK = RADIX - 1;
+/** From this many rows on, 16-bit digits. */
+const WIDE_DIGITS_MIN_N = 40_000;
 
 /** Column `col` of a row-major block with `stride` columns (a 1-D array: stride 1, col 0). */
 export function columnOrder(data: Float64Array, stride: number, col: number): ColumnOrder {
   const n = Math.floor(data.length / stride);
+  // digits per 32-bit word: 3 of 11 bits, or from N = 4e4 on 2 of 16 bits (4 passes instead
+  // of 6; measured 10% faster at N = 1e5, slower below). Any stable LSD order is the same order.
+  const BITS = n >= WIDE_DIGITS_MIN_N ? 16 : 11;
+  const DPW = BITS === 16 ? 2 : 3;
+  const RADIX = 1 << BITS, MASK = RADIX - 1;
   const bits = new Uint32Array(2);
   const f = new Float64Array(bits.buffer);
   // order-preserving unsigned keys: negative → flip all bits, positive → flip the sign bit
@@ -32,9 +38,9 @@ export function columnOrder(data: Float64Array, stride: number, col: number): Co
     idx[i] = i;
   }
   const count = new Int32Array(RADIX);
-  for (let pass = 0; pass < 6; pass++) {
-    const word = pass < 3 ? 0 : 1;
-    const shift = (pass % 3) * BITS;
+  for (let pass = 0; pass < 2 * DPW; pass++) {
+    const word = pass < DPW ? 0 : 1;
+    const shift = (pass % DPW) * BITS;
     const key = word === 0 ? lo : hi;
     count.fill(0);
     for (let i = 0; i < n; i++) count[(key[i]! >>> shift) & MASK]!++;

@@ -81,3 +81,22 @@ describe('estimators estimateOnRows', () => {
     assert.throws(() => estimateOnRows('mi', 'ksg1', input, { k: 3 }, [0, 1, 2]), EstimatorError);
   });
 });
+
+describe('knn/order columnOrder with 16-bit digits (N ≥ 4e4)', () => {
+  it('equals a stable comparator argsort on tied (±0), heavy-tailed and continuous columns', () => {
+    const n = 50_000;
+    const g = stream(21, 0);
+    const cols = [
+      Float64Array.from({ length: n }, () => g.nextGaussian()),
+      Float64Array.from({ length: n }, () => { const v = (g.nextUint32() % 41) - 20; return v === 0 ? (g.nextUint32() & 1 ? -0 : 0) : v * 0.1; }),
+      Float64Array.from({ length: n }, () => 1 / (g.nextGaussian() || 1)),
+    ];
+    const key = (v: number) => (v === 0 && 1 / v < 0 ? -Number.MIN_VALUE : v); // −0 just below +0 (no data near ±5e-324)
+    for (const col of cols) {
+      const ix = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(col[a]!) - key(col[b]!) || a - b);
+      const got = columnOrder(col, 1, 0);
+      bitsEqual(got.sorted, Float64Array.from(ix, (i) => col[i]!));
+      for (let p = 0; p < n; p++) assert.equal(got.rank[ix[p]!], p);
+    }
+  });
+});
