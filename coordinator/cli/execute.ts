@@ -9,24 +9,17 @@ import { selectColumns } from '../../shared/data/select.js';
 import { datasetHash } from '../../shared/data/hash.js';
 import { OptionError } from '../../shared/errors.js';
 import type { JobResult, JobSpec } from '../../shared/job/spec.js';
-import { openEngine } from './engine.js';
+import { openEngine, type EngineChoice } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
 
-export interface OutputFlags {
+/** The engine choice (engine.ts) plus what to print and where. */
+export interface OutputFlags extends EngineChoice {
   json?: boolean;
   progress?: boolean;
   replicatesOut?: string;
-  threads?: number;
-  coordinator?: string;
-  tokenFile?: string;
-  coordinatorCa?: string;
-  coordinatorServerName?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  maxReplicates?: number;
 }
 
 export interface ExecuteInput {
