@@ -13,7 +13,7 @@
 import { gatherRows, hstack, type Matrix } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
 import type { Measure } from '../job/spec.js';
-import { jointOrders, KdTree, neighbourIndex, rangeCounter } from '../knn/index.js';
+import { jointOrders, KdTree, neighbourIndex, rangeCounter, Scratch } from '../knn/index.js';
 import { ksg1FromParts } from './ksg1.js';
 import { ksg2FromParts } from './ksg2.js';
 import { ksgCmiFromParts } from './ksg-cmi.js';
@@ -26,9 +26,12 @@ export interface PermutationContext {
   estimate(perm: Int32Array): number;
 }
 
+/** checkPerm's marks, reused across calls (a local: never escapes). */
+let checked = new Uint8Array(0);
+
 function checkPerm(perm: Int32Array, n: number): void {
   if (perm.length !== n) throw new OptionError(`permutation has length ${perm.length}, expected ${n}`, 'perm');
-  const seen = new Uint8Array(n);
+  const seen = checked.length === n ? checked.fill(0) : (checked = new Uint8Array(n));
   for (let i = 0; i < n; i++) {
     const p = perm[i]!;
     if (!(p >= 0 && p < n) || seen[p]) throw new OptionError(`permutation is not a permutation of 0..${n - 1} (entry ${i} = ${p})`, 'perm');
@@ -44,13 +47,25 @@ export function buildContext(measure: Measure, estimator: string, input: Estimat
     const y = input.y as Matrix;
     const xc = rangeCounter(x), yc = rangeCounter(y);
     const tol = tieTolerance(x, y);
+    // the permuted block, the joint block, the permuted ranks and the grid are rebuilt in
+    // these arrays every replicate (each entry overwritten; nothing outlives one estimate)
+    const scratch = new Scratch();
+    const dx = x.d, dy = y.d, dj = dx + dy;
+    const yp: Matrix = { n, d: dy, data: new Float64Array(n * dy) };
+    const jointData: Matrix = { n, d: dj, data: new Float64Array(n * dj) };
     return {
       estimate(perm) {
         checkPerm(perm, n);
-        const yp = gatherRows(y, perm);
-        const jointData = hstack(x, yp);
+        // = gatherRows(y, perm) and hstack(x, yp), in place
+        const xd = x.data, yd = y.data, pd = yp.data, jd = jointData.data;
+        for (let i = 0; i < n; i++) {
+          const s = perm[i]! * dy;
+          for (let j = 0; j < dy; j++) pd[i * dy + j] = yd[s + j]!;
+          for (let j = 0; j < dx; j++) jd[i * dj + j] = xd[i * dx + j]!;
+          for (let j = 0; j < dy; j++) jd[i * dj + dx + j] = yd[s + j]!;
+        }
         // the joint's column orders are the marginals' orders with Y's ranks permuted: O(N)
-        const joint = neighbourIndex(jointData, jointOrders([x, yp], [xc, yc], [null, perm]));
+        const joint = neighbourIndex(jointData, jointOrders([x, yp], [xc, yc], [null, perm], scratch), scratch);
         if (estimator === 'ksg1') return ksg1FromParts(joint, x, xc, yp, yc, k, tol, perm);
         if (estimator === 'ksg2') return ksg2FromParts(joint, x, xc, yp, yc, k, tol);
         return mixedKsgFromParts(joint, jointData, x, xc, yp, yc, k, tol);

@@ -9,7 +9,10 @@
  * integer and the floating-point sum sees the same terms in the same order.
  */
 import type { Matrix } from '../data/matrix.js';
-import { SortedMarginal, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { Scratch, SortedMarginal, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+
+/** Per-call work arrays (locals only: never escape a call, so one set per thread). */
+const local = new Scratch();
 
 /**
  * kth[i] = distance from stored row i to its k-th nearest neighbour in `joint`, queried in
@@ -46,9 +49,9 @@ export function kthDistancesAll(joint: NeighbourIndex, k: number, out = new Floa
 export function othersStrictAll(c: RangeCounter, q: Matrix, radius: Float64Array, rows?: ArrayLike<number>, out = new Int32Array(q.n)): Int32Array {
   const n = q.n;
   if (c instanceof SortedMarginal && q.d === 1 && c.n === n && sweepable(c, q, rows)) {
-    const byRow = new Float64Array(n);
+    const byRow = local.f64('byRow', n);
     for (let i = 0; i < n; i++) byRow[rows ? rows[i]! : i] = radius[i]!;
-    const all = new Int32Array(n);
+    const all = local.i32('all', n);
     c.countSelf(byRow, true, all);
     for (let i = 0; i < n; i++) {
       const r = radius[i]!;
@@ -76,7 +79,7 @@ function countStrict(c: RangeCounter, q: Matrix, i: number, r: number, row: numb
 /** q row i equals the counter's row rows[i] (or i) exactly, and `rows` is one-to-one. */
 function sweepable(c: SortedMarginal, q: Matrix, rows?: ArrayLike<number>): boolean {
   const n = q.n, v = c.values, rank = c.rank, x = q.data;
-  const seen = rows ? new Uint8Array(n) : null;
+  const seen = rows ? local.i32('seen', n).fill(0) : null;
   for (let i = 0; i < n; i++) {
     const row = rows ? rows[i]! : i;
     if (seen) {

@@ -12,10 +12,13 @@
  */
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
-import { jointOrders, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { kthDistancesAll, othersStrictAll } from './counts.js';
 import { strictRadius, tieTolerance } from './ties.js';
+
+/** ksg1FromParts' radii and counts (locals only: never escape a call). */
+const local = new Scratch();
 
 /**
  * #{ j ≠ i : ‖q_j − q_i‖ < r } among the counter's points, `r` already tie-adjusted
@@ -47,19 +50,30 @@ export function ksg1FromParts(
 ): number {
   const n = xq.n;
   const psi = ensureDigammaTable(n + 1);
-  const r = kthDistancesAll(joint, k);
+  const r = kthDistancesAll(joint, k, local.f64('r', n));
   for (let i = 0; i < n; i++) r[i] = strictRadius(r[i]!, tol);
-  const nx = othersStrictAll(xc, xq, r);
-  const ny = othersStrictAll(yc, yq, r, yRows);
+  const nx = othersStrictAll(xc, xq, r, undefined, local.i32('nx', n));
+  const ny = othersStrictAll(yc, yq, r, yRows, local.i32('ny', n));
   let sum = 0;
   for (let i = 0; i < n; i++) sum += psi[nx[i]! + 1]! + psi[ny[i]! + 1]!;
   return psi[k]! + psi[n]! - sum / n;
 }
 
+/** = hstack(x, y), written into `data`. */
+function hstackInto(x: Matrix, y: Matrix, data: Float64Array): Matrix {
+  const n = x.n, dx = x.d, dy = y.d, d = dx + dy, xd = x.data, yd = y.data;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dx; j++) data[i * d + j] = xd[i * dx + j]!;
+    for (let j = 0; j < dy; j++) data[i * d + dx + j] = yd[i * dy + j]!;
+  }
+  return { n, d, data };
+}
+
 /** KSG-1 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */
 /** `orders`: the sort orders of 1-D x and y when already known (see rows.ts); same value. */
-export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders): number {
+/** `scratch`: arrays for the joint block and its index (a replicate loop; see knn/scratch.ts). */
+export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders, scratch?: Scratch): number {
   const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);
-  const joint = neighbourIndex(hstack(x, y), jointOrders([x, y], [xc, yc]));
+  const joint = neighbourIndex(scratch ? hstackInto(x, y, scratch.f64('ksg1.joint', x.n * (x.d + y.d))) : hstack(x, y), jointOrders([x, y], [xc, yc]), scratch);
   return ksg1FromParts(joint, x, xc, y, yc, k, tieTolerance(x, y));
 }

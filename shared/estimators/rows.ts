@@ -9,6 +9,7 @@
 import { gatherRows, type Matrix } from '../data/matrix.js';
 import type { Measure } from '../job/spec.js';
 import { columnOrder, subsetOrder, type ColumnOrder } from '../knn/order.js';
+import { Scratch } from '../knn/scratch.js';
 import { validateShape } from './check.js';
 import { ksg1 } from './ksg1.js';
 import { ksg2 } from './ksg2.js';
@@ -28,8 +29,25 @@ function orderOf(m: Matrix): ColumnOrder {
   return o;
 }
 
+/**
+ * The gathered blocks, their orders and the joint structures of one call (per thread; nothing
+ * taken from it outlives the call: the estimators return numbers).
+ */
+const local = new Scratch();
+
+/** Rows `rows` of m, gathered into a scratch slot (= gatherRows). */
+function gatherInto(m: Matrix, rows: ArrayLike<number>, slot: string): Matrix {
+  const d = m.d, n = rows.length, src = m.data;
+  const data = local.f64(slot, n * d);
+  for (let i = 0; i < n; i++) {
+    const s = rows[i]! * d;
+    for (let j = 0; j < d; j++) data[i * d + j] = src[s + j]!;
+  }
+  return { n, d, data };
+}
+
 /** Estimators whose 1-D marginals are sorted (the ones a parent order speeds up). */
-const ORDERED: Readonly<Record<string, (x: Matrix, y: Matrix, k: number, orders?: BlockOrders) => number>> = {
+const ORDERED: Readonly<Record<string, (x: Matrix, y: Matrix, k: number, orders?: BlockOrders, scratch?: Scratch) => number>> = {
   'mi:ksg1': ksg1,
   'mi:ksg2': ksg2,
   'mi:mixed_ksg': mixedKsg,
@@ -41,14 +59,19 @@ const ORDERED: Readonly<Record<string, (x: Matrix, y: Matrix, k: number, orders?
  * simply run on the gathered rows.
  */
 export function estimateOnRows(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, rows: ArrayLike<number>): number {
-  const sub: EstimatorInput = { x: gatherRows(input.x, rows) };
-  if (input.y) sub.y = gatherRows(input.y, rows);
-  if (input.z) sub.z = gatherRows(input.z, rows);
-  validateShape(measure, estimator, sub, params);
   const f = ORDERED[`${measure}:${estimator}`];
   const y = input.y;
-  if (!f || !y || (input.x.d !== 1 && y.d !== 1)) return dispatch(measure, estimator, sub, params);
-  const ox = input.x.d === 1 ? subsetOrder(orderOf(input.x), rows) : undefined;
-  const oy = y.d === 1 ? subsetOrder(orderOf(y), rows) : undefined;
-  return f(sub.x, sub.y!, params.k, [ox, oy]);
+  if (!f || !y || (input.x.d !== 1 && y.d !== 1)) {
+    const sub: EstimatorInput = { x: gatherRows(input.x, rows) };
+    if (input.y) sub.y = gatherRows(input.y, rows);
+    if (input.z) sub.z = gatherRows(input.z, rows);
+    validateShape(measure, estimator, sub, params);
+    return dispatch(measure, estimator, sub, params);
+  }
+  const sub: EstimatorInput & { y: Matrix } = { x: gatherInto(input.x, rows, 'rows.x'), y: gatherInto(y, rows, 'rows.y') };
+  if (input.z) sub.z = gatherRows(input.z, rows);
+  validateShape(measure, estimator, sub, params);
+  const ox = input.x.d === 1 ? subsetOrder(orderOf(input.x), rows, local, 'rows.ox') : undefined;
+  const oy = y.d === 1 ? subsetOrder(orderOf(y), rows, local, 'rows.oy') : undefined;
+  return f(sub.x, sub.y, params.k, [ox, oy], local);
 }

@@ -19,6 +19,7 @@
 import { DataError } from '../errors.js';
 import type { Matrix } from '../data/matrix.js';
 import { columnOrder, type ColumnOrder } from './order.js';
+import type { Scratch } from './scratch.js';
 import type { NeighbourIndex } from './types.js';
 
 /** Highest dimension the grid serves; above it the kd-tree is used. */
@@ -50,8 +51,10 @@ export class GridIndex implements NeighbourIndex {
   /**
    * @param orders sort orders of the columns of `m` (in `m`'s row order), if already known.
    * @param occupancy target number of rows per cell.
+   * @param scratch where to take the grid's arrays from (a replicate loop rebuilding one grid
+   *   after another): the grid is then valid only until the next build from the same scratch.
    */
-  constructor(m: Matrix, orders?: readonly (ColumnOrder | undefined)[], occupancy = GRID_OCCUPANCY) {
+  constructor(m: Matrix, orders?: readonly (ColumnOrder | undefined)[], occupancy = GRID_OCCUPANCY, scratch?: Scratch) {
     const { n, d, data } = m;
     if (n < 1 || d < 1 || d > GRID_MAX_DIM) throw new DataError(`a grid index needs ≥ 1 point and 1..${GRID_MAX_DIM} columns (got ${n}×${d})`);
     this.n = n;
@@ -62,16 +65,20 @@ export class GridIndex implements NeighbourIndex {
     for (let j = 0; j < d; j++) g[j] = per;
     [this.g0, this.g1, this.g2] = g as [number, number, number];
     const ncell = this.g0 * this.g1 * this.g2;
-    this.rc = new Int32Array(n * 3);
+    const i32 = (slot: string, len: number): Int32Array => (scratch ? scratch.i32(slot, len) : new Int32Array(len));
+    const f64 = (slot: string, len: number): Float64Array => (scratch ? scratch.f64(slot, len) : new Float64Array(len));
+    this.rc = i32('grid.rc', n * 3);
+    if (scratch) this.rc.fill(0); // columns ≥ d stay cell 0
     this.lowB = [];
     this.highB = [];
-    const cell = new Int32Array(n);
+    const cell = i32('grid.cell', n);
+    if (scratch) cell.fill(0);
     const mul = [1, this.g0, this.g0 * this.g1];
     for (let j = 0; j < d; j++) {
       const o = orders?.[j] ?? columnOrder(data, d, j);
       const G = g[j]!;
       const { sorted, rank } = o;
-      const lo = new Float64Array(G), hi = new Float64Array(G);
+      const lo = f64(`grid.lo${j}`, G), hi = f64(`grid.hi${j}`, G);
       // first rank of cell c: ⌈c·N/G⌉ (the least r with ⌊r·G/N⌋ ≥ c)
       for (let c = 0; c < G; c++) {
         lo[c] = sorted[Math.ceil((c * n) / G)]!;
@@ -86,13 +93,15 @@ export class GridIndex implements NeighbourIndex {
         cell[i] += c * mj;
       }
     }
-    const start = new Int32Array(ncell + 1);
+    const start = i32('grid.start', ncell + 1);
+    if (scratch) start.fill(0);
     for (let i = 0; i < n; i++) start[cell[i]! + 1]++;
     for (let c = 0; c < ncell; c++) start[c + 1] += start[c]!;
-    const fill = start.slice(0, ncell);
-    const perm = new Int32Array(n);
+    const fill = i32('grid.fill', ncell);
+    fill.set(start.subarray(0, ncell));
+    const perm = i32('grid.perm', n);
     for (let i = 0; i < n; i++) perm[fill[cell[i]!]!++] = i;
-    const pts = new Float64Array(n * d);
+    const pts = f64('grid.pts', n * d);
     for (let p = 0; p < n; p++) {
       const s = perm[p]! * d;
       for (let j = 0; j < d; j++) pts[p * d + j] = data[s + j]!;

@@ -6,6 +6,7 @@
  * O(N) and several times faster than a comparator argsort; the sorted values equal
  * `Float64Array.prototype.sort` exactly (−0 before +0; NaN never reaches here).
  */
+import type { Scratch } from './scratch.js';
 
 /** Sorted values and ranks of a column (rank[i] = position of row i in `sorted`). */
 export interface ColumnOrder {
@@ -76,13 +77,15 @@ function sameBits(a: number, b: number): boolean {
  * O(N + m) instead of sorting: a counting pass over parent ranks. Equal to
  * `columnOrder(gathered)` exactly, including the order of equal values (by result row, as
  * the stable radix sort leaves them). Also returns `index`, the inverse of `rank`.
+ * `scratch`, when given, holds the result's arrays under slots prefixed by `tag` (valid until
+ * the next use of those slots).
  */
-export function subsetOrder(parent: ColumnOrder, rows: ArrayLike<number>): ColumnOrder {
+export function subsetOrder(parent: ColumnOrder, rows: ArrayLike<number>, scratch?: Scratch, tag = ''): ColumnOrder {
   const N = parent.sorted.length, m = rows.length;
   const prank = parent.rank, psorted = parent.sorted;
-  const off = new Int32Array(N + 1);
+  const off = scratch ? scratch.i32(`${tag}.off`, N + 1).fill(0) : new Int32Array(N + 1);
   for (let i = 0; i < m; i++) off[prank[rows[i]!]! + 1]!++;
-  const sorted = new Float64Array(m);
+  const sorted = scratch ? scratch.f64(`${tag}.sorted`, m) : new Float64Array(m);
   for (let p = 0, t = 0; p < N; p++) {
     const c = off[p + 1]!;
     if (c > 0) {
@@ -91,7 +94,8 @@ export function subsetOrder(parent: ColumnOrder, rows: ArrayLike<number>): Colum
     }
     off[p + 1] = t;
   }
-  const rank = new Int32Array(m), index = new Int32Array(m);
+  const rank = scratch ? scratch.i32(`${tag}.rank`, m) : new Int32Array(m);
+  const index = scratch ? scratch.i32(`${tag}.index`, m) : new Int32Array(m);
   for (let i = 0; i < m; i++) {
     const t = off[prank[rows[i]!]!]!++;
     rank[i] = t;

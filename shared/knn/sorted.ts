@@ -15,6 +15,7 @@
 import { DataError } from '../errors.js';
 import type { Matrix } from '../data/matrix.js';
 import { columnOrder, type ColumnOrder } from './order.js';
+import { Scratch } from './scratch.js';
 import type { RangeCounter } from './types.js';
 
 /**
@@ -111,6 +112,9 @@ function test(vm: number, x: number, r: number, kind: number): boolean {
   }
 }
 
+/** countSelf's gathered radii and counts (locals only: never escape a call). */
+const local = new Scratch();
+
 export class SortedMarginal implements RangeCounter {
   readonly n: number;
   readonly d = 1;
@@ -181,7 +185,7 @@ export class SortedMarginal implements RangeCounter {
     // gallop is exact from any start, so the guess only changes how many probes it takes.
     // radii gathered into sorted order first: a plain gather loop overlaps its cache misses,
     // the search loop then reads and writes sequentially
-    const rs = new Float64Array(n), cs = new Int32Array(n);
+    const rs = local.f64('rs', n), cs = local.i32('cs', n);
     for (let p = 0; p < n; p++) rs[p] = radius[ix[p]!]!;
     let pLo = 0, pHi = 0, pX = 0, pR = 0, dens = 0;
     for (let p = 0; p < n; p++) {
