@@ -14,12 +14,21 @@ import { Scratch, SortedMarginal, type NeighbourIndex, type RangeCounter } from 
 /** Per-call work arrays (locals only: never escape a call, so one set per thread). */
 const local = new Scratch();
 
+/** From this many rows on, a grid's {@link GridIndex.kthAll} batch is used. */
+const KTH_BATCH_MIN_N = 40_000;
+
 /**
  * kth[i] = distance from stored row i to its k-th nearest neighbour in `joint`, queried in
  * the index's storage order when it has one.
  */
 export function kthDistancesAll(joint: NeighbourIndex, k: number, out = new Float64Array(joint.n)): Float64Array {
   const n = joint.n;
+  // the grid's storage-order batch measured 12% faster on the kNN phase at N = 1e5 (row-order
+  // reads of the query miss cache there) and no faster at N = 1e4 (everything is in L2)
+  if (joint.kthAll && n >= KTH_BATCH_MIN_N) {
+    joint.kthAll(k, out);
+    return out;
+  }
   const dist = new Float64Array(k);
   const order = joint.queryOrder?.();
   if (order && order.length === n) {

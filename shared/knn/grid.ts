@@ -281,6 +281,88 @@ export class GridIndex implements NeighbourIndex {
     }
   }
 
+  /**
+   * out[i] = distance from stored row i to its k-th nearest neighbour, for every row: the
+   * {@link knn} answers, made in storage order with each query's point and cell read from
+   * the cell-ordered arrays (sequential) instead of by row.
+   */
+  kthAll(k: number, out: Float64Array): void {
+    const { n, d, pts, perm, start, g0, g1 } = this;
+    if (k < 1 || k >= n) throw new RangeError(`k = ${k} neighbours requested among ${n} points`);
+    if (d !== 2) {
+      const dist = new Float64Array(k);
+      for (let p = 0; p < n; p++) {
+        const i = perm[p]!;
+        this.knn(i, k, dist, null, 0);
+        out[i] = dist[k - 1]!;
+      }
+      return;
+    }
+    if (this.bestD.length < k) { this.bestD = new Float64Array(k); this.bestI = new Int32Array(k); }
+    const bestD = this.bestD;
+    for (let c1 = 0, cell = 0; c1 < g1; c1++) {
+      for (let c0 = 0; c0 < g0; c0++, cell++) {
+        for (let p = start[cell]!, e = start[cell + 1]!; p < e; p++) {
+          this.search2(perm[p]!, pts[2 * p]!, pts[2 * p + 1]!, c0, c1, k);
+          out[perm[p]!] = bestD[k - 1]!;
+        }
+      }
+    }
+  }
+
+  /**
+   * The d = 2 search of {@link knn2} for row i at (q0, q1) in cell (c0, c1), the k best into
+   * bestD / bestI; for the batch (a per-row call measured slower through this layer).
+   */
+  private search2(i: number, q0: number, q1: number, c0: number, c1: number, k: number): void {
+    const { pts, perm, start, g0, g1 } = this;
+    const bestD = this.bestD, bestI = this.bestI;
+    const lo0 = this.lowB[0]!, hi0 = this.highB[0]!, lo1 = this.lowB[1]!, hi1 = this.highB[1]!;
+    // sentinels (distance ∞, index above every row) stand for the k slots not yet filled: any
+    // candidate beats them, so one path serves filling and replacing, and bound = ∞ prunes
+    // nothing until k rows are in, exactly as the two-phase search did
+    for (let t = 0; t < k; t++) { bestD[t] = Infinity; bestI[t] = 0x7fffffff; }
+    let bound = Infinity;
+    for (let R = 0; ; R++) {
+      const a1 = c1 - R < 0 ? 0 : c1 - R, b1 = c1 + R >= g1 ? g1 - 1 : c1 + R;
+      const a0 = c0 - R < 0 ? 0 : c0 - R, b0 = c0 + R >= g0 ? g0 - 1 : c0 + R;
+      for (let y = a1; y <= b1; y++) {
+        if (lo1[y]! - q1 > bound || q1 - hi1[y]! > bound) continue;
+        const edge = y === c1 - R || y === c1 + R;
+        const step = edge ? 1 : 2 * R;
+        for (let x = edge ? a0 : c0 - R; x <= b0; x += step) {
+          if (x < a0) continue;
+          if (lo0[x]! - q0 > bound || q0 - hi0[x]! > bound) continue;
+          const cell = x + g0 * y;
+          for (let p = start[cell]!, e = start[cell + 1]!; p < e; p++) {
+            let m = Math.abs(pts[2 * p]! - q0);
+            const w = Math.abs(pts[2 * p + 1]! - q1);
+            if (w > m) m = w;
+            if (m > bound) continue;
+            const j = perm[p]!;
+            if (m === bound && j > bestI[k - 1]!) continue;
+            if (j === i) continue;
+            let s = k - 1;
+            while (s > 0 && (bestD[s - 1]! > m || (bestD[s - 1] === m && bestI[s - 1]! > j))) {
+              bestD[s] = bestD[s - 1]!;
+              bestI[s] = bestI[s - 1]!;
+              s--;
+            }
+            bestD[s] = m;
+            bestI[s] = j;
+            bound = bestD[k - 1]!;
+          }
+        }
+      }
+      let out = Infinity;
+      if (c0 + R + 1 < g0) { const v = lo0[c0 + R + 1]! - q0; if (v < out) out = v; }
+      if (c0 - R - 1 >= 0) { const v = q0 - hi0[c0 - R - 1]!; if (v < out) out = v; }
+      if (c1 + R + 1 < g1) { const v = lo1[c1 + R + 1]! - q1; if (v < out) out = v; }
+      if (c1 - R - 1 >= 0) { const v = q1 - hi1[c1 - R - 1]!; if (v < out) out = v; }
+      if (out === Infinity || out > bound) break;
+    }
+  }
+
   count(query: Float64Array, qOff: number, r: number, strict: boolean): number {
     const { d, pts, start, g0, g1 } = this;
     const gs = [this.g0, this.g1, this.g2];

@@ -37,6 +37,11 @@ export interface NeighbourIndex extends RangeCounter {
    * outDist[off .. off + k) and, when `outIdx` is given, indices to outIdx[off .. off + k).
    */
   knn(i: number, k: number, outDist: Float64Array, outIdx: Int32Array | null, off: number): void;
+  /**
+   * Optional batch: out[i] = the k-th distance of {@link knn}(i, k) for every stored row i,
+   * in whatever order is fastest (same answers).
+   */
+  kthAll?(k: number, out: Float64Array): void;
 }
 
 /** Max-norm distance between a[aOff..aOff+d) and b[bOff..bOff+d). */
