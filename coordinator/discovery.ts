@@ -52,26 +52,75 @@ export interface GrpcDiscoveryOptions {
   expireMs?: number;
 }
 
-/** Workers call the coordinator's RegisterWorker/Heartbeat RPCs; this registry expires the silent. */
-export class GrpcDiscovery implements WorkerDiscovery {
-  private readonly workers = new Map<string, WorkerInfo>();
+/**
+ * The bookkeeping both discoveries share: the live set, listeners, going up when first seen,
+ * going down when told or when silent past `expireMs`. Subclasses bring the transport.
+ */
+export abstract class WorkerRegistry implements WorkerDiscovery {
+  protected readonly workers = new Map<string, WorkerInfo>();
   private readonly listeners = new Set<(ev: DiscoveryEvent) => void>();
+
+  constructor(protected readonly expireMs: number) {}
+
+  list(): WorkerInfo[] {
+    return [...this.workers.values()].map((w) => ({ ...w }));
+  }
+
+  subscribe(listener: (ev: DiscoveryEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  markDown(workerId: string, reason: string): void {
+    if (!this.workers.delete(workerId)) return;
+    this.emit({ type: 'down', workerId, reason });
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  /** Record an announcement/heartbeat now; a worker not known before goes 'up'. */
+  protected touch(info: Omit<WorkerInfo, 'lastSeen'>): void {
+    const known = this.workers.has(info.id);
+    const w: WorkerInfo = { ...info, lastSeen: Date.now() };
+    this.workers.set(w.id, w);
+    if (!known) this.emit({ type: 'up', worker: { ...w } });
+  }
+
+  /** Mark down every worker silent for longer than `expireMs`. */
+  protected expireSilent(): void {
+    const now = Date.now();
+    for (const w of [...this.workers.values()]) {
+      if (now - w.lastSeen > this.expireMs) this.markDown(w.id, `no heartbeat for ${now - w.lastSeen} ms`);
+    }
+  }
+
+  private emit(ev: DiscoveryEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(ev);
+      } catch {
+        /* a broken listener must not stop discovery */
+      }
+    }
+  }
+}
+
+/** Workers call the coordinator's RegisterWorker/Heartbeat RPCs; this registry expires the silent. */
+export class GrpcDiscovery extends WorkerRegistry {
   private readonly timer: NodeJS.Timeout;
-  private readonly expireMs: number;
 
   constructor(opts: GrpcDiscoveryOptions = {}) {
-    this.expireMs = opts.expireMs ?? DISCOVERY_DEFAULTS.expireMs;
-    this.timer = setInterval(() => this.sweep(), Math.max(50, Math.floor(this.expireMs / 4)));
+    super(opts.expireMs ?? DISCOVERY_DEFAULTS.expireMs);
+    this.timer = setInterval(() => this.expireSilent(), Math.max(50, Math.floor(this.expireMs / 4)));
     this.timer.unref();
   }
 
   /** RegisterWorker and Heartbeat both land here. Returns false for a heartbeat from an unknown id (the worker should re-register). */
   seen(info: Omit<WorkerInfo, 'lastSeen'>, isRegister: boolean): boolean {
-    const known = this.workers.get(info.id);
-    if (!known && !isRegister) return false;
-    const w: WorkerInfo = { ...info, lastSeen: Date.now() };
-    this.workers.set(info.id, w);
-    if (!known) this.emit({ type: 'up', worker: w });
+    if (!this.workers.has(info.id) && !isRegister) return false;
+    this.touch(info);
     return true;
   }
 
@@ -80,29 +129,8 @@ export class GrpcDiscovery implements WorkerDiscovery {
     this.markDown(workerId, reason);
   }
 
-  list(): WorkerInfo[] {
-    return [...this.workers.values()];
-  }
-  subscribe(listener: (ev: DiscoveryEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  markDown(workerId: string, reason: string): void {
-    if (!this.workers.delete(workerId)) return;
-    this.emit({ type: 'down', workerId, reason });
-  }
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     clearInterval(this.timer);
-    this.listeners.clear();
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (const w of [...this.workers.values()]) {
-      if (now - w.lastSeen > this.expireMs) this.markDown(w.id, `no heartbeat for ${now - w.lastSeen} ms`);
-    }
-  }
-  private emit(ev: DiscoveryEvent): void {
-    for (const l of [...this.listeners]) l(ev);
+    await super.close();
   }
 }

@@ -11,7 +11,7 @@
  * at once).
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { DISCOVERY_DEFAULTS, type DiscoveryEvent, type WorkerAnnouncer, type WorkerDiscovery, type WorkerInfo } from '../discovery.js';
+import { DISCOVERY_DEFAULTS, WorkerRegistry, type WorkerAnnouncer, type WorkerInfo } from '../discovery.js';
 import { OptionError } from '../../shared/errors.js';
 import type { LinkWatch } from './retry.js';
 import type { Names } from './subjects.js';
@@ -44,12 +44,9 @@ function parseWorkerMessage(data: Uint8Array): WorkerMessage | undefined {
 }
 
 /** Coordinator side. */
-export class NatsWorkerDiscovery implements WorkerDiscovery {
-  private readonly workers = new Map<string, WorkerInfo>();
-  private readonly listeners = new Set<(ev: DiscoveryEvent) => void>();
+export class NatsWorkerDiscovery extends WorkerRegistry {
   private readonly sub: Subscription;
   private readonly timer: NodeJS.Timeout;
-  private readonly expireMs: number;
   private readonly unwatch: () => void;
 
   constructor(
@@ -58,7 +55,7 @@ export class NatsWorkerDiscovery implements WorkerDiscovery {
     private readonly n: Names,
     opts: NatsDiscoveryOptions = {},
   ) {
-    this.expireMs = opts.expireMs ?? DISCOVERY_DEFAULTS.expireMs;
+    super(opts.expireMs ?? DISCOVERY_DEFAULTS.expireMs);
     if (!(this.expireMs > 0)) throw new OptionError(`expireMs must be > 0, got ${this.expireMs}`, 'expireMs');
     this.sub = nc.subscribe(n.workersWildcard, {
       callback: (err, msg) => {
@@ -94,24 +91,10 @@ export class NatsWorkerDiscovery implements WorkerDiscovery {
     }
   }
 
-  list(): WorkerInfo[] {
-    return [...this.workers.values()].map((w) => ({ ...w }));
-  }
-
-  subscribe(listener: (ev: DiscoveryEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  markDown(workerId: string, reason: string): void {
-    if (!this.workers.delete(workerId)) return;
-    this.emit({ type: 'down', workerId, reason });
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     clearInterval(this.timer);
     this.unwatch();
-    this.listeners.clear();
+    await super.close();
     try {
       this.sub.unsubscribe();
     } catch {
@@ -124,28 +107,11 @@ export class NatsWorkerDiscovery implements WorkerDiscovery {
       this.markDown(m.info.id, 'worker left');
       return;
     }
-    const known = this.workers.get(m.info.id);
-    const w: WorkerInfo = { ...m.info, lastSeen: Date.now() };
-    this.workers.set(w.id, w);
-    if (!known) this.emit({ type: 'up', worker: { ...w } });
+    this.touch(m.info);
   }
 
   private sweep(): void {
-    if (!this.link.isUp()) return;
-    const now = Date.now();
-    for (const w of [...this.workers.values()]) {
-      if (now - w.lastSeen > this.expireMs) this.markDown(w.id, `no heartbeat for ${now - w.lastSeen} ms`);
-    }
-  }
-
-  private emit(ev: DiscoveryEvent): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(ev);
-      } catch {
-        /* a broken listener must not stop discovery */
-      }
-    }
+    if (this.link.isUp()) this.expireSilent();
   }
 }
 
