@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, RunOptions } from '../shared/job/spec.js';
 import { CancelledError, errorFromCode, OptionError } from '../shared/errors.js';
 import { datasetHash } from '../shared/data/hash.js';
+import { canonicalJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import { putDataset } from '../worker/link.js';
 import {
@@ -86,7 +87,8 @@ class ClusterEngine implements Engine {
 
   private async start(job: Job, opts: RunOptions): Promise<JobHandle> {
     if (this.closed) throw new OptionError('the cluster engine is closed', 'engine');
-    const { data, ...spec } = job;
+    // two-sample jobs travel as one table (the same bytes the embedded engine hashes)
+    const { data, dataQ: _q, ...spec } = canonicalJob(job);
     const hash = datasetHash(data);
     await this.upload(hash, () => encodeDataset(data));
     const res = await call<SubmitJobResponse>((cb) =>

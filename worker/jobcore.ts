@@ -7,10 +7,8 @@
 import type { Dataset } from '../shared/data/matrix.js';
 import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardPartial } from '../shared/job/shard.js';
-import { prepareJob, type PreparedJob as EnginePrepared } from '../shared/job/prepare.js';
-import { planShards, planWorkloads } from '../shared/job/plan.js';
-import { pointEstimate } from '../shared/job/execute.js';
-import { backendProvenance, finalizeResult } from '../shared/job/merge.js';
+import { openJob } from '../shared/job/pipeline.js';
+import { backendProvenance } from '../shared/job/merge.js';
 import { OptionError } from '../shared/errors.js';
 import type { JobCore, PreparedJob } from '../coordinator/scheduler.js';
 import { packageVersion } from './wire.js';
@@ -18,7 +16,7 @@ import { packageVersion } from './wire.js';
 /** Fields a JobSpec may carry over the wire (anything else is refused, naming it). */
 const SPEC_FIELDS = new Set([
   'measure', 'estimator', 'k', 'x', 'y', 'z', 'normalize', 'units', 'jitter', 'millerMadow', 'seed',
-  'bootstrap', 'permutation', 'ensemble', 'backend',
+  'bootstrap', 'permutation', 'ensemble', 'backend', 'options',
 ]);
 
 /** A JobSpec parsed from the wire: a JSON object with known fields only. */
@@ -51,18 +49,15 @@ export function createJobCore(): JobCore {
   return {
     async prepare(spec: JobSpec, data: Dataset): Promise<PreparedJob> {
       const t0 = performance.now();
-      const p: EnginePrepared = prepareJob({ ...spec, data });
+      const run = openJob({ ...spec, data });
       // θ̂ on the coordinator, after this tick so the shards are dispatched first.
-      let estimateMs = 0;
       const theta = new Promise<number>((resolve, reject) => {
         setImmediate(() => {
-          const t = performance.now();
           try {
-            resolve(pointEstimate(p));
+            resolve(run.estimate());
           } catch (e) {
             reject(e);
           }
-          estimateMs = performance.now() - t;
         });
       });
       theta.catch(() => undefined);
@@ -70,15 +65,14 @@ export function createJobCore(): JobCore {
       return {
         plan(shardSize: number) {
           resampleStart = performance.now();
-          return planShards('', planWorkloads(p), shardSize).map(({ workload, r0, r1 }) => ({ workload, r0, r1 }));
+          return run.plan('', shardSize).map(({ workload, r0, r1 }) => ({ workload, r0, r1 }));
         },
         async finish(partials: ShardPartial[], info?: { backends: string[] }) {
-          const thetaHat = await theta;
+          await theta;
           const now = performance.now();
-          return finalizeResult(p, thetaHat, partials, {
+          return run.finish(partials, {
             engine: 'cluster',
             version: packageVersion(),
-            estimateMs,
             resampleMs: now - resampleStart,
             totalMs: now - t0,
             backend: clusterBackend(partials.length, info?.backends ?? []),

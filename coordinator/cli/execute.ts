@@ -25,6 +25,8 @@ export interface OutputFlags extends EngineChoice {
 export interface ExecuteInput {
   spec: JobSpec;
   dataPath: string;
+  /** Q sample of a two-sample measure (same x columns). */
+  dataQPath?: string;
   /** File of surrogate orderings (checked against the data's N once it is loaded). */
   surrogatesPath?: string;
   /** How fields are named in errors: '--' for flags, '' for job-file fields. */
@@ -38,8 +40,10 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   }
   const t0 = performance.now();
   const data = await loadDataset(dataPath);
+  const dataQ = input.dataQPath ? await loadDataset(input.dataQPath) : undefined;
   const loadMs = performance.now() - t0;
   selectColumns(data, spec.x, `${p}x`);
+  if (dataQ) selectColumns(dataQ, spec.x, `${p}x (in ${input.dataQPath})`);
   if (spec.y) selectColumns(data, spec.y, `${p}y`);
   if (spec.z) selectColumns(data, spec.z, `${p}z`);
   if (input.surrogatesPath && spec.permutation) {
@@ -58,7 +62,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   const progress = createProgress(wantProgress(out));
   let result: JobResult;
   try {
-    result = await engine.run({ ...spec, data }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+    result = await engine.run({ ...spec, data, ...(dataQ ? { dataQ } : {}) }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSigint);

@@ -21,7 +21,9 @@ import { parse as parseYaml } from 'yaml';
 import { DataError, NotFoundError, OptionError } from '../../shared/errors.js';
 import { DEFAULTS, type ColumnRef, type JobSpec } from '../../shared/job/spec.js';
 import { parseColumnList } from '../../shared/data/select.js';
-import { BACKENDS, CI_METHODS, checkBlocks, DEFAULT_ESTIMATOR, MEASURES, PERMUTATION_KINDS, SCHEMES, UNITS } from './spec-builder.js';
+import { BACKENDS, CI_METHODS, checkBlocks, defaultEstimator, MEASURES, PERMUTATION_KINDS, SCHEMES, UNITS } from './spec-builder.js';
+import { allOptions, measureOf } from '../../shared/catalog/index.js';
+import { checkBaggingFraction } from '../../shared/job/validate.js';
 import { checkCap } from './options.js';
 
 const columns = {
@@ -39,6 +41,7 @@ export const JOB_FILE_SCHEMA = {
   required: ['data', 'measure', 'x'],
   properties: {
     data: { type: 'string', minLength: 1 },
+    dataQ: { type: 'string', minLength: 1 },
     measure: { enum: [...MEASURES] },
     estimator: { type: 'string', minLength: 1 },
     k: posInt,
@@ -52,6 +55,12 @@ export const JOB_FILE_SCHEMA = {
     seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     backend: { enum: [...BACKENDS] },
     maxReplicates: posInt,
+    // measure and estimator options from the catalog (ranges checked when resolved)
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(allOptions().map((o) => [o.name, { type: o.integer ? 'integer' : 'number' }])),
+    },
     bootstrap: {
       type: 'object',
       additionalProperties: false,
@@ -83,7 +92,7 @@ export const JOB_FILE_SCHEMA = {
           type: 'object',
           additionalProperties: false,
           required: ['replicates'],
-          properties: { replicates: posInt, fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+          properties: { replicates: posInt, fraction: { type: 'number' } },
         },
         kValues: { type: 'array', minItems: 1, items: posInt },
       },
@@ -94,6 +103,8 @@ export const JOB_FILE_SCHEMA = {
 /** The file as validated (before defaults and path resolution). */
 interface JobFileDoc {
   data: string;
+  dataQ?: string;
+  options?: Record<string, number>;
   measure: JobSpec['measure'];
   estimator?: string;
   k?: number;
@@ -108,7 +119,7 @@ interface JobFileDoc {
   backend?: JobSpec['backend'];
   maxReplicates?: number;
   bootstrap?: NonNullable<JobSpec['bootstrap']>;
-  permutation?: { shuffles?: number; kind?: 'shuffle' | 'local'; localK?: number; surrogates?: string };
+  permutation?: { shuffles?: number; kind?: (typeof PERMUTATION_KINDS)[number]; localK?: number; surrogates?: string };
   ensemble?: JobSpec['ensemble'];
 }
 
@@ -149,6 +160,8 @@ export interface JobFile {
   spec: JobSpec;
   /** Absolute path of the data file. */
   dataPath: string;
+  /** Absolute path of the Q sample's file (two-sample measures). */
+  dataQPath?: string;
   /** Absolute path of a surrogates file, if any. */
   surrogatesPath?: string;
   /** Replicate cap from the file's `maxReplicates` (or the override), for the engine. */
@@ -169,7 +182,8 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   const d = doc;
   const y = refs(d.y);
   const z = refs(d.z);
-  checkBlocks(d.measure, y !== undefined, z !== undefined, '');
+  checkBlocks(d.measure, y !== undefined, z !== undefined, '', d.dataQ !== undefined);
+  checkBaggingFraction(d.ensemble?.bagging?.fraction, 'ensemble.bagging.fraction');
   const cap = capOverride ?? d.maxReplicates ?? DEFAULTS.maxReplicates;
   checkCap(d.bootstrap?.replicates, 'bootstrap.replicates', cap);
   checkCap(d.permutation?.shuffles, 'permutation.shuffles', cap);
@@ -177,20 +191,21 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   if (d.permutation && d.permutation.shuffles === undefined && d.permutation.surrogates === undefined) {
     throw new OptionError(`${source}: field 'permutation' needs 'shuffles' or 'surrogates'`, 'permutation.shuffles');
   }
-  if (d.permutation && d.measure === 'entropy') {
-    throw new OptionError(`${source}: field 'permutation' tests independence: not defined for entropy`, 'permutation');
+  if (d.permutation && !measureOf(d.measure).permutation) {
+    throw new OptionError(`${source}: field 'permutation' tests dependence between blocks: not defined for ${d.measure}`, 'permutation');
   }
   if (d.bootstrap?.m !== undefined && d.bootstrap.scheme === 'iid') {
     throw new OptionError(`${source}: field 'bootstrap.m' applies to scheme subsample, not iid`, 'bootstrap.m');
   }
   const spec: JobSpec = {
     measure: d.measure,
-    estimator: d.estimator ?? DEFAULT_ESTIMATOR[d.measure],
+    estimator: d.estimator ?? defaultEstimator(d.measure),
     k: d.k ?? DEFAULTS.k,
     x: refs(d.x)!,
     ...(y ? { y } : {}),
     ...(z ? { z } : {}),
-    normalize: d.normalize ?? DEFAULTS.normalize,
+    ...(d.normalize !== undefined ? { normalize: d.normalize } : {}),
+    ...(d.options ? { options: d.options } : {}),
     units: d.units ?? DEFAULTS.units,
     seed: d.seed ?? DEFAULTS.seed,
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
@@ -209,6 +224,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   return {
     spec,
     dataPath: resolve(baseDir, d.data),
+    ...(d.dataQ ? { dataQPath: resolve(baseDir, d.dataQ) } : {}),
     ...(surrogatesPath ? { surrogatesPath } : {}),
     ...(explicitCap !== undefined ? { maxReplicates: explicitCap } : {}),
   };

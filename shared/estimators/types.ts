@@ -13,6 +13,8 @@ export interface EstimatorParams {
   k: number;
   /** Miller–Madow bias correction for plugin entropy / MI. @default false */
   millerMadow?: boolean;
+  /** Measure and estimator options from the catalog (e.g. TE embedding, Rényi alpha), resolved with defaults. */
+  options?: Readonly<Record<string, number>>;
 }
 
 /** Sort orders of the x and y blocks where they are 1-D and already known (else undefined). */

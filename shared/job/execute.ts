@@ -9,7 +9,8 @@ import { InternalError } from '../errors.js';
 import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
-import { shufflePermutation } from '../resampling/permutation.js';
+import { shiftPermutation, shufflePermutation } from '../resampling/permutation.js';
+import { permuteBlock } from '../estimators/context.js';
 import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
@@ -40,6 +41,7 @@ export function permutationFor(p: PreparedJob, r: number): Int32Array {
   const perm = p.permutation!;
   if (perm.surrogates) return perm.surrogates[r]!;
   if (perm.kind === 'local') return localPermutation(neighboursFor(p), p.seed, r);
+  if (perm.kind === 'shift') return shiftPermutation(p.seed, r, p.n);
   return shufflePermutation(p.seed, r, p.n);
 }
 
@@ -68,10 +70,9 @@ function isBijection(perm: Int32Array): boolean {
   return true;
 }
 
+/** The input with the catalog's permuted block reordered by `perm` (as PermutationContext). */
 function permutedInput(p: PreparedJob, perm: Int32Array): EstimatorInput {
-  // 'mi': y rows permuted against x; 'cmi': x rows permuted against (y, z) — as PermutationContext
-  if (p.measure === 'cmi') return { ...p.input, x: gatherRows(p.input.x, perm) };
-  return { ...p.input, y: gatherRows(p.input.y!, perm) };
+  return permuteBlock(p.input, p.permutation!.block, perm);
 }
 
 /** Row sets of an index workload's replicate r (bootstrap draw, jackknife keep-set, bag). */

@@ -108,6 +108,7 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     measure: p.measure,
     estimator: p.estimator,
     k: p.knn ? p.k : null,
+    ...(Object.keys(p.options).length > 0 ? { options: { ...p.options } } : {}),
     n: p.n,
     estimate: u(thetaHat),
     units: p.units,

@@ -9,7 +9,8 @@ import { DataError, OptionError } from '../errors.js';
 import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
 import { resolveColumn } from '../data/select.js';
-import { checkEstimator, isKnnEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
+import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
+import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, type SurrogateKind } from '../catalog/index.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { validateSurrogates } from '../resampling/permutation.js';
@@ -30,7 +31,9 @@ export interface ResolvedBootstrap {
 
 export interface ResolvedPermutation {
   shuffles: number;
-  kind: 'shuffle' | 'local';
+  kind: SurrogateKind;
+  /** The block whose rows a replicate permutes (from the catalog). */
+  block: 'x' | 'y';
   localK: number;
   surrogates?: Int32Array[];
 }
@@ -47,8 +50,10 @@ export interface PreparedJob {
   seed: number;
   millerMadow: boolean;
   backend: Backend;
-  /** Rows. */
+  /** Rows the estimator sees (after the measure's transform, e.g. TE's embedding). */
   n: number;
+  /** Measure and estimator options in effect (defaults filled). */
+  options: Record<string, number>;
   /** Resolved column names per block. */
   columns: { x: string[]; y?: string[]; z?: string[] };
   input: EstimatorInput;
@@ -75,6 +80,8 @@ function sampleSd(c: Float64Array): number {
 interface BlockPlan {
   field: 'x' | 'y' | 'z';
   cols: number[];
+  /** Never normalised or jittered (a label, e.g. divergence's sample column). */
+  raw: boolean;
 }
 
 /**
@@ -84,6 +91,7 @@ interface BlockPlan {
  * consumed block by block (x, y, z), column by column, row by row.
  */
 function buildBlock(ds: Dataset, plan: BlockPlan, normalize: boolean, jitter: number, rng: ReturnType<typeof stream> | null): Matrix {
+  if (plan.raw) return columnsToMatrix(plan.cols.map((j) => Float64Array.from(ds.columns[j]!)));
   const cols = plan.cols.map((j) => {
     const src = ds.columns[j]!;
     const c = Float64Array.from(src);
@@ -106,37 +114,65 @@ function buildBlock(ds: Dataset, plan: BlockPlan, normalize: boolean, jitter: nu
 
 export interface PrepareOptions extends ValidateOptions {}
 
-export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
+/**
+ * The one-table form of a job: a two-sample job given as `data` (P) and `dataQ` (Q) becomes
+ * one table with a sample label in y (catalog/two-sample.ts). Every engine calls this before
+ * hashing or uploading, so the forms give the same bytes. Other jobs come back unchanged.
+ */
+export function canonicalJob(job: Job): Job {
+  if (job.dataQ === undefined) return job;
+  if (job.y !== undefined) throw new OptionError('give the Q sample either as dataQ (--data-q) or as a label column in y, not both', 'y');
+  const { dataQ, ...rest } = job;
+  if (!job.data || !dataQ) throw new DataError('a two-sample job needs both samples P (data) and Q (dataQ)');
+  const s = stackSamples(job.data, dataQ, job.x);
+  return { ...rest, data: s.data, x: s.x, y: s.y };
+}
+
+export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
+  const job = canonicalJob(jobIn);
   validateSpec(job, opts);
+  const md = measureOf(job.measure);
+  estimatorOf(job.measure, job.estimator); // OptionError naming `estimator` before any data work
+  const options = resolveOptions(job.measure, job.estimator, job.options);
   const ds = job.data;
   if (!ds || !Array.isArray(ds.columns) || ds.columns.length === 0 || !(ds.n > 0)) throw new DataError('the dataset is empty');
   if (ds.n < 2) throw new DataError(`the dataset has ${ds.n} row; at least 2 are needed`);
-  const n = ds.n;
   const k = job.k ?? DEFAULTS.k;
-  const normalize = job.normalize ?? DEFAULTS.normalize;
+  // dividing by the sd is harmless only for scale-invariant quantities (catalog)
+  const normalize = job.normalize ?? md.scaleInvariant;
   const jitter = job.jitter ?? DEFAULTS.jitter;
   const seed = job.seed ?? DEFAULTS.seed;
   const warnings: string[] = [];
 
-  const plans: BlockPlan[] = [{ field: 'x', cols: job.x.map((c, i) => resolveColumn(ds, c, `x[${i}]`)) }];
-  if (job.y) plans.push({ field: 'y', cols: job.y.map((c, i) => resolveColumn(ds, c, `y[${i}]`)) });
-  if (job.z) plans.push({ field: 'z', cols: job.z.map((c, i) => resolveColumn(ds, c, `z[${i}]`)) });
+  const raw = (f: 'y' | 'z') => md.rawBlocks?.includes(f) ?? false;
+  const plans: BlockPlan[] = [{ field: 'x', cols: job.x.map((c, i) => resolveColumn(ds, c, `x[${i}]`)), raw: false }];
+  if (job.y) plans.push({ field: 'y', cols: job.y.map((c, i) => resolveColumn(ds, c, `y[${i}]`)), raw: raw('y') });
+  if (job.z) plans.push({ field: 'z', cols: job.z.map((c, i) => resolveColumn(ds, c, `z[${i}]`)), raw: raw('z') });
 
   const rng = jitter > 0 ? stream(seed, 0, Domain.jitter) : null;
   const blocks = plans.map((p) => buildBlock(ds, p, normalize, jitter, rng));
   if (jitter > 0) warnings.push(`jitter: added seeded uniform noise of ±${jitter}·sd to every selected column (seed ${seed}); estimates are for the jittered data`);
-  const input: EstimatorInput = { x: blocks[0]! };
+  const selected: EstimatorInput = { x: blocks[0]! };
   const names = (p: BlockPlan) => p.cols.map((j) => ds.names[j]!);
   const columns: PreparedJob['columns'] = { x: names(plans[0]!) };
   for (let b = 1; b < plans.length; b++) {
     const f = plans[b]!.field as 'y' | 'z';
-    input[f] = blocks[b]!;
+    selected[f] = blocks[b]!;
     columns[f] = names(plans[b]!);
   }
+  // the measure's transform (TE: delay embedding) runs once; replicates resample its rows
+  const input = md.transform ? md.transform(selected, options) : selected;
+  const n = input.x.n;
 
-  const params: EstimatorParams = { k, ...(job.millerMadow !== undefined ? { millerMadow: job.millerMadow } : {}) };
+  const params: EstimatorParams = {
+    k,
+    ...(job.millerMadow !== undefined ? { millerMadow: job.millerMadow } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+  };
   warnings.push(...checkEstimator(job.measure, job.estimator, input, params));
-  const knn = isKnnEstimator(job.estimator);
+  const knn = isKnn(job.estimator);
+  // backend gpu for a pair without kernels (catalog: gpuSupports) runs on the CPU and says so in provenance.backend
+  const backend = job.backend ?? 'auto';
 
   const prepared: PreparedJob = {
     measure: job.measure,
@@ -148,8 +184,9 @@ export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
     jitter,
     seed,
     millerMadow: job.millerMadow ?? false,
-    backend: job.backend ?? 'auto',
+    backend,
     n,
+    options,
     columns,
     input,
     params,
@@ -181,10 +218,12 @@ export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
 
   if (job.permutation) {
     const p = job.permutation;
-    const kind = p.kind ?? (job.measure === 'cmi' ? 'local' : 'shuffle');
+    const mp = md.permutation!; // validateSpec refused a permutation for a measure without one
+    const kind = p.kind ?? mp.kinds[0]!;
     const localK = p.localK ?? DEFAULTS.localK;
     if (kind === 'local' && localK >= n) throw new OptionError(`permutation.localK = ${localK} must be below N = ${n}`, 'permutation.localK');
-    prepared.permutation = { shuffles: p.shuffles, kind, localK };
+    if (kind === 'shift' && n < 3) throw new OptionError(`permutation.kind shift needs at least 3 samples; got ${n}`, 'permutation.kind');
+    prepared.permutation = { shuffles: p.shuffles, kind, block: mp.block, localK };
     if (p.surrogates) prepared.permutation.surrogates = validateSurrogates(p.surrogates, n);
   }
 
