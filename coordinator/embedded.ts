@@ -1,7 +1,7 @@
 /**
  * The embedded engine: coordinator and a local piscina pool in one process, no servers.
  * `createEngine` returns the same `Engine` interface as the cluster client, and for the same
- * seed the same bytes (DESIGN.md, contract 1): the one pipeline (shared/job/pipeline.ts) runs
+ * seed the same bytes (docs/design.md, contract 1): the one pipeline (shared/job/pipeline.ts) runs
  * with the piscina pool as its executor, or on this thread when threads = 1.
  */
 import { existsSync, readFileSync } from 'node:fs';

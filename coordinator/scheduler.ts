@@ -1,6 +1,6 @@
 /**
  * The coordinator's scheduler: turns jobs into shards, hands shards to workers in batches,
- * and makes sure every shard is counted exactly once (DESIGN.md, contracts 1, 4 and 5).
+ * and makes sure every shard is counted exactly once (docs/design.md, contracts 1, 4 and 5).
  *
  * - At most `threads` RunShards calls are outstanding per worker; a call carries a batch of
  *   shards sized so that the pending work spreads over all free slots (many trivial shards →

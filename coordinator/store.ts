@@ -2,7 +2,7 @@
  * Where the coordinator keeps jobs: their spec, state, finished shards and final result.
  * In-memory by default; part B's JetStream implementation (coordinator/nats/) makes the same
  * interface durable so a restarted coordinator resumes unfinished jobs without redoing
- * finished shards (DESIGN.md, contract 4).
+ * finished shards (docs/design.md, contract 4).
  */
 import type { JobSpec } from '../shared/job/spec.js';
 import { NotFoundError } from '../shared/errors.js';

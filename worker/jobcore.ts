@@ -1,7 +1,7 @@
 /**
  * The coordinator's `JobCore` over the shared job engine: the same `prepareJob`, shard plan,
  * point estimate and `finalizeResult` the embedded engine uses, so a cluster result equals the
- * embedded one byte for byte (DESIGN.md, contract 1). The point estimate θ̂ is computed on the
+ * embedded one byte for byte (docs/design.md, contract 1). The point estimate θ̂ is computed on the
  * coordinator, off the submit path, while the workers run the replicates.
  */
 import type { Dataset } from '../shared/data/matrix.js';

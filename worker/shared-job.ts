@@ -1,6 +1,6 @@
 /**
  * Placing a prepared job's data on SharedArrayBuffers, once per job, so that every pool thread
- * reads the same memory (DESIGN.md, contract 2). Structured clone of a SharedArrayBuffer-backed
+ * reads the same memory (docs/design.md, contract 2). Structured clone of a SharedArrayBuffer-backed
  * typed array shares the memory instead of copying it.
  */
 import type { Matrix } from '../shared/data/matrix.js';

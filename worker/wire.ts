@@ -190,7 +190,7 @@ function headerEnd(b: Uint8Array): number {
 
 /**
  * Canonical bytes back into a Dataset. Columns live in one SharedArrayBuffer so pool threads
- * can read them without copying (DESIGN.md, contract 2).
+ * can read them without copying (docs/design.md, contract 2).
  */
 export function decodeDataset(b: Uint8Array): Dataset {
   const end = headerEnd(b);

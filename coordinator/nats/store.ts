@@ -1,5 +1,5 @@
 /**
- * Durable JobStore on NATS JetStream (DESIGN.md, contract 4): a restarted coordinator reads
+ * Durable JobStore on NATS JetStream (docs/design.md, contract 4): a restarted coordinator reads
  * unfinished jobs back with their finished shards and re-sends the datasets to workers, so no
  * finished shard is computed twice.
  *

@@ -1,6 +1,6 @@
 /**
  * The public estimator API used by the job engine. Inputs are already preprocessed
- * (columns selected, normalized, jittered); definitions in ESTIMATORS.md, one file per
+ * (columns selected, normalized, jittered); definitions in docs/estimators.md, one file per
  * estimator (ksg1, ksg2, mixed-ksg, plugin, gaussian, kl-entropy, ksg-cmi).
  */
 import { isKnn, MEASURE_LIST } from '../catalog/index.js';

@@ -15,14 +15,6 @@ import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 
-/** The estimator input restricted to rows `idx` (all blocks, same rows). */
-export function gatherInput(input: EstimatorInput, idx: ArrayLike<number>): EstimatorInput {
-  const out: EstimatorInput = { x: gatherRows(input.x, idx) };
-  if (input.y) out.y = gatherRows(input.y, idx);
-  if (input.z) out.z = gatherRows(input.z, idx);
-  return out;
-}
-
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
 const neighbourCache = new WeakMap<PreparedJob, ZNeighbours>();
 
@@ -132,7 +124,7 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
   const values = new Float64Array(r1 - r0);
   const { measure, estimator, params, input, seed, n } = p;
   // index workloads: estimateOnRows reuses the parent's column orders (bit-identical to
-  // estimating on gatherInput(input, rows))
+  // estimating on the gathered rows)
   switch (shard.workload) {
     case 'bootstrap': {
       const b = p.bootstrap!;

@@ -1,5 +1,5 @@
 /**
- * Assembling shard partials into a result (DESIGN.md, contracts 3 and 4).
+ * Assembling shard partials into a result (docs/design.md, contracts 3 and 4).
  *
  * Partials are placed by replicate index, so the assembled vectors — and everything computed
  * from them (CI, p-value, null summary) — are the same bytes whatever the shard sizes, the

@@ -1,5 +1,5 @@
 /**
- * Up-front validation of a job spec (DESIGN.md, contract 5: a bad job is rejected before any
+ * Up-front validation of a job spec (docs/design.md, contract 5: a bad job is rejected before any
  * work starts, with an error naming the field). Data-dependent checks (columns, N, surrogates)
  * happen in prepare.ts once the data is known.
  */
