@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Matrix } from '../../shared/data/matrix.js';
-import { EstimatorError } from '../../shared/errors.js';
+import { EstimatorError, OptionError } from '../../shared/errors.js';
 import { ksgCmi } from '../../shared/estimators/ksg-cmi.js';
 import { ksgCmiTheiler } from '../../shared/estimators/ksg-cmi-theiler.js';
 import { strictRadius, tieTolerance } from '../../shared/estimators/ties.js';
-import { embedForTe } from '../../shared/estimators/transfer-entropy.js';
+import { embedForTe, transferEntropy } from '../../shared/estimators/transfer-entropy.js';
 import { stream } from '../../shared/rng/index.js';
 import { digamma } from '../../shared/stats/special.js';
 import { relErr } from './helpers.js';
@@ -74,5 +74,16 @@ describe('estimators: Frenzel–Pompe CMI with a Theiler window', () => {
     // 50 rows, W = 23: the middle row keeps 50 − 47 = 3 < 4
     assert.throws(() => ksgCmiTheiler(x, y, x, 4, 23), /theiler window 23/);
     assert.doesNotThrow(() => ksgCmiTheiler(x, y, x, 3, 23));
+  });
+});
+
+describe('estimators: transfer entropy with a Theiler window', () => {
+  it('theiler 0 is the plain estimate; theiler W is ksgCmiTheiler on the embedding', () => {
+    const { x, y } = series(500, 6);
+    const opts = { k: 4, targetHistory: 2 };
+    assert.equal(transferEntropy(x, y, { ...opts, theiler: 0 }), transferEntropy(x, y, opts));
+    const e = embedForTe(x, y, opts);
+    assert.equal(transferEntropy(x, y, { ...opts, theiler: 7 }), ksgCmiTheiler(e.future, e.sourcePast, e.targetPast, 4, 7));
+    assert.throws(() => transferEntropy(x, y, { ...opts, theiler: -2 }), OptionError);
   });
 });
