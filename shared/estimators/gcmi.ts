@@ -1,9 +1,8 @@
 /**
  * Gaussian-copula mutual information: Ince, Giordano, Kayser, Rousselet, Gross, Schyns, "A
  * statistical framework for neuroimaging data analysis based on mutual information estimated
- * via a Gaussian copula", Hum. Brain Mapp. 38 (2017) 1541, section "Gaussian copula mutual
- * information" (the copula normalisation, their eq. for the copula-normalised variable
- * g = Φ⁻¹(u) with u the empirical CDF value) followed by the parametric Gaussian MI:
+ * via a Gaussian copula", Hum. Brain Mapp. 38 (2017) 1541: copula normalisation of each
+ * variable by its empirical CDF, g = Φ⁻¹(u), then the parametric Gaussian MI:
  *
  *   per column: ordinal ranks r = 1..N (ties in order of appearance: a stable sort),
  *               g = Φ⁻¹( r / (N + 1) )
@@ -21,14 +20,27 @@ import { columnOrder } from '../knn/index.js';
 import { ndtri } from '../stats/normal.js';
 import { gaussianMi } from './gaussian.js';
 
+/**
+ * Φ⁻¹(r / (N + 1)) for r = 1..N, kept for the last N asked for: every column of an estimate,
+ * and every replicate of a resampling loop (same N), reuses it. ndtri costs ~1e-5 s a value
+ * (its erfc continued fraction), so the table dominated the estimate at N = 1e5 otherwise.
+ */
+let scores: Float64Array = new Float64Array(0);
+function normalScores(n: number): Float64Array {
+  if (scores.length !== n) {
+    const g = new Float64Array(n);
+    for (let r = 0; r < n; r++) g[r] = ndtri((r + 1) / (n + 1));
+    scores = g;
+  }
+  return scores;
+}
+
 /** The copula-normalised block: every column replaced by Φ⁻¹(rank / (N + 1)). */
 export function copulaNormalize(m: Matrix): Matrix {
   const { n, d } = m;
   const out = new Float64Array(n * d);
   const col = new Float64Array(n);
-  // Φ⁻¹(r / (N + 1)) for r = 1..N, shared by all columns
-  const g = new Float64Array(n);
-  for (let r = 0; r < n; r++) g[r] = ndtri((r + 1) / (n + 1));
+  const g = normalScores(n);
   for (let j = 0; j < d; j++) {
     // + 0 turns −0 into +0: equal values must tie (the radix order would put −0 first)
     for (let i = 0; i < n; i++) col[i] = m.data[i * d + j]! + 0;

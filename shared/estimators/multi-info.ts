@@ -8,15 +8,16 @@
  *   n_{−d}(i) = #{ j ≠ i : ‖x_j,−d − x_i,−d‖ < ε_i }              (all variables but d)
  *
  *   TC  = ψ(k) + (D − 1) ψ(N) − ⟨ Σ_d ψ(n_d + 1) ⟩
- *         Kraskov, Stögbauer, Grassberger, PRE 69, 066138 (2004), eq. (23) (the algorithm-1
- *         construction of eq. (8) for m variables); JIDT MultiInfoCalculatorKraskov1.
+ *         Kraskov, Stögbauer, Grassberger, PRE 69, 066138 (2004): algorithm 1 (eq. (8))
+ *         generalised to m variables, as in JIDT's MultiInfoCalculatorKraskov1.
  *   DTC = (D − 1) ψ(k) + ψ(N) − ⟨ Σ_d ψ(n_{−d} + 1) ⟩
- *         DTC = Σ_d H(X_{−d}) − (D − 1) H(X) (Rosas, Mediano, Gastpar, Jensen, PRE 100,
- *         032305 (2019), eq. (4)) with every entropy on the joint ε_i (the KSG trick);
- *         JIDT DualTotalCorrelationCalculatorKraskov.
- *   Ω   = TC − DTC (Rosas et al. 2019, eq. (5)); JIDT OInfoCalculatorKraskov.
+ *         DTC = Σ_d H(X_{−d}) − (D − 1) H(X) (Rosas, Mediano, Gastpar, Jensen, "Quantifying
+ *         high-order interdependencies via multivariate extensions of the mutual
+ *         information", PRE 100, 032305 (2019)) with every entropy on the joint ε_i (the KSG
+ *         trick); JIDT DualTotalCorrelationCalculatorKraskov.
+ *   Ω   = TC − DTC (O-information, Rosas et al. 2019); JIDT OInfoCalculatorKraskov.
  *         Ω > 0: redundancy dominates; Ω < 0: synergy.
- *   Σ   = TC + DTC (S-information, Rosas et al. 2019, eq. (7)).
+ *   Σ   = TC + DTC (S-information, Rosas et al. 2019).
  *
  * (nats). For D = 2, TC and DTC are the same expression as KSG-1 MI (ksg1.ts) and Ω = 0
  * exactly: the per-row sums add the same two terms, and IEEE addition commutes.
@@ -30,7 +31,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { EstimatorError } from '../errors.js';
-import { neighbourIndex, rangeCounter } from '../knn/index.js';
+import { jointOrders, neighbourIndex, rangeCounter } from '../knn/index.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { kthDistancesAll, othersStrictAll } from './counts.js';
 import { strictRadius, tieTolerance } from './ties.js';
@@ -68,7 +69,11 @@ export function ksgMultiInfo(x: Matrix, k: number): MultiInfo {
     throw new EstimatorError(`ksg multi-information with k = ${k} needs an integer k in 1..${n - 1} (n = ${n} rows)`);
   }
   const psi = ensureDigammaTable(n + 1);
-  const r = kthDistancesAll(neighbourIndex(x), k);
+  // the sorted single-variable counters first: their column orders build the joint index
+  // without sorting again (as ksg1 does)
+  const cols = Array.from({ length: D }, (_, d) => selectCols(x, [d]));
+  const counters = cols.map((c) => rangeCounter(c));
+  const r = kthDistancesAll(neighbourIndex(x, jointOrders(cols, counters)), k);
   const tol = tieTolerance(x);
   for (let i = 0; i < n; i++) r[i] = strictRadius(r[i]!, tol);
 
@@ -76,8 +81,7 @@ export function ksgMultiInfo(x: Matrix, k: number): MultiInfo {
   const single = new Float64Array(n), rest = new Float64Array(n);
   const counts = new Int32Array(n);
   for (let d = 0; d < D; d++) {
-    const col = selectCols(x, [d]);
-    othersStrictAll(rangeCounter(col), col, r, undefined, counts);
+    othersStrictAll(counters[d]!, cols[d]!, r, undefined, counts);
     for (let i = 0; i < n; i++) single[i]! += psi[counts[i]! + 1]!;
     const others = selectCols(x, Array.from({ length: D - 1 }, (_, t) => (t < d ? t : t + 1)));
     othersStrictAll(rangeCounter(others), others, r, undefined, counts);
