@@ -5,8 +5,7 @@
  *
  *   TC  = ½ ( Σ_d ln C_dd − ln|C| )                              (Σ_d h(X_d) − h(X))
  *   DTC = ½ ( Σ_d ln|C_{−d,−d}| − (D − 1) ln|C| )                (Σ_d h(X_{−d}) − (D − 1) h(X))
- *   Ω   = TC − DTC,  Σ = TC + DTC                                (Rosas et al., PRE 100, 032305
- *                                                                 (2019), eqs. (4), (5), (7))
+ *   Ω   = TC − DTC,  Σ = TC + DTC                                (Rosas et al., PRE 100, 032305 (2019))
  *   I(X;Y|Z) = ½ ( ln|C_xz| + ln|C_yz| − ln|C_z| − ln|C_xyz| )  (h(X,Z) + h(Y,Z) − h(Z) − h(X,Y,Z))
  *
  * (nats). C_{−d,−d} drops row and column d. Log-determinants by gaussian.ts' Cholesky
