@@ -13,14 +13,16 @@
  *
  * (the abstract's "average powered ratio of the number of X points to the number of Y points
  * among the k-NN points"; the authors' code, NNR.m in github.com/mrtnoshad/NNR-Divergence-
- * Estimator, computes exactly this for N = M). The paper's truncation of the ratio to
- * [C_L/C_U, C_U/C_L] needs density bounds we do not have and is not applied; nor is the
- * authors' clamp at 0, which would bias a permutation null (P = Q gives values both sides of 0).
+ * Estimator, computes exactly this for N = M). No truncation of the ratio is applied (the
+ * paper's analysis assumes densities bounded in [C_L, C_U], which we do not know; the
+ * authors' code does not truncate either), nor the authors' clamp at 0, which would bias a
+ * permutation null (P = Q gives values on both sides of 0).
  *
  * Ensemble (the paper's weighted ensemble estimator, after Moon & Hero's optimally weighted
  * ensembles): base estimators at k_l = ⌊l √N⌋ for l ∈ L = {1, …, L}, combined as
  * Σ_l w_l D̂_{k_l} with Σ w_l = 1 and weights chosen to cancel the leading bias terms. The
- * paper's bias analysis has terms in (k/N)^{t/d}, t = 1..d, plus an O(1/k) term; at
+ * bias model (as the authors' code encodes it, and as recalled from the paper: not checked
+ * against its text) has terms in (k/N)^{t/d}, t = 1..d, plus an O(1/k) term; at
  * k = l √N they are C_t N^{−t/(2d)} l^{t/d} and C_0 N^{−1/2} l^{−1}. Cancelling every t < d
  * with equality constraints makes the weights explode from d = 3 on (min-norm ‖w‖ ≈ 240 at
  * d = 3, 5000 at d = 4 for L = d + 1), which is why the authors' code (NNR_div_Ensemble.m,
