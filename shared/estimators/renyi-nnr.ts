@@ -21,8 +21,9 @@
  * Ensemble (the paper's weighted ensemble estimator, after Moon & Hero's optimally weighted
  * ensembles): base estimators at k_l = ⌊l √N⌋ for l ∈ L = {1, …, L}, combined as
  * Σ_l w_l D̂_{k_l} with Σ w_l = 1 and weights chosen to cancel the leading bias terms. The
- * bias model (as the authors' code encodes it, and as recalled from the paper: not checked
- * against its text) has terms in (k/N)^{t/d}, t = 1..d, plus an O(1/k) term; at
+ * bias model (as recalled from the paper, not checked against its text; the authors' code
+ * penalises Σ_l w_l l^t, t = 1..d, and Σ_l w_l l^{−d} instead) has terms in (k/N)^{t/d},
+ * t = 1..d, plus an O(1/k) term; at
  * k = l √N they are C_t N^{−t/(2d)} l^{t/d} and C_0 N^{−1/2} l^{−1}. Cancelling every t < d
  * with equality constraints makes the weights explode from d = 3 on (min-norm ‖w‖ ≈ 240 at
  * d = 3, 5000 at d = 4 for L = d + 1), which is why the authors' code (NNR_div_Ensemble.m,
