@@ -22,6 +22,7 @@
 import type { Matrix } from '../data/matrix.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
 import { ksgCmi } from './ksg-cmi.js';
+import { ksgCmiTheiler } from './ksg-cmi-theiler.js';
 
 export interface TransferEntropyOptions {
   /** kNN neighbours of the CMI estimator. @default 4 (JIDT's default) */
@@ -36,6 +37,12 @@ export interface TransferEntropyOptions {
   sourceDelay?: number;
   /** Source–target delay u. @default 1 */
   delay?: number;
+  /**
+   * Theiler window W: embedded rows within W time steps of a row are neither its neighbours
+   * nor counted (ksg-cmi-theiler.ts; brute force, O(N²)). 0 excludes only the row itself.
+   * @default 0
+   */
+  theiler?: number;
 }
 
 export const DEFAULT_TE = { k: 4, targetHistory: 1, targetDelay: 1, sourceHistory: 1, sourceDelay: 1, delay: 1 } as const;
@@ -120,5 +127,8 @@ export function transferEntropy(x: Matrix, y: Matrix, opts: TransferEntropyOptio
   const k = positiveInt(opts.k ?? DEFAULT_TE.k, 'k');
   const e = embedForTe(x, y, opts);
   if (k >= e.future.n) throw new EstimatorError(`transfer entropy with k = ${k} needs at least ${k + 1} embedded samples, got ${e.future.n}`);
-  return ksgCmi(e.future, e.sourcePast, e.targetPast, k);
+  const w = opts.theiler ?? 0;
+  if (!Number.isInteger(w) || w < 0) throw new OptionError(`theiler must be a non-negative integer, got ${w}`, 'theiler');
+  // consecutive embedded rows are consecutive time steps, so row distance is time distance
+  return w === 0 ? ksgCmi(e.future, e.sourcePast, e.targetPast, k) : ksgCmiTheiler(e.future, e.sourcePast, e.targetPast, k, w);
 }
