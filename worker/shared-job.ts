@@ -30,6 +30,7 @@ export function sharePreparedJob(p: PreparedJob): PreparedJob {
   const input: EstimatorInput = { x: shareMatrix(p.input.x) };
   if (p.input.y) input.y = shareMatrix(p.input.y);
   if (p.input.z) input.z = shareMatrix(p.input.z);
+  if (p.input.t) input.t = shareMatrix(p.input.t);
   const out: PreparedJob = { ...p, input };
   if (p.permutation?.surrogates) out.permutation = { ...p.permutation, surrogates: p.permutation.surrogates.map(shareI32) };
   return out;

@@ -94,7 +94,7 @@ export function createProgram(): Command {
     .option('--subsample-m <M>', 'subsample size for --scheme subsample')
     .option('--jackknife-groups <G>', 'groups of the delete-d jackknife for BCa')
     .option('--permutations <P>', 'permutation test with P shuffles')
-    .addOption(new Option('--permutation-kind <kind>', MEASURE_LIST.filter((m) => m.permutation).map((m) => `${m.name}: ${m.permutation!.kinds.join('|')}`).join('; ')).choices(['shuffle', 'local', 'shift']))
+    .addOption(new Option('--permutation-kind <kind>', MEASURE_LIST.filter((m) => m.permutation).map((m) => `${m.name}: ${m.permutation!.kinds.join('|')}`).join('; ')).choices(['shuffle', 'local', 'shift', 'columns']))
     .option('--local-k <n>', 'Z-neighbourhood size for local permutation')
     .option('--surrogates <file>', 'user-supplied orderings (one permutation of 0..N-1 per line, or a JSON array of arrays)')
     .option('--bagging <B>', 'bagging ensemble over B subsamples')

@@ -125,6 +125,10 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
     seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
   };
   const options = optionFlags(f);
+  const needed = measureOf(measure).estimators.includes(spec.estimator) ? optionsFor(measure, spec.estimator).filter((o) => o.required) : [];
+  for (const o of needed) {
+    if (options?.[o.name] === undefined) throw new OptionError(`${measure} with ${spec.estimator} needs --${o.flag} (${o.help})`, `--${o.flag}`);
+  }
   if (options) {
     const applies = optionsFor(measure, spec.estimator);
     for (const o of allOptions()) {
@@ -162,7 +166,7 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   checkCap(P, '--permutations', cap);
   if (permuting) {
     const mp = measureOf(measure).permutation;
-    if (!mp) throw new OptionError(`--permutations tests dependence between blocks: not defined for ${measure}`, '--permutations');
+    if (!mp) throw new OptionError(`--permutations: ${measure} has no permutation test: ${measureOf(measure).noPermutation ?? 'it is not a dependence between blocks'}`, '--permutations');
     spec.permutation = { shuffles: P ?? 0 };
     const kind = enumFlag(f.permutationKind, '--permutation-kind', PERMUTATION_KINDS);
     if (kind && !mp.kinds.includes(kind)) throw new OptionError(`--permutation-kind ${kind} does not apply to ${measure} (kinds there: ${mp.kinds.join(', ')})`, '--permutation-kind');

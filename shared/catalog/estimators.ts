@@ -11,10 +11,22 @@ import { ksg2 } from '../estimators/ksg2.js';
 import { ksgCmi } from '../estimators/ksg-cmi.js';
 import { mixedKsg } from '../estimators/mixed-ksg.js';
 import { pluginEntropy, pluginMi } from '../estimators/plugin.js';
+import { gaussianCmi, gaussianMultiInfo } from '../estimators/gaussian-multi.js';
+import { gcmiMi } from '../estimators/gcmi.js';
+import { ksgCmiTheiler } from '../estimators/ksg-cmi-theiler.js';
+import { ksgMultiInfo } from '../estimators/multi-info.js';
+import { renyiNnr } from '../estimators/renyi-nnr.js';
+import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
 import { splitSamples } from './two-sample.js';
 import type { EstimatorDescriptor } from './types.js';
 
 const Y = (m: Matrix | undefined) => m as Matrix;
+
+/** TE with the Frenzel–Pompe CMI; a Theiler window (option `theiler`) needs the brute-force path and the rows' time steps. */
+function ksgTe(i: EstimatorInput, p: EstimatorParams): number {
+  const w = p.options?.['theiler'] ?? 0;
+  return w > 0 ? ksgCmiTheiler(i.x, Y(i.y), Y(i.z), p.k, w, i.t?.data) : ksgCmi(i.x, Y(i.y), Y(i.z), p.k);
+}
 
 export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   {
@@ -61,7 +73,23 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
     reference: 'Cover & Thomas, Elements of Information Theory, eq. 8.56',
     knn: false,
     duplicates: 'ignore',
-    measures: { mi: (i) => gaussianMi(i.x, Y(i.y)) },
+    measures: {
+      mi: (i) => gaussianMi(i.x, Y(i.y)),
+      cmi: (i) => gaussianCmi(i.x, Y(i.y), Y(i.z)),
+      te: (i) => gaussianCmi(i.x, Y(i.y), Y(i.z)),
+      tc: (i) => gaussianMultiInfo(i.x).tc,
+      dtc: (i) => gaussianMultiInfo(i.x).dtc,
+      oinfo: (i) => gaussianMultiInfo(i.x).oinfo,
+      sinfo: (i) => gaussianMultiInfo(i.x).sinfo,
+    },
+  },
+  {
+    name: 'gcmi',
+    summary: 'Gaussian-copula MI (rank → normal scores, then Gaussian MI; invariant to monotone transforms)',
+    reference: 'Ince et al., Hum. Brain Mapp. 38 (2017) 1541, section 2.3',
+    knn: false,
+    duplicates: 'ignore',
+    measures: { mi: (i) => gcmiMi(i.x, Y(i.y)) },
   },
   {
     name: 'kl',
@@ -90,10 +118,37 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   },
   {
     name: 'ksg',
-    summary: 'KSG-1 family: Frenzel–Pompe CMI on the delay embeddings (te)',
-    reference: 'Schreiber, PRL 85 (2000) 461, eq. 4; Frenzel & Pompe, PRL 99 (2007) 204101, eq. 4',
+    summary: 'KSG-1 family: Frenzel–Pompe CMI on the delay embeddings (te); multi-information, DTC, O- and S-information (tc, dtc, oinfo, sinfo)',
+    reference: 'Schreiber, PRL 85 (2000) 461, eq. 4; Frenzel & Pompe, PRL 99 (2007) 204101, eq. 4; Kraskov et al. PRE 69 (2004) 066138 eq. 21; Rosas et al. PRE 100 (2019) 032305',
     knn: true,
     duplicates: 'warn',
-    measures: { te: (i, p) => ksgCmi(i.x, Y(i.y), Y(i.z), p.k) },
+    measures: {
+      te: ksgTe,
+      tc: (i, p) => ksgMultiInfo(i.x, p.k).tc,
+      dtc: (i, p) => ksgMultiInfo(i.x, p.k).dtc,
+      oinfo: (i, p) => ksgMultiInfo(i.x, p.k).oinfo,
+      sinfo: (i, p) => ksgMultiInfo(i.x, p.k).sinfo,
+    },
+  },
+  {
+    name: 'renyi_nnr',
+    summary: 'Rényi divergence D_α(P‖Q) by nearest-neighbour ratios, weighted ensemble over k = l·√N',
+    reference: 'Noshad, Moon, Yasaei Sekeh, Hero, ISIT 2017 (arXiv:1702.05222)',
+    knn: true,
+    usesK: false,
+    duplicates: 'warn',
+    measures: {
+      divergence: (i, p) => {
+        const { p: ps, q: qs } = splitSamples(i.x, Y(i.y));
+        const o = p.options ?? {};
+        return renyiNnr(ps, qs, { alpha: o['alpha']!, ...(o['nnrK'] !== undefined ? { k: o['nnrK'] } : {}), ...(o['ensembleSize'] !== undefined ? { ensembleSize: o['ensembleSize'] } : {}) });
+      },
+    },
+    options: [
+      { name: 'alpha', flag: 'alpha', help: 'order α of the Rényi divergence (renyi_nnr; α > 0, α ≠ 1)', integer: false, min: 0, minExclusive: true, required: true },
+      { name: 'ensembleSize', flag: 'ensemble-size', help: 'renyi_nnr ensemble size L (k_l = l·√N, l = 1..L)', integer: true, min: 1, default: 3 },
+      { name: 'nnrK', flag: 'nnr-k', help: 'renyi_nnr: one base estimator with this k instead of the ensemble', integer: true, min: 1 },
+    ],
+    space: (_m, i) => i.x,
   },
 ];

@@ -63,6 +63,12 @@ export function isKnn(estimator: string): boolean {
   return ESTIMATORS.get(estimator)?.knn ?? false;
 }
 
+/** Whether `k` is a parameter of the estimator (reported in results, checked k < N). */
+export function usesK(estimator: string): boolean {
+  const e = ESTIMATORS.get(estimator);
+  return e ? (e.usesK ?? e.knn) : false;
+}
+
 /** Whether batched gpu.js kernels exist for (measure, estimator). */
 export function gpuSupports(measure: string, estimator: string): boolean {
   return ESTIMATORS.get(estimator)?.gpu?.includes(measure) ?? false;
@@ -111,6 +117,7 @@ export function resolveOptions(measure: string, estimator: string, given: Readon
     const v = given?.[o.name];
     if (v !== undefined) out[o.name] = checkOption(o, v, `${prefix}${o.name}`);
     else if (o.default !== undefined) out[o.name] = o.default;
+    else if (o.required) throw new OptionError(`${measure} with ${estimator} needs ${prefix}${o.name} (${o.help})`, `${prefix}${o.name}`);
   }
   return out;
 }

@@ -10,8 +10,12 @@ import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
 /** Which block a permutation replicate permutes (row i takes row perm[i] of that block). */
 export type PermutedBlock = 'x' | 'y';
 
-/** Surrogate kinds: 'shuffle' a block, Runge's 'local' permutation within Z-neighbourhoods, a circular time 'shift'. */
-export type SurrogateKind = 'shuffle' | 'local' | 'shift';
+/**
+ * Surrogate kinds: 'shuffle' a block, Runge's 'local' permutation within Z-neighbourhoods, a
+ * circular time 'shift', or 'columns' (every x column but the first shuffled on its own: the
+ * null of mutual independence for multivariate measures).
+ */
+export type SurrogateKind = 'shuffle' | 'local' | 'shift' | 'columns';
 
 /** A numeric option a measure or estimator takes (`spec.options[name]`, CLI `--<flag>`). */
 export interface OptionDescriptor {
@@ -27,6 +31,8 @@ export interface OptionDescriptor {
   /** Exclusive upper bound, when there is one. */
   maxExclusive?: number;
   default?: number;
+  /** The pair cannot run without it (no sensible default, e.g. Rényi's α). */
+  required?: boolean;
 }
 
 export interface BlockRule {
@@ -53,7 +59,9 @@ export interface MeasureDescriptor {
   /** Blocks that `normalize` and `jitter` never touch (e.g. divergence's sample label). */
   rawBlocks?: readonly ('y' | 'z')[];
   /** Permutation tests: the block permuted and the surrogate kinds offered (first = default). Null: no permutation test. */
-  permutation: null | { block: PermutedBlock; kinds: readonly SurrogateKind[]; nullHypothesis: string; why?: string };
+  permutation: null | { block: PermutedBlock; kinds: readonly SurrogateKind[]; nullHypothesis: string };
+  /** Why there is no permutation test, and what to use instead (when `permutation` is null). */
+  noPermutation?: string;
   /** Measure options (e.g. TE's embedding), in `spec.options`. */
   options?: readonly OptionDescriptor[];
   /**
@@ -81,6 +89,8 @@ export interface EstimatorDescriptor {
   reference: string;
   /** kNN-based: uses k, needs k < N, duplicate rows bias it; bootstrap scheme defaults to subsample. */
   knn: boolean;
+  /** Whether `k` is a parameter (reported, checked k < N). @default knn */
+  usesK?: boolean;
   duplicates: DuplicatePolicy;
   /** One implementation per measure it serves. */
   measures: Readonly<Record<string, EstimateFn>>;

@@ -4,7 +4,7 @@
  * duplicates) run once per job. Errors name the field, row or column.
  */
 import { hstack, type Matrix } from '../data/matrix.js';
-import { estimatorOf, measureOf } from '../catalog/index.js';
+import { estimatorOf, measureOf, usesK } from '../catalog/index.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
 import { duplicateRows } from './cells.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
@@ -29,10 +29,11 @@ export function validateShape(measure: string, estimator: string, input: Estimat
     if (rule === 'required' && !input[b]) throw new OptionError(`${measure} needs ${b} (${m.blocks.meaning[b]})`, b);
     if (rule !== 'none') checkBlock(input[b], b, n);
   }
+  checkBlock(input.t, 't', n);
   if (m.blocks.minX !== undefined && input.x.d < m.blocks.minX) {
     throw new OptionError(`${measure} needs at least ${m.blocks.minX} x columns (${m.blocks.meaning.x}); got ${input.x.d}`, 'x');
   }
-  if (e.knn) {
+  if (usesK(e.name)) {
     const k = params.k;
     if (!Number.isInteger(k) || k < 1) throw new OptionError(`k must be a positive integer, got ${k}`, 'k');
     if (k >= n) {

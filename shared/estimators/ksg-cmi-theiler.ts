@@ -29,11 +29,11 @@ import { strictRadius, tieTolerance } from './ties.js';
  * The k-th smallest of `dist` over j with |i − j| > w, by insertion into a sorted list of k
  * (k is small; the scan is what costs).
  */
-function kthOutsideWindow(joint: Matrix, i: number, k: number, w: number, best: Float64Array): number {
+function kthOutsideWindow(joint: Matrix, i: number, k: number, w: number, best: Float64Array, t: ArrayLike<number>): number {
   const { n, d, data } = joint;
   best.fill(Infinity);
   for (let j = 0; j < n; j++) {
-    if (Math.abs(i - j) <= w) continue;
+    if (Math.abs(t[i]! - t[j]!) <= w) continue;
     const v = maxNorm(data, i * d, data, j * d, d);
     if (v >= best[k - 1]!) continue;
     let p = k - 1;
@@ -46,19 +46,23 @@ function kthOutsideWindow(joint: Matrix, i: number, k: number, w: number, best: 
   return best[k - 1]!;
 }
 
-/** #{ j : |i − j| > w, ‖m_j − m_i‖ < r }. */
-function countOutsideWindow(m: Matrix, i: number, r: number, w: number): number {
+/** #{ j : |t_i − t_j| > w, ‖m_j − m_i‖ < r }. */
+function countOutsideWindow(m: Matrix, i: number, r: number, w: number, t: ArrayLike<number>): number {
   const { n, d, data } = m;
   let c = 0;
   for (let j = 0; j < n; j++) {
-    if (Math.abs(i - j) <= w) continue;
+    if (Math.abs(t[i]! - t[j]!) <= w) continue;
     if (maxNorm(data, i * d, data, j * d, d) < r) c++;
   }
   return c;
 }
 
-/** Frenzel–Pompe estimate of I(X;Y|Z) in nats with Theiler window `w` (rows in time order). */
-export function ksgCmiTheiler(x: Matrix, y: Matrix, z: Matrix, k: number, w: number): number {
+/**
+ * Frenzel–Pompe estimate of I(X;Y|Z) in nats with Theiler window `w`. `time[i]` is row i's time
+ * step (default: i, rows in time order); resampled rows keep their original time steps, so a
+ * bootstrap replicate excludes the same temporal neighbours (and its repeated rows).
+ */
+export function ksgCmiTheiler(x: Matrix, y: Matrix, z: Matrix, k: number, w: number, time?: ArrayLike<number>): number {
   const n = x.n;
   if (!Number.isInteger(w) || w < 0) throw new EstimatorError(`theiler window must be a non-negative integer, got ${w}`);
   // the row with the fewest rows outside its window is the middle one: n − (2w + 1) of them
@@ -72,10 +76,13 @@ export function ksgCmiTheiler(x: Matrix, y: Matrix, z: Matrix, k: number, w: num
   const tol = tieTolerance(x, y, z);
   const psi = ensureDigammaTable(n + 1);
   const best = new Float64Array(k);
+  const t = time ?? Int32Array.from({ length: n }, (_, i) => i);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const r = strictRadius(kthOutsideWindow(joint, i, k, w, best), tol);
-    sum += psi[countOutsideWindow(xz, i, r, w) + 1]! + psi[countOutsideWindow(yz, i, r, w) + 1]! - psi[countOutsideWindow(z, i, r, w) + 1]!;
+    const eps = kthOutsideWindow(joint, i, k, w, best, t);
+    if (eps === Infinity) throw new EstimatorError(`cmi with k = ${k} and theiler window ${w}: row ${i} has fewer than k rows outside its window (use a smaller window or k)`);
+    const r = strictRadius(eps, tol);
+    sum += psi[countOutsideWindow(xz, i, r, w, t) + 1]! + psi[countOutsideWindow(yz, i, r, w, t) + 1]! - psi[countOutsideWindow(z, i, r, w, t) + 1]!;
   }
   return psi[k]! - sum / n;
 }

@@ -64,6 +64,7 @@ export function estimateOnRows(measure: string, estimator: string, input: Estima
     const sub: EstimatorInput = { x: gatherRows(input.x, rows) };
     if (input.y) sub.y = gatherRows(input.y, rows);
     if (input.z) sub.z = gatherRows(input.z, rows);
+    if (input.t) sub.t = gatherRows(input.t, rows);
     validateShape(measure, estimator, sub, params);
     return dispatch(measure, estimator, sub, params);
   }

@@ -6,6 +6,8 @@ export interface EstimatorInput {
   x: Matrix;
   y?: Matrix;
   z?: Matrix;
+  /** Time step of each row (n × 1), for estimators with a Theiler window; set by TE's transform, resampled with the rows. */
+  t?: Matrix;
 }
 
 export interface EstimatorParams {

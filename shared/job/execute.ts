@@ -10,6 +10,7 @@ import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
 import { shiftPermutation, shufflePermutation } from '../resampling/permutation.js';
+import { Domain, permutation, stream } from '../rng/index.js';
 import { permuteBlock } from '../estimators/context.js';
 import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
@@ -60,6 +61,24 @@ function isBijection(perm: Int32Array): boolean {
     seen[v] = 1;
   }
   return true;
+}
+
+/**
+ * Surrogate r of kind 'columns': every x column but the first reordered by its own uniform
+ * permutation, drawn one after another from `stream(seed, r, Domain.permutation)` (the null of
+ * mutual independence for tc, dtc, sinfo). Not a single row permutation, so it never goes
+ * through a permutation context or a batch backend.
+ */
+function columnSurrogate(p: PreparedJob, r: number): EstimatorInput {
+  const x = p.input.x, { n, d } = x;
+  const rng = stream(p.seed, r, Domain.permutation);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) data[i * d] = x.data[i * d]!;
+  for (let j = 1; j < d; j++) {
+    const perm = permutation(n, rng);
+    for (let i = 0; i < n; i++) data[i * d + j] = x.data[perm[i]! * d + j]!;
+  }
+  return { ...p.input, x: { n, d, data } };
 }
 
 /** The input with the catalog's permuted block reordered by `perm` (as PermutationContext). */
@@ -113,7 +132,8 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
 
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   const { r0, r1 } = shard;
-  const batchable = shard.workload !== 'kensemble' && !(shard.workload === 'permutation' && opts.reuseContext === false);
+  const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
+  const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
     if (!(Number.isInteger(batch) && batch > 0)) throw new InternalError(`batchSize must be a positive integer; got ${batch}`);
@@ -137,7 +157,9 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
       break;
     }
     case 'permutation': {
-      if (opts.reuseContext === false) {
+      if (columns) {
+        for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, columnSurrogate(p, r), params);
+      } else if (opts.reuseContext === false) {
         for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, permutedInput(p, permutationFor(p, r)), params);
       } else {
         const ctx: PermutationContext = createPermutationContext(measure, estimator, input, params);

@@ -107,7 +107,7 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
   const result: JobResult = {
     measure: p.measure,
     estimator: p.estimator,
-    k: p.knn ? p.k : null,
+    k: p.usesK ? p.k : null,
     ...(Object.keys(p.options).length > 0 ? { options: { ...p.options } } : {}),
     n: p.n,
     estimate: u(thetaHat),

@@ -10,7 +10,7 @@ import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
 import { resolveColumn } from '../data/select.js';
 import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
-import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, type SurrogateKind } from '../catalog/index.js';
+import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { validateSurrogates } from '../resampling/permutation.js';
@@ -42,8 +42,10 @@ export interface PreparedJob {
   measure: Measure;
   estimator: string;
   k: number;
-  /** Whether the estimator uses k (kNN family). */
+  /** Whether the estimator is a nearest-neighbour method (ties bias it; subsample bootstrap by default). */
   knn: boolean;
+  /** Whether k is a parameter of the estimator (reported in the result). */
+  usesK: boolean;
   normalize: boolean;
   units: Units;
   jitter: number;
@@ -179,6 +181,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     estimator: job.estimator,
     k,
     knn,
+    usesK: usesK(job.estimator),
     normalize,
     units: job.units ?? DEFAULTS.units,
     jitter,
@@ -202,7 +205,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     if (scheme === 'subsample') {
       m = b.m ?? defaultSubsampleSize(n);
       if (m < 2 || m >= n) throw new OptionError(`bootstrap.m must be in [2, N) = [2, ${n}); got ${m}`, 'bootstrap.m');
-      if (knn && m <= k) throw new OptionError(`bootstrap.m = ${m} must exceed k = ${k}`, 'bootstrap.m');
+      if (usesK(job.estimator) && m <= k) throw new OptionError(`bootstrap.m = ${m} must exceed k = ${k}`, 'bootstrap.m');
     } else if (b.m !== undefined) {
       throw new OptionError('bootstrap.m only applies to scheme subsample', 'bootstrap.m');
     } else if (knn) {
@@ -224,14 +227,17 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     if (kind === 'local' && localK >= n) throw new OptionError(`permutation.localK = ${localK} must be below N = ${n}`, 'permutation.localK');
     if (kind === 'shift' && n < 3) throw new OptionError(`permutation.kind shift needs at least 3 samples; got ${n}`, 'permutation.kind');
     prepared.permutation = { shuffles: p.shuffles, kind, block: mp.block, localK };
-    if (p.surrogates) prepared.permutation.surrogates = validateSurrogates(p.surrogates, n);
+    if (p.surrogates) {
+      if (kind === 'columns') throw new OptionError(`permutation.surrogates are row orderings of one block; ${job.measure} permutes every column on its own`, 'permutation.surrogates');
+      prepared.permutation.surrogates = validateSurrogates(p.surrogates, n);
+    }
   }
 
   const e = job.ensemble;
   if (e?.bagging) {
     const fraction = e.bagging.fraction ?? DEFAULTS.baggingFraction;
     const size = baggingSize(n, fraction);
-    if (knn && size <= k) throw new OptionError(`ensemble.bagging.fraction gives ${size} rows, not more than k = ${k}`, 'ensemble.bagging.fraction');
+    if (usesK(job.estimator) && size <= k) throw new OptionError(`ensemble.bagging.fraction gives ${size} rows, not more than k = ${k}`, 'ensemble.bagging.fraction');
     prepared.bagging = { replicates: e.bagging.replicates, fraction, size };
   }
   if (e?.kValues) {

@@ -37,7 +37,7 @@ export interface PermutationOptions {
    * divergence: the sample labels), 'local' (Runge 2018, cmi), 'shift' (circular time shift of
    * the source past, te). @default the measure's first kind in the catalog
    */
-  kind?: 'shuffle' | 'local' | 'shift';
+  kind?: 'shuffle' | 'local' | 'shift' | 'columns';
   /** Neighbourhood size in Z for local permutation. @default 5 */
   localK?: number;
   /** User-supplied orderings (each a permutation of 0..N-1); replaces random shuffles. */

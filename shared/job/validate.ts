@@ -14,7 +14,7 @@ export interface ValidateOptions {
 
 const METHODS = ['percentile', 'basic', 'bca'] as const;
 const SCHEMES = ['iid', 'subsample'] as const;
-export const PERMUTATION_KINDS = ['shuffle', 'local', 'shift'] as const;
+export const PERMUTATION_KINDS = ['shuffle', 'local', 'shift', 'columns'] as const;
 const UNITS = ['nats', 'bits'] as const;
 const BACKENDS = ['auto', 'cpu', 'gpu'] as const;
 
@@ -107,7 +107,7 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   const p = spec.permutation;
   if (p !== undefined) {
     if (p === null || typeof p !== 'object') throw new OptionError('permutation must be an object', 'permutation');
-    if (!m.permutation) throw new OptionError(`${m.name} has no permutation test (${m.summary} is not a test of dependence between blocks)`, 'permutation');
+    if (!m.permutation) throw new OptionError(`${m.name} has no permutation test: ${m.noPermutation ?? 'it is not a dependence between blocks'}`, 'permutation');
     positiveInt(p.shuffles, 'permutation.shuffles', max);
     oneOf(p.kind, PERMUTATION_KINDS, 'permutation.kind');
     if (p.kind !== undefined && !m.permutation.kinds.includes(p.kind)) {

@@ -11,11 +11,12 @@ const y = col(1.0, 0.3, 0.8, 0.2, 0.6, 0.5);
 describe('estimators: validation and errors', () => {
   it('lists estimators per measure and flags the kNN ones', () => {
     const list = listEstimators();
-    assert.deepEqual(list['mi'], ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian']);
+    assert.deepEqual(list['mi'], ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi']);
     assert.deepEqual(list['entropy'], ['kl', 'plugin']);
-    assert.deepEqual(list['cmi'], ['ksg_cmi']);
-    assert.deepEqual(list['te'], ['ksg']);
-    assert.deepEqual(list['divergence'], ['kl']);
+    assert.deepEqual(list['cmi'], ['ksg_cmi', 'gaussian']);
+    assert.deepEqual(list['te'], ['ksg', 'gaussian']);
+    assert.deepEqual(list['divergence'], ['kl', 'renyi_nnr']);
+    for (const m of ['tc', 'dtc', 'oinfo', 'sinfo']) assert.deepEqual(list[m], ['ksg', 'gaussian']);
     assert.deepEqual(['ksg1', 'ksg2', 'mixed_ksg', 'kl', 'ksg_cmi', 'plugin', 'gaussian'].map(isKnnEstimator), [true, true, true, true, true, false, false]);
   });
 

@@ -35,7 +35,7 @@ describe('estimators: permutation context', () => {
           };
           // a two-sample measure's y is the sample label: two values
           if (measure === 'divergence') input.y = { n, d: 1, data: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)) };
-          const params = { k: 4, millerMadow: discrete };
+          const params = { k: 4, millerMadow: discrete, ...(est === 'renyi_nnr' ? { options: { alpha: 0.5, ensembleSize: 3 } } : {}) };
           const ctx = createPermutationContext(measure, est, input, params);
           for (let r = 0; r < 4; r++) {
             const perm = permutation(n, stream(9, r, 3));
