@@ -9,13 +9,13 @@ import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, RunOptions }
 import { CancelledError, errorFromCode, OptionError } from '../shared/errors.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { ProgressChannel } from '../shared/job/progress.js';
-import { putDataset } from '../worker/link.js';
+import { putDataset } from './link.js';
 import {
   decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, WIRE_DEFAULTS,
   type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse,
   type JobEventMsg, type JobRef, type ListWorkersResponse, type PutDatasetResponse, type SubmitJobRequest, type SubmitJobResponse,
-} from '../worker/wire.js';
-import { channelCredentials, clientOptions, type ClientSecurityOptions } from './security.js';
+} from '../cluster/wire.js';
+import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../cluster/security.js';
 
 export interface ClusterClientOptions {
   token?: string;

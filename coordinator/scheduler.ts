@@ -19,9 +19,9 @@ import type { JobResult, JobSpec } from '../shared/job/spec.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from '../shared/job/shard.js';
 import { CancelledError, InfoshardError, InternalError, LimitError, NotFoundError, serializeError } from '../shared/errors.js';
 import type { JobStore, JobState, StoredJob } from './store.js';
-import type { WorkerDiscovery, WorkerInfo } from './discovery.js';
+import type { WorkerDiscovery, WorkerInfo } from '../cluster/discovery.js';
 import type { EventPublisher } from './events.js';
-import { encodeResult } from '../worker/wire.js';
+import { encodeResult } from '../cluster/wire.js';
 
 // ------------------------------------------------------------------ injected pieces
 

@@ -9,19 +9,20 @@ import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import type { Dataset } from '../shared/data/matrix.js';
 import { DataError, InternalError, NotFoundError, OptionError } from '../shared/errors.js';
-import { DatasetCache } from '../worker/cache.js';
-import { bindServer, datasetUpload, serverStream, shutdownServer, SERVER_OPTIONS, unary, type CallGuard } from '../worker/handlers.js';
-import { createJobCore, parseSpec } from '../worker/jobcore.js';
-import { GrpcWorkerLink } from '../worker/link.js';
+import { DatasetCache } from '../cluster/cache.js';
+import { bindServer, datasetUpload, serverStream, shutdownServer, SERVER_OPTIONS, unary, type CallGuard } from '../cluster/handlers.js';
+import { createJobCore } from './jobcore.js';
+import { parseSpec } from '../cluster/spec-json.js';
+import { GrpcWorkerLink } from './link.js';
 import {
   decodeDataset, loadProto, sha256Hex, WIRE_DEFAULTS,
   type GetResultRequest, type GetResultResponse, type HasDatasetRequest, type JobEventMsg, type JobRef, type ListWorkersResponse,
   type RegisterWorkerRequest, type RegisterWorkerResponse, type SubmitJobRequest, type SubmitJobResponse,
-} from '../worker/wire.js';
-import { DISCOVERY_DEFAULTS, GrpcDiscovery, type WorkerDiscovery } from './discovery.js';
+} from '../cluster/wire.js';
+import { DISCOVERY_DEFAULTS, GrpcDiscovery, type WorkerDiscovery } from '../cluster/discovery.js';
 import { MemoryEventPublisher, type ClusterBackends, type JobEvent } from './events.js';
 import { Scheduler, type JobCore, type LinkFactory, type SchedulerOptions } from './scheduler.js';
-import { serverCredentials, readTokenFile, type ClientSecurityOptions, type ServerSecurityOptions } from './security.js';
+import { serverCredentials, readTokenFile, type ClientSecurityOptions, type ServerSecurityOptions } from '../cluster/security.js';
 import { MemoryJobStore, TERMINAL_STATES } from './store.js';
 
 export interface CoordinatorOptions extends SchedulerOptions, ServerSecurityOptions {

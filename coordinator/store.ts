@@ -31,7 +31,7 @@ export interface StoredJob {
 
 /**
  * A finished job's result in wire form: the JobResult as JSON with its Float64Array fields
- * (bootstrapDistribution, nullDistribution) encoded by `encodeResult` in `coordinator/codec.ts`.
+ * (bootstrapDistribution, nullDistribution) encoded by `encodeResult` in `cluster/wire.ts`.
  * Stores keep it opaque.
  */
 export type StoredResult = string;

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { coordinatorStub, type CoordinatorStub } from '../../coordinator/client.js';
-import { putDataset, workerStub } from '../../worker/link.js';
-import { encodeDataset, PROTOCOL_VERSION, sha256Hex } from '../../worker/wire.js';
+import { putDataset, workerStub } from '../../coordinator/link.js';
+import { encodeDataset, PROTOCOL_VERSION, sha256Hex } from '../../cluster/wire.js';
 import { gaussianPair, TestCluster, workerHealth } from '../helpers/cluster.js';
 
 type Unary = (req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: unknown) => void) => unknown;

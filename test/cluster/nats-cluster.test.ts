@@ -10,7 +10,7 @@ import { createEngine } from '../../coordinator/embedded.js';
 import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
 import { createNatsBackends } from '../../coordinator/nats/index.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
-import { decodeResult, PROTOCOL_VERSION, type GetResultResponse } from '../../worker/wire.js';
+import { decodeResult, PROTOCOL_VERSION, type GetResultResponse } from '../../cluster/wire.js';
 import { comparable, gaussianPair, spawnInfoshard, type ClusterStatus, type Proc } from '../helpers/cluster.js';
 import { freePort, requireNatsServer, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
 

@@ -4,7 +4,7 @@
  * A shard's values are r + 0.5 for replicate r, so the merged vector is checkable exactly.
  */
 import assert from 'node:assert/strict';
-import { GrpcDiscovery } from '../../coordinator/discovery.js';
+import { GrpcDiscovery } from '../../cluster/discovery.js';
 import { MemoryEventPublisher } from '../../coordinator/events.js';
 import { Scheduler, type JobCore, type RunShardsCall, type WorkerLink } from '../../coordinator/scheduler.js';
 import { MemoryJobStore } from '../../coordinator/store.js';
@@ -70,11 +70,11 @@ function setup(replicates: number, behaviours: Behaviour[], opts = {}) {
     await sched.waitFor(job.id, 10_000);
     const j = (await store.getJob(job.id))!;
     const res = await store.getResult(job.id);
-    const { decodeResult } = await import('../../worker/wire.js');
+    const { decodeResult } = await import('../../cluster/wire.js');
     return { state: j.state, values: res ? decodeResult(res).nullDistribution! : new Float64Array() };
   };
   const run2 = async () => {
-    const { decodeResult } = await import('../../worker/wire.js');
+    const { decodeResult } = await import('../../cluster/wire.js');
     return { values: decodeResult((await store.getResult('job1'))!).nullDistribution! };
   };
   const close = async () => {

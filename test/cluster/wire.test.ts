@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { datasetHash } from '../../shared/data/hash.js';
 import { DataError, LimitError } from '../../shared/errors.js';
 import type { JobResult } from '../../shared/job/spec.js';
-import { DatasetCache } from '../../worker/cache.js';
-import { decodeDataset, decodeResult, encodeDataset, encodeResult, packF64, sha256Hex, unpackF64 } from '../../worker/wire.js';
+import { DatasetCache } from '../../cluster/cache.js';
+import { decodeDataset, decodeResult, encodeDataset, encodeResult, packF64, sha256Hex, unpackF64 } from '../../cluster/wire.js';
 
 describe('cluster wire: datasets, values, results', () => {
   const ds = { names: ['a}"{\\', 'b'], columns: [Float64Array.of(1.5, -0, NaN, 1e308), Float64Array.of(0.1, 2, 3, -Infinity)], n: 4 };
