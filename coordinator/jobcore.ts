@@ -13,6 +13,7 @@ import { pointEstimate } from '../shared/job/execute.js';
 import { backendProvenance, finalizeResult } from '../shared/job/merge.js';
 import type { JobCore, PreparedJob } from './scheduler.js';
 import { packageVersion } from '../cluster/wire.js';
+import { splitCap } from '../cluster/spec-json.js';
 
 /**
  * provenance.backend of a cluster job: the names the workers reported, as the embedded engine
@@ -29,7 +30,8 @@ export function createJobCore(): JobCore {
   return {
     async prepare(spec: JobSpec, data: Dataset): Promise<PreparedJob> {
       const t0 = performance.now();
-      const p: EnginePrepared = prepareJob({ ...spec, data });
+      const { spec: jobSpec, maxReplicates } = splitCap(spec);
+      const p: EnginePrepared = prepareJob({ ...jobSpec, data }, maxReplicates !== undefined ? { maxReplicates } : {});
       // θ̂ on the coordinator, after this tick so the shards are dispatched first.
       let estimateMs = 0;
       const theta = new Promise<number>((resolve, reject) => {

@@ -105,7 +105,7 @@ export class Scheduler {
   /** Pick up unfinished jobs from a durable store (coordinator restart); finished shards are not redone. */
   async resume(decode: (bytes: Uint8Array) => Dataset): Promise<string[]> {
     const ids: string[] = [];
-    for (const stored of await this.store.listJobs(['queued', 'running'])) {
+    for (const stored of await this.store.listJobs(['running'])) {
       if (this.jobs.has(stored.id)) continue;
       try {
         const bytes = await this.store.getDataset(stored.dataHash);
@@ -128,7 +128,7 @@ export class Scheduler {
       if (!j) throw new NotFoundError(`unknown job ${jobId}`);
       return false;
     }
-    if (run.stored.state !== 'running' && run.stored.state !== 'queued') return false;
+    if (!isLive(run)) return false;
     await this.endJob(run, 'cancelled', new CancelledError(`job ${jobId} cancelled`));
     return true;
   }
@@ -160,13 +160,26 @@ export class Scheduler {
     return this.recoveries.list();
   }
 
+  /**
+   * Stop scheduling and let go of every job WITHOUT ending it: in-flight calls are dropped (the
+   * workers abort those shards) but no job is marked cancelled, so a durable store still says
+   * 'running' and the next coordinator resumes it (a SIGTERM or a rollout is not a cancel; only
+   * `cancel()` cancels). Callers waiting on a job are released.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe();
-    for (const run of [...this.jobs.active]) await this.endJob(run, 'cancelled', new CancelledError('coordinator shutting down'), false);
-    for (const w of this.workers.values()) w.link.close();
+    for (const w of this.workers.values()) {
+      for (const b of [...w.batches]) {
+        this.settle(b);
+        b.call?.cancel();
+      }
+      w.link.close();
+    }
     this.workers.clear();
+    this.jobs.releaseWaiters();
   }
+
 
   // ---------------------------------------------------------------- internals: jobs
 

@@ -140,7 +140,7 @@ export class CoordinatorService {
     if (!j) throw new NotFoundError(`unknown job ${req.job_id}`);
     const result = j.state === 'done' ? await store.getResult(j.id) : undefined;
     if (j.state === 'done' && !result) throw new InternalError(`job ${j.id} is done but its result is missing`);
-    return { state: j.state, result_json: result ?? '', error_code: j.error?.code ?? '', error_message: j.error?.message ?? '' };
+    return { state: j.state, result_json: result ?? '', error_code: j.error?.code ?? '', error_message: j.error?.message ?? '', error_json: j.error ? JSON.stringify(j.error) : '' };
   }
 
   private registration(g: CallGuard, fn: (d: GrpcDiscovery, req: RegisterWorkerRequest) => boolean) {

@@ -40,7 +40,7 @@ export interface WorkerOptions extends ServerSecurityOptions {
   maxMessageBytes?: number;
   /** TEST ONLY: hold each RunShards call this long (a hung worker). */
   faultDelayMs?: number;
-  /** Replace the compute side (tests). */
+  /** Replace the compute side: bench/cluster.ts measures the cluster machinery alone with a no-op runner. */
   runner?: ShardRunner;
   log?: (s: string) => void;
 }

@@ -4,7 +4,7 @@
  * finished. Pure bookkeeping: no transport, no timers, no store.
  */
 import type { ShardPartial, ShardRequest, WorkloadKind } from '../../shared/job/shard.js';
-import { InternalError } from '../../shared/errors.js';
+import { InternalError, type SerializedError } from '../../shared/errors.js';
 import type { JobState, StoredJob } from '../store.js';
 import type { PreparedJob } from './types.js';
 
@@ -62,7 +62,7 @@ export function createRun(stored: StoredJob, prepared: PreparedJob, finished: Ma
 }
 
 export function isLive(run: JobRun): boolean {
-  return run.stored.state === 'running' || run.stored.state === 'queued';
+  return run.stored.state === 'running';
 }
 
 export function hasPending(run: JobRun): boolean {
@@ -147,7 +147,7 @@ export function partialsOf(run: JobRun, values: Map<string, Float64Array>): Shar
 }
 
 /** The job ends (nothing more will be dispatched for it). */
-export function closeRun(run: JobRun, state: JobState, error?: { code: string; message: string }): void {
+export function closeRun(run: JobRun, state: JobState, error?: SerializedError): void {
   run.stored.state = state;
   if (error) run.stored.error = error;
 }

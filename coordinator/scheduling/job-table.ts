@@ -42,6 +42,12 @@ export class JobTable {
     this.waiters.delete(run.stored.id);
   }
 
+  /** Release every waiter (the scheduler is closing; the jobs themselves are left as they are). */
+  releaseWaiters(): void {
+    for (const set of this.waiters.values()) for (const w of [...set]) w();
+    this.waiters.clear();
+  }
+
   /** Resolves once the job is in a terminal state (or `timeoutMs` passed). */
   waitFor(jobId: string, timeoutMs: number): Promise<void> {
     const run = this.jobs.get(jobId);

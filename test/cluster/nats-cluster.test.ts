@@ -150,6 +150,32 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
     );
   });
 
+  it('coordinator SIGTERMed mid-job (a rollout) and restarted: the job is not cancelled, it finishes with the same bytes', async () => {
+    const engine = await connectCluster(`127.0.0.1:${grpcPort}`);
+    const handle = await engine.submit(natsJob());
+    handle.result().catch(() => undefined); // this client's stream ends with the coordinator
+    const jobId = handle.id;
+    await until('some shards finished', async () => {
+      const j = (await status(httpPort)).jobs.find((x) => x.id === jobId);
+      return j && j.shardsDone >= 8 ? true : undefined;
+    });
+    await coordinator!.stop(20_000); // SIGTERM: a clean shutdown, not a crash
+    await engine.close();
+
+    const peek = await createNatsBackends(nats!.url, {});
+    const job = await peek.store.getJob(jobId);
+    const stored = await peek.store.getShardResults(jobId);
+    await peek.close();
+    assert.ok(job && job.state === 'running' && job.error === undefined, `a SIGTERM must leave the job running for the next coordinator: ${JSON.stringify(job)}`);
+    assert.ok(stored.size < 44, `${stored.size} shards stored at the SIGTERM`);
+
+    await startCoordinator();
+    const r = await resultById(`127.0.0.1:${grpcPort}`, jobId);
+    assert.equal(comparable(r), comparable(embedded));
+    const s = await status(httpPort);
+    assert.equal(s.counters.shardsCompleted, 44 - stored.size, 'the restarted coordinator ran exactly the shards not yet stored');
+  });
+
   it('nats-server killed and restarted mid-job: the job completes with the same bytes', async () => {
     const engine = await connectCluster(`127.0.0.1:${grpcPort}`);
     try {
