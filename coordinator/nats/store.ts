@@ -25,9 +25,9 @@ import {
   newNonce,
   sameBytes,
   ShardPlace,
-} from './codec.js';
-import { LinkWatch } from './retry.js';
-import { names, type Names } from './subjects.js';
+} from '../../cluster/nats/codec.js';
+import { LinkWatch } from '../../cluster/nats/retry.js';
+import { names, type Names } from '../../cluster/nats/subjects.js';
 
 export interface NatsJobStoreOptions {
   /** Subject/bucket prefix. @default 'infoshard' */

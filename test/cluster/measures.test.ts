@@ -67,7 +67,7 @@ describe('cluster: te and divergence equal the embedded engine', function () {
     const te = embedded['te']!, dv = embedded['divergence']!;
     assert.ok(te.estimate > 0.05 && te.pValue! <= 1 / 31 + 1e-12, `te ${te.estimate} p ${te.pValue}`);
     assert.equal(te.n, 400 - 2, 'embedding with target history 2 uses time steps 1..398');
-    assert.deepEqual(te.options, { targetHistory: 2, targetDelay: 1, sourceHistory: 1, sourceDelay: 1, delay: 1, condHistory: 1, condDelay: 1 });
+    assert.deepEqual(te.options, { targetHistory: 2, targetDelay: 1, sourceHistory: 1, sourceDelay: 1, delay: 1, condHistory: 1, condDelay: 1, theiler: 0 });
     assert.ok(te.ci && te.ci.low < te.estimate && te.estimate < te.ci.high);
     assert.equal(dv.n, 550);
     assert.equal(dv.normalize, false, 'divergence is not normalised by default');

@@ -1,6 +1,6 @@
 /**
- * The coordinator's `JobCore` over the shared job engine: the same `prepareJob`, shard plan,
- * point estimate and `finalizeResult` the embedded engine uses, so a cluster result equals the
+ * The coordinator's `JobCore` over the shared job engine: the same `JobRun` (shared/job/pipeline.ts:
+ * prepare, point estimate, plan, merge) the embedded engine drives, so a cluster result equals the
  * embedded one byte for byte (docs/design.md, contract 1). The point estimate θ̂ is computed on the
  * coordinator, off the submit path, while the workers run the replicates.
  */
@@ -9,30 +9,9 @@ import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardPartial } from '../shared/job/shard.js';
 import { openJob } from '../shared/job/pipeline.js';
 import { backendProvenance } from '../shared/job/merge.js';
-import { OptionError } from '../shared/errors.js';
-import type { JobCore, PreparedJob } from '../coordinator/scheduler.js';
-import { packageVersion } from './wire.js';
-
-/** Fields a JobSpec may carry over the wire (anything else is refused, naming it). */
-const SPEC_FIELDS = new Set([
-  'measure', 'estimator', 'k', 'x', 'y', 'z', 'normalize', 'units', 'jitter', 'millerMadow', 'seed',
-  'bootstrap', 'permutation', 'ensemble', 'backend', 'options',
-]);
-
-/** A JobSpec parsed from the wire: a JSON object with known fields only. */
-export function parseSpec(json: string): JobSpec {
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch (e) {
-    throw new OptionError(`spec_json: malformed JSON (${(e as Error).message})`, 'spec_json');
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new OptionError('spec_json: must be a JSON object (a JobSpec)', 'spec_json');
-  for (const k of Object.keys(v)) {
-    if (!SPEC_FIELDS.has(k)) throw new OptionError(`spec_json: unknown field '${k}'`, k);
-  }
-  return v as JobSpec;
-}
+import type { JobCore, PreparedJob } from './scheduler.js';
+import { packageVersion } from '../cluster/wire.js';
+import { splitCap } from '../cluster/spec-json.js';
 
 /**
  * provenance.backend of a cluster job: the names the workers reported, as the embedded engine
@@ -49,7 +28,8 @@ export function createJobCore(): JobCore {
   return {
     async prepare(spec: JobSpec, data: Dataset): Promise<PreparedJob> {
       const t0 = performance.now();
-      const run = openJob({ ...spec, data });
+      const { spec: jobSpec, maxReplicates } = splitCap(spec);
+      const run = openJob({ ...jobSpec, data }, maxReplicates !== undefined ? { maxReplicates } : {});
       // θ̂ on the coordinator, after this tick so the shards are dispatched first.
       const theta = new Promise<number>((resolve, reject) => {
         setImmediate(() => {
