@@ -8,7 +8,7 @@ export const MEASURES: readonly Measure[] = ['mi', 'entropy', 'cmi'];
 /** Estimator used when --estimator is not given. */
 export const DEFAULT_ESTIMATOR: Record<Measure, string> = { mi: 'ksg1', entropy: 'kl', cmi: 'ksg_cmi' };
 export const UNITS: readonly Units[] = ['nats', 'bits'];
-export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca'];
+export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca', 'normal'];
 export const SCHEMES: readonly BootstrapScheme[] = ['iid', 'subsample'];
 export const BACKENDS: readonly Backend[] = ['auto', 'cpu', 'gpu'];
 export const PERMUTATION_KINDS = ['shuffle', 'local'] as const;

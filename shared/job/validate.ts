@@ -12,7 +12,7 @@ export interface ValidateOptions {
 }
 
 const MEASURES = ['mi', 'entropy', 'cmi'] as const;
-const METHODS = ['percentile', 'basic', 'bca'] as const;
+const METHODS = ['percentile', 'basic', 'bca', 'normal'] as const;
 const SCHEMES = ['iid', 'subsample'] as const;
 const KINDS = ['shuffle', 'local'] as const;
 const UNITS = ['nats', 'bits'] as const;
