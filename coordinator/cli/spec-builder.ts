@@ -9,7 +9,7 @@ import { checkCap, enumFlag, intFlag, intListFlag, numberFlag } from './options.
 export const MEASURES: readonly Measure[] = measureNames();
 export { defaultEstimator, PERMUTATION_KINDS };
 export const UNITS: readonly Units[] = ['nats', 'bits'];
-export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca'];
+export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca', 'normal'];
 export const SCHEMES: readonly BootstrapScheme[] = ['iid', 'subsample'];
 export const BACKENDS: readonly Backend[] = ['auto', 'cpu', 'gpu'];
 
@@ -148,7 +148,9 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   requires(f, ['ci', 'level', 'scheme', 'subsampleM', 'jackknifeGroups'], '--bootstrap', B !== undefined);
   checkCap(B, '--bootstrap', cap);
   if (B !== undefined) {
-    spec.bootstrap = { replicates: B, method: enumFlag(f.ci, '--ci', CI_METHODS) ?? DEFAULTS.method, level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level };
+    spec.bootstrap = { replicates: B, level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level };
+    const method = enumFlag(f.ci, '--ci', CI_METHODS); // absent: the estimator's interval recipe decides
+    if (method) spec.bootstrap.method = method;
     const scheme = enumFlag(f.scheme, '--scheme', SCHEMES);
     if (scheme) spec.bootstrap.scheme = scheme;
     const m = intFlag(f.subsampleM, '--subsample-m', 2);

@@ -62,6 +62,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
     reference: 'Miller 1955; Paninski, Neural Comput. 15 (2003) 1191',
     knn: false,
     duplicates: 'expected',
+    interval: 'plugin',
     measures: {
       mi: (i, p) => pluginMi(i.x, Y(i.y), { millerMadow: p.millerMadow ?? false }),
       entropy: (i, p) => pluginEntropy(i.x, { millerMadow: p.millerMadow ?? false }),

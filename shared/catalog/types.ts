@@ -80,6 +80,9 @@ export type DuplicatePolicy =
   | 'expected' // built for ties (mixed_ksg, plugin)
   | 'ignore'; // parametric (gaussian, gcmi)
 
+/** How a bootstrap interval is made for the estimator (shared/resampling/recipes.ts). */
+export type IntervalFamily = 'knn' | 'plugin' | 'parametric';
+
 export type EstimateFn = (input: EstimatorInput, params: EstimatorParams) => number;
 
 export interface EstimatorDescriptor {
@@ -92,6 +95,8 @@ export interface EstimatorDescriptor {
   /** Whether `k` is a parameter (reported, checked k < N). @default knn */
   usesK?: boolean;
   duplicates: DuplicatePolicy;
+  /** Interval recipe family. @default 'knn' for kNN estimators, else 'parametric' */
+  interval?: IntervalFamily;
   /** One implementation per measure it serves. */
   measures: Readonly<Record<string, EstimateFn>>;
   /** Measures whose batched gpu.js kernels exist (worker/gpu). */
