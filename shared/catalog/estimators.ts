@@ -17,6 +17,7 @@ import { ksgCmiTheiler } from '../estimators/ksg-cmi-theiler.js';
 import { ksgMultiInfo } from '../estimators/multi-info.js';
 import { renyiNnr } from '../estimators/renyi-nnr.js';
 import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
+import { klFromCounts, ksg1FromCounts, ksg2FromCounts, ksgCmiFromCounts, mixedKsgFromCounts } from '../estimators/point-counts.js';
 import { splitSamples } from './two-sample.js';
 import type { EstimatorDescriptor } from './types.js';
 
@@ -31,6 +32,7 @@ function ksgTe(i: EstimatorInput, p: EstimatorParams): number {
 export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   {
     name: 'ksg1',
+    fromCounts: ksg1FromCounts,
     summary: 'Kraskov–Stögbauer–Grassberger algorithm 1',
     reference: 'Kraskov, Stögbauer, Grassberger, PRE 69 (2004) 066138, eq. 8',
     knn: true,
@@ -40,6 +42,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   },
   {
     name: 'ksg2',
+    fromCounts: ksg2FromCounts,
     summary: 'Kraskov–Stögbauer–Grassberger algorithm 2',
     reference: 'Kraskov, Stögbauer, Grassberger, PRE 69 (2004) 066138, eq. 9',
     knn: true,
@@ -49,6 +52,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   },
   {
     name: 'mixed_ksg',
+    fromCounts: mixedKsgFromCounts,
     summary: 'KSG for mixed discrete–continuous data',
     reference: 'Gao, Kannan, Oh, Viswanath, NeurIPS 2017, eq. (7)',
     knn: true,
@@ -94,6 +98,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   },
   {
     name: 'kl',
+    fromCounts: klFromCounts,
     summary: 'Kozachenko–Leonenko kNN entropy (max-norm); Wang–Kulkarni–Verdú kNN divergence',
     reference: 'Kozachenko & Leonenko, Probl. Inf. Transm. 23 (1987) 95; Wang, Kulkarni, Verdú, IEEE TIT 55 (2009) 2392, eq. 5',
     knn: true,
@@ -110,6 +115,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   },
   {
     name: 'ksg_cmi',
+    fromCounts: ksgCmiFromCounts,
     summary: 'Frenzel–Pompe conditional MI (KSG-1 construction)',
     reference: 'Frenzel & Pompe, PRL 99 (2007) 204101, eq. 4',
     knn: true,

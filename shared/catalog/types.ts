@@ -6,6 +6,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
+import type { CountsFormula } from '../estimators/point-counts.js';
 
 /** Which block a permutation replicate permutes (row i takes row perm[i] of that block). */
 export type PermutedBlock = 'x' | 'y';
@@ -101,6 +102,11 @@ export interface EstimatorDescriptor {
   measures: Readonly<Record<string, EstimateFn>>;
   /** Measures whose batched gpu.js kernels exist (worker/gpu). */
   gpu?: readonly string[];
+  /**
+   * The counts → estimate step shared by the CPU estimator and the GPU count plan
+   * (shared/estimators/point-counts.ts): both paths end in this one formula.
+   */
+  fromCounts?: CountsFormula;
   /** Estimator options, in `spec.options`. */
   options?: readonly OptionDescriptor[];
   /** The space whose duplicate rows matter (default: all blocks side by side). */

@@ -10,29 +10,20 @@
  *   make H = −∞); the message names the row and suggests `jitter`.
  * @example klEntropy(x, 3)
  */
+import { klFromCounts } from './point-counts.js';
 import type { Matrix } from '../data/matrix.js';
-import { EstimatorError } from '../errors.js';
 import { neighbourIndex, type NeighbourIndex } from '../knn/index.js';
-import { ensureDigammaTable } from '../stats/special.js';
 
 /** The estimator over a prebuilt index of the rows of x. */
 export function klEntropyFromIndex(index: NeighbourIndex, k: number): number {
   const { n, d } = index;
-  const psi = ensureDigammaTable(n + 1);
   const dist = new Float64Array(k);
-  let sum = 0;
+  const eps = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     index.knn(i, k, dist, null, 0);
-    const rho = dist[k - 1]!;
-    if (rho === 0) {
-      throw new EstimatorError(
-        `kl entropy: row ${i} has ${k} or more exact duplicates, so its k-th neighbour distance is 0 and the ` +
-          `estimate would be -Infinity; add a small seeded noise with the 'jitter' option, or use a larger k`,
-      );
-    }
-    sum += Math.log(rho);
+    eps[i] = dist[k - 1]!;
   }
-  return psi[n]! - psi[k]! + d * Math.LN2 + (d / n) * sum;
+  return klFromCounts({ n, eps, counts: [], dim: d }, k);
 }
 
 /** Kozachenko–Leonenko entropy of the rows of x, in nats. */

@@ -12,7 +12,7 @@
  */
 import { hstack, type Matrix } from '../data/matrix.js';
 import { neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
-import { ensureDigammaTable } from '../stats/special.js';
+import { ksgCmiFromCounts } from './point-counts.js';
 import { countOthersStrict } from './ksg1.js';
 import { strictRadius, tieTolerance } from './ties.js';
 
@@ -29,18 +29,17 @@ export function ksgCmiFromParts(
   tol: number,
 ): number {
   const n = zq.n;
-  const psi = ensureDigammaTable(n + 1);
   const dist = new Float64Array(k);
-  let sum = 0;
+  const eps = new Float64Array(n), a = new Int32Array(n), b = new Int32Array(n), c = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     joint.knn(i, k, dist, null, 0);
-    const r = strictRadius(dist[k - 1]!, tol);
-    sum +=
-      psi[countOthersStrict(xzc, xzq, i, r) + 1]! +
-      psi[countOthersStrict(yzc, yzq, i, r) + 1]! -
-      psi[countOthersStrict(zc, zq, i, r) + 1]!;
+    eps[i] = dist[k - 1]!;
+    const r = strictRadius(eps[i]!, tol);
+    a[i] = countOthersStrict(xzc, xzq, i, r);
+    b[i] = countOthersStrict(yzc, yzq, i, r);
+    c[i] = countOthersStrict(zc, zq, i, r);
   }
-  return psi[k]! - sum / n;
+  return ksgCmiFromCounts({ n, eps, counts: [a, b, c], dim: xzq.d + yzq.d - zq.d }, k);
 }
 
 /** Frenzel–Pompe estimate of I(X;Y|Z) in nats. Assumes validated input. */

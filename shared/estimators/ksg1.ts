@@ -10,6 +10,7 @@
  *
  * @example ksg1(x, y, 3) // x, y: n × d row-major matrices with the same n
  */
+import { ksg1FromCounts } from './point-counts.js';
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
@@ -54,9 +55,7 @@ export function ksg1FromParts(
   for (let i = 0; i < n; i++) r[i] = strictRadius(r[i]!, tol);
   const nx = othersStrictAll(xc, xq, r, undefined, local.i32('nx', n));
   const ny = othersStrictAll(yc, yq, r, yRows, local.i32('ny', n));
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += psi[nx[i]! + 1]! + psi[ny[i]! + 1]!;
-  return psi[k]! + psi[n]! - sum / n;
+  return ksg1FromCounts({ n, eps: r, counts: [nx, ny], dim: xq.d + yq.d }, k);
 }
 
 /** = hstack(x, y), written into `data`. */

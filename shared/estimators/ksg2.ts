@@ -12,20 +12,19 @@
  *
  * @example ksg2(x, y, 3)
  */
+import { ksg2FromCounts } from './point-counts.js';
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, maxNorm, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
-import { ensureDigammaTable } from '../stats/special.js';
 import { inclusiveRadius, tieTolerance } from './ties.js';
 
 /** Eq. (9) from prebuilt parts (see `ksg1FromParts` for the roles). */
 export function ksg2FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounter, yq: Matrix, yc: RangeCounter, k: number, tol: number): number {
   const n = xq.n;
-  const psi = ensureDigammaTable(n + 1);
   const dist = new Float64Array(k);
   const idx = new Int32Array(k);
   const dx = xq.d, dy = yq.d;
-  let sum = 0;
+  const eps = new Float64Array(n), cx = new Int32Array(n), cy = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     joint.knn(i, k, dist, idx, 0);
     let ex = 0, ey = 0;
@@ -37,11 +36,11 @@ export function ksg2FromParts(joint: NeighbourIndex, xq: Matrix, xc: RangeCounte
       if (b > ey) ey = b;
     }
     // non-strict counts always include the query row itself (distance 0 ≤ ε)
-    const nx = xc.count(xq.data, i * dx, inclusiveRadius(ex, tol), false) - 1;
-    const ny = yc.count(yq.data, i * dy, inclusiveRadius(ey, tol), false) - 1;
-    sum += psi[nx]! + psi[ny]!;
+    eps[i] = dist[k - 1]!;
+    cx[i] = xc.count(xq.data, i * dx, inclusiveRadius(ex, tol), false) - 1;
+    cy[i] = yc.count(yq.data, i * dy, inclusiveRadius(ey, tol), false) - 1;
   }
-  return psi[k]! - 1 / k + psi[n]! - sum / n;
+  return ksg2FromCounts({ n, eps, counts: [cx, cy], dim: dx + dy }, k);
 }
 
 /** KSG-2 estimate of I(X;Y) in nats. Assumes validated input (equal n, 1 ≤ k < n). */

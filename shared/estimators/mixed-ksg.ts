@@ -14,10 +14,10 @@
  *
  * @example mixedKsg(x, y, 5)
  */
+import { mixedKsgFromCounts } from './point-counts.js';
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, neighbourIndex, rangeCounter, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
-import { ensureDigammaTable } from '../stats/special.js';
 import { strictRadius, tieTolerance } from './ties.js';
 
 /** The estimator from prebuilt parts; `jointData` is the matrix `joint` indexes. */
@@ -32,27 +32,24 @@ export function mixedKsgFromParts(
   tol: number,
 ): number {
   const n = xq.n;
-  const psi = ensureDigammaTable(n + 1);
   const dist = new Float64Array(k);
-  const lnN = Math.log(n);
-  let sum = 0;
+  const eps = new Float64Array(n), cx = new Int32Array(n), cy = new Int32Array(n), cj = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     joint.knn(i, k, dist, null, 0);
     const rho = dist[k - 1]!;
-    let kt: number, nx: number, ny: number;
+    eps[i] = rho;
+    // the structures count the point itself; the shared formula takes others only
     if (rho === 0) {
-      kt = joint.count(jointData.data, i * jointData.d, 0, false);
-      nx = xc.count(xq.data, i * xq.d, 0, false);
-      ny = yc.count(yq.data, i * yq.d, 0, false);
+      cj[i] = joint.count(jointData.data, i * jointData.d, 0, false) - 1;
+      cx[i] = xc.count(xq.data, i * xq.d, 0, false) - 1;
+      cy[i] = yc.count(yq.data, i * yq.d, 0, false) - 1;
     } else {
-      kt = k;
       const r = strictRadius(rho, tol);
-      nx = xc.count(xq.data, i * xq.d, r, true);
-      ny = yc.count(yq.data, i * yq.d, r, true);
+      cx[i] = xc.count(xq.data, i * xq.d, r, true) - 1;
+      cy[i] = yc.count(yq.data, i * yq.d, r, true) - 1;
     }
-    sum += psi[kt]! + lnN - psi[nx]! - psi[ny]!;
   }
-  return sum / n;
+  return mixedKsgFromCounts({ n, eps, counts: [cx, cy, cj], dim: xq.d + yq.d }, k);
 }
 
 /** Gao et al. mixed KSG estimate of I(X;Y) in nats. Assumes validated input. */

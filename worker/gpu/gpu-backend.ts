@@ -9,7 +9,7 @@ import type { Matrix } from '../../shared/data/matrix.js';
 import type { Measure } from '../../shared/job/spec.js';
 import { CpuBackend } from './cpu-backend.js';
 import type { ReplicateCounts } from './exact.js';
-import { finalize } from './finalize.js';
+import { estimatorOf } from '../../shared/catalog/index.js';
 import { GpuCounter } from './gpu-counts.js';
 import type { GpuLike } from './kernels.js';
 import { checkRows, checkSize, indexRows, makePlan, permutationRows, planSupported, type CountPlan, type ReplicateRows } from './plan.js';
@@ -112,7 +112,9 @@ export class GpuBackend implements Backend {
     const plan = makePlan(measure, estimator, input);
     const counts = this.counts(measure, estimator, input, params, reps);
     this.last = `gpu.js/${this.mode}`;
-    return Float64Array.from(counts, (c) => finalize(plan, c, params.k));
+    // the catalog's counts → estimate formula: the one the CPU estimator ends in
+    const formula = estimatorOf(measure, estimator).fromCounts!;
+    return Float64Array.from(counts, (c) => formula({ n: c.m, eps: c.eps, counts: c.counts, dim: plan.dim }, params.k));
   }
 
   permutationBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, perms: readonly Int32Array[]): Float64Array {
