@@ -11,6 +11,7 @@
 #   5. summary.json   each stage's exit status and time; run.log has everything printed
 #
 #   bash run.sh [--out DIR] [--sizes 1000,10000,50000] [--batches 16,128,512] [--skip-bench]
+#               [--parity-grep PATTERN]   (only the parity tests whose title matches: CI's smoke run)
 #   OUT (the device tool's output folder) is the default for --out, else ./device-out.
 #   Stage time limits (seconds): PARITY_TIMEOUT (240), BENCH_TIMEOUT (360).
 #   Rehearsal without a GPU (software Vulkan): INFOSHARD_DEVICE_LIBS=<lavapipe's lib folder>
@@ -21,12 +22,14 @@ out="${OUT:-$PWD/device-out}"
 sizes=1000,10000,50000
 batches=16,128,512
 bench=1
+parity_grep=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --sizes) sizes="$2"; shift 2 ;;
     --batches) batches="$2"; shift 2 ;;
     --skip-bench) bench=0; shift ;;
+    --parity-grep) parity_grep=(--grep "$2"); shift 2 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -140,7 +143,7 @@ fi
 say "parity tests, gpu.js mode '$mode' (parity.txt)"
 t0=$SECONDS
 (cd "$app" && INFOSHARD_GPU_MODE="$mode" INFOSHARD_CASES_DIR="$app/test/fixtures/cases" timeout "${PARITY_TIMEOUT:-240}" "${RUN[@]}" node_modules/mocha/bin/mocha.js \
-  --no-config --timeout 300000 --exit --reporter spec \
+  --no-config --timeout 300000 --exit --reporter spec ${parity_grep[@]+"${parity_grep[@]}"} \
   dist/test/gpu/parity.test.js dist/test/gpu/async.test.js dist/test/gpu/chunking.test.js dist/test/gpu/select.test.js) > "$out/parity.txt" 2>&1
 parity_status=$?
 stage parity $parity_status $((SECONDS - t0))
