@@ -40,6 +40,8 @@ describe(`gpu backend parity (float32 kernels + float64 recheck), gpu.js mode '$
     gpu = await GpuBackend.open({ mode: PARITY_MODE });
     // the device really is the one asked for (gpu.js may otherwise fall back silently)
     assert.equal(gpu.mode, PARITY_MODE);
+    // provenance names the mode, and on WebGPU the adapter that ran
+    assert.match(gpu.describe(), PARITY_MODE === 'webgpu' ? /^gpu\.js\/webgpu \(.+\)$/ : new RegExp(`^gpu\\.js/${PARITY_MODE}$`));
   });
   after(() => gpu?.destroy());
   // synchronous modes keep using the synchronous methods the engine calls

@@ -28,6 +28,8 @@ interface OpenedGpu {
   gpu: GpuLike;
   mode: string;
   release: () => void;
+  /** The device, where the mode can name it (webgpu: the adapter's description). */
+  adapter?: string;
 }
 
 /** gpu.js modes whose kernels return a Promise (WebGPU reads results back with mapAsync). */
@@ -72,7 +74,11 @@ async function openGpuAsync(mode: string): Promise<OpenedGpu> {
     const gpu = new mod.GPU({ mode });
     const probe = gpu.createKernel(PROBE, { output: [4], precision: 'single' });
     probeChecked((await probe(new Float32Array([1, 2, 3, 4]))) as ArrayLike<number>);
-    return { gpu, mode, release: () => void gpu.destroy?.() };
+    // gpu.js asks for the default adapter; the same request names it for provenance
+    const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; device?: string; description?: string } } | null> } } }).navigator;
+    const info = (await nav?.gpu?.requestAdapter())?.info;
+    const adapter = [info?.vendor, info?.device || info?.description].filter(Boolean).join(' ');
+    return { gpu, mode, release: () => void gpu.destroy?.(), ...(adapter ? { adapter } : {}) };
   } catch (err) {
     throw new UnavailableError(`backend 'gpu': gpu.js cannot create a kernel in mode '${mode}': ${(err as Error).message}`, { cause: err });
   }
@@ -87,6 +93,8 @@ export class GpuBackend implements Backend {
   private readonly release: () => void;
   private readonly precisions = new WeakMap<Matrix, Map<string, Precision>>();
   private last = '';
+  /** What ran, for provenance: 'gpu.js/<mode>', with the adapter where known. */
+  private readonly label: string;
 
   /** Kernels return Promises: only the *Async methods work (see ASYNC_MODES). */
   readonly async: boolean;
@@ -102,7 +110,8 @@ export class GpuBackend implements Backend {
     this.ieee = IEEE_MODES.has(g.mode);
     this.release = g.release;
     this.counter = new GpuCounter(g.gpu, opts.maxBytesPerCall ?? DEFAULT_MAX_BYTES_PER_CALL);
-    this.last = `gpu.js/${this.mode}`;
+    this.label = `gpu.js/${this.mode}${g.adapter ? ` (${g.adapter})` : ''}`;
+    this.last = this.label;
   }
 
   /** Any mode, the asynchronous ones included ('webgpu' through Dawn, see webgpu.ts). */
@@ -178,7 +187,7 @@ export class GpuBackend implements Backend {
 
   private finish(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, counts: ReplicateCounts[]): Float64Array {
     const plan = makePlan(measure, estimator, input);
-    this.last = `gpu.js/${this.mode}`;
+    this.last = this.label;
     return Float64Array.from(counts, (c) => finalize(plan, c, params.k));
   }
 
