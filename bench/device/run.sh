@@ -13,7 +13,8 @@
 #   bash run.sh [--out DIR] [--sizes 1000,10000,50000] [--batches 16,128,512] [--skip-bench]
 #               [--parity-grep PATTERN]   (only the parity tests whose title matches: CI's smoke run)
 #   OUT (the device tool's output folder) is the default for --out, else ./device-out.
-#   Stage time limits (seconds): PARITY_TIMEOUT (240), BENCH_TIMEOUT (360).
+#   Stage time limits (seconds): PARITY_TIMEOUT (240), BENCH_TIMEOUT (300): with unpacking and the
+#   probe, the whole run stays under the device tool's 10 minutes per command.
 #   Rehearsal without a GPU (software Vulkan): INFOSHARD_DEVICE_LIBS=<lavapipe's lib folder>
 #   VK_ICD_FILENAMES=<lvp_icd.json> INFOSHARD_DEVICE_MODE=webgpu (see bench/device/README.md).
 set -uo pipefail
@@ -38,6 +39,8 @@ out="$(cd "$out" && pwd)"
 exec > >(tee "$out/run.log") 2>&1
 say() { printf '\n== %s\n' "$*"; }
 stages=()
+# coreutils timeout where there is one (a bare machine may lack it: then no limit)
+tmo() { if command -v timeout >/dev/null 2>&1; then timeout "$@"; else shift; "$@"; fi; }
 stage() { # name status seconds
   stages+=("{\"stage\":\"$1\",\"status\":$2,\"seconds\":$3}")
 }
@@ -142,7 +145,7 @@ fi
 
 say "parity tests, gpu.js mode '$mode' (parity.txt)"
 t0=$SECONDS
-(cd "$app" && INFOSHARD_GPU_MODE="$mode" INFOSHARD_CASES_DIR="$app/test/fixtures/cases" timeout "${PARITY_TIMEOUT:-240}" "${RUN[@]}" node_modules/mocha/bin/mocha.js \
+(cd "$app" && INFOSHARD_GPU_MODE="$mode" INFOSHARD_CASES_DIR="$app/test/fixtures/cases" tmo "${PARITY_TIMEOUT:-240}" "${RUN[@]}" node_modules/mocha/bin/mocha.js \
   --no-config --timeout 300000 --exit --reporter spec ${parity_grep[@]+"${parity_grep[@]}"} \
   dist/test/gpu/parity.test.js dist/test/gpu/async.test.js dist/test/gpu/chunking.test.js dist/test/gpu/select.test.js) > "$out/parity.txt" 2>&1
 parity_status=$?
@@ -155,7 +158,7 @@ if [ "$bench" = 1 ]; then
   say "bench gpu, mode '$mode', N = $sizes, batch = $batches (gpu.json)"
   t0=$SECONDS
   # on the host fallback brute force is ~N² per replicate: larger N are extrapolated, and marked
-  (cd "$app" && timeout "${BENCH_TIMEOUT:-360}" "${RUN[@]}" dist/bench/run.js gpu --mode "$mode" --sizes "$sizes" --batches "$batches" \
+  (cd "$app" && tmo "${BENCH_TIMEOUT:-300}" "${RUN[@]}" dist/bench/run.js gpu --mode "$mode" --sizes "$sizes" --batches "$batches" \
     --threads "$(nproc 2>/dev/null || echo 1)" --max-host-n 1000 --out "$out")
   bench_status=$?
   stage bench $bench_status $((SECONDS - t0))

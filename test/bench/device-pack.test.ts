@@ -69,9 +69,9 @@ describe('device pack (bench/device)', function () {
     assert.match(parity, /gpu\.js mode 'webasm'/);
     assert.match(parity, /\b([1-9]\d*) passing/);
     assert.doesNotMatch(parity, /failing/);
-    const bench = JSON.parse(readFileSync(path.join(out, 'gpu.json'), 'utf8')) as { gpuMode: string; rows: { n: number; batch: number; identical: boolean | null }[] };
+    const bench = JSON.parse(readFileSync(path.join(out, 'gpu.json'), 'utf8')) as { gpuMode: string; rows: { n: number; batch: number; identical: boolean | null; compared: number }[] };
     assert.equal(bench.gpuMode, 'webasm');
-    assert.deepEqual(bench.rows.map((x) => [x.n, x.batch, x.identical]), [[150, 2, true]]);
+    assert.deepEqual(bench.rows.map((x) => [x.n, x.batch, x.identical, x.compared]), [[150, 2, true, 2]]);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { mode: string; stages: { stage: string; status: number }[] };
     assert.deepEqual(summary.stages.map((s) => [s.stage, s.status]), [['probe', 0], ['parity', 0], ['bench', 0]]);
     for (const f of ['system.txt', 'run.log', 'vulkan-loader.log']) assert.ok(statSync(path.join(out, f)).size > 0, f);
