@@ -95,7 +95,8 @@ fi
 
 say "node"
 node_bin=""
-if command -v node >/dev/null 2>&1 && node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
+# INFOSHARD_DEVICE_BUNDLED_NODE=1 uses the packed Node even where the system has one (to test it)
+if [ "${INFOSHARD_DEVICE_BUNDLED_NODE:-0}" != 1 ] && command -v node >/dev/null 2>&1 && node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
   node_bin="$(command -v node)"
 elif [ -f "$here/node.tar.gz" ]; then
   tar -xzf "$here/node.tar.gz" -C "$work" && node_bin="$work/bin/node"
