@@ -1,27 +1,95 @@
 /**
- * Benchmark (issue 5): time per permutation replicate of ksg1 (2-D, k = 3) on the kd-tree CPU
- * path vs the gpu.js path, for N in {1e3, 1e4, 5e4} and batch sizes {16, 128}. Writes
- * bench/results/gpu.json. Brute force costs ~N² per replicate; sizes whose measurement would
- * take minutes are extrapolated from a measured size (cost ∝ N² per replicate, ∝ B per
- * batch), and the JSON says which figures are measured and which extrapolated.
+ * Benchmark (issues 5, 17): ksg1 (2-D, k = 3) permutation replicates on the gpu.js path vs the
+ * CPU path, for N in {1e3, 1e4, 5e4} and batches of {16, 128, 512} replicates.
  *
- * Run: node dist/bench/gpu.js   (later: npm run bench -- gpu)
+ * Per (N, batch), all measured in this run:
+ *   cpu1    CpuBackend (kd-tree, one thread) over the first 128 permutations, ms per replicate
+ *           (its cost per replicate does not depend on the batch);
+ *   cpuT    the engine on T threads (`createEngine({ threads: T }).run`, a permutation job with
+ *           `batch` shuffles, backend 'cpu'), marginal wall time per replicate (the job's fixed
+ *           cost, measured without shuffles, subtracted): the CPU path a user gets;
+ *   gpu     GpuBackend (gpu.js mode `--mode`) over the same permutations, after one untimed call
+ *           of the same kernel shape (compilation), ms per replicate;
+ *   identical  the gpu values of those first ≤ 128 permutations equal cpu1's, bit for bit.
+ * When gpu.js runs on the host (webasm/cpu: no GPU), brute force costs ~N² per replicate, so
+ * sizes above `--max-host-n` are extrapolated from the largest measured size (∝ N²) and marked so.
+ *
+ *   npm run bench -- gpu [--mode webgpu|webasm|gpu] [--sizes 1000,10000,50000]
+ *       [--batches 16,128,512] [--threads T] [--max-host-n 10000] [--out DIR]
+ * Writes DIR/gpu.json (default bench/results/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { createEngine } from '../coordinator/embedded.js';
 import { permutation, stream } from '../shared/rng/index.js';
 import { CpuBackend } from '../worker/gpu/cpu-backend.js';
 import { GpuBackend } from '../worker/gpu/gpu-backend.js';
+import { chunking } from '../worker/gpu/gpu-counts.js';
+import { DEFAULT_MAX_BYTES_PER_CALL } from '../worker/gpu/types.js';
+import { repoRoot } from './paths.js';
 
 const K = 3;
-const SIZES = [1_000, 10_000, 50_000];
-const BATCHES = [16, 128];
-/** Replicates actually timed on the CPU per size (the kd-tree cost per replicate is flat in B). */
-const CPU_TIMED = 4;
-/** Largest N timed on the gpu.js path with a full batch on a machine without a GPU. */
-const GPU_MAX_MEASURED_N = Number(process.env.GPU_BENCH_MAX_N ?? 10_000);
+const HOST_MODES = new Set(['webasm', 'cpu']);
+/** Replicates run on CpuBackend per N: its timing, and the reference values the gpu ones must equal. */
+const CPU_REPLICATES = 128;
+
+export interface GpuBenchOptions {
+  mode: string;
+  sizes: number[];
+  batches: number[];
+  threads: number;
+  maxHostN: number;
+  out: string;
+}
+
+export interface GpuBenchRow {
+  n: number;
+  batch: number;
+  cpu1MsPerReplicate: number;
+  cpuThreadsMsPerReplicate: number;
+  threads: number;
+  gpuMsPerReplicate: number;
+  gpuMeasured: 'measured' | 'extrapolated (∝ N² from the largest measured N)';
+  speedupOverCpu1: number;
+  speedupOverCpuThreads: number;
+  /** The first `compared` gpu values are bit-identical to cpu1's (null: extrapolated, nothing ran). */
+  identical: boolean | null;
+  compared: number;
+}
+
+function parseList(v: string, flag: string): number[] {
+  const xs = v.split(',').map(Number);
+  if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`${flag}: expected positive integers separated by commas, got '${v}'`);
+  return xs;
+}
+
+export function parseGpuBenchArgs(argv: string[]): GpuBenchOptions {
+  const o: GpuBenchOptions = {
+    mode: process.env.INFOSHARD_GPU_MODE || 'gpu',
+    sizes: [1_000, 10_000, 50_000],
+    batches: [16, 128, 512],
+    threads: os.availableParallelism(),
+    maxHostN: 10_000,
+    out: path.join(repoRoot(), 'bench', 'results'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = argv[i + 1];
+    if (v === undefined && a.startsWith('--')) throw new Error(`${a}: missing value`);
+    switch (a) {
+      case '--mode': o.mode = v!; i++; break;
+      case '--sizes': o.sizes = parseList(v!, a); i++; break;
+      case '--batches': o.batches = parseList(v!, a); i++; break;
+      case '--threads': o.threads = parseList(v!, a)[0]!; i++; break;
+      case '--max-host-n': o.maxHostN = parseList(v!, a)[0]!; i++; break;
+      case '--out': o.out = path.resolve(v!); i++; break;
+      default: throw new Error(`bench gpu: unknown argument '${a}'`);
+    }
+  }
+  return o;
+}
 
 function data(n: number) {
   const rng = stream(42, 0, 99);
@@ -33,66 +101,117 @@ function data(n: number) {
   return { x: { n, d: 1, data: x }, y: { n, d: 1, data: y } };
 }
 
-function ms(f: () => void): number {
-  const t = performance.now();
-  f();
-  return performance.now() - t;
-}
-
-interface Row {
-  n: number;
-  batch: number;
-  cpuKdTreeMsPerReplicate: number;
-  cpuMeasured: string;
-  gpuMsPerReplicate: number;
-  gpuMeasured: string;
-  speedupGpuOverCpu: number;
-  agree: boolean | null;
-}
-
-function main(): void {
-  const gpu = new GpuBackend();
-  const cpu = new CpuBackend();
-  const rows: Row[] = [];
-  let gpuCoeff = NaN; // ms per replicate per N², from the largest measured size
-  for (const n of SIZES) {
-    const input = data(n);
-    const perms = Array.from({ length: Math.max(...BATCHES) }, (_, r) => permutation(n, stream(7, r, 3)));
-    const cpuVals = cpu.permutationBatch('mi', 'ksg1', input, { k: K }, perms.slice(0, 2)); // warm-up (JIT)
-    const cpuMs = ms(() => cpu.permutationBatch('mi', 'ksg1', input, { k: K }, perms.slice(0, CPU_TIMED))) / CPU_TIMED;
-    for (const batch of BATCHES) {
-      let gpuMs: number;
-      let how: string;
-      let agree: boolean | null = null;
-      if (n <= GPU_MAX_MEASURED_N && (batch <= 16 || n <= 1_000)) {
-        gpu.permutationBatch('mi', 'ksg1', input, { k: K }, perms.slice(0, 1)); // compile
-        let vals: Float64Array = new Float64Array(0);
-        gpuMs = ms(() => (vals = gpu.permutationBatch('mi', 'ksg1', input, { k: K }, perms.slice(0, batch)))) / batch;
-        agree = vals[0] === cpuVals[0];
-        gpuCoeff = gpuMs / (n * n);
-        how = `measured: full batch of ${batch}`;
-      } else {
-        gpuMs = gpuCoeff * n * n;
-        how = `extrapolated: cost per replicate ∝ N² from the largest measured size`;
-      }
-      rows.push({ n, batch, cpuKdTreeMsPerReplicate: cpuMs, cpuMeasured: `measured: ${CPU_TIMED} replicates (kd-tree + reused marginals)`, gpuMsPerReplicate: gpuMs, gpuMeasured: how, speedupGpuOverCpu: cpuMs / gpuMs, agree });
-      console.log(JSON.stringify(rows[rows.length - 1]));
-    }
+/**
+ * Marginal wall time per replicate of a permutation job on the engine's CPU path with T
+ * threads: (T(job with `batch` shuffles) − T(the same job without)) / batch, so the fixed cost
+ * of a job (validation, hashing, the observed estimate) is not charged to the replicates.
+ */
+async function engineMs(n: number, batch: number, threads: number, input: ReturnType<typeof data>): Promise<number> {
+  const engine = createEngine({ threads });
+  try {
+    const job = {
+      measure: 'mi' as const, estimator: 'ksg1', k: K, x: ['x'], y: ['y'], normalize: false, seed: 7, backend: 'cpu' as const,
+      data: { names: ['x', 'y'], columns: [input.x.data, input.y.data], n },
+    };
+    await engine.run({ ...job, permutation: { shuffles: Math.min(batch, 2 * threads) } }); // warm the pool
+    let t0 = performance.now();
+    await engine.run(job);
+    const base = performance.now() - t0;
+    t0 = performance.now();
+    await engine.run({ ...job, permutation: { shuffles: batch } });
+    return (performance.now() - t0 - base) / batch;
+  } finally {
+    await engine.close();
   }
-  const out = {
+}
+
+function report(o: GpuBenchOptions, gpu: GpuBackend, startedAt: string, rows: GpuBenchRow[]) {
+  return {
     benchmark: 'gpu',
-    estimator: 'ksg1 (mi), 2-D, k = 3, permutation replicates',
+    startedAt,
+    estimator: 'ksg1 (mi), 2-D, k = 3, permutation replicates, normalize off',
     gpuMode: gpu.mode,
     gpuStats: gpu.stats,
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version, gpu: 'none (gpu.js ' + gpu.mode + ' backend)' },
-    notes: 'agree = the first replicate estimate is bit-identical between the two paths',
+    options: { sizes: o.sizes, batches: o.batches, threads: o.threads, maxHostN: o.maxHostN },
+    machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model ?? '?', node: process.version, platform: `${process.platform}-${process.arch}` },
+    notes: [
+      'cpu1: CpuBackend (kd-tree) on one thread, first 128 permutations; cpuThreads: engine.run permutation job with backend cpu on `threads` worker threads, marginal wall per replicate (job without shuffles subtracted).',
+      'gpu: GpuBackend.permutationBatchAsync after one untimed call of the same kernel shape; identical = the first `compared` values equal cpu1 bit for bit.',
+    ],
     rows,
   };
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const dir = path.join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'gpu.json'), JSON.stringify(out, null, 2) + '\n');
-  gpu.destroy();
 }
 
-main();
+export async function main(argv: string[] = process.argv.slice(2)): Promise<{ rows: GpuBenchRow[]; file: string }> {
+  const o = parseGpuBenchArgs(argv);
+  const gpu = await GpuBackend.open({ mode: o.mode });
+  const cpu = new CpuBackend();
+  const host = HOST_MODES.has(gpu.mode);
+  const rows: GpuBenchRow[] = [];
+  mkdirSync(o.out, { recursive: true });
+  const file = path.join(o.out, 'gpu.json');
+  const startedAt = new Date().toISOString();
+  // rewritten after every row, so a run cut short by a time limit still leaves its rows
+  const write = () => writeFileSync(file, JSON.stringify(report(o, gpu, startedAt, rows), null, 2) + '\n');
+  let hostCoeff = NaN; // ms per replicate per N², host modes, from the largest measured size
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  log(`bench gpu: gpu.js mode ${gpu.mode}${host ? ' (runs on the host CPU)' : ''}, sizes ${o.sizes.join(',')}, batches ${o.batches.join(',')}, ${o.threads} threads`);
+  try {
+    for (const n of o.sizes) {
+      const input = data(n);
+      const maxB = Math.max(...o.batches);
+      const perms = Array.from({ length: maxB }, (_, r) => permutation(n, stream(7, r, 3)));
+      cpu.permutationBatch('mi', 'ksg1', input, { k: K }, perms.slice(0, 8)); // JIT warm-up
+      // the kd-tree's cost per replicate does not depend on the batch: one timed run per N,
+      // whose values are also the reference for every batch (batches are prefixes of perms)
+      const nCpu = Math.min(maxB, CPU_REPLICATES);
+      let t0 = performance.now();
+      const cpuVals = cpu.permutationBatch('mi', 'ksg1', input, { k: K }, perms.slice(0, nCpu));
+      const cpu1 = (performance.now() - t0) / nCpu;
+      for (const batch of o.batches) {
+        const ps = perms.slice(0, batch);
+        const cpuT = await engineMs(n, batch, o.threads, input);
+        let gpuMs: number;
+        let how: GpuBenchRow['gpuMeasured'] = 'measured';
+        let identical: boolean | null = null;
+        let compared = 0;
+        if (!host || n <= o.maxHostN) {
+          // one untimed call of the timed calls' kernel shape compiles it (see gpu-counts chunking)
+          const shapeReps = chunking(n, 2, 2, batch, DEFAULT_MAX_BYTES_PER_CALL).reps;
+          await gpu.permutationBatchAsync('mi', 'ksg1', input, { k: K }, ps.slice(0, shapeReps));
+          t0 = performance.now();
+          const vals = await gpu.permutationBatchAsync('mi', 'ksg1', input, { k: K }, ps);
+          gpuMs = (performance.now() - t0) / batch;
+          compared = Math.min(batch, nCpu);
+          identical = vals.length === batch && cpuVals.subarray(0, compared).every((v, i) => Object.is(v, vals[i]));
+          if (host) hostCoeff = gpuMs / (n * n);
+        } else {
+          gpuMs = hostCoeff * n * n;
+          how = 'extrapolated (∝ N² from the largest measured N)';
+        }
+        const row: GpuBenchRow = {
+          n, batch, cpu1MsPerReplicate: cpu1, cpuThreadsMsPerReplicate: cpuT, threads: o.threads, gpuMsPerReplicate: gpuMs, gpuMeasured: how,
+          speedupOverCpu1: cpu1 / gpuMs, speedupOverCpuThreads: cpuT / gpuMs, identical, compared,
+        };
+        rows.push(row);
+        write();
+        log(JSON.stringify(row));
+      }
+    }
+  } finally {
+    gpu.destroy();
+  }
+  write();
+  log(`written to ${file}`);
+  return { rows, file };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`bench gpu: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -6,7 +6,7 @@
  * into chunks of q, all calls of one batch sharing one compiled shape (the last call is padded).
  */
 import { countSpace, exactPoint, ExactScratch, emptyCounts, jointDist, replicateTau, spaceDist, thresholds, type ReplicateCounts } from './exact.js';
-import { KernelCache, type GpuLike, type Shape } from './kernels.js';
+import { KernelCache, type GpuKernel, type GpuLike, type Shape } from './kernels.js';
 import { gatherJoint, type CountPlan, type ReplicateRows } from './plan.js';
 import { exactThreshold, type Precision } from './precision.js';
 
@@ -33,6 +33,12 @@ export function chunking(m: number, D: number, S: number, nReps: number, maxByte
 
 type Out = Float32Array[][];
 
+/** One kernel invocation the generator asks its driver to make. */
+interface KernelCall {
+  kernel: GpuKernel;
+  args: unknown[];
+}
+
 export class GpuCounter {
   readonly stats: CounterStats = { kernelCalls: 0, recheckedPoints: 0, recheckedCounts: 0, points: 0 };
   private readonly kernels: KernelCache;
@@ -49,8 +55,31 @@ export class GpuCounter {
     this.kernels.destroy();
   }
 
-  /** Exact results for replicates that all have m rows. */
+  /** Exact results for replicates that all have m rows (kernels that return their result). */
   run(plan: CountPlan, prec: Precision, reps: readonly ReplicateRows[], k: number): ReplicateCounts[] {
+    const it = this.steps(plan, prec, reps, k);
+    for (let s = it.next(); ; ) {
+      if (s.done) return s.value;
+      const out = s.value.kernel(...s.value.args);
+      if (out instanceof Promise) throw new Error('gpu.js kernel returned a Promise: this mode needs runAsync');
+      s = it.next(out as Out);
+    }
+  }
+
+  /** The same for kernels whose result is a Promise (gpu.js 'webgpu': readback is mapAsync). */
+  async runAsync(plan: CountPlan, prec: Precision, reps: readonly ReplicateRows[], k: number): Promise<ReplicateCounts[]> {
+    const it = this.steps(plan, prec, reps, k);
+    for (let s = it.next(); ; ) {
+      if (s.done) return s.value;
+      s = it.next((await s.value.kernel(...s.value.args)) as Out);
+    }
+  }
+
+  /**
+   * The whole computation as a generator that yields each kernel call and takes back its
+   * result, so the synchronous and the asynchronous driver run the same code.
+   */
+  private *steps(plan: CountPlan, prec: Precision, reps: readonly ReplicateRows[], k: number): Generator<KernelCall, ReplicateCounts[], Out> {
     if (reps.length === 0) return [];
     const m = reps[0]!.m;
     const D = plan.dim;
@@ -88,7 +117,7 @@ export class GpuCounter {
         for (let t = 0; t < m * D; t++) pts[o + t] = g[t]! - prec.offset[t % D]!;
       }
       for (let qOff = 0; qOff < m; qOff += q) {
-        const A = search(pts, qOff, prec.tolJoint, tolA, tolB) as Out;
+        const A = yield { kernel: search, args: [pts, qOff, prec.tolJoint, tolA, tolB] };
         this.stats.kernelCalls++;
         for (let r = 0; r < nr; r++) {
           const res = results[r0 + r]!;
@@ -154,7 +183,7 @@ export class GpuCounter {
           }
         }
         if (!count) continue;
-        const B = count(pts, qOff, lo, hi, ex) as Out;
+        const B = yield { kernel: count, args: [pts, qOff, lo, hi, ex] };
         this.stats.kernelCalls++;
         for (let r = 0; r < nr; r++) {
           const res = results[r0 + r]!;
