@@ -4,11 +4,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { loadDataset } from '../../shared/data/load.js';
-import { selectColumns } from '../../shared/data/select.js';
+import { loadDataset, type DataFormat } from '../../shared/data/load.js';
+import { resolveColumn } from '../../shared/data/select.js';
 import { datasetHash } from '../../shared/data/hash.js';
 import { OptionError } from '../../shared/errors.js';
-import type { JobResult, JobSpec } from '../../shared/job/spec.js';
+import type { ColumnRef, JobResult, JobSpec } from '../../shared/job/spec.js';
 import { openEngine, type EngineChoice } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
@@ -22,9 +22,17 @@ export interface OutputFlags extends EngineChoice {
   replicatesOut?: string;
 }
 
+/** How to read the data file (`--header/--no-header`, `--delimiter`, `--format`; job-file fields). */
+export interface DataReadFlags {
+  header?: boolean;
+  delimiter?: string;
+  format?: DataFormat;
+}
+
 export interface ExecuteInput {
   spec: JobSpec;
   dataPath: string;
+  load?: DataReadFlags;
   /** File of surrogate orderings (checked against the data's N once it is loaded). */
   surrogatesPath?: string;
   /** How fields are named in errors: '--' for flags, '' for job-file fields. */
@@ -37,11 +45,24 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
   const t0 = performance.now();
-  const data = await loadDataset(dataPath);
+  // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
+  // unused column, must not abort the run); references resolve against the file's own names,
+  // then become names, since the loaded table holds just those columns.
+  const blocks = (['x', 'y', 'z'] as const).filter((f) => spec[f] !== undefined);
+  let fileNames: readonly string[] = [];
+  const notes: string[] = [];
+  const data = await loadDataset(dataPath, {
+    ...input.load,
+    notes,
+    select: (names) => {
+      fileNames = names;
+      const ds = { names, columns: [], n: 0 };
+      return blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, `${p}${f}`)));
+    },
+  });
   const loadMs = performance.now() - t0;
-  selectColumns(data, spec.x, `${p}x`);
-  if (spec.y) selectColumns(data, spec.y, `${p}y`);
-  if (spec.z) selectColumns(data, spec.z, `${p}z`);
+  const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
+  for (const f of blocks) spec[f] = byName(spec[f]!);
   if (input.surrogatesPath && spec.permutation) {
     const surrogates = await loadSurrogates(input.surrogatesPath, data.n);
     if (spec.permutation.shuffles > 0 && spec.permutation.shuffles !== surrogates.length) {
@@ -67,7 +88,9 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
 
   result = {
     ...result,
-    timings: { ...result.timings, loadMs },
+    warnings: [...notes, ...result.warnings],
+    // totalMs is the whole command: performance.now() counts from process start, module loading included
+    timings: { ...result.timings, loadMs, totalMs: performance.now() },
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
   };
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);

@@ -23,6 +23,8 @@ import { DEFAULTS, type ColumnRef, type JobSpec } from '../../shared/job/spec.js
 import { parseColumnList } from '../../shared/data/select.js';
 import { BACKENDS, CI_METHODS, checkBlocks, DEFAULT_ESTIMATOR, MEASURES, PERMUTATION_KINDS, SCHEMES, UNITS } from './spec-builder.js';
 import { checkCap } from './options.js';
+import type { DataFormat } from '../../shared/data/load.js';
+import type { DataReadFlags } from './execute.js';
 
 const columns = {
   oneOf: [
@@ -39,6 +41,9 @@ export const JOB_FILE_SCHEMA = {
   required: ['data', 'measure', 'x'],
   properties: {
     data: { type: 'string', minLength: 1 },
+    header: { type: 'boolean' },
+    delimiter: { type: 'string', minLength: 1 },
+    format: { enum: ['csv', 'tsv', 'json', 'npy', 'arrow'] },
     measure: { enum: [...MEASURES] },
     estimator: { type: 'string', minLength: 1 },
     k: posInt,
@@ -94,6 +99,9 @@ export const JOB_FILE_SCHEMA = {
 /** The file as validated (before defaults and path resolution). */
 interface JobFileDoc {
   data: string;
+  header?: boolean;
+  delimiter?: string;
+  format?: DataFormat;
   measure: JobSpec['measure'];
   estimator?: string;
   k?: number;
@@ -149,6 +157,8 @@ export interface JobFile {
   spec: JobSpec;
   /** Absolute path of the data file. */
   dataPath: string;
+  /** How to read it (header, delimiter, format), when the file says. */
+  load?: DataReadFlags;
   /** Absolute path of a surrogates file, if any. */
   surrogatesPath?: string;
   /** Replicate cap from the file's `maxReplicates` (or the override), for the engine. */
@@ -190,7 +200,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     x: refs(d.x)!,
     ...(y ? { y } : {}),
     ...(z ? { z } : {}),
-    normalize: d.normalize ?? DEFAULTS.normalize,
+    ...(d.normalize !== undefined ? { normalize: d.normalize } : {}), // default by measure (prepare.ts)
     units: d.units ?? DEFAULTS.units,
     seed: d.seed ?? DEFAULTS.seed,
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
@@ -208,7 +218,10 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   const explicitCap = capOverride ?? d.maxReplicates;
   return {
     spec,
-    dataPath: resolve(baseDir, d.data),
+    dataPath: d.data === '-' ? '-' : resolve(baseDir, d.data),
+    ...(d.header !== undefined || d.delimiter !== undefined || d.format !== undefined
+      ? { load: { ...(d.header !== undefined ? { header: d.header } : {}), ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}), ...(d.format ? { format: d.format } : {}) } }
+      : {}),
     ...(surrogatesPath ? { surrogatesPath } : {}),
     ...(explicitCap !== undefined ? { maxReplicates: explicitCap } : {}),
   };

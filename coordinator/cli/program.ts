@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { registerClusterCommands } from './cluster-commands.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
 import type { OutputFlags } from './execute.js';
+import type { DataFormat } from '../../shared/data/load.js';
 import type { SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { packageVersion } from './version.js';
@@ -67,13 +68,19 @@ export function createProgram(): Command {
     .command('estimate')
     .description('estimate a measure from a data file (CSV, JSON, .npy, Arrow IPC)')
     .argument('<measure>', 'mi | entropy | cmi')
-    .requiredOption('--data <file>', 'data file (.csv, .tsv, .json, .npy, .arrow)')
+    .requiredOption('--data <file>', 'data file (.csv, .tsv, .txt, .dat, .json, .npy, .arrow; .gz too; - for stdin with --format)')
+    .option('--header', 'the first line holds column names (default: auto, an all-numeric first line is data)')
+    .option('--no-header', 'the first line is data; columns are named 0, 1, ...')
+    .option('--delimiter <d>', "field delimiter: ',', ';', tab, whitespace (default: detected)")
+    .addOption(new Option('--format <f>', 'data format (default: from the extension; needed for stdin)').choices(['csv', 'tsv', 'json', 'npy', 'arrow']))
     .requiredOption('--x <cols>', 'comma-separated column names or 0-based indices')
     .option('--y <cols>', 'second block (mi, cmi)')
     .option('--z <cols>', 'conditioning block (cmi)')
     .option('--estimator <name>', 'ksg1, ksg2, mixed_ksg, plugin, gaussian (mi); kl, plugin (entropy); ksg_cmi (cmi)')
     .option('--k <n>', 'neighbours (default 3)')
-    .option('--no-normalize', 'do not divide columns by their sample sd')
+    // both forms declared, so commander leaves the value undefined when neither is typed
+    .option('--normalize', 'divide each column by its sample sd (default for mi, cmi: scale invariant)')
+    .option('--no-normalize', 'use the values as they are (default for entropy: not scale invariant)')
     .addOption(new Option('--units <units>', 'nats or bits').choices(['nats', 'bits']))
     .option('--jitter <A>', 'seeded uniform noise of amplitude A·sd (breaks ties)')
     .option('--miller-madow', 'Miller–Madow correction (plugin)')
@@ -97,7 +104,12 @@ export function createProgram(): Command {
     const out = outputFlags(flags);
     // heavy modules (engine, readers, ajv, yaml) load only for the command that runs
     const { executeJob } = await import('./execute.js');
-    await executeJob({ spec, dataPath: flags.data, ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
+    const load = {
+      ...(flags.header !== undefined ? { header: flags.header } : {}),
+      ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
+      ...(flags.format !== undefined ? { format: flags.format as DataFormat } : {}),
+    };
+    await executeJob({ spec, dataPath: flags.data, load, ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
   });
 
   const run = program
@@ -108,7 +120,7 @@ export function createProgram(): Command {
     const [{ executeJob }, { loadJobFile }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);
     const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
     const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}) };
-    await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
+    await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
 
   program

@@ -16,12 +16,17 @@ export const PERMUTATION_KINDS = ['shuffle', 'local'] as const;
 /** Commander's view of the estimate flags (all values as typed on the command line). */
 export interface EstimateFlags {
   data: string;
+  /** Reading the file (not part of the spec): --header/--no-header, --delimiter, --format. */
+  header?: boolean;
+  delimiter?: string;
+  format?: string;
   x: string;
   y?: string;
   z?: string;
   estimator?: string;
   k?: string;
-  normalize: boolean;
+  /** undefined unless --normalize or --no-normalize was given (the default depends on the measure). */
+  normalize?: boolean;
   units?: string;
   jitter?: string;
   millerMadow?: boolean;
@@ -93,7 +98,7 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
     x,
     ...(y ? { y } : {}),
     ...(z ? { z } : {}),
-    normalize: f.normalize,
+    ...(f.normalize !== undefined ? { normalize: f.normalize } : {}),
     units: enumFlag(f.units, '--units', UNITS) ?? DEFAULTS.units,
     seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
   };

@@ -8,6 +8,7 @@ import { DataError, EstimatorError, OptionError } from '../errors.js';
 import type { Measure } from '../job/spec.js';
 import { duplicateRows } from './cells.js';
 import { ESTIMATORS, KNN_ESTIMATORS } from './registry.js';
+import { checkTies } from './ties-guard.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
 
 const MEASURES = Object.keys(ESTIMATORS) as Measure[];
@@ -84,6 +85,7 @@ export function checkInput(measure: Measure, estimator: string, input: Estimator
     }
   } else if (KNN_ESTIMATORS.has(estimator) && estimator !== 'mixed_ksg') {
     // mixed_ksg is built for ties (discrete components), so duplicates are expected there
+    checkTies(estimator, measure === 'cmi' ? input : { x: input.x, y: input.y! }, params.k);
     const dup = duplicateRows(jointSpace(measure, input));
     if (dup > 0) {
       warnings.push(

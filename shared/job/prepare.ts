@@ -16,6 +16,8 @@ import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
 import { validateSpec, type ValidateOptions } from './validate.js';
+import { normalizeDefault } from './normalize-default.js';
+import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 
 export interface ResolvedBootstrap {
   replicates: number;
@@ -113,7 +115,7 @@ export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
   if (ds.n < 2) throw new DataError(`the dataset has ${ds.n} row; at least 2 are needed`);
   const n = ds.n;
   const k = job.k ?? DEFAULTS.k;
-  const normalize = job.normalize ?? DEFAULTS.normalize;
+  const normalize = job.normalize ?? normalizeDefault(job.measure);
   const jitter = job.jitter ?? DEFAULTS.jitter;
   const seed = job.seed ?? DEFAULTS.seed;
   const warnings: string[] = [];
@@ -122,8 +124,12 @@ export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
   if (job.y) plans.push({ field: 'y', cols: job.y.map((c, i) => resolveColumn(ds, c, `y[${i}]`)) });
   if (job.z) plans.push({ field: 'z', cols: job.z.map((c, i) => resolveColumn(ds, c, `z[${i}]`)) });
 
+  checkDistinctColumns(plans, ds.names);
+  if (normalize) for (const p of plans) for (const j of p.cols) checkScalable(ds, j);
   const rng = jitter > 0 ? stream(seed, 0, Domain.jitter) : null;
   const blocks = plans.map((p) => buildBlock(ds, p, normalize, jitter, rng));
+  // plugin compares values exactly; every other estimator works at the resolution τ of the blocks
+  if (job.estimator !== 'plugin') checkResolution(plans.map((p, b) => ({ field: p.field, m: blocks[b]!, names: p.cols.map((j) => ds.names[j]!) })));
   if (jitter > 0) warnings.push(`jitter: added seeded uniform noise of ±${jitter}·sd to every selected column (seed ${seed}); estimates are for the jittered data`);
   const input: EstimatorInput = { x: blocks[0]! };
   const names = (p: BlockPlan) => p.cols.map((j) => ds.names[j]!);

@@ -54,7 +54,7 @@ export interface JobSpec {
   x: ColumnRef[];
   y?: ColumnRef[];
   z?: ColumnRef[];
-  /** Divide each column by its sample sd (ddof 1). @default true */
+  /** Divide each column by its sample sd (ddof 1). @default true for scale-invariant measures (mi, cmi), false otherwise (normalizeDefault) */
   normalize?: boolean;
   /** @default 'nats' */
   units?: Units;
@@ -163,6 +163,7 @@ export interface Engine {
 
 export const DEFAULTS = {
   k: 3,
+  /** For mi/cmi only: see normalizeDefault (job/normalize-default.ts), which prepare.ts uses. */
   normalize: true,
   units: 'nats' as Units,
   jitter: 0,
