@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- e2e [--runs R] [--n N] [--cli path/to/infoshard.js]`: one MI estimate end to end, as a user runs it —
+ * `npm run bench -- e2e [--runs R] [--n N] [--cli path/to/infoshard.js] [--before path/to/old/infoshard.js]`: one MI estimate end to end, as a user runs it —
  * process start + module loading + reading a CSV + ksg1 (k = 3) — against a Python script
  * calling scikit-learn (bench/sklearn/e2e_mi.py: numpy.loadtxt + mutual_info_regression).
  *
@@ -79,6 +79,9 @@ export async function main(argv: string[]): Promise<void> {
     const ci = argv.indexOf('--cli');
     const cli = ci >= 0 ? path.resolve(argv[ci + 1]!) : cliPath();
     const node = quote(process.execPath);
+    // --before OTHER/dist/bin/infoshard.js adds that build's end-to-end and start-up runs to the same timing session
+    const bi = argv.indexOf('--before');
+    const before = bi >= 0 ? path.resolve(argv[bi + 1]!) : undefined;
     const ours = `${node} ${quote(cli)} estimate mi --data ${quote(csv)} --x x --y y --estimator ksg1 --k ${k} --json`;
     const py = `${PYTHON} ${quote(path.join(repoRoot(), 'bench', 'sklearn', 'e2e_mi.py'))} ${quote(csv)} ${k}`;
     // one thread for BLAS/OpenMP on the Python side, as in the suite; our estimate is one thread too
@@ -89,6 +92,7 @@ export async function main(argv: string[]): Promise<void> {
       { name: 'startup', command: `${node} ${quote(cli)} --version` },
       { name: 'ours', command: ours },
       { name: 'sklearn', command: py },
+      ...(before ? [{ name: 'before', command: ours.replace(quote(cli), quote(before)) }, { name: 'startup-before', command: `${node} ${quote(before)} --version` }] : []),
     ], runs, tmp);
     // load and estimate separately, from the CLI's own timings (fastest of a few runs)
     const parts = Array.from({ length: 3 }, () => {

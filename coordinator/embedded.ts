@@ -18,8 +18,8 @@ import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import type { ShardPartial } from '../shared/job/shard.js';
 import { DEFAULTS, type Engine, type Job, type JobHandle, type JobResult, type Progress, type RunOptions } from '../shared/job/spec.js';
-import { ShardPool } from '../worker/pool.js';
-import { shardBackend } from '../worker/backend.js';
+// the thread pool (piscina) and the batch backends load on first use: a single estimate needs neither
+import type { ShardPool } from '../worker/pool.js';
 
 export interface EngineOptions {
   /** Threads for resampling workloads; 1 runs shards inline on the calling thread. @default os.availableParallelism() */
@@ -67,15 +67,18 @@ class EmbeddedEngine implements Engine {
 
   constructor(private readonly opts: ReturnType<typeof checkOptions>) {}
 
-  private getPool(): ShardPool {
-    this.pool ??= new ShardPool({ threads: this.opts.threads });
+  private async getPool(): Promise<ShardPool> {
+    if (!this.pool) {
+      const { ShardPool } = await import('../worker/pool.js');
+      this.pool ??= new ShardPool({ threads: this.opts.threads });
+    }
     return this.pool;
   }
 
   /** Shards on the calling thread, one at a time, yielding between shards so cancel is seen. */
   private async runInline(p: PreparedJob, shards: ReturnType<typeof planShards>, signal: AbortSignal, onShard: (s: ShardPartial) => void): Promise<ShardPartial[]> {
     const out: ShardPartial[] = [];
-    const backend = shardBackend(p.backend);
+    const backend = (await import('../worker/backend.js')).shardBackend(p.backend);
     for (const s of shards) {
       await yieldToLoop();
       if (signal.aborted) throw new CancelledError();
@@ -109,7 +112,7 @@ class EmbeddedEngine implements Engine {
     const tr = performance.now();
     let partials: ShardPartial[] = [];
     if (shards.length > 0) {
-      partials = this.opts.threads === 1 ? await this.runInline(p, shards, signal, onShard) : await this.getPool().runShards(p, shards, { onShard, signal });
+      partials = this.opts.threads === 1 ? await this.runInline(p, shards, signal, onShard) : await (await this.getPool()).runShards(p, shards, { onShard, signal });
     }
     const resampleMs = performance.now() - tr;
     const result = finalizeResult(p, theta, partials, {

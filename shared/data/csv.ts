@@ -125,6 +125,102 @@ export function detectDelimiter(text: string): Delimiter {
   return ','; // one column (or irregular lines, reported as ragged rows below)
 }
 
+/** Whether text[a, b) is a plain decimal (the grammar of cells.ts NUMBER_RE), by char codes. */
+function plainNumber(text: string, a: number, b: number): boolean {
+  let i = a;
+  let c = text.charCodeAt(i);
+  if (c === 43 || c === 45) c = text.charCodeAt(++i); // + -
+  let digits = 0;
+  while (c >= 48 && c <= 57) { digits++; c = text.charCodeAt(++i); }
+  if (c === 46) { // .
+    c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57) { digits++; c = text.charCodeAt(++i); }
+  }
+  if (digits === 0) return false;
+  if (i < b && (c === 101 || c === 69)) { // e E
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    let e = 0;
+    while (c >= 48 && c <= 57) { e++; c = text.charCodeAt(++i); }
+    if (e === 0) return false;
+  }
+  return i === b;
+}
+
+/**
+ * The fast path: unquoted text with a one-character delimiter, parsed in place (no per-line
+ * or per-cell arrays). Cells that are not plain decimals go through parseTextCell, which
+ * either reads them or throws the usual error naming row and column.
+ */
+function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
+  const len = text.length;
+  let pos = 0;
+  /** [start, end) of the next non-blank line, CR stripped; null at the end. */
+  const nextLine = (): [number, number] | null => {
+    while (pos < len) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = len;
+      const start = pos;
+      pos = end + 1;
+      let e = end;
+      if (e > start && text.charCodeAt(e - 1) === 13) e--;
+      for (let i = start; i < e; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 32 && c !== 9) return [start, e];
+      }
+    }
+    return null;
+  };
+  const first = nextLine();
+  if (!first) throw new DataError('empty data: no header row');
+  const firstFields = text.slice(first[0], first[1]).split(delim);
+  const header = opts.header ?? !firstFields.every((f) => NUMERIC_RE.test(f.trim()));
+  const names = header ? firstFields.map((f) => f.trim()) : firstFields.map((_, j) => String(j));
+  if (header) checkNames(names);
+  else if (opts.header === undefined) opts.notes?.push(noHeaderNote(names.length));
+  const d = names.length;
+  const use = opts.select ? [...new Set(opts.select(names))] : names.map((_, j) => j);
+  const want = new Int32Array(d).fill(-1);
+  use.forEach((j, u) => (want[j] = u));
+  let cap = Math.max(16, Math.ceil(len / Math.max(1, first[1] - first[0] + 1)));
+  let cols = use.map(() => new Float64Array(cap));
+  let n = 0;
+  if (!header) pos = first[0];
+  for (let line = nextLine(); line; line = nextLine()) {
+    if (n === cap) {
+      cap *= 2;
+      cols = cols.map((c) => { const g = new Float64Array(cap); g.set(c); return g; });
+    }
+    const [ls, le] = line;
+    let a = ls, j = 0;
+    for (;;) {
+      let b = text.indexOf(delim, a);
+      if (b < 0 || b > le) b = le;
+      if (j < d) {
+        const u = want[j]!;
+        if (u >= 0) {
+          let s = a, e = b;
+          while (s < e && text.charCodeAt(s) === 32) s++;
+          while (e > s && text.charCodeAt(e - 1) === 32) e--;
+          let v: number;
+          if (e > s && plainNumber(text, s, e) && Number.isFinite((v = Number(text.slice(s, e))))) cols[u]![n] = v;
+          else cols[u]![n] = parseTextCell(text.slice(a, b), n + 1, names[j]!);
+        }
+      }
+      j++;
+      if (b >= le) break;
+      a = b + 1;
+    }
+    if (j !== d) throw new DataError(`ragged row ${n + 1}: ${j} fields, ${header ? 'the header has' : 'the first row has'} ${d}`);
+    n++;
+  }
+  return makeDataset(use.map((j) => names[j]!), cols.map((c) => (c.length === n ? c : c.slice(0, n))));
+}
+
+function noHeaderNote(d: number): string {
+  return `no header row: the first line is all numbers, so it is read as data and the ${d === 1 ? 'column is named 0' : `${d} columns are named 0..${d - 1}`} (--header reads it as names)`;
+}
+
 /**
  * Parse delimited text into a Dataset.
  * @throws DataError for an empty file, duplicate or empty header names, ragged rows (1-based
@@ -134,6 +230,7 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions = {}): Dat
   let text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const delim = opts.delimiter !== undefined ? parseDelimiter(opts.delimiter) : detectDelimiter(text);
+  if (delim !== 'whitespace' && !text.includes('"')) return parsePlain(text, delim, opts);
   let records: string[][];
   if (text.includes('"')) {
     records = scanQuoted(text, delim);
@@ -154,7 +251,7 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions = {}): Dat
   } else {
     names = first.map((_, j) => String(j));
     if (opts.header === undefined) {
-      opts.notes?.push(`no header row: the first line is all numbers, so it is read as data and the ${names.length} columns are named 0..${names.length - 1} (--header reads it as names)`);
+      opts.notes?.push(noHeaderNote(names.length));
     }
   }
   const d = names.length;
