@@ -14,6 +14,7 @@ import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
+import { withFlagNames } from './flag-names.js';
 
 /** The engine choice (engine.ts) plus what to print and where. */
 export interface OutputFlags extends EngineChoice {
@@ -41,6 +42,9 @@ export interface ExecuteInput {
 
 export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult> {
   const { spec, dataPath, fieldPrefix: p } = input;
+  if (out.replicatesOut && !/\.(csv|json)$/i.test(out.replicatesOut)) {
+    throw new OptionError(`--replicates-out ${out.replicatesOut}: unknown extension (use .csv or .json)`, '--replicates-out');
+  }
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
@@ -80,6 +84,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   let result: JobResult;
   try {
     result = await engine.run({ ...spec, data }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+  } catch (err) {
+    throw p === '--' ? withFlagNames(err) : err; // jobs from flags: errors name the flag typed
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSigint);
