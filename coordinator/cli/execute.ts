@@ -58,6 +58,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   const data = await loadDataset(dataPath, {
     ...input.load,
     notes,
+    // discrete estimators take labels: text columns become category codes (and a note says so)
+    encodeText: spec.estimator === 'plugin' || spec.estimator === 'mixed_ksg',
     select: (names) => {
       fileNames = names;
       const ds = { names, columns: [], n: 0 };

@@ -22,8 +22,64 @@ export interface CsvOptions {
   header?: boolean;
   /** Column indices to parse, given the names (header or 0..d-1); others are left out. @default all */
   select?: (names: readonly string[]) => readonly number[];
-  /** Receives one line per choice made for the user (no header found, delimiter detected). */
+  /** Receives one line per choice made for the user (no header found, text columns encoded). */
   notes?: string[];
+  /**
+   * Encode a selected column holding text as integer codes (for the discrete estimators, plugin
+   * and mixed_ksg): distinct labels in sorted order become 0, 1, ... and a note lists them.
+   * Numbers in such a column are labels too (by their shortest decimal form). @default false
+   */
+  encodeText?: boolean;
+}
+
+/**
+ * Cells of the selected columns: numbers, or (encodeText) labels once a column holds text.
+ * `put` is called once per row and column in row order.
+ */
+class ColumnSink {
+  readonly labels: (string[] | null)[];
+  constructor(private readonly names: readonly string[], private readonly use: readonly number[], public cols: Float64Array[], private readonly encode: boolean) {
+    this.labels = use.map(() => null);
+  }
+  /** A cell that is not a plain decimal: read it (throws with row and column) or keep it as a label. */
+  slow(u: number, raw: string, i: number): void {
+    const name = this.names[this.use[u]!]!;
+    const lab = this.labels[u];
+    const s = raw.trim();
+    if (lab) {
+      if (s === '') parseTextCell(s, i + 1, name); // throws: empty cell
+      lab.push(PLAIN_RE.test(s) ? String(Number(s)) : s); // numbers by their shortest form, as num() does
+      return;
+    }
+    try {
+      this.cols[u]![i] = parseTextCell(raw, i + 1, name);
+    } catch (err) {
+      if (s === '' || !/non-numeric/.test((err as Error).message)) throw err;
+      if (!this.encode) throw new DataError(`${(err as Error).message} (a text column: the plugin and mixed_ksg estimators take it, encoded as categories)`, { cause: err });
+      this.labels[u] = Array.from(this.cols[u]!.subarray(0, i), String);
+      this.labels[u]!.push(s);
+    }
+  }
+  /** A plain decimal cell (value already parsed). */
+  num(u: number, v: number, i: number): void {
+    const lab = this.labels[u];
+    if (lab) lab.push(String(v));
+    else this.cols[u]![i] = v;
+  }
+  /** Codes for the text columns; one note each. */
+  finish(n: number, notes: string[] | undefined): Float64Array[] {
+    return this.cols.map((c, u) => {
+      const lab = this.labels[u];
+      const col = c.length === n ? c : c.slice(0, n);
+      if (!lab) return col;
+      const levels = [...new Set(lab)].sort();
+      const code = new Map(levels.map((l, k) => [l, k]));
+      for (let i = 0; i < n; i++) col[i] = code.get(lab[i]!)!;
+      const shown = levels.slice(0, 6).map((l, k) => `${JSON.stringify(l)} = ${k}`).join(', ');
+      notes?.push(`column '${this.names[this.use[u]!]}' holds text: its ${levels.length} distinct values are encoded as 0..${levels.length - 1} in sorted order (${shown}${levels.length > 6 ? ', ...' : ''})`);
+      return col;
+    });
+  }
 }
 
 /** Accepted spellings of --delimiter. */
@@ -37,6 +93,7 @@ export function parseDelimiter(s: string): Delimiter {
   }
 }
 
+const PLAIN_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NUMERIC_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:nan|inf|infinity)$/i;
 
 function splitPlain(line: string, delim: Delimiter): string[] {
@@ -183,13 +240,13 @@ function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
   const want = new Int32Array(d).fill(-1);
   use.forEach((j, u) => (want[j] = u));
   let cap = Math.max(16, Math.ceil(len / Math.max(1, first[1] - first[0] + 1)));
-  let cols = use.map(() => new Float64Array(cap));
+  const sink = new ColumnSink(names, use, use.map(() => new Float64Array(cap)), opts.encodeText ?? false);
   let n = 0;
   if (!header) pos = first[0];
   for (let line = nextLine(); line; line = nextLine()) {
     if (n === cap) {
       cap *= 2;
-      cols = cols.map((c) => { const g = new Float64Array(cap); g.set(c); return g; });
+      sink.cols = sink.cols.map((c) => { const g = new Float64Array(cap); g.set(c); return g; });
     }
     const [ls, le] = line;
     let a = ls, j = 0;
@@ -203,8 +260,8 @@ function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
           while (s < e && text.charCodeAt(s) === 32) s++;
           while (e > s && text.charCodeAt(e - 1) === 32) e--;
           let v: number;
-          if (e > s && plainNumber(text, s, e) && Number.isFinite((v = Number(text.slice(s, e))))) cols[u]![n] = v;
-          else cols[u]![n] = parseTextCell(text.slice(a, b), n + 1, names[j]!);
+          if (e > s && plainNumber(text, s, e) && Number.isFinite((v = Number(text.slice(s, e))))) sink.num(u, v, n);
+          else sink.slow(u, text.slice(a, b), n);
         }
       }
       j++;
@@ -214,7 +271,7 @@ function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
     if (j !== d) throw new DataError(`ragged row ${n + 1}: ${j} fields, ${header ? 'the header has' : 'the first row has'} ${d}`);
     n++;
   }
-  return makeDataset(use.map((j) => names[j]!), cols.map((c) => (c.length === n ? c : c.slice(0, n))));
+  return makeDataset(use.map((j) => names[j]!), sink.finish(n, opts.notes));
 }
 
 function noHeaderNote(d: number): string {
@@ -258,7 +315,7 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions = {}): Dat
   const skip = header ? 1 : 0;
   const n = records.length - skip;
   const use = opts.select ? [...new Set(opts.select(names))] : names.map((_, j) => j);
-  const columns = use.map(() => new Float64Array(n));
+  const sink = new ColumnSink(names, use, use.map(() => new Float64Array(n)), opts.encodeText ?? false);
   for (let i = 0; i < n; i++) {
     const rec = records[i + skip]!;
     const row = i + 1;
@@ -267,8 +324,8 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions = {}): Dat
     }
     for (let u = 0; u < use.length; u++) {
       const j = use[u]!;
-      columns[u]![i] = parseTextCell(rec[j]!, row, names[j]!);
+      sink.slow(u, rec[j]!, i);
     }
   }
-  return makeDataset(use.map((j) => names[j]!), columns);
+  return makeDataset(use.map((j) => names[j]!), sink.finish(n, opts.notes));
 }

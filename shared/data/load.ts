@@ -42,8 +42,10 @@ export interface LoadOptions {
   delimiter?: string;
   /** Column indices to keep given the names; only these are parsed (text) and validated. @default all */
   select?: (names: readonly string[]) => readonly number[];
-  /** Receives notes about choices made (no header found, ...). */
+  /** Receives notes about choices made (no header found, text columns encoded, ...). */
   notes?: string[];
+  /** Text formats: encode text columns as category codes (for plugin / mixed_ksg). @default false */
+  encodeText?: boolean;
 }
 
 function subset(ds: Dataset, select: LoadOptions['select']): Dataset {
@@ -58,8 +60,9 @@ export async function parseData(bytes: Uint8Array, format: DataFormat, opts: Omi
   switch (format) {
     case 'csv':
     case 'tsv': {
-      const { select, notes, header, delimiter } = opts;
+      const { select, notes, header, delimiter, encodeText } = opts;
       return parseCsv(bytes, {
+        ...(encodeText ? { encodeText } : {}),
         ...(delimiter !== undefined ? { delimiter } : format === 'tsv' ? { delimiter: '\t' } : {}),
         ...(header !== undefined ? { header } : {}),
         ...(select ? { select } : {}),

@@ -130,3 +130,39 @@ describe('real files: headers, delimiters, compression, selection', () => {
     });
   });
 });
+
+describe('text columns for discrete estimators', () => {
+  it('encodeText: labels become codes in sorted order, numbers in a text column are labels, and a note says so', () => {
+    const notes: string[] = [];
+    const ds = parseCsv('g,v\nb,1\na,2\nc,3\n10,4\n1e1,5\n', { encodeText: true, notes });
+    // labels sorted: "10" (both 10 and 1e1), "a", "b", "c"
+    assert.deepEqual([...ds.columns[0]!], [2, 1, 3, 0, 0]);
+    assert.deepEqual([...ds.columns[1]!], [1, 2, 3, 4, 5]);
+    assert.equal(notes.length, 1);
+    assert.match(notes[0]!, /column 'g' holds text: its 4 distinct values are encoded as 0\.\.3 in sorted order \("10" = 0, "a" = 1/);
+    // the same through the quoted path
+    const q = parseCsv('"g",v\n"b",1\na,2\nc,3\n10,4\n1e1,5\n', { encodeText: true });
+    assert.deepEqual([...q.columns[0]!], [2, 1, 3, 0, 0]);
+  });
+  it('without encodeText the error names row and column and says which estimators take text; an empty label is still an error', () => {
+    assert.throws(() => parseCsv('g,v\nb,1\n', {}), (e: unknown) => e instanceof DataError && /non-numeric value "b" at row 1, column 'g'.*plugin and mixed_ksg/.test(e.message));
+    assert.throws(() => parseCsv('g,v\nb,1\n,2\n', { encodeText: true }), (e: unknown) => e instanceof DataError && /empty cell at row 2, column 'g'/.test(e.message));
+  });
+  it('CLI: plugin MI of two text columns equals the MI of their codes, with the encoding in the warnings', async function () {
+    this.timeout(60000);
+    const dir = mkdtempSync(join(tmpdir(), 'infoshard-text-'));
+    const labels = ['red', 'green', 'blue'];
+    const rows = Array.from({ length: 90 }, (_, i) => [labels[i % 3]!, labels[(i * i) % 3]!]);
+    const text = join(dir, 'text.csv');
+    writeFileSync(text, 'a,b\n' + rows.map((r) => r.join(',')).join('\n') + '\n');
+    const codes = join(dir, 'codes.csv');
+    const code = (l: string) => [...labels].sort().indexOf(l);
+    writeFileSync(codes, 'a,b\n' + rows.map((r) => `${code(r[0]!)},${code(r[1]!)}`).join('\n') + '\n');
+    const t = JSON.parse((await runCli(['estimate', 'mi', '--data', text, '--x', 'a', '--y', 'b', '--estimator', 'plugin', '--json'])).stdout) as { estimate: number; warnings: string[] };
+    const c = JSON.parse((await runCli(['estimate', 'mi', '--data', codes, '--x', 'a', '--y', 'b', '--estimator', 'plugin', '--json'])).stdout) as { estimate: number };
+    assert.equal(t.estimate, c.estimate);
+    assert.ok(t.estimate > 0.1);
+    assert.ok(t.warnings.some((w) => /column 'a' holds text/.test(w)));
+    assertUsageError(await runCli(['estimate', 'mi', '--data', text, '--x', 'a', '--y', 'b']), /non-numeric value "red" at row 1, column 'a'.*plugin and mixed_ksg/);
+  });
+});
