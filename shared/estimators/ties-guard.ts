@@ -51,7 +51,7 @@ export function sampleRows(n: number, m: number): Int32Array {
  * m²/2 · s(k+1)/N ≥ 8(k+1) ≥ 16 colliding pairs, so none at all rules the share out (the
  * chance of missing is e^-16 or less). Saves the O(N) order of a full count on continuous data.
  */
-function sampleHasNoCopies(m: Matrix): boolean {
+export function sampleHasNoCopies(m: Matrix): boolean {
   const size = Math.min(m.n, Math.ceil(8 * Math.sqrt(m.n)));
   const rows = sampleRows(m.n, size);
   const seen = new Set<number | string>();

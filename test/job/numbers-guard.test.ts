@@ -124,3 +124,22 @@ describe('numbers that must not be silently wrong', function () {
     });
   });
 });
+
+describe('bounds of the measure', () => {
+  it('an MI above ln(distinct values) of a discrete block is refused; within it, returned as is', async () => {
+    const { checkBounds } = await import('../../shared/estimators/bounds.js');
+    const x = columnsToMatrix([Float64Array.from({ length: 400 }, (_, i) => i % 4)]);
+    const y = columnsToMatrix([Float64Array.from({ length: 400 }, (_, i) => Math.sin(i))]);
+    assert.throws(() => checkBounds('mi', 'ksg1', { x, y }, { k: 3 }, 9.68), (e: unknown) =>
+      e instanceof EstimatorError && /x takes 4 distinct values, so I\(X;Y\) ≤ ln 4 = 1\.386/.test(e.message) && /mixed_ksg or plugin/.test(e.message));
+    assert.equal(checkBounds('mi', 'ksg1', { x, y }, { k: 3 }, 1.2), 1.2);
+    // continuous blocks: no bound from the data
+    assert.equal(checkBounds('mi', 'ksg1', { x: y, y }, { k: 3 }, 12), 12);
+  });
+  it('plugin: rounding below zero is reported as 0; Miller–Madow values are left alone', async () => {
+    const { checkBounds } = await import('../../shared/estimators/bounds.js');
+    const x = columnsToMatrix([Float64Array.from({ length: 40 }, (_, i) => i % 2)]);
+    assert.equal(checkBounds('mi', 'plugin', { x, y: x }, { k: 3 }, -2e-16), 0);
+    assert.equal(checkBounds('mi', 'plugin', { x, y: x }, { k: 3, millerMadow: true }, -0.01), -0.01);
+  });
+});
