@@ -71,7 +71,10 @@ export async function parseData(bytes: Uint8Array, format: DataFormat, opts: Omi
     }
     case 'json': return subset(parseJson(bytes), opts.select);
     case 'npy': return subset(parseNpy(bytes), opts.select);
-    case 'arrow': return subset((await import('./arrow.js')).parseArrow(bytes), opts.select);
+    case 'arrow': {
+      const { select, notes, encodeText } = opts;
+      return (await import('./arrow.js')).parseArrow(bytes, { ...(select ? { select } : {}), ...(notes ? { notes } : {}), ...(encodeText ? { encodeText } : {}) });
+    }
   }
 }
 

@@ -166,3 +166,21 @@ describe('text columns for discrete estimators', () => {
     assertUsageError(await runCli(['estimate', 'mi', '--data', text, '--x', 'a', '--y', 'b']), /non-numeric value "red" at row 1, column 'a'.*plugin and mixed_ksg/);
   });
 });
+
+describe('Arrow: dictionary and string columns, selected columns', () => {
+  it('a dictionary column is encoded for discrete estimators, skipped when unused, refused otherwise', async () => {
+    const { tableToIPC, tableFromArrays, vectorFromArray, Dictionary, Utf8, Int32 } = await import('apache-arrow');
+    const { parseArrow } = await import('../../shared/data/arrow.js');
+    const group = vectorFromArray(['b', 'a', 'b', 'c'], new Dictionary(new Utf8(), new Int32()));
+    const table = tableFromArrays({ v: Float64Array.from([1, 2, 3, 4]) });
+    const withDict = table.assign(tableFromArrays({ g: group as never }));
+    const ipc = tableToIPC(withDict, 'file');
+    const notes: string[] = [];
+    const enc = parseArrow(ipc, { encodeText: true, notes });
+    assert.deepEqual(enc.names, ['v', 'g']);
+    assert.deepEqual([...enc.columns[1]!], [1, 0, 1, 2]);
+    assert.match(notes[0]!, /column 'g' holds text: its 3 distinct values/);
+    assert.deepEqual(parseArrow(ipc, { select: (names) => [names.indexOf('v')] }).names, ['v']);
+    assert.throws(() => parseArrow(ipc), (e: unknown) => e instanceof DataError && /column 'g' has non-numeric Arrow type .*plugin and mixed_ksg/.test(e.message));
+  });
+});
