@@ -15,7 +15,7 @@ import type { JobCore } from '../coordinator/scheduler.js';
 import type { JobResult } from '../shared/job/spec.js';
 import type { ShardRunner } from '../worker/server.js';
 import { startWorker } from '../worker/process.js';
-import { loadProto, PROTOCOL_VERSION } from '../worker/wire.js';
+import { loadProto, PROTOCOL_VERSION } from '../cluster/wire.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);

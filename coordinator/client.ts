@@ -6,16 +6,18 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, RunOptions } from '../shared/job/spec.js';
-import { CancelledError, errorFromCode, OptionError } from '../shared/errors.js';
+import { CancelledError, deserializeError, errorFromCode, OptionError, type SerializedError } from '../shared/errors.js';
 import { datasetHash } from '../shared/data/hash.js';
+import { canonicalJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
-import { putDataset } from '../worker/link.js';
+import { putDataset } from './link.js';
 import {
   decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, WIRE_DEFAULTS,
   type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse,
   type JobEventMsg, type JobRef, type ListWorkersResponse, type PutDatasetResponse, type SubmitJobRequest, type SubmitJobResponse,
-} from '../worker/wire.js';
-import { channelCredentials, clientOptions, type ClientSecurityOptions } from './security.js';
+} from '../cluster/wire.js';
+import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../cluster/security.js';
+import { wireSpecJson } from '../cluster/spec-json.js';
 
 export interface ClusterClientOptions {
   token?: string;
@@ -31,6 +33,8 @@ export interface ClusterClientOptions {
   insecure?: boolean;
   /** @default WIRE_DEFAULTS.maxMessageBytes */
   maxMessageBytes?: number;
+  /** Cap on replicate counts, enforced by the coordinator and workers as by the embedded engine. @default DEFAULTS.maxReplicates */
+  maxReplicates?: number;
 }
 
 type Cb<T> = (err: grpc.ServiceError | null, res?: T) => void;
@@ -56,11 +60,23 @@ function call<T>(fn: (cb: Cb<T>) => unknown): Promise<T> {
 
 const V = PROTOCOL_VERSION;
 
+/** A failed job's typed error: the full error (field, cause) when the coordinator sent it, else code and message. */
+function failure(r: GetResultResponse): Error {
+  if (r.error_json) {
+    try {
+      return deserializeError(JSON.parse(r.error_json) as SerializedError);
+    } catch {
+      /* an older or damaged field: fall back to code and message */
+    }
+  }
+  return errorFromCode(r.error_code, r.error_message);
+}
+
 class ClusterEngine implements Engine {
   private readonly uploaded = new Map<string, Promise<void>>();
   private closed = false;
 
-  constructor(readonly stub: CoordinatorStub) {}
+  constructor(readonly stub: CoordinatorStub, private readonly maxReplicates?: number) {}
 
   private upload(hash: string, bytes: () => Buffer): Promise<void> {
     let p = this.uploaded.get(hash);
@@ -86,11 +102,12 @@ class ClusterEngine implements Engine {
 
   private async start(job: Job, opts: RunOptions): Promise<JobHandle> {
     if (this.closed) throw new OptionError('the cluster engine is closed', 'engine');
-    const { data, ...spec } = job;
+    // two-sample jobs travel as one table (the same bytes the embedded engine hashes)
+    const { data, dataQ: _q, ...spec } = canonicalJob(job);
     const hash = datasetHash(data);
     await this.upload(hash, () => encodeDataset(data));
     const res = await call<SubmitJobResponse>((cb) =>
-      this.stub.SubmitJob({ protocol_version: V, spec_json: JSON.stringify(spec as JobSpec), data_hash: hash, dataset: Buffer.alloc(0) }, {}, cb),
+      this.stub.SubmitJob({ protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0) }, {}, cb),
     );
     const jobId = res.job_id;
     const channel = new ProgressChannel();
@@ -115,7 +132,7 @@ class ClusterEngine implements Engine {
           const r = await call<GetResultResponse>((cb) => this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000 }, {}, cb));
           if (r.state === 'done') return decodeResult(r.result_json);
           if (r.state === 'cancelled') throw new CancelledError(r.error_message || `job ${jobId} cancelled`);
-          if (r.state === 'failed') throw errorFromCode(r.error_code, r.error_message);
+          if (r.state === 'failed') throw failure(r);
         }
       } finally {
         opts.signal?.removeEventListener('abort', onAbort);
@@ -149,6 +166,9 @@ export type ClusterEngineHandle = Engine & { listWorkers(): Promise<ListWorkersR
 
 /** Connect to a coordinator (checks it answers within `timeoutMs`); throws UnavailableError otherwise. */
 export async function connectCluster(address: string, opts: ClusterClientOptions = {}): Promise<ClusterEngineHandle> {
+  if (opts.maxReplicates !== undefined && !(Number.isInteger(opts.maxReplicates) && opts.maxReplicates >= 1)) {
+    throw new OptionError(`maxReplicates must be a positive integer; got ${opts.maxReplicates}`, 'maxReplicates');
+  }
   const stub = coordinatorStub(address, opts);
   await new Promise<void>((resolve, reject) =>
     stub.waitForReady(Date.now() + 10_000, (err) => {
@@ -157,5 +177,5 @@ export async function connectCluster(address: string, opts: ClusterClientOptions
       reject(errorFromCode('E_UNAVAILABLE', `coordinator ${address} is not reachable: ${err.message}`));
     }),
   );
-  return new ClusterEngine(stub);
+  return new ClusterEngine(stub, opts.maxReplicates);
 }

@@ -1,22 +1,19 @@
 /**
  * The embedded engine: coordinator and a local piscina pool in one process, no servers.
  * `createEngine` returns the same `Engine` interface as the cluster client, and for the same
- * seed the same bytes (DESIGN.md, contract 1): the point estimate is computed once here, the
- * resampling workloads are cut into shards (shared/job/plan.ts), run on the pool (or inline on
- * this thread when threads = 1) and merged by replicate index (shared/job/merge.ts).
+ * seed the same bytes (docs/design.md, contract 1): the one pipeline (shared/job/pipeline.ts) runs
+ * with the piscina pool as its executor, or on this thread when threads = 1.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { CancelledError, OptionError } from '../shared/errors.js';
-import { executeShard, pointEstimate } from '../shared/job/execute.js';
-import { backendProvenance, finalizeResult } from '../shared/job/merge.js';
-import { defaultShardSize, planShards, planWorkloads, totalReplicates } from '../shared/job/plan.js';
-import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
+import { OptionError } from '../shared/errors.js';
+import { defaultShardSize } from '../shared/job/plan.js';
+import type { PreparedJob } from '../shared/job/prepare.js';
+import { inlineExecutor, openJob, runJob, type ShardExecutor } from '../shared/job/pipeline.js';
 import { ProgressChannel } from '../shared/job/progress.js';
-import type { ShardPartial } from '../shared/job/shard.js';
 import { DEFAULTS, type Engine, type Job, type JobHandle, type JobResult, type Progress, type RunOptions } from '../shared/job/spec.js';
 // the thread pool (piscina) and the batch backends load on first use: a single estimate needs neither
 import type { ShardPool } from '../worker/pool.js';
@@ -58,8 +55,6 @@ function checkOptions(opts: EngineOptions): Required<Omit<EngineOptions, 'shardS
   return { threads, maxReplicates, ...(opts.shardSize !== undefined ? { shardSize: opts.shardSize } : {}) };
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 class EmbeddedEngine implements Engine {
   private pool: ShardPool | undefined;
   private closed = false;
@@ -67,72 +62,39 @@ class EmbeddedEngine implements Engine {
 
   constructor(private readonly opts: ReturnType<typeof checkOptions>) {}
 
-  private async getPool(): Promise<ShardPool> {
-    if (!this.pool) {
-      const { ShardPool } = await import('../worker/pool.js');
-      this.pool ??= new ShardPool({ threads: this.opts.threads });
+  /**
+   * This thread for threads = 1, else the piscina pool (created on first use). Both load their
+   * modules when the first shard runs, so a job without resampling never loads them (start-up).
+   */
+  private executor(p: PreparedJob): ShardExecutor {
+    if (this.opts.threads === 1) {
+      return {
+        threads: 1,
+        run: async (q, shards, o) => {
+          if (shards.length === 0) return [];
+          const backend = (await import('../worker/backend.js')).shardBackend(p.backend);
+          return inlineExecutor(backend ?? undefined).run(q, shards, o);
+        },
+      };
     }
-    return this.pool;
-  }
-
-  /** Shards on the calling thread, one at a time, yielding between shards so cancel is seen. */
-  private async runInline(p: PreparedJob, shards: ReturnType<typeof planShards>, signal: AbortSignal, onShard: (s: ShardPartial) => void): Promise<ShardPartial[]> {
-    const out: ShardPartial[] = [];
-    const backend = (await import('../worker/backend.js')).shardBackend(p.backend);
-    for (const s of shards) {
-      await yieldToLoop();
-      if (signal.aborted) throw new CancelledError();
-      const partial = executeShard(p, s, backend ? { backend } : {});
-      out.push(partial);
-      onShard(partial);
-    }
-    return out;
-  }
-
-  private async execute(jobId: string, p: PreparedJob, t0: number, signal: AbortSignal, channel: ProgressChannel, onProgress?: (p: Progress) => void): Promise<JobResult> {
-    const emit = (pr: Progress) => {
-      channel.push(pr);
-      onProgress?.(pr);
-    };
-    const workloads = planWorkloads(p);
-    const total = totalReplicates(workloads);
-    emit({ jobId, phase: 'estimate', done: 0, total });
-    const te = performance.now();
-    const theta = pointEstimate(p);
-    const estimateMs = performance.now() - te;
-    if (signal.aborted) throw new CancelledError();
-
-    const shardSize = this.opts.shardSize ?? defaultShardSize(workloads, this.opts.threads);
-    const shards = planShards(jobId, workloads, shardSize);
-    let done = 0;
-    const onShard = (s: ShardPartial) => {
-      done += s.r1 - s.r0;
-      emit({ jobId, phase: s.workload, done, total });
-    };
-    const tr = performance.now();
-    let partials: ShardPartial[] = [];
-    if (shards.length > 0) {
-      partials = this.opts.threads === 1 ? await this.runInline(p, shards, signal, onShard) : await (await this.getPool()).runShards(p, shards, { onShard, signal });
-    }
-    const resampleMs = performance.now() - tr;
-    const result = finalizeResult(p, theta, partials, {
-      engine: 'embedded',
-      version: packageVersion(),
-      estimateMs,
-      ...(shards.length > 0 ? { resampleMs } : {}),
-      totalMs: performance.now() - t0,
+    return {
       threads: this.opts.threads,
-      backend: backendProvenance(partials.map((q) => q.backend)),
-    });
-    emit({ jobId, phase: 'done', done: total, total });
-    return result;
+      run: async (q, shards, o) => {
+        if (shards.length === 0) return [];
+        let pool = this.pool;
+        if (!pool) {
+          const { ShardPool } = await import('../worker/pool.js');
+          pool = this.pool ??= new ShardPool({ threads: this.opts.threads });
+        }
+        return pool.runShards(q, shards, o);
+      },
+    };
   }
 
   private start(job: Job, opts: RunOptions = {}): { handle: JobHandle; done: Promise<JobResult> } {
     if (this.closed) throw new OptionError('the engine is closed', 'engine');
-    const t0 = performance.now();
     // prepare synchronously: a bad job is rejected before anything is queued
-    const prepared = prepareJob(job, { maxReplicates: this.opts.maxReplicates });
+    const run = openJob(job, { maxReplicates: this.opts.maxReplicates });
     const jobId = randomUUID();
     const ac = new AbortController();
     const onExternal = () => ac.abort();
@@ -140,7 +102,18 @@ class EmbeddedEngine implements Engine {
     if (opts.signal?.aborted) ac.abort();
     this.active.add(ac);
     const channel = new ProgressChannel();
-    const done = this.execute(jobId, prepared, t0, ac.signal, channel, opts.onProgress).finally(() => {
+    const shardSize = this.opts.shardSize ?? defaultShardSize(run.workloads, this.opts.threads);
+    const onProgress = (pr: Progress) => {
+      channel.push(pr);
+      opts.onProgress?.(pr);
+    };
+    const done = runJob(run, this.executor(run.prepared), {
+      jobId,
+      signal: ac.signal,
+      onProgress,
+      shardSize,
+      meta: { engine: 'embedded', version: packageVersion(), threads: this.opts.threads },
+    }).finally(() => {
       channel.close();
       this.active.delete(ac);
       opts.signal?.removeEventListener('abort', onExternal);

@@ -3,7 +3,7 @@
  * streams. In-memory here; part B publishes the same events on NATS subjects per job.
  */
 import type { JobState, JobStore } from './store.js';
-import type { WorkerDiscovery, WorkerAnnouncer } from './discovery.js';
+import type { WorkerDiscovery, WorkerAnnouncer } from '../cluster/discovery.js';
 
 export type JobEvent =
   | { type: 'progress'; jobId: string; phase: string; done: number; total: number }

@@ -2,12 +2,13 @@
  * Where the coordinator keeps jobs: their spec, state, finished shards and final result.
  * In-memory by default; part B's JetStream implementation (coordinator/nats/) makes the same
  * interface durable so a restarted coordinator resumes unfinished jobs without redoing
- * finished shards (DESIGN.md, contract 4).
+ * finished shards (docs/design.md, contract 4).
  */
 import type { JobSpec } from '../shared/job/spec.js';
-import { NotFoundError } from '../shared/errors.js';
+import { NotFoundError, type SerializedError } from '../shared/errors.js';
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/** A job is 'running' from submission (it is planned and dispatched at once) until it ends. */
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Terminal states: nothing more will happen to the job. */
 export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
@@ -26,12 +27,12 @@ export interface StoredJob {
   /** Total replicate shards planned (0 until planned). */
   totalShards: number;
   /** Set when state is 'failed' (or 'cancelled'): a typed error's code and message. */
-  error?: { code: string; message: string };
+  error?: SerializedError;
 }
 
 /**
  * A finished job's result in wire form: the JobResult as JSON with its Float64Array fields
- * (bootstrapDistribution, nullDistribution) encoded by `encodeResult` in `coordinator/codec.ts`.
+ * (bootstrapDistribution, nullDistribution) encoded by `encodeResult` in `cluster/wire.ts`.
  * Stores keep it opaque.
  */
 export type StoredResult = string;

@@ -122,14 +122,60 @@ const BY_CODE: Record<ErrorCode, new (m: string) => InfoshardError> = {
   E_INTERNAL: InternalError,
 };
 
-/** Rebuild a typed error from its code and message (after crossing a thread or the wire). */
-export function errorFromCode(code: string, message: string): InfoshardError {
-  const C = BY_CODE[code as ErrorCode] ?? InternalError;
-  return new C(message);
+/**
+ * Plain-object form of an error for structured-clone / JSON transport: code and message, the
+ * field an OptionError names, and the cause chain (each link in this same form; at most
+ * `MAX_CAUSE_DEPTH` deep) so that nothing the CLI reports is lost crossing a thread or the wire.
+ */
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  cause?: SerializedError | { name: string; message: string };
 }
 
-/** Plain-object form of an error for structured-clone / JSON transport. */
-export function serializeError(err: unknown): { code: ErrorCode; message: string } {
-  if (err instanceof InfoshardError) return { code: err.code, message: err.message };
-  return { code: 'E_INTERNAL', message: err instanceof Error ? err.message : String(err) };
+const MAX_CAUSE_DEPTH = 4;
+
+function serializeCause(c: unknown, depth: number): SerializedError['cause'] | undefined {
+  if (c === undefined || depth >= MAX_CAUSE_DEPTH) return undefined;
+  if (c instanceof InfoshardError) return serializeAt(c, depth);
+  if (c instanceof Error) return { name: c.name, message: c.message };
+  return { name: typeof c, message: String(c) };
+}
+
+function serializeAt(err: unknown, depth: number): SerializedError {
+  const out: SerializedError =
+    err instanceof InfoshardError
+      ? { code: err.code, message: err.message }
+      : { code: 'E_INTERNAL', message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof OptionError && err.field !== undefined) out.field = err.field;
+  const cause = err instanceof Error ? serializeCause(err.cause, depth + 1) : undefined;
+  if (cause) out.cause = cause;
+  return out;
+}
+
+/** Rebuild a typed error from its code and message (after crossing a thread or the wire), with its field and cause when given. */
+export function errorFromCode(code: string, message: string, extra: { field?: string; cause?: SerializedError['cause'] } = {}): InfoshardError {
+  const cause = extra.cause === undefined ? undefined : deserializeCause(extra.cause);
+  const options = cause === undefined ? undefined : { cause };
+  if (code === 'E_OPTION') return new OptionError(message, extra.field, options);
+  const C = (BY_CODE[code as ErrorCode] ?? InternalError) as new (m: string, o?: { cause?: unknown }) => InfoshardError;
+  return new C(message, options);
+}
+
+function deserializeCause(c: NonNullable<SerializedError['cause']>): Error {
+  if ('code' in c) return deserializeError(c);
+  const e = new Error(c.message);
+  e.name = c.name;
+  return e;
+}
+
+/** The inverse of `serializeError`. */
+export function deserializeError(s: SerializedError): InfoshardError {
+  return errorFromCode(s.code, s.message, { ...(s.field !== undefined ? { field: s.field } : {}), ...(s.cause ? { cause: s.cause } : {}) });
+}
+
+/** Plain-object form of an error for structured-clone / JSON transport (see SerializedError). */
+export function serializeError(err: unknown): SerializedError {
+  return serializeAt(err, 0);
 }

@@ -4,10 +4,10 @@
  * or declared us dead) triggers a fresh registration; failures are retried quietly.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { WorkerAnnouncer, WorkerInfo } from '../coordinator/discovery.js';
-import { DISCOVERY_DEFAULTS } from '../coordinator/discovery.js';
-import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../coordinator/security.js';
-import { fromServiceError, loadProto, PROTOCOL_VERSION, WIRE_DEFAULTS, type RegisterWorkerRequest, type RegisterWorkerResponse } from './wire.js';
+import type { WorkerAnnouncer, WorkerInfo } from '../cluster/discovery.js';
+import { DISCOVERY_DEFAULTS } from '../cluster/discovery.js';
+import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../cluster/security.js';
+import { fromServiceError, loadProto, PROTOCOL_VERSION, WIRE_DEFAULTS, type RegisterWorkerRequest, type RegisterWorkerResponse } from '../cluster/wire.js';
 
 type Cb<T> = (err: grpc.ServiceError | null, res?: T) => void;
 interface CoordinatorRegStub extends grpc.Client {

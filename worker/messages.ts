@@ -1,7 +1,7 @@
 /** Every message that crosses between the pool and its task threads, typed in one place. */
 import type { PreparedJob } from '../shared/job/prepare.js';
 import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
-import type { ErrorCode } from '../shared/errors.js';
+import type { SerializedError } from '../shared/errors.js';
 
 /**
  * One shard to run. `job` is attached only when the thread has said it lacks the job: the
@@ -17,4 +17,4 @@ export interface TaskMessage {
 export type TaskReply =
   | { kind: 'ok'; partial: ShardPartial }
   | { kind: 'need-job'; jobId: string }
-  | { kind: 'error'; code: ErrorCode; message: string };
+  | ({ kind: 'error' } & SerializedError);

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { CancelledError, InfoshardError, InternalError, OptionError, errorFromCode } from '../shared/errors.js';
+import { CancelledError, InfoshardError, InternalError, OptionError, deserializeError } from '../shared/errors.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
 import type { TaskMessage, TaskReply } from './messages.js';
@@ -55,7 +55,7 @@ export class ShardPool {
     for (let attempt = 0; attempt < 8; attempt++) {
       const reply = (await this.piscina.run(msg)) as TaskReply;
       if (reply.kind === 'ok') return reply.partial;
-      if (reply.kind === 'error') throw errorFromCode(reply.code, reply.message);
+      if (reply.kind === 'error') throw deserializeError(reply);
       const job = this.shared.get(jobId)?.job;
       if (!job) throw new InternalError(`job ${jobId} is not registered with the pool`);
       msg = { jobId, shard, job };

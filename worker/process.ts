@@ -7,15 +7,14 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { OptionError } from '../shared/errors.js';
-import type { WorkerAnnouncer } from '../coordinator/discovery.js';
-import type { NatsModule } from '../coordinator/events.js';
-import { readTokenFile, serverCredentials, type ClientSecurityOptions, type ServerSecurityOptions } from '../coordinator/security.js';
+import type { WorkerAnnouncer } from '../cluster/discovery.js';
+import { readTokenFile, serverCredentials, type ClientSecurityOptions, type ServerSecurityOptions } from '../cluster/security.js';
 import { GrpcAnnouncer } from './announce.js';
-import { DatasetCache, CACHE_DEFAULTS } from './cache.js';
-import { bindServer, shutdownServer, SERVER_OPTIONS } from './handlers.js';
+import { DatasetCache, CACHE_DEFAULTS } from '../cluster/cache.js';
+import { bindServer, shutdownServer, SERVER_OPTIONS } from '../cluster/handlers.js';
 import { PoolRunner } from './runner.js';
 import { WorkerService, type ShardRunner } from './server.js';
-import { packageVersion, WIRE_DEFAULTS } from './wire.js';
+import { packageVersion, WIRE_DEFAULTS } from '../cluster/wire.js';
 
 export interface WorkerOptions extends ServerSecurityOptions {
   /** Coordinator host:port for gRPC registration (unless `nats`). */
@@ -41,7 +40,7 @@ export interface WorkerOptions extends ServerSecurityOptions {
   maxMessageBytes?: number;
   /** TEST ONLY: hold each RunShards call this long (a hung worker). */
   faultDelayMs?: number;
-  /** Replace the compute side (tests). */
+  /** Replace the compute side: bench/cluster.ts measures the cluster machinery alone with a no-op runner. */
   runner?: ShardRunner;
   log?: (s: string) => void;
 }
@@ -75,8 +74,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const clientSec: ClientSecurityOptions = { ...(o.coordinatorClient ?? {}), ...(token && !o.coordinatorClient?.token ? { token } : {}) };
   let announcer: WorkerAnnouncer;
   if (o.nats) {
-    const spec = '../coordinator/nats/index.js';
-    const nats = (await import(spec)) as NatsModule;
+    // Loaded only with --nats, so a gRPC-mode worker never loads the NATS client.
+    const nats = await import('../cluster/nats/announce.js');
     announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.natsPrefix ? { prefix: o.natsPrefix } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}) });
   } else {
     announcer = new GrpcAnnouncer(o.coordinator!, clientSec, o.heartbeatMs, log);

@@ -8,6 +8,7 @@ import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardRequest } from '../shared/job/shard.js';
 import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
 import { InternalError } from '../shared/errors.js';
+import { splitCap } from '../cluster/spec-json.js';
 import { createPool, type ShardPool } from './pool.js';
 import { sharePreparedJob } from './shared-job.js';
 import { backendProvenance } from '../shared/job/merge.js';
@@ -41,7 +42,8 @@ export class PoolRunner implements ShardRunner {
       this.prepared.set(jobId, hit);
       return hit.p;
     }
-    const p = sharePreparedJob(prepareJob({ ...spec, data }));
+    const { spec: jobSpec, maxReplicates } = splitCap(spec);
+    const p = sharePreparedJob(prepareJob({ ...jobSpec, data }, maxReplicates !== undefined ? { maxReplicates } : {}));
     this.prepared.set(jobId, { dataHash, spec: specKey, p });
     while (this.prepared.size > MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
     return p;

@@ -8,13 +8,13 @@ import type { Dataset } from '../shared/data/matrix.js';
 import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardRequest, WorkloadKind } from '../shared/job/shard.js';
 import { CancelledError, LimitError, NotFoundError, OptionError } from '../shared/errors.js';
-import { DatasetCache } from './cache.js';
-import { parseSpec } from './jobcore.js';
-import { datasetUpload, unary, type CallGuard } from './handlers.js';
+import { DatasetCache } from '../cluster/cache.js';
+import { parseSpec } from '../cluster/spec-json.js';
+import { datasetUpload, unary, type CallGuard } from '../cluster/handlers.js';
 import {
   decodeDataset, loadProto, packF64, packageVersion, WIRE_DEFAULTS,
   type HasDatasetRequest, type HealthResponse, type JobRef, type RunShardsRequest, type RunShardsResponse,
-} from './wire.js';
+} from '../cluster/wire.js';
 
 /** A runner's answer with provenance: values of each shard, in order, and what computed them. */
 export interface ShardRunOutput {

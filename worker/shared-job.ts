@@ -1,6 +1,6 @@
 /**
  * Placing a prepared job's data on SharedArrayBuffers, once per job, so that every pool thread
- * reads the same memory (DESIGN.md, contract 2). Structured clone of a SharedArrayBuffer-backed
+ * reads the same memory (docs/design.md, contract 2). Structured clone of a SharedArrayBuffer-backed
  * typed array shares the memory instead of copying it.
  */
 import type { Matrix } from '../shared/data/matrix.js';
@@ -30,6 +30,7 @@ export function sharePreparedJob(p: PreparedJob): PreparedJob {
   const input: EstimatorInput = { x: shareMatrix(p.input.x) };
   if (p.input.y) input.y = shareMatrix(p.input.y);
   if (p.input.z) input.z = shareMatrix(p.input.z);
+  if (p.input.t) input.t = shareMatrix(p.input.t);
   const out: PreparedJob = { ...p, input };
   if (p.permutation?.surrogates) out.permutation = { ...p.permutation, surrogates: p.permutation.surrogates.map(shareI32) };
   return out;

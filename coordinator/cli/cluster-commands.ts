@@ -148,15 +148,15 @@ export function registerClusterCommands(program: Command): void {
     const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
     let backends;
     if (f.nats) {
-      const spec = '../nats/index.js';
-      const nats = (await import(spec)) as NatsModule;
+      // Loaded only with --nats, so a gRPC-mode coordinator never loads the NATS client.
+      const nats: NatsModule = await import('../nats/index.js');
       backends = await nats.createNatsBackends(f.nats, {
         ...(f.natsCreds ? { credsFile: f.natsCreds } : {}),
         ...(f.natsPrefix ? { prefix: f.natsPrefix } : {}),
         ...(expireMs !== undefined ? { expireMs } : {}),
       });
     }
-    const { readTokenFile } = await import('../security.js');
+    const { readTokenFile } = await import('../../cluster/security.js');
     const token = f.tokenFile ? readTokenFile(f.tokenFile) : undefined;
     const { startCoordinator } = await import('../server.js');
     const c = await startCoordinator({

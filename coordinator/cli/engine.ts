@@ -32,6 +32,7 @@ export async function openEngine(choice: EngineChoice): Promise<Engine> {
       ...(choice.coordinatorServerName ? { serverName: choice.coordinatorServerName } : {}),
       ...(choice.tlsCert ? { cert: choice.tlsCert } : {}),
       ...(choice.tlsKey ? { key: choice.tlsKey } : {}),
+      ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),
     });
   }
   const { createEngine } = await import('../embedded.js');

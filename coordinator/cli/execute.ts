@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadDataset, type DataFormat } from '../../shared/data/load.js';
-import { resolveColumn } from '../../shared/data/select.js';
+import { resolveColumn, selectColumns } from '../../shared/data/select.js';
 import { datasetHash } from '../../shared/data/hash.js';
 import { OptionError } from '../../shared/errors.js';
 import type { ColumnRef, JobResult, JobSpec } from '../../shared/job/spec.js';
@@ -34,6 +34,8 @@ export interface ExecuteInput {
   spec: JobSpec;
   dataPath: string;
   load?: DataReadFlags;
+  /** Q sample of a two-sample measure (same x columns). */
+  dataQPath?: string;
   /** File of surrogate orderings (checked against the data's N once it is loaded). */
   surrogatesPath?: string;
   /** How fields are named in errors: '--' for flags, '' for job-file fields. */
@@ -51,24 +53,38 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   const t0 = performance.now();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
   // unused column, must not abort the run); references resolve against the file's own names,
-  // then become names, since the loaded table holds just those columns.
+  // then become names, since the loaded table holds just those columns. A two-sample job (Q
+  // file) reads both files whole, so the x references mean the same in each.
   const blocks = (['x', 'y', 'z'] as const).filter((f) => spec[f] !== undefined);
   let fileNames: readonly string[] = [];
   const notes: string[] = [];
+  const two = input.dataQPath !== undefined;
   const data = await loadDataset(dataPath, {
     ...input.load,
     notes,
     // discrete estimators take labels: text columns become category codes (and a note says so)
     encodeText: spec.estimator === 'plugin' || spec.estimator === 'mixed_ksg',
-    select: (names) => {
-      fileNames = names;
-      const ds = { names, columns: [], n: 0 };
-      return blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, `${p}${f}`)));
-    },
+    ...(two
+      ? {}
+      : {
+          select: (names: readonly string[]) => {
+            fileNames = names;
+            const ds = { names, columns: [], n: 0 };
+            return blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, `${p}${f}`)));
+          },
+        }),
   });
+  const dataQ = input.dataQPath ? await loadDataset(input.dataQPath, { ...input.load, notes }) : undefined;
   const loadMs = performance.now() - t0;
-  const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
-  for (const f of blocks) spec[f] = byName(spec[f]!);
+  if (two) {
+    selectColumns(data, spec.x, `${p}x`);
+    if (dataQ) selectColumns(dataQ, spec.x, `${p}x (in ${input.dataQPath})`);
+    if (spec.y) selectColumns(data, spec.y, `${p}y`);
+    if (spec.z) selectColumns(data, spec.z, `${p}z`);
+  } else {
+    const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
+    for (const f of blocks) spec[f] = byName(spec[f]!);
+  }
   if (input.surrogatesPath && spec.permutation) {
     const surrogates = await loadSurrogates(input.surrogatesPath, data.n);
     if (spec.permutation.shuffles > 0 && spec.permutation.shuffles !== surrogates.length) {
@@ -85,7 +101,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   const progress = createProgress(wantProgress(out));
   let result: JobResult;
   try {
-    result = await engine.run({ ...spec, data }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+    result = await engine.run({ ...spec, data, ...(dataQ ? { dataQ } : {}) }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
   } catch (err) {
     throw p === '--' ? withFlagNames(err) : err; // jobs from flags: errors name the flag typed
   } finally {

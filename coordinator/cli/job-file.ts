@@ -21,7 +21,9 @@ import { parse as parseYaml } from 'yaml';
 import { DataError, NotFoundError, OptionError } from '../../shared/errors.js';
 import { DEFAULTS, type ColumnRef, type JobSpec } from '../../shared/job/spec.js';
 import { parseColumnList } from '../../shared/data/select.js';
-import { BACKENDS, CI_METHODS, checkBlocks, DEFAULT_ESTIMATOR, MEASURES, PERMUTATION_KINDS, SCHEMES, UNITS } from './spec-builder.js';
+import { BACKENDS, CI_METHODS, checkBlocks, defaultEstimator, MEASURES, PERMUTATION_KINDS, SCHEMES, UNITS } from './spec-builder.js';
+import { allOptions, measureOf } from '../../shared/catalog/index.js';
+import { checkBaggingFraction } from '../../shared/job/validate.js';
 import { checkCap } from './options.js';
 import type { DataFormat } from '../../shared/data/load.js';
 import type { DataReadFlags } from './execute.js';
@@ -44,6 +46,7 @@ export const JOB_FILE_SCHEMA = {
     header: { type: 'boolean' },
     delimiter: { type: 'string', minLength: 1 },
     format: { enum: ['csv', 'tsv', 'json', 'npy', 'arrow'] },
+    dataQ: { type: 'string', minLength: 1 },
     measure: { enum: [...MEASURES] },
     estimator: { type: 'string', minLength: 1 },
     k: posInt,
@@ -57,6 +60,12 @@ export const JOB_FILE_SCHEMA = {
     seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     backend: { enum: [...BACKENDS] },
     maxReplicates: posInt,
+    // measure and estimator options from the catalog (ranges checked when resolved)
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(allOptions().map((o) => [o.name, { type: o.integer ? 'integer' : 'number' }])),
+    },
     bootstrap: {
       type: 'object',
       additionalProperties: false,
@@ -88,7 +97,7 @@ export const JOB_FILE_SCHEMA = {
           type: 'object',
           additionalProperties: false,
           required: ['replicates'],
-          properties: { replicates: posInt, fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+          properties: { replicates: posInt, fraction: { type: 'number' } },
         },
         kValues: { type: 'array', minItems: 1, items: posInt },
       },
@@ -102,6 +111,8 @@ interface JobFileDoc {
   header?: boolean;
   delimiter?: string;
   format?: DataFormat;
+  dataQ?: string;
+  options?: Record<string, number>;
   measure: JobSpec['measure'];
   estimator?: string;
   k?: number;
@@ -116,7 +127,7 @@ interface JobFileDoc {
   backend?: JobSpec['backend'];
   maxReplicates?: number;
   bootstrap?: NonNullable<JobSpec['bootstrap']>;
-  permutation?: { shuffles?: number; kind?: 'shuffle' | 'local'; localK?: number; surrogates?: string };
+  permutation?: { shuffles?: number; kind?: (typeof PERMUTATION_KINDS)[number]; localK?: number; surrogates?: string };
   ensemble?: JobSpec['ensemble'];
 }
 
@@ -159,6 +170,8 @@ export interface JobFile {
   dataPath: string;
   /** How to read it (header, delimiter, format), when the file says. */
   load?: DataReadFlags;
+  /** Absolute path of the Q sample's file (two-sample measures). */
+  dataQPath?: string;
   /** Absolute path of a surrogates file, if any. */
   surrogatesPath?: string;
   /** Replicate cap from the file's `maxReplicates` (or the override), for the engine. */
@@ -179,7 +192,8 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   const d = doc;
   const y = refs(d.y);
   const z = refs(d.z);
-  checkBlocks(d.measure, y !== undefined, z !== undefined, '');
+  checkBlocks(d.measure, y !== undefined, z !== undefined, '', d.dataQ !== undefined);
+  checkBaggingFraction(d.ensemble?.bagging?.fraction, 'ensemble.bagging.fraction');
   const cap = capOverride ?? d.maxReplicates ?? DEFAULTS.maxReplicates;
   checkCap(d.bootstrap?.replicates, 'bootstrap.replicates', cap);
   checkCap(d.permutation?.shuffles, 'permutation.shuffles', cap);
@@ -187,20 +201,21 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   if (d.permutation && d.permutation.shuffles === undefined && d.permutation.surrogates === undefined) {
     throw new OptionError(`${source}: field 'permutation' needs 'shuffles' or 'surrogates'`, 'permutation.shuffles');
   }
-  if (d.permutation && d.measure === 'entropy') {
-    throw new OptionError(`${source}: field 'permutation' tests independence: not defined for entropy`, 'permutation');
+  if (d.permutation && !measureOf(d.measure).permutation) {
+    throw new OptionError(`${source}: field 'permutation' tests dependence between blocks: not defined for ${d.measure}`, 'permutation');
   }
   if (d.bootstrap?.m !== undefined && d.bootstrap.scheme === 'iid') {
     throw new OptionError(`${source}: field 'bootstrap.m' applies to scheme subsample, not iid`, 'bootstrap.m');
   }
   const spec: JobSpec = {
     measure: d.measure,
-    estimator: d.estimator ?? DEFAULT_ESTIMATOR[d.measure],
+    estimator: d.estimator ?? defaultEstimator(d.measure),
     k: d.k ?? DEFAULTS.k,
     x: refs(d.x)!,
     ...(y ? { y } : {}),
     ...(z ? { z } : {}),
-    ...(d.normalize !== undefined ? { normalize: d.normalize } : {}), // default by measure (prepare.ts)
+    ...(d.normalize !== undefined ? { normalize: d.normalize } : {}),
+    ...(d.options ? { options: d.options } : {}),
     units: d.units ?? DEFAULTS.units,
     seed: d.seed ?? DEFAULTS.seed,
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
@@ -222,6 +237,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     ...(d.header !== undefined || d.delimiter !== undefined || d.format !== undefined
       ? { load: { ...(d.header !== undefined ? { header: d.header } : {}), ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}), ...(d.format ? { format: d.format } : {}) } }
       : {}),
+    ...(d.dataQ ? { dataQPath: resolve(baseDir, d.dataQ) } : {}),
     ...(surrogatesPath ? { surrogatesPath } : {}),
     ...(explicitCap !== undefined ? { maxReplicates: explicitCap } : {}),
   };

@@ -7,6 +7,12 @@ import type { DataFormat } from '../../shared/data/load.js';
 import type { SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { packageVersion } from './version.js';
+import { allOptions, MEASURE_LIST } from '../../shared/catalog/index.js';
+
+/** `mi (ksg1, ksg2, …); entropy (kl, plugin); …` from the catalog. */
+function estimatorHelp(): string {
+  return MEASURE_LIST.map((m) => `${m.name}: ${m.estimators.join(', ')}`).join('; ') + ' (first = default)';
+}
 
 interface CommonFlags {
   json?: boolean;
@@ -58,7 +64,7 @@ function addCommonOptions(cmd: Command): Command {
 /** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */
 export function createProgram(): Command {
   const program = new Command('infoshard')
-    .description('Information-theoretic estimation (entropy, MI, CMI) with bootstrap CIs and permutation tests, embedded or on a cluster')
+    .description('Information-theoretic estimation (entropy, MI, CMI, TE, divergences) with bootstrap CIs and permutation tests, embedded or on a cluster')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ outputError: () => undefined }) // main() prints one line for every error
@@ -67,20 +73,20 @@ export function createProgram(): Command {
   const estimate = program
     .command('estimate')
     .description('estimate a measure from a data file (CSV, JSON, .npy, Arrow IPC)')
-    .argument('<measure>', 'mi | entropy | cmi')
+    .argument('<measure>', MEASURE_LIST.map((m) => `${m.name} = ${m.summary}`).join('; '))
     .requiredOption('--data <file>', 'data file (.csv, .tsv, .txt, .dat, .json, .npy, .arrow; .gz too; - for stdin with --format)')
+    .option('--data-q <file>', 'Q sample of a two-sample measure (divergence), same --x columns as --data (P)')
     .option('--header', 'the first line holds column names (default: auto, an all-numeric first line is data)')
     .option('--no-header', 'the first line is data; columns are named 0, 1, ...')
     .option('--delimiter <d>', "field delimiter: ',', ';', tab, whitespace (default: detected)")
     .addOption(new Option('--format <f>', 'data format (default: from the extension; needed for stdin)').choices(['csv', 'tsv', 'json', 'npy', 'arrow']))
     .requiredOption('--x <cols>', 'comma-separated column names or 0-based indices')
-    .option('--y <cols>', 'second block (mi, cmi)')
-    .option('--z <cols>', 'conditioning block (cmi)')
-    .option('--estimator <name>', 'ksg1, ksg2, mixed_ksg, plugin, gaussian (mi); kl, plugin (entropy); ksg_cmi (cmi)')
+    .option('--y <cols>', 'second block (mi, cmi: Y; te: source series; divergence: sample label)')
+    .option('--z <cols>', 'conditioning block (cmi: Z; te: conditioning series)')
+    .option('--estimator <name>', estimatorHelp())
     .option('--k <n>', 'neighbours (default 3)')
-    // both forms declared, so commander leaves the value undefined when neither is typed
-    .option('--normalize', 'divide each column by its sample sd (default for mi, cmi: scale invariant)')
-    .option('--no-normalize', 'use the values as they are (default for entropy: not scale invariant)')
+    .option('--normalize', 'divide columns by their sample sd (default for scale-invariant measures)')
+    .option('--no-normalize', 'do not divide columns by their sample sd')
     .addOption(new Option('--units <units>', 'nats or bits').choices(['nats', 'bits']))
     .option('--jitter <A>', 'seeded uniform noise of amplitude A·sd (breaks ties)')
     .option('--miller-madow', 'Miller–Madow correction (plugin)')
@@ -93,12 +99,13 @@ export function createProgram(): Command {
     .option('--subsample-m <M>', 'subsample size for --scheme subsample')
     .option('--jackknife-groups <G>', 'groups of the delete-d jackknife for BCa')
     .option('--permutations <P>', 'permutation test with P shuffles')
-    .addOption(new Option('--permutation-kind <kind>', 'shuffle (mi) or local (cmi)').choices(['shuffle', 'local']))
+    .addOption(new Option('--permutation-kind <kind>', MEASURE_LIST.filter((m) => m.permutation).map((m) => `${m.name}: ${m.permutation!.kinds.join('|')}`).join('; ')).choices(['shuffle', 'local', 'shift', 'columns']))
     .option('--local-k <n>', 'Z-neighbourhood size for local permutation')
     .option('--surrogates <file>', 'user-supplied orderings (one permutation of 0..N-1 per line, or a JSON array of arrays)')
     .option('--bagging <B>', 'bagging ensemble over B subsamples')
     .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
     .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7');
+  for (const o of allOptions()) estimate.option(`--${o.flag} <v>`, `${o.help}${o.default !== undefined ? ` (default ${o.default})` : ''}`);
   addCommonOptions(estimate).action(async (measure: string, flags: EstimateFlags & CommonFlags) => {
     const spec = buildSpec(measure, flags);
     const out = outputFlags(flags);
@@ -109,7 +116,7 @@ export function createProgram(): Command {
       ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
       ...(flags.format !== undefined ? { format: flags.format as DataFormat } : {}),
     };
-    await executeJob({ spec, dataPath: flags.data, load, ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
+    await executeJob({ spec, dataPath: flags.data, load, ...(flags.dataQ ? { dataQPath: flags.dataQ } : {}), ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
   });
 
   const run = program
@@ -120,7 +127,7 @@ export function createProgram(): Command {
     const [{ executeJob }, { loadJobFile }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);
     const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
     const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}) };
-    await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
+    await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.dataQPath ? { dataQPath: job.dataQPath } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
 
   program

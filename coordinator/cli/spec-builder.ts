@@ -2,16 +2,16 @@
 import { OptionError } from '../../shared/errors.js';
 import { DEFAULTS, type BootstrapScheme, type Backend, type CiMethod, type JobSpec, type Measure, type Units } from '../../shared/job/spec.js';
 import { parseColumnList } from '../../shared/data/select.js';
+import { allOptions, defaultEstimator, measureNames, measureOf, optionsFor } from '../../shared/catalog/index.js';
+import { checkBaggingFraction, PERMUTATION_KINDS } from '../../shared/job/validate.js';
 import { checkCap, enumFlag, intFlag, intListFlag, numberFlag } from './options.js';
 
-export const MEASURES: readonly Measure[] = ['mi', 'entropy', 'cmi'];
-/** Estimator used when --estimator is not given. */
-export const DEFAULT_ESTIMATOR: Record<Measure, string> = { mi: 'ksg1', entropy: 'kl', cmi: 'ksg_cmi' };
+export const MEASURES: readonly Measure[] = measureNames();
+export { defaultEstimator, PERMUTATION_KINDS };
 export const UNITS: readonly Units[] = ['nats', 'bits'];
 export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca'];
 export const SCHEMES: readonly BootstrapScheme[] = ['iid', 'subsample'];
 export const BACKENDS: readonly Backend[] = ['auto', 'cpu', 'gpu'];
-export const PERMUTATION_KINDS = ['shuffle', 'local'] as const;
 
 /** Commander's view of the estimate flags (all values as typed on the command line). */
 export interface EstimateFlags {
@@ -20,12 +20,14 @@ export interface EstimateFlags {
   header?: boolean;
   delimiter?: string;
   format?: string;
+  /** Q sample of a two-sample measure (divergence). */
+  dataQ?: string;
   x: string;
   y?: string;
   z?: string;
   estimator?: string;
   k?: string;
-  /** undefined unless --normalize or --no-normalize was given (the default depends on the measure). */
+  /** undefined unless --normalize or --no-normalize was given (the catalog's default then). */
   normalize?: boolean;
   units?: string;
   jitter?: string;
@@ -46,6 +48,8 @@ export interface EstimateFlags {
   baggingFraction?: string;
   kValues?: string;
   maxReplicates?: string;
+  /** Catalog options (--target-history …), keyed by their camelCase names. */
+  [option: string]: string | boolean | undefined;
 }
 
 export function checkMeasure(measure: string): Measure {
@@ -55,15 +59,35 @@ export function checkMeasure(measure: string): Measure {
   return measure as Measure;
 }
 
-/** Which of --y/--z a measure needs; the message names the flag. */
-export function checkBlocks(measure: Measure, hasY: boolean, hasZ: boolean, prefix = '--'): void {
-  const [yf, zf] = [`${prefix}y`, `${prefix}z`];
-  const needY = measure !== 'entropy';
-  const needZ = measure === 'cmi';
-  if (needY && !hasY) throw new OptionError(`measure '${measure}' needs ${yf}`, yf);
-  if (!needY && hasY) throw new OptionError(`measure '${measure}' takes no ${yf}`, yf);
-  if (needZ && !hasZ) throw new OptionError(`measure '${measure}' needs ${zf}`, zf);
-  if (!needZ && hasZ) throw new OptionError(`measure '${measure}' takes no ${zf} (use cmi for a conditional measure)`, zf);
+/**
+ * Which of --y/--z a measure needs (catalog); the message names the flag. A two-sample measure
+ * given a Q file gets its y (the sample label) from stacking the files.
+ */
+export function checkBlocks(measure: Measure, hasY: boolean, hasZ: boolean, prefix = '--', hasQ = false): void {
+  const m = measureOf(measure);
+  const flags = { y: `${prefix}y`, z: `${prefix}z` };
+  const q = prefix === '--' ? '--data-q' : 'dataQ';
+  if (hasQ && m.rawBlocks?.includes('y') !== true) throw new OptionError(`${q} is for two-sample measures (divergence), not ${measure}`, q);
+  if (hasQ && hasY) throw new OptionError(`give the Q sample either as ${q} or as a label column in ${flags.y}, not both`, flags.y);
+  for (const [b, has] of [['y', hasY || hasQ], ['z', hasZ]] as const) {
+    const rule = m.blocks[b];
+    if (rule === 'required' && !has) throw new OptionError(`measure '${measure}' needs ${flags[b]} (${m.blocks.meaning[b]})${b === 'y' && hasQ === false && m.rawBlocks?.includes('y') ? ` or ${q}` : ''}`, flags[b]);
+    if (rule === 'none' && has) throw new OptionError(`measure '${measure}' takes no ${flags[b]}${b === 'z' ? ' (use cmi or te for a conditional measure)' : ''}`, flags[b]);
+  }
+}
+
+/** Catalog options given as flags, parsed and range-checked; the message names the flag. */
+export function optionFlags(f: Record<string, unknown>): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const o of allOptions()) {
+    const raw = f[o.name];
+    if (raw === undefined) continue;
+    const flag = `--${o.flag}`;
+    const min = o.minExclusive ? `> ${o.min}` : `>= ${o.min}`;
+    const v = o.integer ? intFlag(String(raw), flag, o.minExclusive ? o.min + 1 : o.min) : numberFlag(String(raw), flag, (x) => (o.minExclusive ? x > o.min : x >= o.min) && (o.maxExclusive === undefined || x < o.maxExclusive), `a number ${min}${o.maxExclusive !== undefined ? ` and < ${o.maxExclusive}` : ''}`);
+    if (v !== undefined) out[o.name] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function requires(flags: EstimateFlags, names: (keyof EstimateFlags)[], parent: string, present: boolean): void {
@@ -88,12 +112,14 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   if (x.length === 0) throw new OptionError('--x needs at least one column', '--x');
   if (y && y.length === 0) throw new OptionError('--y needs at least one column', '--y');
   if (z && z.length === 0) throw new OptionError('--z needs at least one column', '--z');
-  checkBlocks(measure, y !== undefined, z !== undefined);
+  checkBlocks(measure, y !== undefined, z !== undefined, '--', f.dataQ !== undefined);
+  const minX = measureOf(measure).blocks.minX;
+  if (minX !== undefined && x.length < minX) throw new OptionError(`measure '${measure}' needs at least ${minX} --x columns (${measureOf(measure).blocks.meaning.x})`, '--x');
 
   const cap = intFlag(f.maxReplicates, '--max-replicates', 1) ?? DEFAULTS.maxReplicates;
   const spec: JobSpec = {
     measure,
-    estimator: f.estimator ?? DEFAULT_ESTIMATOR[measure],
+    estimator: f.estimator ?? defaultEstimator(measure),
     k: intFlag(f.k, '--k', 1) ?? DEFAULTS.k,
     x,
     ...(y ? { y } : {}),
@@ -102,6 +128,20 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
     units: enumFlag(f.units, '--units', UNITS) ?? DEFAULTS.units,
     seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
   };
+  const options = optionFlags(f);
+  const needed = measureOf(measure).estimators.includes(spec.estimator) ? optionsFor(measure, spec.estimator).filter((o) => o.required) : [];
+  for (const o of needed) {
+    if (options?.[o.name] === undefined) throw new OptionError(`${measure} with ${spec.estimator} needs --${o.flag} (${o.help})`, `--${o.flag}`);
+  }
+  if (options) {
+    const applies = optionsFor(measure, spec.estimator);
+    for (const o of allOptions()) {
+      if (options[o.name] !== undefined && !applies.some((a) => a.name === o.name)) {
+        throw new OptionError(`--${o.flag} does not apply to ${measure} with ${spec.estimator}${applies.length ? ` (options there: ${applies.map((a) => `--${a.flag}`).join(', ')})` : ''}`, `--${o.flag}`);
+      }
+    }
+    spec.options = options;
+  }
   const jitter = numberFlag(f.jitter, '--jitter', (v) => v >= 0, 'a number >= 0');
   if (jitter !== undefined) spec.jitter = jitter;
   if (f.millerMadow) spec.millerMadow = true;
@@ -129,9 +169,11 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   requires(f, ['permutationKind', 'localK'], '--permutations or --surrogates', permuting);
   checkCap(P, '--permutations', cap);
   if (permuting) {
-    if (measure === 'entropy') throw new OptionError('--permutations tests independence: not defined for entropy', '--permutations');
+    const mp = measureOf(measure).permutation;
+    if (!mp) throw new OptionError(`--permutations: ${measure} has no permutation test: ${measureOf(measure).noPermutation ?? 'it is not a dependence between blocks'}`, '--permutations');
     spec.permutation = { shuffles: P ?? 0 };
     const kind = enumFlag(f.permutationKind, '--permutation-kind', PERMUTATION_KINDS);
+    if (kind && !mp.kinds.includes(kind)) throw new OptionError(`--permutation-kind ${kind} does not apply to ${measure} (kinds there: ${mp.kinds.join(', ')})`, '--permutation-kind');
     if (kind) spec.permutation.kind = kind;
     const lk = intFlag(f.localK, '--local-k', 1);
     if (lk !== undefined) spec.permutation.localK = lk;
@@ -144,7 +186,8 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   if (bag !== undefined || kValues) {
     spec.ensemble = {};
     if (bag !== undefined) {
-      const fraction = numberFlag(f.baggingFraction, '--bagging-fraction', (v) => v > 0 && v <= 1, 'in (0, 1]');
+      const fraction = numberFlag(f.baggingFraction, '--bagging-fraction', Number.isFinite, 'a number');
+      checkBaggingFraction(fraction, '--bagging-fraction');
       spec.ensemble.bagging = { replicates: bag, ...(fraction !== undefined ? { fraction } : {}) };
     }
     if (kValues) spec.ensemble.kValues = kValues;

@@ -6,7 +6,7 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { EventPublisher, JobEvent } from '../events.js';
-import type { Names } from './subjects.js';
+import type { Names } from '../../cluster/nats/subjects.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

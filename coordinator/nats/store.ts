@@ -1,5 +1,5 @@
 /**
- * Durable JobStore on NATS JetStream (DESIGN.md, contract 4): a restarted coordinator reads
+ * Durable JobStore on NATS JetStream (docs/design.md, contract 4): a restarted coordinator reads
  * unfinished jobs back with their finished shards and re-sends the datasets to workers, so no
  * finished shard is computed twice.
  *
@@ -25,9 +25,9 @@ import {
   newNonce,
   sameBytes,
   ShardPlace,
-} from './codec.js';
-import { LinkWatch } from './retry.js';
-import { names, type Names } from './subjects.js';
+} from '../../cluster/nats/codec.js';
+import { LinkWatch } from '../../cluster/nats/retry.js';
+import { names, type Names } from '../../cluster/nats/subjects.js';
 
 export interface NatsJobStoreOptions {
   /** Subject/bucket prefix. @default 'infoshard' */

@@ -4,14 +4,11 @@
  * duplicates) run once per job. Errors name the field, row or column.
  */
 import { hstack, type Matrix } from '../data/matrix.js';
+import { estimatorOf, measureOf, usesK } from '../catalog/index.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
-import type { Measure } from '../job/spec.js';
 import { duplicateRows } from './cells.js';
-import { ESTIMATORS, KNN_ESTIMATORS } from './registry.js';
 import { checkTies } from './ties-guard.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
-
-const MEASURES = Object.keys(ESTIMATORS) as Measure[];
 
 function checkBlock(m: Matrix | undefined, name: string, n: number): void {
   if (!m) return;
@@ -20,24 +17,24 @@ function checkBlock(m: Matrix | undefined, name: string, n: number): void {
   if (m.n !== n) throw new DataError(`${name} has ${m.n} rows but x has ${n}: blocks must have the same rows`);
 }
 
-/** Structural checks; throws OptionError / DataError / EstimatorError. */
-export function validateShape(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): void {
-  if (!MEASURES.includes(measure)) {
-    throw new OptionError(`unknown measure '${String(measure)}'; valid measures: ${MEASURES.join(', ')}`, 'measure');
-  }
-  const valid = ESTIMATORS[measure];
-  if (!valid.includes(estimator)) {
-    throw new OptionError(`unknown estimator '${estimator}' for ${measure}; valid estimators: ${valid.join(', ')}`, 'estimator');
-  }
+/** Structural checks from the catalog entries; throws OptionError / DataError / EstimatorError. */
+export function validateShape(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): void {
+  const m = measureOf(measure);
+  const e = estimatorOf(measure, estimator);
   if (!input.x) throw new OptionError(`${measure} needs x`, 'x');
   const n = input.x.n;
   checkBlock(input.x, 'x', n);
   if (n < 1) throw new DataError('x: no rows (empty data)');
-  if ((measure === 'mi' || measure === 'cmi') && !input.y) throw new OptionError(`${measure} needs y (columns for Y)`, 'y');
-  if (measure === 'cmi' && !input.z) throw new OptionError('cmi needs z (columns to condition on)', 'z');
-  if (measure !== 'entropy') checkBlock(input.y, 'y', n);
-  if (measure === 'cmi') checkBlock(input.z, 'z', n);
-  if (KNN_ESTIMATORS.has(estimator)) {
+  for (const b of ['y', 'z'] as const) {
+    const rule = m.blocks[b];
+    if (rule === 'required' && !input[b]) throw new OptionError(`${measure} needs ${b} (${m.blocks.meaning[b]})`, b);
+    if (rule !== 'none') checkBlock(input[b], b, n);
+  }
+  checkBlock(input.t, 't', n);
+  if (m.blocks.minX !== undefined && input.x.d < m.blocks.minX) {
+    throw new OptionError(`${measure} needs at least ${m.blocks.minX} x columns (${m.blocks.meaning.x}); got ${input.x.d}`, 'x');
+  }
+  if (usesK(e.name)) {
     const k = params.k;
     if (!Number.isInteger(k) || k < 1) throw new OptionError(`k must be a positive integer, got ${k}`, 'k');
     if (k >= n) {
@@ -45,6 +42,7 @@ export function validateShape(measure: Measure, estimator: string, input: Estima
     }
   }
   if (estimator === 'gaussian' && n < 2) throw new EstimatorError(`gaussian needs at least 2 rows, got ${n}`);
+  m.check?.(input);
 }
 
 function checkFinite(m: Matrix | undefined, name: string): void {
@@ -58,45 +56,51 @@ function checkFinite(m: Matrix | undefined, name: string): void {
   }
 }
 
-/** The space whose duplicate rows bias the estimator (joint space for MI/CMI). */
-function jointSpace(measure: Measure, input: EstimatorInput): Matrix {
-  if (measure === 'entropy') return input.x;
-  if (measure === 'mi') return hstack(input.x, input.y!);
-  return hstack(input.x, input.y!, input.z!);
+/** The space whose duplicate rows bias the estimator (the joint space of the blocks by default). */
+function jointSpace(measure: string, estimator: string, input: EstimatorInput): Matrix {
+  const e = estimatorOf(measure, estimator);
+  if (e.space) return e.space(measure, input);
+  const rule = measureOf(measure).blocks;
+  const blocks = [input.x];
+  if (input.y && rule.y !== 'none') blocks.push(input.y);
+  if (input.z && rule.z !== 'none') blocks.push(input.z);
+  return blocks.length === 1 ? input.x : hstack(...blocks);
 }
 
 /** Full check: shape, finite values, duplicates. Returns warnings for non-fatal issues. */
-export function checkInput(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): string[] {
+export function checkInput(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): string[] {
   validateShape(measure, estimator, input, params);
+  const m = measureOf(measure);
+  const e = estimatorOf(measure, estimator);
   const warnings: string[] = [];
   checkFinite(input.x, 'x');
-  if (measure !== 'entropy') checkFinite(input.y, 'y');
-  if (measure === 'cmi') checkFinite(input.z, 'z');
-  if (measure === 'entropy' && input.y) warnings.push('y is ignored for entropy');
-  if (measure !== 'cmi' && input.z) warnings.push(`z is ignored for ${measure}`);
+  for (const b of ['y', 'z'] as const) {
+    if (m.blocks[b] !== 'none') checkFinite(input[b], b);
+    else if (input[b]) warnings.push(`${b} is ignored for ${measure}`);
+  }
   if (params.millerMadow && estimator !== 'plugin') warnings.push(`millerMadow applies to the plugin estimator only; ignored for ${estimator}`);
-  if (estimator === 'kl') {
-    const dup = duplicateRows(input.x);
+  if (e.duplicates === 'refuse') {
+    const dup = duplicateRows(jointSpace(measure, estimator, input));
     if (dup > 0) {
       throw new EstimatorError(
-        `kl entropy: x has ${dup} duplicate row${dup === 1 ? '' : 's'}, which give zero neighbour distances and a ` +
+        `${estimator} ${measure}: x has ${dup} duplicate row${dup === 1 ? '' : 's'}, which give zero neighbour distances and a ` +
           `biased or infinite estimate; add a small seeded noise with the 'jitter' option`,
       );
     }
-  } else if (KNN_ESTIMATORS.has(estimator) && estimator !== 'mixed_ksg') {
-    // mixed_ksg is built for ties (discrete components), so duplicates are expected there
-    checkTies(estimator, measure === 'cmi' ? input : { x: input.x, y: input.y! }, params.k);
-    const dup = duplicateRows(jointSpace(measure, input));
+  } else if (e.duplicates === 'warn') {
+    // kNN estimators with a k: refuse when ties make the k-th distance 0 for many rows (ties-guard.ts)
+    if (usesK(estimator)) checkTies(estimator, { x: input.x, ...(input.y && m.blocks.y !== 'none' ? { y: input.y } : {}), ...(input.z && m.blocks.z !== 'none' ? { z: input.z } : {}) }, params.k);
+    const dup = duplicateRows(jointSpace(measure, estimator, input));
     if (dup > 0) {
       warnings.push(
         `${dup} duplicate row${dup === 1 ? '' : 's'} in the joint space: kNN estimators are biased by ties; consider jitter` +
           (measure === 'mi' ? ' or the mixed_ksg estimator' : ''),
       );
     }
-  } else if (estimator === 'plugin') {
-    const space = measure === 'mi' ? hstack(input.x, input.y!) : input.x;
+  } else if (e.duplicates === 'expected' && !e.knn) {
+    const space = jointSpace(measure, estimator, input);
     if (duplicateRows(space) === 0 && space.n > 1) {
-      warnings.push('plugin: every row is distinct, so each is its own category; plugin treats values as discrete (use a kNN estimator for continuous data)');
+      warnings.push(`${estimator}: every row is distinct, so each is its own category; ${estimator} treats values as discrete (use a kNN estimator for continuous data)`);
     }
   }
   return warnings;

@@ -12,7 +12,7 @@
  */
 import { gatherRows, hstack, type Matrix } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
-import type { Measure } from '../job/spec.js';
+import { measureOf } from '../catalog/index.js';
 import { jointOrders, KdTree, neighbourIndex, rangeCounter, Scratch } from '../knn/index.js';
 import { ksg1FromParts } from './ksg1.js';
 import { ksg2FromParts } from './ksg2.js';
@@ -39,8 +39,15 @@ function checkPerm(perm: Int32Array, n: number): void {
   }
 }
 
+/** The input with rows of `block` permuted: row i takes row perm[i] of that block. */
+export function permuteBlock(input: EstimatorInput, block: 'x' | 'y', perm: ArrayLike<number>): EstimatorInput {
+  const m = input[block];
+  if (!m) throw new OptionError(`the permuted block ${block} is missing`, block);
+  return { ...input, [block]: gatherRows(m, perm) };
+}
+
 /** Build a context for validated input. */
-export function buildContext(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
+export function buildContext(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
   const { x } = input;
   const n = x.n, k = params.k;
   if (measure === 'mi' && (estimator === 'ksg1' || estimator === 'ksg2' || estimator === 'mixed_ksg')) {
@@ -86,12 +93,11 @@ export function buildContext(measure: Measure, estimator: string, input: Estimat
       },
     };
   }
+  const block = measureOf(measure).permutation?.block ?? 'x';
   return {
     estimate(perm) {
       checkPerm(perm, n);
-      const permuted: EstimatorInput =
-        measure === 'mi' ? { x, y: gatherRows(input.y as Matrix, perm) } : measure === 'cmi' ? { x: gatherRows(x, perm), y: input.y, z: input.z } : { x: gatherRows(x, perm) };
-      return dispatch(measure, estimator, permuted, params);
+      return dispatch(measure, estimator, permuteBlock(input, block, perm), params);
     },
   };
 }

@@ -1,12 +1,12 @@
 /**
  * The public estimator API used by the job engine. Inputs are already preprocessed
- * (columns selected, normalized, jittered); definitions in ESTIMATORS.md, one file per
+ * (columns selected, normalized, jittered); definitions in docs/estimators.md, one file per
  * estimator (ksg1, ksg2, mixed-ksg, plugin, gaussian, kl-entropy, ksg-cmi).
  */
-import type { Measure } from '../job/spec.js';
+import { isKnn, MEASURE_LIST } from '../catalog/index.js';
 import { checkInput, validateShape } from './check.js';
 import { buildContext, type PermutationContext } from './context.js';
-import { dispatch, ESTIMATORS, KNN_ESTIMATORS } from './registry.js';
+import { dispatch } from './registry.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
 
 export type { EstimatorInput, EstimatorParams } from './types.js';
@@ -26,7 +26,7 @@ export { estimateOnRows } from './rows.js';
  * data scans of {@link checkEstimator}, so it is cheap to call once per replicate.
  * @throws OptionError / DataError / EstimatorError for a bad combination.
  */
-export function estimate(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): number {
+export function estimate(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): number {
   validateShape(measure, estimator, input, params);
   return dispatch(measure, estimator, input, params);
 }
@@ -38,18 +38,18 @@ export function estimate(measure: Measure, estimator: string, input: EstimatorIn
  * duplicate rows (EstimatorError suggesting jitter). Returns warnings for non-fatal issues,
  * e.g. "12 duplicate rows in the joint space: kNN estimators are biased by ties; consider jitter".
  */
-export function checkEstimator(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): string[] {
+export function checkEstimator(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): string[] {
   return checkInput(measure, estimator, input, params);
 }
 
 /** Measure → estimator names. */
-export function listEstimators(): Record<Measure, string[]> {
-  return { mi: [...ESTIMATORS.mi], entropy: [...ESTIMATORS.entropy], cmi: [...ESTIMATORS.cmi] };
+export function listEstimators(): Record<string, string[]> {
+  return Object.fromEntries(MEASURE_LIST.map((m) => [m.name, [...m.estimators]]));
 }
 
 /** True for kNN-based estimators (bootstrap default scheme is 'subsample' for these). */
 export function isKnnEstimator(estimator: string): boolean {
-  return KNN_ESTIMATORS.has(estimator);
+  return isKnn(estimator);
 }
 
 /**
@@ -58,11 +58,10 @@ export function isKnnEstimator(estimator: string): boolean {
  * y[perm[i]]); for 'cmi' X rows are permuted (x[perm[i]] with y[i], z[i]); for 'entropy'
  * the rows of x. Bit-identical to `estimate()` on the explicitly permuted data.
  */
-export function createPermutationContext(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
+export function createPermutationContext(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
   validateShape(measure, estimator, input, params);
   return buildContext(measure, estimator, input, params);
 }
 
-// Extra measures, not yet wired into `Measure`.
 export { klDivergence, type KlDivergenceOptions } from './kl-divergence.js';
-export { transferEntropy, embedForTe, DEFAULT_TE, type TransferEntropyOptions, type TeEmbedding } from './transfer-entropy.js';
+export { transferEntropy, embedForTe, embedTe, DEFAULT_TE, type TransferEntropyOptions, type TeEmbedding } from './transfer-entropy.js';

@@ -8,7 +8,8 @@
  *   ν_k(i) = k-th neighbour distance of x_i among the Q sample (M points)
  *   D̂ = (d/N) Σ ln( ν_k(i) / ρ_k(i) ) + ln( M / (N − 1) )          (nats)
  *
- * Not wired into `Measure` yet: a library function.
+ * The `divergence` measure with estimator `kl` (shared/catalog/estimators.ts) calls this on the
+ * two samples split by the label block.
  * @throws OptionError for bad k or mismatched dimensions; EstimatorError when a distance is
  *   0 (duplicates), with a hint to use jitter.
  * @example klDivergence(p, q, { k: 3 })

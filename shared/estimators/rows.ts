@@ -7,7 +7,6 @@
  * sums run in the same order.
  */
 import { gatherRows, type Matrix } from '../data/matrix.js';
-import type { Measure } from '../job/spec.js';
 import { columnOrder, subsetOrder, type ColumnOrder } from '../knn/order.js';
 import { Scratch } from '../knn/scratch.js';
 import { validateShape } from './check.js';
@@ -58,13 +57,14 @@ const ORDERED: Readonly<Record<string, (x: Matrix, y: Matrix, k: number, orders?
  * replicate is row rows[i] of `input` (rows may repeat). Estimators without sorted marginals
  * simply run on the gathered rows.
  */
-export function estimateOnRows(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, rows: ArrayLike<number>): number {
+export function estimateOnRows(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams, rows: ArrayLike<number>): number {
   const f = ORDERED[`${measure}:${estimator}`];
   const y = input.y;
   if (!f || !y || (input.x.d !== 1 && y.d !== 1)) {
     const sub: EstimatorInput = { x: gatherRows(input.x, rows) };
     if (input.y) sub.y = gatherRows(input.y, rows);
     if (input.z) sub.z = gatherRows(input.z, rows);
+    if (input.t) sub.t = gatherRows(input.t, rows);
     validateShape(measure, estimator, sub, params);
     return dispatch(measure, estimator, sub, params);
   }

@@ -6,6 +6,8 @@ export interface EstimatorInput {
   x: Matrix;
   y?: Matrix;
   z?: Matrix;
+  /** Time step of each row (n × 1), for estimators with a Theiler window; set by TE's transform, resampled with the rows. */
+  t?: Matrix;
 }
 
 export interface EstimatorParams {
@@ -13,6 +15,8 @@ export interface EstimatorParams {
   k: number;
   /** Miller–Madow bias correction for plugin entropy / MI. @default false */
   millerMadow?: boolean;
+  /** Measure and estimator options from the catalog (e.g. TE embedding, Rényi alpha), resolved with defaults. */
+  options?: Readonly<Record<string, number>>;
 }
 
 /** Sort orders of the x and y blocks where they are 1-D and already known (else undefined). */

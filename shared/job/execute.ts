@@ -10,18 +10,12 @@ import { checkBounds } from '../estimators/bounds.js';
 import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
-import { shufflePermutation } from '../resampling/permutation.js';
+import { shiftPermutation, shufflePermutation } from '../resampling/permutation.js';
+import { Domain, permutation, stream } from '../rng/index.js';
+import { permuteBlock } from '../estimators/context.js';
 import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
-
-/** The estimator input restricted to rows `idx` (all blocks, same rows). */
-export function gatherInput(input: EstimatorInput, idx: ArrayLike<number>): EstimatorInput {
-  const out: EstimatorInput = { x: gatherRows(input.x, idx) };
-  if (input.y) out.y = gatherRows(input.y, idx);
-  if (input.z) out.z = gatherRows(input.z, idx);
-  return out;
-}
 
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
 const neighbourCache = new WeakMap<PreparedJob, ZNeighbours>();
@@ -41,6 +35,7 @@ export function permutationFor(p: PreparedJob, r: number): Int32Array {
   const perm = p.permutation!;
   if (perm.surrogates) return perm.surrogates[r]!;
   if (perm.kind === 'local') return localPermutation(neighboursFor(p), p.seed, r);
+  if (perm.kind === 'shift') return shiftPermutation(p.seed, r, p.n);
   return shufflePermutation(p.seed, r, p.n);
 }
 
@@ -69,10 +64,27 @@ function isBijection(perm: Int32Array): boolean {
   return true;
 }
 
+/**
+ * Surrogate r of kind 'columns': every x column but the first reordered by its own uniform
+ * permutation, drawn one after another from `stream(seed, r, Domain.permutation)` (the null of
+ * mutual independence for tc, dtc, sinfo). Not a single row permutation, so it never goes
+ * through a permutation context or a batch backend.
+ */
+function columnSurrogate(p: PreparedJob, r: number): EstimatorInput {
+  const x = p.input.x, { n, d } = x;
+  const rng = stream(p.seed, r, Domain.permutation);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) data[i * d] = x.data[i * d]!;
+  for (let j = 1; j < d; j++) {
+    const perm = permutation(n, rng);
+    for (let i = 0; i < n; i++) data[i * d + j] = x.data[perm[i]! * d + j]!;
+  }
+  return { ...p.input, x: { n, d, data } };
+}
+
+/** The input with the catalog's permuted block reordered by `perm` (as PermutationContext). */
 function permutedInput(p: PreparedJob, perm: Int32Array): EstimatorInput {
-  // 'mi': y rows permuted against x; 'cmi': x rows permuted against (y, z) — as PermutationContext
-  if (p.measure === 'cmi') return { ...p.input, x: gatherRows(p.input.x, perm) };
-  return { ...p.input, y: gatherRows(p.input.y!, perm) };
+  return permuteBlock(p.input, p.permutation!.block, perm);
 }
 
 /** Row sets of an index workload's replicate r (bootstrap draw, jackknife keep-set, bag). */
@@ -121,7 +133,8 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
 
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   const { r0, r1 } = shard;
-  const batchable = shard.workload !== 'kensemble' && !(shard.workload === 'permutation' && opts.reuseContext === false);
+  const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
+  const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
     if (!(Number.isInteger(batch) && batch > 0)) throw new InternalError(`batchSize must be a positive integer; got ${batch}`);
@@ -132,7 +145,7 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
   const values = new Float64Array(r1 - r0);
   const { measure, estimator, params, input, seed, n } = p;
   // index workloads: estimateOnRows reuses the parent's column orders (bit-identical to
-  // estimating on gatherInput(input, rows))
+  // estimating on the gathered rows)
   switch (shard.workload) {
     case 'bootstrap': {
       const b = p.bootstrap!;
@@ -145,7 +158,9 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
       break;
     }
     case 'permutation': {
-      if (opts.reuseContext === false) {
+      if (columns) {
+        for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, columnSurrogate(p, r), params);
+      } else if (opts.reuseContext === false) {
         for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, permutedInput(p, permutationFor(p, r)), params);
       } else {
         const ctx: PermutationContext = createPermutationContext(measure, estimator, input, params);

@@ -1,5 +1,5 @@
 /**
- * Assembling shard partials into a result (DESIGN.md, contracts 3 and 4).
+ * Assembling shard partials into a result (docs/design.md, contracts 3 and 4).
  *
  * Partials are placed by replicate index, so the assembled vectors — and everything computed
  * from them (CI, p-value, null summary) — are the same bytes whatever the shard sizes, the
@@ -107,7 +107,8 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
   const result: JobResult = {
     measure: p.measure,
     estimator: p.estimator,
-    k: p.knn ? p.k : null,
+    k: p.usesK ? p.k : null,
+    ...(Object.keys(p.options).length > 0 ? { options: { ...p.options } } : {}),
     n: p.n,
     estimate: u(thetaHat),
     units: p.units,

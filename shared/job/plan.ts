@@ -1,8 +1,9 @@
 /**
  * Workloads and shards. A workload is a family of replicates indexed 0..count−1; a shard is a
- * replicate range [r0, r1) of one workload (DESIGN.md, contract 1). Shard ids are stable
+ * replicate range [r0, r1) of one workload (docs/design.md, contract 1). Shard ids are stable
  * (`${workload}:${r0}-${r1}`), so a duplicate completion is recognised by id.
  */
+import { OptionError } from '../errors.js';
 import type { ShardRequest, WorkloadKind } from './shard.js';
 import type { PreparedJob } from './prepare.js';
 
@@ -30,7 +31,7 @@ export function shardId(workload: WorkloadKind, r0: number, r1: number): string 
 
 /** Cut every workload into consecutive ranges of at most `shardSize` replicates. */
 export function planShards(jobId: string, workloads: readonly Workload[], shardSize: number): ShardRequest[] {
-  if (!Number.isInteger(shardSize) || shardSize <= 0) throw new RangeError(`shardSize must be a positive integer, got ${shardSize}`);
+  if (!Number.isInteger(shardSize) || shardSize <= 0) throw new OptionError(`shardSize must be a positive integer, got ${shardSize}`, 'shardSize');
   const out: ShardRequest[] = [];
   for (const w of workloads) {
     for (let r0 = 0; r0 < w.replicates; r0 += shardSize) {

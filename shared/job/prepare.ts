@@ -9,14 +9,14 @@ import { DataError, OptionError } from '../errors.js';
 import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
 import { resolveColumn } from '../data/select.js';
-import { checkEstimator, isKnnEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
+import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
+import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
 import { validateSpec, type ValidateOptions } from './validate.js';
-import { normalizeDefault } from './normalize-default.js';
 import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 
 export interface ResolvedBootstrap {
@@ -32,7 +32,9 @@ export interface ResolvedBootstrap {
 
 export interface ResolvedPermutation {
   shuffles: number;
-  kind: 'shuffle' | 'local';
+  kind: SurrogateKind;
+  /** The block whose rows a replicate permutes (from the catalog). */
+  block: 'x' | 'y';
   localK: number;
   surrogates?: Int32Array[];
 }
@@ -41,16 +43,20 @@ export interface PreparedJob {
   measure: Measure;
   estimator: string;
   k: number;
-  /** Whether the estimator uses k (kNN family). */
+  /** Whether the estimator is a nearest-neighbour method (ties bias it; subsample bootstrap by default). */
   knn: boolean;
+  /** Whether k is a parameter of the estimator (reported in the result). */
+  usesK: boolean;
   normalize: boolean;
   units: Units;
   jitter: number;
   seed: number;
   millerMadow: boolean;
   backend: Backend;
-  /** Rows. */
+  /** Rows the estimator sees (after the measure's transform, e.g. TE's embedding). */
   n: number;
+  /** Measure and estimator options in effect (defaults filled). */
+  options: Record<string, number>;
   /** Resolved column names per block. */
   columns: { x: string[]; y?: string[]; z?: string[] };
   input: EstimatorInput;
@@ -77,6 +83,8 @@ function sampleSd(c: Float64Array): number {
 interface BlockPlan {
   field: 'x' | 'y' | 'z';
   cols: number[];
+  /** Never normalised or jittered (a label, e.g. divergence's sample column). */
+  raw: boolean;
 }
 
 /**
@@ -86,6 +94,7 @@ interface BlockPlan {
  * consumed block by block (x, y, z), column by column, row by row.
  */
 function buildBlock(ds: Dataset, plan: BlockPlan, normalize: boolean, jitter: number, rng: ReturnType<typeof stream> | null): Matrix {
+  if (plan.raw) return columnsToMatrix(plan.cols.map((j) => Float64Array.from(ds.columns[j]!)));
   const cols = plan.cols.map((j) => {
     const src = ds.columns[j]!;
     const c = Float64Array.from(src);
@@ -108,21 +117,40 @@ function buildBlock(ds: Dataset, plan: BlockPlan, normalize: boolean, jitter: nu
 
 export interface PrepareOptions extends ValidateOptions {}
 
-export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
+/**
+ * The one-table form of a job: a two-sample job given as `data` (P) and `dataQ` (Q) becomes
+ * one table with a sample label in y (catalog/two-sample.ts). Every engine calls this before
+ * hashing or uploading, so the forms give the same bytes. Other jobs come back unchanged.
+ */
+export function canonicalJob(job: Job): Job {
+  if (job.dataQ === undefined) return job;
+  if (job.y !== undefined) throw new OptionError('give the Q sample either as dataQ (--data-q) or as a label column in y, not both', 'y');
+  const { dataQ, ...rest } = job;
+  if (!job.data || !dataQ) throw new DataError('a two-sample job needs both samples P (data) and Q (dataQ)');
+  const s = stackSamples(job.data, dataQ, job.x);
+  return { ...rest, data: s.data, x: s.x, y: s.y };
+}
+
+export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
+  const job = canonicalJob(jobIn);
   validateSpec(job, opts);
+  const md = measureOf(job.measure);
+  estimatorOf(job.measure, job.estimator); // OptionError naming `estimator` before any data work
+  const options = resolveOptions(job.measure, job.estimator, job.options);
   const ds = job.data;
   if (!ds || !Array.isArray(ds.columns) || ds.columns.length === 0 || !(ds.n > 0)) throw new DataError('the dataset is empty');
   if (ds.n < 2) throw new DataError(`the dataset has ${ds.n} row; at least 2 are needed`);
-  const n = ds.n;
   const k = job.k ?? DEFAULTS.k;
-  const normalize = job.normalize ?? normalizeDefault(job.measure);
+  // dividing by the sd is harmless only for scale-invariant quantities (catalog)
+  const normalize = job.normalize ?? md.scaleInvariant;
   const jitter = job.jitter ?? DEFAULTS.jitter;
   const seed = job.seed ?? DEFAULTS.seed;
   const warnings: string[] = [];
 
-  const plans: BlockPlan[] = [{ field: 'x', cols: job.x.map((c, i) => resolveColumn(ds, c, `x[${i}]`)) }];
-  if (job.y) plans.push({ field: 'y', cols: job.y.map((c, i) => resolveColumn(ds, c, `y[${i}]`)) });
-  if (job.z) plans.push({ field: 'z', cols: job.z.map((c, i) => resolveColumn(ds, c, `z[${i}]`)) });
+  const raw = (f: 'y' | 'z') => md.rawBlocks?.includes(f) ?? false;
+  const plans: BlockPlan[] = [{ field: 'x', cols: job.x.map((c, i) => resolveColumn(ds, c, `x[${i}]`)), raw: false }];
+  if (job.y) plans.push({ field: 'y', cols: job.y.map((c, i) => resolveColumn(ds, c, `y[${i}]`)), raw: raw('y') });
+  if (job.z) plans.push({ field: 'z', cols: job.z.map((c, i) => resolveColumn(ds, c, `z[${i}]`)), raw: raw('z') });
 
   checkDistinctColumns(plans, ds.names);
   if (normalize) for (const p of plans) for (const j of p.cols) checkScalable(ds, j);
@@ -131,31 +159,42 @@ export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
   // plugin compares values exactly; every other estimator works at the resolution τ of the blocks
   if (job.estimator !== 'plugin') checkResolution(plans.map((p, b) => ({ field: p.field, m: blocks[b]!, names: p.cols.map((j) => ds.names[j]!) })));
   if (jitter > 0) warnings.push(`jitter: added seeded uniform noise of ±${jitter}·sd to every selected column (seed ${seed}); estimates are for the jittered data`);
-  const input: EstimatorInput = { x: blocks[0]! };
+  const selected: EstimatorInput = { x: blocks[0]! };
   const names = (p: BlockPlan) => p.cols.map((j) => ds.names[j]!);
   const columns: PreparedJob['columns'] = { x: names(plans[0]!) };
   for (let b = 1; b < plans.length; b++) {
     const f = plans[b]!.field as 'y' | 'z';
-    input[f] = blocks[b]!;
+    selected[f] = blocks[b]!;
     columns[f] = names(plans[b]!);
   }
+  // the measure's transform (TE: delay embedding) runs once; replicates resample its rows
+  const input = md.transform ? md.transform(selected, options) : selected;
+  const n = input.x.n;
 
-  const params: EstimatorParams = { k, ...(job.millerMadow !== undefined ? { millerMadow: job.millerMadow } : {}) };
+  const params: EstimatorParams = {
+    k,
+    ...(job.millerMadow !== undefined ? { millerMadow: job.millerMadow } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+  };
   warnings.push(...checkEstimator(job.measure, job.estimator, input, params));
-  const knn = isKnnEstimator(job.estimator);
+  const knn = isKnn(job.estimator);
+  // backend gpu for a pair without kernels (catalog: gpuSupports) runs on the CPU and says so in provenance.backend
+  const backend = job.backend ?? 'auto';
 
   const prepared: PreparedJob = {
     measure: job.measure,
     estimator: job.estimator,
     k,
     knn,
+    usesK: usesK(job.estimator),
     normalize,
     units: job.units ?? DEFAULTS.units,
     jitter,
     seed,
     millerMadow: job.millerMadow ?? false,
-    backend: job.backend ?? 'auto',
+    backend,
     n,
+    options,
     columns,
     input,
     params,
@@ -171,7 +210,7 @@ export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
     if (scheme === 'subsample') {
       m = b.m ?? defaultSubsampleSize(n);
       if (m < 2 || m >= n) throw new OptionError(`bootstrap.m must be in [2, N) = [2, ${n}); got ${m}`, 'bootstrap.m');
-      if (knn && m <= k) throw new OptionError(`bootstrap.m = ${m} must exceed k = ${k}`, 'bootstrap.m');
+      if (usesK(job.estimator) && m <= k) throw new OptionError(`bootstrap.m = ${m} must exceed k = ${k}`, 'bootstrap.m');
     } else if (b.m !== undefined) {
       throw new OptionError('bootstrap.m only applies to scheme subsample', 'bootstrap.m');
     } else if (knn) {
@@ -187,18 +226,23 @@ export function prepareJob(job: Job, opts: PrepareOptions = {}): PreparedJob {
 
   if (job.permutation) {
     const p = job.permutation;
-    const kind = p.kind ?? (job.measure === 'cmi' ? 'local' : 'shuffle');
+    const mp = md.permutation!; // validateSpec refused a permutation for a measure without one
+    const kind = p.kind ?? mp.kinds[0]!;
     const localK = p.localK ?? DEFAULTS.localK;
     if (kind === 'local' && localK >= n) throw new OptionError(`permutation.localK = ${localK} must be below N = ${n}`, 'permutation.localK');
-    prepared.permutation = { shuffles: p.shuffles, kind, localK };
-    if (p.surrogates) prepared.permutation.surrogates = validateSurrogates(p.surrogates, n);
+    if (kind === 'shift' && n < 3) throw new OptionError(`permutation.kind shift needs at least 3 samples; got ${n}`, 'permutation.kind');
+    prepared.permutation = { shuffles: p.shuffles, kind, block: mp.block, localK };
+    if (p.surrogates) {
+      if (kind === 'columns') throw new OptionError(`permutation.surrogates are row orderings of one block; ${job.measure} permutes every column on its own`, 'permutation.surrogates');
+      prepared.permutation.surrogates = validateSurrogates(p.surrogates, n);
+    }
   }
 
   const e = job.ensemble;
   if (e?.bagging) {
     const fraction = e.bagging.fraction ?? DEFAULTS.baggingFraction;
     const size = baggingSize(n, fraction);
-    if (knn && size <= k) throw new OptionError(`ensemble.bagging.fraction gives ${size} rows, not more than k = ${k}`, 'ensemble.bagging.fraction');
+    if (usesK(job.estimator) && size <= k) throw new OptionError(`ensemble.bagging.fraction gives ${size} rows, not more than k = ${k}`, 'ensemble.bagging.fraction');
     prepared.bagging = { replicates: e.bagging.replicates, fraction, size };
   }
   if (e?.kValues) {

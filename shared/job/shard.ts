@@ -1,4 +1,4 @@
-/** Shards: the unit of work that crosses threads and the wire (DESIGN.md, contracts 1 and 3). */
+/** Shards: the unit of work that crosses threads and the wire (docs/design.md, contracts 1 and 3). */
 
 export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble';
 

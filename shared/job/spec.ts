@@ -5,7 +5,8 @@
  */
 import type { Dataset } from '../data/matrix.js';
 
-export type Measure = 'mi' | 'entropy' | 'cmi';
+/** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
+export type Measure = string;
 export type Units = 'nats' | 'bits';
 export type CiMethod = 'percentile' | 'basic' | 'bca';
 export type BootstrapScheme = 'iid' | 'subsample';
@@ -31,8 +32,12 @@ export interface BootstrapOptions {
 export interface PermutationOptions {
   /** Number of shuffles P. */
   shuffles: number;
-  /** 'shuffle' (Y rows against X) for mi; 'local' (Runge 2018) for cmi. @default by measure */
-  kind?: 'shuffle' | 'local';
+  /**
+   * 'shuffle' the measure's permuted block (mi: Y rows; cmi: X rows; te: the source past;
+   * divergence: the sample labels), 'local' (Runge 2018, cmi), 'shift' (circular time shift of
+   * the source past, te). @default the measure's first kind in the catalog
+   */
+  kind?: 'shuffle' | 'local' | 'shift' | 'columns';
   /** Neighbourhood size in Z for local permutation. @default 5 */
   localK?: number;
   /** User-supplied orderings (each a permutation of 0..N-1); replaces random shuffles. */
@@ -69,11 +74,19 @@ export interface JobSpec {
   ensemble?: EnsembleOptions;
   /** @default 'auto' */
   backend?: Backend;
+  /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. */
+  options?: Record<string, number>;
 }
 
 /** A job with its data attached (library / embedded engine form). */
 export interface Job extends JobSpec {
   data: Dataset;
+  /**
+   * Two-sample measures (divergence): the Q sample, with the same x columns as `data` (P).
+   * The engines stack P and Q into one table with a label column (catalog/two-sample.ts)
+   * before anything else, so the result and its hash do not depend on the form given.
+   */
+  dataQ?: Dataset;
 }
 
 export interface ConfidenceInterval {
@@ -100,6 +113,8 @@ export interface JobResult {
   measure: Measure;
   estimator: string;
   k: number | null;
+  /** Measure and estimator options in effect (defaults filled), when the pair takes any. */
+  options?: Record<string, number>;
   n: number;
   estimate: number;
   units: Units;
@@ -134,11 +149,15 @@ export interface JobResult {
   };
 }
 
+/** Job-wide progress: replicates done over all workloads; never goes backwards. */
 export interface Progress {
   jobId: string;
+  /** 'estimate', a workload name while its shards complete, then 'done'. */
   phase: string;
   done: number;
   total: number;
+  /** Per workload (embedded engine; the cluster reports the job-wide totals). */
+  byWorkload?: Record<string, { done: number; total: number }>;
 }
 
 export interface RunOptions {

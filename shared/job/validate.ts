@@ -1,8 +1,9 @@
 /**
- * Up-front validation of a job spec (DESIGN.md, contract 5: a bad job is rejected before any
+ * Up-front validation of a job spec (docs/design.md, contract 5: a bad job is rejected before any
  * work starts, with an error naming the field). Data-dependent checks (columns, N, surrogates)
  * happen in prepare.ts once the data is known.
  */
+import { measureOf } from '../catalog/index.js';
 import { OptionError } from '../errors.js';
 import { DEFAULTS, type JobSpec } from './spec.js';
 
@@ -11,10 +12,9 @@ export interface ValidateOptions {
   maxReplicates?: number;
 }
 
-const MEASURES = ['mi', 'entropy', 'cmi'] as const;
 const METHODS = ['percentile', 'basic', 'bca'] as const;
 const SCHEMES = ['iid', 'subsample'] as const;
-const KINDS = ['shuffle', 'local'] as const;
+export const PERMUTATION_KINDS = ['shuffle', 'local', 'shift', 'columns'] as const;
 const UNITS = ['nats', 'bits'] as const;
 const BACKENDS = ['auto', 'cpu', 'gpu'] as const;
 
@@ -47,19 +47,36 @@ function columnList(value: unknown, field: string, required: boolean): void {
   });
 }
 
+/**
+ * The one range of the bagging fraction, for the library, the job file and the CLI (the
+ * caller names its field): a bag of all N rows drawn without replacement is the data itself,
+ * so fraction 1 would give B copies of the point estimate.
+ */
+export function checkBaggingFraction(f: unknown, field: string): void {
+  if (f !== undefined && !(typeof f === 'number' && f > 0 && f < 1)) {
+    throw new OptionError(`${field} must be in (0, 1) (a bag of all rows without replacement is the data itself); got ${JSON.stringify(f)}`, field);
+  }
+}
+
 /** Throws OptionError (with `field`) on the first invalid field. */
 export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   const max = opts.maxReplicates ?? DEFAULTS.maxReplicates;
   if (spec === null || typeof spec !== 'object') throw new OptionError('job spec must be an object', 'spec');
-  oneOf(spec.measure, MEASURES, 'measure');
-  if (spec.measure === undefined) throw new OptionError(`measure is required (one of ${MEASURES.join(', ')})`, 'measure');
+  const m = measureOf(spec.measure);
   if (typeof spec.estimator !== 'string' || spec.estimator.length === 0) throw new OptionError('estimator is required', 'estimator');
   optionalPositiveInt(spec.k, 'k');
   columnList(spec.x, 'x', true);
-  columnList(spec.y, 'y', spec.measure === 'mi' || spec.measure === 'cmi');
-  columnList(spec.z, 'z', spec.measure === 'cmi');
-  if (spec.measure === 'entropy' && spec.y !== undefined) throw new OptionError('y is not used by measure entropy', 'y');
-  if (spec.measure !== 'cmi' && spec.z !== undefined) throw new OptionError(`z is only used by measure cmi, not ${spec.measure}`, 'z');
+  for (const b of ['y', 'z'] as const) {
+    const rule = m.blocks[b];
+    columnList(spec[b], b, rule === 'required');
+    if (rule === 'none' && spec[b] !== undefined) throw new OptionError(`${b} is not used by measure ${m.name}`, b);
+  }
+  if (m.blocks.minX !== undefined && Array.isArray(spec.x) && spec.x.length < m.blocks.minX) {
+    throw new OptionError(`${m.name} needs at least ${m.blocks.minX} x columns (${m.blocks.meaning.x}); got ${spec.x.length}`, 'x');
+  }
+  if (spec.options !== undefined && (spec.options === null || typeof spec.options !== 'object' || Array.isArray(spec.options))) {
+    throw new OptionError('options must be an object of numbers', 'options');
+  }
   if (spec.normalize !== undefined && typeof spec.normalize !== 'boolean') throw new OptionError('normalize must be true or false', 'normalize');
   if (spec.millerMadow !== undefined && typeof spec.millerMadow !== 'boolean') throw new OptionError('millerMadow must be true or false', 'millerMadow');
   oneOf(spec.units, UNITS, 'units');
@@ -90,10 +107,12 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   const p = spec.permutation;
   if (p !== undefined) {
     if (p === null || typeof p !== 'object') throw new OptionError('permutation must be an object', 'permutation');
-    if (spec.measure === 'entropy') throw new OptionError('permutation tests need a dependence measure (mi or cmi), not entropy', 'permutation');
+    if (!m.permutation) throw new OptionError(`${m.name} has no permutation test: ${m.noPermutation ?? 'it is not a dependence between blocks'}`, 'permutation');
     positiveInt(p.shuffles, 'permutation.shuffles', max);
-    oneOf(p.kind, KINDS, 'permutation.kind');
-    if (p.kind === 'local' && spec.measure !== 'cmi') throw new OptionError('permutation.kind local (Runge 2018) needs measure cmi', 'permutation.kind');
+    oneOf(p.kind, PERMUTATION_KINDS, 'permutation.kind');
+    if (p.kind !== undefined && !m.permutation.kinds.includes(p.kind)) {
+      throw new OptionError(`permutation.kind ${p.kind} does not apply to ${m.name} (kinds there: ${m.permutation.kinds.join(', ')})`, 'permutation.kind');
+    }
     optionalPositiveInt(p.localK, 'permutation.localK');
     if (p.surrogates !== undefined) {
       if (!Array.isArray(p.surrogates)) throw new OptionError('permutation.surrogates must be a list of row orderings', 'permutation.surrogates');
@@ -109,9 +128,7 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
     if (e.bagging !== undefined) {
       positiveInt(e.bagging.replicates, 'ensemble.bagging.replicates', max);
       const f = e.bagging.fraction;
-      if (f !== undefined && !(typeof f === 'number' && f > 0 && f < 1)) {
-        throw new OptionError(`ensemble.bagging.fraction must be in (0, 1); got ${JSON.stringify(f)}`, 'ensemble.bagging.fraction');
-      }
+      checkBaggingFraction(f, 'ensemble.bagging.fraction');
     }
     if (e.kValues !== undefined) {
       if (!Array.isArray(e.kValues) || e.kValues.length === 0) throw new OptionError('ensemble.kValues must be a non-empty list of k', 'ensemble.kValues');

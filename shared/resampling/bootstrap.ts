@@ -1,6 +1,6 @@
 /**
  * Bootstrap index plans. Replicate r draws its rows only from `stream(seed, r, Domain.bootstrap)`,
- * so a plan depends on (seed, r, N, m) and nothing else (DESIGN.md, contract 1).
+ * so a plan depends on (seed, r, N, m) and nothing else (docs/design.md, contract 1).
  *
  * Schemes
  * - `iid`: the classic nonparametric bootstrap (Efron 1979): N rows drawn with replacement.

@@ -27,6 +27,19 @@ export function shufflePermutation(seed: number, r: number, n: number): Int32Arr
   return permutation(n, stream(seed, r, Domain.permutation));
 }
 
+/**
+ * Row order of time-shift surrogate r: a circular shift by s, uniform on 1..n−1, from
+ * `stream(seed, r, Domain.permutation)`; row i takes row (i + s) mod n. It keeps the shifted
+ * block's own temporal structure and breaks only its alignment with the others (the source
+ * past in TE: Schreiber's "time-shifted surrogates", as IDTxl's and JIDT's).
+ */
+export function shiftPermutation(seed: number, r: number, n: number): Int32Array {
+  const s = 1 + stream(seed, r, Domain.permutation).nextInt(n - 1);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = (i + s) % n;
+  return p;
+}
+
 /** Count b and p = (b + 1)/(m + 1). */
 export function permutationPValue(nullValues: ArrayLike<number>, observed: number): { pValue: number; exceed: number } {
   const lo = observed - tieTolerance(observed);

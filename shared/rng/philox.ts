@@ -2,7 +2,7 @@
  * Philox4x32-10 counter-based generator (Salmon, Moraes, Dror, Shaw, "Parallel random numbers:
  * as easy as 1, 2, 3", SC'11). Output block = bijection(counter, key): any replicate's
  * randomness can be produced on any thread/worker without coordination, which is what makes
- * results independent of sharding (DESIGN.md, contract 1).
+ * results independent of sharding (docs/design.md, contract 1).
  */
 
 const M0 = 0xd2511f53;

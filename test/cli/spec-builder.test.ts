@@ -43,7 +43,7 @@ describe('estimate flags → JobSpec', () => {
     optionError(() => buildSpec('entropy', { ...base }), '--y', /measure 'entropy' takes no --y/);
     optionError(() => buildSpec('cmi', base), '--z', /measure 'cmi' needs --z/);
     optionError(() => buildSpec('mi', { ...base, z: 'c' }), '--z', /takes no --z/);
-    optionError(() => buildSpec('entropy', { data: 'd', x: 'a', normalize: true, permutations: '5' }), '--permutations', /not defined for entropy/);
+    optionError(() => buildSpec('entropy', { data: 'd', x: 'a', normalize: true, permutations: '5' }), '--permutations', /entropy has no permutation test/);
     optionError(() => buildSpec('kld', base), 'measure', /unknown measure 'kld'/);
     assert.throws(() => buildSpec('mi', { ...base, bagging: '11', maxReplicates: '10' }), (e: unknown) => e instanceof LimitError && /--bagging 11 exceeds the cap of 10/.test(e.message));
   });

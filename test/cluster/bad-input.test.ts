@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { coordinatorStub, type CoordinatorStub } from '../../coordinator/client.js';
-import { putDataset, workerStub } from '../../worker/link.js';
-import { encodeDataset, PROTOCOL_VERSION, sha256Hex } from '../../worker/wire.js';
+import { connectCluster, coordinatorStub, type CoordinatorStub } from '../../coordinator/client.js';
+import { CancelledError, OptionError } from '../../shared/errors.js';
+import { putDataset, workerStub } from '../../coordinator/link.js';
+import { encodeDataset, PROTOCOL_VERSION, sha256Hex } from '../../cluster/wire.js';
 import { gaussianPair, TestCluster, workerHealth } from '../helpers/cluster.js';
 
 type Unary = (req: object, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: unknown) => void) => unknown;
@@ -98,5 +99,44 @@ describe('cluster: bad input over the wire', function () {
     await assert.rejects(putDataset(worker, sha256Hex(big), big, 2 << 20), (e: Error & { code?: string }) => e.code === 'E_LIMIT');
     const c = await raw(coord.SubmitJob.bind(coord) as Unary, { protocol_version: PROTOCOL_VERSION, spec_json: JSON.stringify(spec), dataset: big });
     assert.equal(c.code, grpc.status.RESOURCE_EXHAUSTED);
+  });
+});
+
+describe("cluster: the client's --max-replicates", function () {
+  this.timeout(60_000);
+  let capCluster: TestCluster | undefined;
+  const ds = gaussianPair(200, 0.5, 3);
+  const spec = { measure: 'mi', estimator: 'ksg1', x: ['x'], y: ['y'] };
+  before(async () => {
+    // Small shards, one per call: the first ones finish fast even for a 1e6-replicate job.
+    capCluster = await TestCluster.start({ workers: 1, coordinatorArgs: ['--shard-size', '10', '--max-batch', '1'] });
+  });
+  after(async () => {
+    await capCluster?.stop();
+  });
+
+  it("the client's replicate cap travels: a lower cap is enforced (OptionError naming the field), a higher one is accepted by coordinator and worker", async () => {
+    const low = await connectCluster(capCluster!.address, { maxReplicates: 10 });
+    try {
+      await assert.rejects(low.run({ ...spec, bootstrap: { replicates: 20 }, data: ds } as never), (e: unknown) => {
+        assert.ok(e instanceof OptionError, String(e));
+        assert.equal(e.field, 'bootstrap.replicates');
+        assert.match(e.message, /exceeds the cap of 10/);
+        return true;
+      });
+    } finally {
+      await low.close();
+    }
+    // Above the default cap of 1e6: the coordinator plans it and the worker runs its shards.
+    const high = await connectCluster(capCluster!.address, { maxReplicates: 2_000_000 });
+    try {
+      const h = await high.submit({ ...spec, permutation: { shuffles: 1_000_001 }, data: ds } as never);
+      const s = await capCluster!.waitFor((st) => (st.jobs.find((j) => j.id === h.id)?.shardsDone ?? 0) >= 2, 30_000, 'shards of the capped job done');
+      assert.equal(s.jobs.find((j) => j.id === h.id)!.state, 'running');
+      await h.cancel();
+      await assert.rejects(h.result(), CancelledError);
+    } finally {
+      await high.close();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { createEngine } from '../../coordinator/embedded.js';
 import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
 import { createNatsBackends } from '../../coordinator/nats/index.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
-import { decodeResult, PROTOCOL_VERSION, type GetResultResponse } from '../../worker/wire.js';
+import { decodeResult, PROTOCOL_VERSION, type GetResultResponse } from '../../cluster/wire.js';
 import { comparable, gaussianPair, spawnInfoshard, type ClusterStatus, type Proc } from '../helpers/cluster.js';
 import { freePort, requireNatsServer, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
 
@@ -148,6 +148,32 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
       `      coordinator restart: ${stored.size}/44 shards kept in JetStream; ready ${readyMs} ms after restart, ` +
         `job done ${doneMs} ms after restart (${Date.now() - killedAt} ms after the kill), ${s.counters.shardsCompleted} shards run again`,
     );
+  });
+
+  it('coordinator SIGTERMed mid-job (a rollout) and restarted: the job is not cancelled, it finishes with the same bytes', async () => {
+    const engine = await connectCluster(`127.0.0.1:${grpcPort}`);
+    const handle = await engine.submit(natsJob());
+    handle.result().catch(() => undefined); // this client's stream ends with the coordinator
+    const jobId = handle.id;
+    await until('some shards finished', async () => {
+      const j = (await status(httpPort)).jobs.find((x) => x.id === jobId);
+      return j && j.shardsDone >= 8 ? true : undefined;
+    });
+    await coordinator!.stop(20_000); // SIGTERM: a clean shutdown, not a crash
+    await engine.close();
+
+    const peek = await createNatsBackends(nats!.url, {});
+    const job = await peek.store.getJob(jobId);
+    const stored = await peek.store.getShardResults(jobId);
+    await peek.close();
+    assert.ok(job && job.state === 'running' && job.error === undefined, `a SIGTERM must leave the job running for the next coordinator: ${JSON.stringify(job)}`);
+    assert.ok(stored.size < 44, `${stored.size} shards stored at the SIGTERM`);
+
+    await startCoordinator();
+    const r = await resultById(`127.0.0.1:${grpcPort}`, jobId);
+    assert.equal(comparable(r), comparable(embedded));
+    const s = await status(httpPort);
+    assert.equal(s.counters.shardsCompleted, 44 - stored.size, 'the restarted coordinator ran exactly the shards not yet stored');
   });
 
   it('nats-server killed and restarted mid-job: the job completes with the same bytes', async () => {

@@ -8,8 +8,8 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNatsBackends, announceWorker, createNatsAnnouncer, parseNatsUrl, connectNats, type NatsBackends } from '../../coordinator/nats/index.js';
-import { idToKey, keyToId } from '../../coordinator/nats/codec.js';
-import type { DiscoveryEvent } from '../../coordinator/discovery.js';
+import { idToKey, keyToId } from '../../cluster/nats/codec.js';
+import type { DiscoveryEvent } from '../../cluster/discovery.js';
 import type { JobEvent } from '../../coordinator/events.js';
 import type { StoredJob } from '../../coordinator/store.js';
 import { AuthError, DataError, NotFoundError, OptionError } from '../../shared/errors.js';
@@ -101,9 +101,9 @@ describe('NATS backends (real nats-server)', function () {
       assert.equal(up.totalShards, 4);
       assert.ok(up.updatedAt >= before);
       assert.deepEqual(await store.getJob('job.1'), up);
-      await store.createJob(job('job.2', { state: 'queued' }));
+      await store.createJob(job('job.2', { state: 'running' }));
       assert.deepEqual((await store.listJobs()).map((x) => x.id).sort(), ['job.1', 'job.2']);
-      assert.deepEqual((await store.listJobs(['queued', 'running'])).map((x) => x.id), ['job.2']);
+      assert.deepEqual((await store.listJobs(['running'])).map((x) => x.id), ['job.2']);
       assert.equal(await store.getJob('nope'), undefined);
       await assert.rejects(store.updateJob('nope', { state: 'done' }), NotFoundError);
     });
@@ -151,7 +151,7 @@ describe('NATS backends (real nats-server)', function () {
       await first.close(); // the coordinator goes away
 
       const second = await backends(prefix);
-      const unfinished = await second.store.listJobs(['queued', 'running']);
+      const unfinished = await second.store.listJobs(['running']);
       assert.deepEqual(unfinished.map((j) => j.id), ['resume-me']);
       const shards = await second.store.getShardResults('resume-me');
       assert.deepEqual([...shards.keys()].sort(), ['s0', 's2']);

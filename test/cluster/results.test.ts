@@ -1,7 +1,7 @@
 /**
  * The same job on the embedded engine, on a coordinator with 3 workers and with 1 worker
  * (real processes on loopback): identical estimate, CI, p-value, null and raw distributions
- * (DESIGN.md, contract 1).
+ * (docs/design.md, contract 1).
  */
 import assert from 'node:assert/strict';
 import { createEngine } from '../../coordinator/embedded.js';

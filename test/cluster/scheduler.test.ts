@@ -4,7 +4,7 @@
  * A shard's values are r + 0.5 for replicate r, so the merged vector is checkable exactly.
  */
 import assert from 'node:assert/strict';
-import { GrpcDiscovery } from '../../coordinator/discovery.js';
+import { GrpcDiscovery } from '../../cluster/discovery.js';
 import { MemoryEventPublisher } from '../../coordinator/events.js';
 import { Scheduler, type JobCore, type RunShardsCall, type WorkerLink } from '../../coordinator/scheduler.js';
 import { MemoryJobStore } from '../../coordinator/store.js';
@@ -33,6 +33,10 @@ type Behaviour = 'ok' | 'hang' | 'fail-unavailable' | 'fail-estimator';
 
 class FakeLink implements WorkerLink {
   calls: ShardRequest[][] = [];
+  /** Job ids the scheduler told this worker to cancel. */
+  cancelled: string[] = [];
+  /** RunShards calls the scheduler dropped (call.cancel()). */
+  dropped = 0;
   pending: { resolve: (m: Map<string, Float64Array>) => void; shards: ShardRequest[] }[] = [];
   constructor(public behaviour: Behaviour) {}
   async ensureDataset(): Promise<void> {}
@@ -48,13 +52,15 @@ class FakeLink implements WorkerLink {
     else if (this.behaviour === 'hang') result = new Promise((resolve) => this.pending.push({ resolve, shards: req.shards }));
     else if (this.behaviour === 'fail-unavailable') result = Promise.reject(new UnavailableError('connection dropped'));
     else result = Promise.reject(new EstimatorError('k must be below the number of rows'));
-    return { result, cancel: () => undefined };
+    return { result, cancel: () => void this.dropped++ };
   }
   /** Deliver the hung answers now (a late worker). */
   release(): void {
     for (const p of this.pending.splice(0)) p.resolve(new Map(p.shards.map((s) => [s.shardId, FakeLink.values(s)])));
   }
-  async cancelJob(): Promise<void> {}
+  async cancelJob(jobId: string): Promise<void> {
+    this.cancelled.push(jobId);
+  }
   close(): void {}
 }
 
@@ -70,18 +76,18 @@ function setup(replicates: number, behaviours: Behaviour[], opts = {}) {
     await sched.waitFor(job.id, 10_000);
     const j = (await store.getJob(job.id))!;
     const res = await store.getResult(job.id);
-    const { decodeResult } = await import('../../worker/wire.js');
+    const { decodeResult } = await import('../../cluster/wire.js');
     return { state: j.state, values: res ? decodeResult(res).nullDistribution! : new Float64Array() };
   };
   const run2 = async () => {
-    const { decodeResult } = await import('../../worker/wire.js');
+    const { decodeResult } = await import('../../cluster/wire.js');
     return { values: decodeResult((await store.getResult('job1'))!).nullDistribution! };
   };
   const close = async () => {
     await sched.close();
     await discovery.close();
   };
-  return { sched, discovery, links, run, run2, close };
+  return { sched, discovery, links, store, run, run2, close };
 }
 
 const expected = (n: number) => Float64Array.from({ length: n }, (_, r) => r + 0.5);
@@ -129,6 +135,35 @@ describe('cluster scheduler (fake workers)', () => {
     const r = await t.run();
     assert.equal(r.state, 'failed');
     assert.equal(t.sched.listJobs()[0]!.error!.code, 'E_ESTIMATOR');
+    await t.close();
+  });
+
+  it('close() detaches: the job stays running in the store, no worker is told to cancel, in-flight calls are dropped', async () => {
+    const t = setup(40, ['hang'], { shardSize: 4, maxBatch: 1 });
+    const job = await t.sched.submit({ measure: 'mi', estimator: 'x', x: [0] } as JobSpec, { names: [], columns: [], n: 0 }, 'h', 'job1');
+    const w0 = t.links.get('w0')!;
+    for (let i = 0; i < 50 && w0.calls.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    assert.ok(w0.calls.length > 0, 'a batch was dispatched');
+    const waiting = t.sched.waitFor(job.id, 60_000);
+    await t.close();
+    await waiting; // released by close, long before its timeout
+    const stored = (await t.store.getJob(job.id))!;
+    assert.equal(stored.state, 'running', 'a durable store still holds the job for the next coordinator');
+    assert.equal(stored.error, undefined);
+    assert.deepEqual(w0.cancelled, [], 'close is not a cancel');
+    assert.equal(w0.dropped, w0.calls.length, 'every in-flight call was dropped');
+  });
+
+  it('cancel() cancels: the job is cancelled in the store and its workers are told', async () => {
+    const t = setup(40, ['hang'], { shardSize: 4, maxBatch: 1 });
+    const job = await t.sched.submit({ measure: 'mi', estimator: 'x', x: [0] } as JobSpec, { names: [], columns: [], n: 0 }, 'h', 'job1');
+    const w0 = t.links.get('w0')!;
+    for (let i = 0; i < 50 && w0.calls.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    assert.equal(await t.sched.cancel(job.id), true);
+    const stored = (await t.store.getJob(job.id))!;
+    assert.equal(stored.state, 'cancelled');
+    assert.equal(stored.error?.code, 'E_CANCELLED');
+    assert.deepEqual(w0.cancelled, [job.id]);
     await t.close();
   });
 });

@@ -9,8 +9,8 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
 import { AuthError } from '../../shared/errors.js';
-import { PROTOCOL_VERSION } from '../../worker/wire.js';
-import { workerStub } from '../../worker/link.js';
+import { PROTOCOL_VERSION } from '../../cluster/wire.js';
+import { workerStub } from '../../coordinator/link.js';
 import { gaussianPair, tempDir, TestCluster, workerHealth, writeToken } from '../helpers/cluster.js';
 
 function hasOpenssl(): boolean {

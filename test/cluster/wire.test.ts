@@ -1,10 +1,10 @@
 /** Wire helpers: canonical dataset bytes, float64 packing, result codec, LRU cache. */
 import assert from 'node:assert/strict';
 import { datasetHash } from '../../shared/data/hash.js';
-import { DataError, LimitError } from '../../shared/errors.js';
+import { DataError, deserializeError, EstimatorError, LimitError, OptionError, serializeError } from '../../shared/errors.js';
 import type { JobResult } from '../../shared/job/spec.js';
-import { DatasetCache } from '../../worker/cache.js';
-import { decodeDataset, decodeResult, encodeDataset, encodeResult, packF64, sha256Hex, unpackF64 } from '../../worker/wire.js';
+import { DatasetCache } from '../../cluster/cache.js';
+import { decodeDataset, decodeResult, encodeDataset, encodeResult, fromServiceError, packF64, sha256Hex, toServiceError, unpackF64 } from '../../cluster/wire.js';
 
 describe('cluster wire: datasets, values, results', () => {
   const ds = { names: ['a}"{\\', 'b'], columns: [Float64Array.of(1.5, -0, NaN, 1e308), Float64Array.of(0.1, 2, 3, -Infinity)], n: 4 };
@@ -50,5 +50,28 @@ describe('cluster wire: datasets, values, results', () => {
     assert.deepEqual(c.keys().sort(), ['a', 'c']);
     assert.deepEqual(c.stats(), { count: 2, bytes: 80 });
     assert.throws(() => c.put('huge', ds, 101), LimitError);
+  });
+
+  it('an OptionError keeps its field and cause chain across a thread (structured clone) and across the wire', () => {
+    const root = new RangeError('shard size 0 ≤ 0');
+    const inner = new EstimatorError('inner estimator failure', { cause: root });
+    const err = new OptionError('--bagging-fraction: must be in (0, 1); got 1', '--bagging-fraction', { cause: inner });
+    const check = (back: Error) => {
+      assert.ok(back instanceof OptionError);
+      assert.equal(back.message, err.message);
+      assert.equal(back.field, '--bagging-fraction');
+      const c1 = back.cause as Error;
+      assert.ok(c1 instanceof EstimatorError);
+      assert.equal(c1.message, 'inner estimator failure');
+      const c2 = c1.cause as Error;
+      assert.equal(c2.name, 'RangeError');
+      assert.equal(c2.message, 'shard size 0 ≤ 0');
+    };
+    check(deserializeError(structuredClone(serializeError(err))));
+    check(fromServiceError(toServiceError(err)));
+    // A cycle of causes is cut, not followed forever.
+    const a = new OptionError('a', 'fa');
+    (a as { cause?: unknown }).cause = a;
+    assert.ok(JSON.stringify(serializeError(a)).length < 1000);
   });
 });

@@ -10,11 +10,13 @@ const y = col(1.0, 0.3, 0.8, 0.2, 0.6, 0.5);
 
 describe('estimators: validation and errors', () => {
   it('lists estimators per measure and flags the kNN ones', () => {
-    assert.deepEqual(listEstimators(), {
-      mi: ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian'],
-      entropy: ['kl', 'plugin'],
-      cmi: ['ksg_cmi'],
-    });
+    const list = listEstimators();
+    assert.deepEqual(list['mi'], ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi']);
+    assert.deepEqual(list['entropy'], ['kl', 'plugin']);
+    assert.deepEqual(list['cmi'], ['ksg_cmi', 'gaussian']);
+    assert.deepEqual(list['te'], ['ksg', 'gaussian']);
+    assert.deepEqual(list['divergence'], ['kl', 'renyi_nnr']);
+    for (const m of ['tc', 'dtc', 'oinfo', 'sinfo']) assert.deepEqual(list[m], ['ksg', 'gaussian']);
     assert.deepEqual(['ksg1', 'ksg2', 'mixed_ksg', 'kl', 'ksg_cmi', 'plugin', 'gaussian'].map(isKnnEstimator), [true, true, true, true, true, false, false]);
   });
 
@@ -29,7 +31,7 @@ describe('estimators: validation and errors', () => {
   });
 
   it('unknown measure → OptionError naming `measure`', () => {
-    assert.throws(() => checkEstimator('te' as Measure, 'ksg1', { x, y }, { k: 3 }), (e: unknown) => e instanceof OptionError && e.field === 'measure');
+    assert.throws(() => checkEstimator('mutual' as Measure, 'ksg1', { x, y }, { k: 3 }), (e: unknown) => e instanceof OptionError && e.field === 'measure' && /valid measures: mi, entropy, cmi, te, divergence/.test(e.message));
   });
 
   it('missing y for mi, missing z for cmi → OptionError', () => {

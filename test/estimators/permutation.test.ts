@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { measureOf } from '../../shared/catalog/index.js';
 import { gatherRows, type Matrix } from '../../shared/data/matrix.js';
 import { createPermutationContext, estimate, listEstimators, type EstimatorInput } from '../../shared/estimators/index.js';
 import type { Measure } from '../../shared/job/spec.js';
@@ -12,10 +13,10 @@ function block(n: number, d: number, seed: number, ties: boolean): Matrix {
 }
 
 /** The explicitly permuted input a context's estimate(perm) stands for. */
+/** The catalog's permuted block (mi: y, cmi: x, te: y = source past, divergence: y = labels; else x), gathered by hand. */
 function permuted(measure: Measure, input: EstimatorInput, perm: Int32Array): EstimatorInput {
-  if (measure === 'mi') return { x: input.x, y: gatherRows(input.y!, perm) };
-  if (measure === 'cmi') return { x: gatherRows(input.x, perm), y: input.y, z: input.z };
-  return { x: gatherRows(input.x, perm) };
+  const block = measureOf(measure).permutation?.block ?? 'x';
+  return { ...input, [block]: gatherRows(input[block]!, perm) };
 }
 
 describe('estimators: permutation context', () => {
@@ -32,7 +33,9 @@ describe('estimators: permutation context', () => {
             y: block(n, est === 'gaussian' ? 2 : 1, 2, ties || discrete),
             z: block(n, 1, 3, ties || discrete),
           };
-          const params = { k: 4, millerMadow: discrete };
+          // a two-sample measure's y is the sample label: two values
+          if (measure === 'divergence') input.y = { n, d: 1, data: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)) };
+          const params = { k: 4, millerMadow: discrete, ...(est === 'renyi_nnr' ? { options: { alpha: 0.5, ensembleSize: 3 } } : {}) };
           const ctx = createPermutationContext(measure, est, input, params);
           for (let r = 0; r < 4; r++) {
             const perm = permutation(n, stream(9, r, 3));

@@ -3,10 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedCasesDir, vendoredCasesDir } from './cases.js';
 
-describe('reference cases: the vendored copy equals ../shared/cases', () => {
-  it('every file of ../shared/cases is in test/fixtures/cases with the same bytes', function () {
-    const shared = sharedCasesDir();
-    const vendored = vendoredCasesDir();
+describe('reference cases: the vendored copies equal ../shared/cases and ../shared/cases2', () => {
+  for (const set of ['cases', 'cases2'] as const)
+  it(`every file of ../shared/${set} is in test/fixtures/${set} with the same bytes`, function () {
+    const shared = sharedCasesDir(set);
+    const vendored = vendoredCasesDir(set);
     const files = readdirSync(vendored).filter((f) => f !== 'README.md');
     assert.ok(files.includes('expected.json'));
     if (!shared) {
@@ -16,6 +17,6 @@ describe('reference cases: the vendored copy equals ../shared/cases', () => {
       return;
     }
     assert.deepEqual(files.sort(), readdirSync(shared).sort());
-    for (const f of files) assert.ok(readFileSync(join(shared, f)).equals(readFileSync(join(vendored, f))), `${f} differs from ../shared/cases`);
+    for (const f of files) assert.ok(readFileSync(join(shared, f)).equals(readFileSync(join(vendored, f))), `${f} differs from ../shared/${set}`);
   });
 });

@@ -13,15 +13,15 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** `../shared/cases` beside the repository (the reference material), when present. */
-export function sharedCasesDir(): string | undefined {
-  const dir = resolve(repoRoot(), '../shared/cases');
+/** `../shared/<set>` beside the repository (the reference material), when present. */
+export function sharedCasesDir(set: 'cases' | 'cases2' = 'cases'): string | undefined {
+  const dir = resolve(repoRoot(), '../shared', set);
   return existsSync(resolve(dir, 'expected.json')) ? dir : undefined;
 }
 
-/** The vendored verbatim copy in test/fixtures/cases. */
-export function vendoredCasesDir(): string {
-  return resolve(repoRoot(), 'test/fixtures/cases');
+/** The vendored verbatim copy in test/fixtures/<set>. */
+export function vendoredCasesDir(set: 'cases' | 'cases2' = 'cases'): string {
+  return resolve(repoRoot(), 'test/fixtures', set);
 }
 
 /**
@@ -30,4 +30,9 @@ export function vendoredCasesDir(): string {
  */
 export function casesDir(): string {
   return process.env.INFOSHARD_CASES_DIR || sharedCasesDir() || vendoredCasesDir();
+}
+
+/** The second reference set (te, divergence, tc/dtc/oinfo, gcmi): `$INFOSHARD_CASES2_DIR`, `../shared/cases2`, else the vendored copy. */
+export function cases2Dir(): string {
+  return process.env.INFOSHARD_CASES2_DIR || sharedCasesDir('cases2') || vendoredCasesDir('cases2');
 }

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import { stream } from '../../shared/rng/index.js';
-import { loadProto, PROTOCOL_VERSION, fromServiceError, type HealthResponse } from '../../worker/wire.js';
-import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../../coordinator/security.js';
+import { loadProto, PROTOCOL_VERSION, fromServiceError, type HealthResponse } from '../../cluster/wire.js';
+import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../../cluster/security.js';
 
 export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));

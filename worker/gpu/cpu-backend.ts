@@ -1,17 +1,7 @@
 /** The float64 reference backend: delegates to `shared/estimators` (kd-trees, reused marginals). */
-import { gatherRows } from '../../shared/data/matrix.js';
-import { createPermutationContext, estimate } from '../../shared/estimators/index.js';
+import { createPermutationContext, estimateOnRows } from '../../shared/estimators/index.js';
 import type { Measure } from '../../shared/job/spec.js';
 import type { Backend, EstimatorInput, EstimatorParams } from './types.js';
-
-/** Rows `idx` of every block of the input. */
-export function gatherInput(input: EstimatorInput, idx: Int32Array): EstimatorInput {
-  return {
-    x: gatherRows(input.x, idx),
-    ...(input.y ? { y: gatherRows(input.y, idx) } : {}),
-    ...(input.z ? { z: gatherRows(input.z, idx) } : {}),
-  };
-}
 
 export class CpuBackend implements Backend {
   readonly kind = 'cpu' as const;
@@ -30,7 +20,8 @@ export class CpuBackend implements Backend {
 
   indexBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, indexSets: readonly Int32Array[]): Float64Array {
     const out = new Float64Array(indexSets.length);
-    for (let r = 0; r < indexSets.length; r++) out[r] = estimate(measure, estimator, gatherInput(input, indexSets[r]!), params);
+    // estimateOnRows reuses the parent's column orders, as the plain CPU path does (bit-identical)
+    for (let r = 0; r < indexSets.length; r++) out[r] = estimateOnRows(measure, estimator, input, params, indexSets[r]!);
     return out;
   }
 

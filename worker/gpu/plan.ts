@@ -3,6 +3,7 @@
  * space: the blocks that make up a joint row, the marginal "spaces" (subsets of joint
  * columns) whose range counts the estimator reads, and how thresholds are set.
  */
+import { gpuSupports } from '../../shared/catalog/index.js';
 import type { Matrix } from '../../shared/data/matrix.js';
 import { EstimatorError, OptionError } from '../../shared/errors.js';
 import type { Measure } from '../../shared/job/spec.js';
@@ -38,7 +39,8 @@ const KINDS: Record<string, { measure: Measure; kind: PlanKind }> = {
 
 /** True when the batched kernels implement (measure, estimator). */
 export function planSupported(measure: Measure, estimator: string): boolean {
-  return KINDS[estimator]?.measure === measure;
+  // the catalog says which pairs have kernels; KINDS says which kernel plan computes them
+  return gpuSupports(measure, estimator) && KINDS[estimator]?.measure === measure;
 }
 
 function range(a: number, b: number): number[] {

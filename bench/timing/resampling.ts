@@ -2,7 +2,7 @@
  * Timing script (not a test): wall time of bootstrap B = 1000 and permutations P = 1000 for ksg1
  * at N = 10,000 (2-D Gaussian, ρ = 0.6) on the embedded engine with 1 and 2 threads, and the
  * saving from reusing the permutation context (marginal structures) within a shard.
- * Run: npx tsc -p . && node dist/test/engine/resampling-timing.js [N] [B]
+ * Run: npx tsc -p . && node dist/bench/timing/resampling.js [N] [B]
  */
 import { createEngine } from '../../coordinator/embedded.js';
 import { executeShard } from '../../shared/job/execute.js';

@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { Dataset } from '../shared/data/matrix.js';
 import type { JobResult } from '../shared/job/spec.js';
-import { DataError, errorFromCode, InfoshardError, InternalError, serializeError } from '../shared/errors.js';
+import { DataError, deserializeError, errorFromCode, InfoshardError, InternalError, serializeError, type SerializedError } from '../shared/errors.js';
 
 /** Bumped on any incompatible change of the .proto or of the JSON carried in it. */
 export const PROTOCOL_VERSION = 1;
@@ -88,7 +88,7 @@ export interface JobEventMsg {
   state: string; error_code: string; error_message: string;
 }
 export interface GetResultRequest { protocol_version: number; job_id: string; wait_ms: number }
-export interface GetResultResponse { state: string; result_json: string; error_code: string; error_message: string }
+export interface GetResultResponse { state: string; result_json: string; error_code: string; error_message: string; error_json?: string }
 export interface ListWorkersRequest { protocol_version: number }
 export interface WorkerStatusMsg {
   id: string; address: string; threads: number; version: string; last_seen_ms: number; outstanding: number; shards_done: number;
@@ -110,19 +110,36 @@ export interface HealthResponse {
 
 /** Metadata key carrying our typed error code next to the gRPC status. */
 const ERROR_CODE_KEY = 'infoshard-error-code';
+/** Binary metadata key carrying the whole serialized error (field, cause chain) as UTF-8 JSON. */
+const ERROR_JSON_KEY = 'infoshard-error-bin';
 
-/** A typed error as a gRPC ServiceError (status from the error class, our code in metadata). */
+/** A typed error as a gRPC ServiceError (status from the error class, our code and the full error in metadata). */
 export function toServiceError(err: unknown): Partial<grpc.ServiceError> {
   const e = err instanceof InfoshardError ? err : new InternalError(serializeError(err).message);
   const md = new grpc.Metadata();
   md.set(ERROR_CODE_KEY, e.code);
+  md.set(ERROR_JSON_KEY, Buffer.from(JSON.stringify(serializeError(e)), 'utf8'));
   return { code: e.grpcStatus, details: e.message, message: e.message, metadata: md };
 }
 
-/** A gRPC error back into our typed error (code from metadata, else from the status). */
+/** The serialized error a status carries, when it is one of ours and well formed. */
+function errorJson(md: grpc.Metadata | undefined): SerializedError | undefined {
+  const raw = md?.get(ERROR_JSON_KEY)[0];
+  if (!Buffer.isBuffer(raw)) return undefined;
+  try {
+    const v = JSON.parse(raw.toString('utf8')) as SerializedError;
+    return typeof v?.code === 'string' && typeof v.message === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A gRPC error back into our typed error (the full error from metadata, else the code, else the status). */
 export function fromServiceError(err: unknown): InfoshardError {
   if (err instanceof InfoshardError) return err;
   const se = err as Partial<grpc.ServiceError>;
+  const full = errorJson(se.metadata);
+  if (full) return deserializeError(full);
   const code = se.metadata?.get(ERROR_CODE_KEY)[0];
   const msg = se.details || se.message || String(err);
   if (typeof code === 'string') return errorFromCode(code, msg);
@@ -190,7 +207,7 @@ function headerEnd(b: Uint8Array): number {
 
 /**
  * Canonical bytes back into a Dataset. Columns live in one SharedArrayBuffer so pool threads
- * can read them without copying (DESIGN.md, contract 2).
+ * can read them without copying (docs/design.md, contract 2).
  */
 export function decodeDataset(b: Uint8Array): Dataset {
   const end = headerEnd(b);

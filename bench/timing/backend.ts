@@ -3,7 +3,7 @@
  * Gaussian, ρ = 0.6) on the embedded engine with backend cpu, gpu and auto, N = 2,000 and
  * 10,000, and whether the three give the same null distribution. 'auto' includes its one-off
  * calibration (its first batch in each thread), which is what a CI job pays.
- * Run: npx tsc -p . && node dist/test/engine/backend-timing.js [threads] [P at 2k] [P at 10k]
+ * Run: npx tsc -p . && node dist/bench/timing/backend.js [threads] [P at 2k] [P at 10k]
  */
 import { createEngine } from '../../coordinator/embedded.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';

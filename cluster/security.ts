@@ -1,6 +1,6 @@
 /**
  * TLS credentials and the shared bearer token, for both gRPC services and their clients
- * (DESIGN.md, contract 6). The token travels as `authorization: Bearer <token>` metadata; over a
+ * (docs/design.md, contract 6). The token travels as `authorization: Bearer <token>` metadata; over a
  * plaintext channel it is only as secret as the network, so use TLS wherever it leaves loopback.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Timing script (not a test): ksg1 on 2-D Gaussian data (ρ = 0.6), k = 3, one thread.
- * Run: npx tsx test/knn/time-ksg1.ts   (or node dist/test/knn/time-ksg1.js after a build)
+ * Run: npx tsx test/knn/time-ksg1.ts   (or node dist/bench/timing/ksg1.js after a build)
  */
 import { ksg1 } from '../../shared/estimators/index.js';
 import { stream } from '../../shared/rng/index.js';

@@ -4,7 +4,7 @@
  * error leaves as a gRPC status (typed errors keep their code). A handler never crashes the server.
  */
 import * as grpc from '@grpc/grpc-js';
-import { checkToken } from '../coordinator/security.js';
+import { checkToken } from './security.js';
 import { DataError, LimitError } from '../shared/errors.js';
 import { checkVersion, sha256Hex, toServiceError, WIRE_DEFAULTS, type DatasetChunk } from './wire.js';
 

@@ -1,6 +1,6 @@
 /**
  * Datasets a worker holds, by content hash: bounded in bytes, least recently used evicted
- * first, so data moves once per worker (DESIGN.md, contract 2). Running shards keep their own
+ * first, so data moves once per worker (docs/design.md, contract 2). Running shards keep their own
  * reference, so evicting an entry never breaks them.
  */
 import type { Dataset } from '../shared/data/matrix.js';

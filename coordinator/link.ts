@@ -5,13 +5,13 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ShardRequest } from '../shared/job/shard.js';
-import type { RunShardsCall, ShardValuesMap, WorkerLink } from '../coordinator/scheduler.js';
-import type { WorkerInfo } from '../coordinator/discovery.js';
-import { clientOptions, channelCredentials, type ClientSecurityOptions } from '../coordinator/security.js';
+import type { RunShardsCall, ShardValuesMap, WorkerLink } from './scheduler.js';
+import type { WorkerInfo } from '../cluster/discovery.js';
+import { clientOptions, channelCredentials, type ClientSecurityOptions } from '../cluster/security.js';
 import {
   fromServiceError, loadProto, PROTOCOL_VERSION, unpackF64, WIRE_DEFAULTS,
   type DatasetChunk, type HasDatasetResponse, type HealthResponse, type PutDatasetResponse, type RunShardsResponse, type CancelResponse,
-} from './wire.js';
+} from '../cluster/wire.js';
 
 type Cb<T> = (err: grpc.ServiceError | null, res?: T) => void;
 

@@ -1,0 +1,111 @@
+/**
+ * The scheduler's contracts: what is injected (job maths `JobCore`, transport `WorkerLink`),
+ * its options, and the read-only views it gives the status page and ListWorkers.
+ */
+import type { Dataset } from '../../shared/data/matrix.js';
+import type { JobResult, JobSpec } from '../../shared/job/spec.js';
+import type { ShardPartial, ShardRequest } from '../../shared/job/shard.js';
+import type { WorkerInfo } from '../../cluster/discovery.js';
+import type { JobState } from '../store.js';
+
+// ------------------------------------------------------------------ injected pieces
+
+/** A job validated and prepared on the coordinator (opaque to the scheduler). */
+export interface PreparedJob {
+  /** Replicate shards of every workload, `shardSize` replicates each (ids are assigned here). */
+  plan(shardSize: number): Omit<ShardRequest, 'jobId' | 'shardId'>[];
+  /** Merge all shard values into the final result (same function as the embedded engine). */
+  finish(partials: ShardPartial[], info?: { backends: string[] }): Promise<JobResult>;
+}
+
+export interface JobCore {
+  /** Validate and prepare; throws typed errors naming the bad field. */
+  prepare(spec: JobSpec, data: Dataset, dataHash: string): Promise<PreparedJob>;
+}
+
+/** Shard values by shard id, with what computed them when the worker said (provenance.backend). */
+export type ShardValuesMap = Map<string, Float64Array> & { backend?: string };
+
+export interface RunShardsCall {
+  result: Promise<ShardValuesMap>;
+  cancel(): void;
+}
+
+/** The scheduler's view of one worker's RPC surface. */
+export interface WorkerLink {
+  /** Make sure the worker holds the dataset (HasDataset, else PutDataset); cached per link. */
+  ensureDataset(hash: string, bytes: () => Promise<Uint8Array>): Promise<void>;
+  /** Forget that the worker holds `hash` (it answered NOT_FOUND: evicted). */
+  forgetDataset(hash: string): void;
+  runShards(
+    req: { jobId: string; specJson: string; dataHash: string; shards: ShardRequest[] },
+    deadlineMs: number,
+  ): RunShardsCall;
+  cancelJob(jobId: string): Promise<void>;
+  close(): void;
+}
+
+export type LinkFactory = (w: WorkerInfo) => WorkerLink;
+
+// ------------------------------------------------------------------ options
+
+export interface SchedulerOptions {
+  /** Replicates per shard. @default 50 */
+  shardSize?: number;
+  /** Soft deadline per shard in a batch, ms. @default 60000 */
+  shardDeadlineMs?: number;
+  /** Most shards in one RunShards call. @default 256 */
+  maxBatch?: number;
+  /** The call itself is cancelled at this multiple of its soft deadline. @default 4 */
+  hardDeadlineFactor?: number;
+  /** Most unfinished jobs accepted at once (bounded queue). @default 1000 */
+  maxActiveJobs?: number;
+  /** A shard that failed this many times fails its job. @default 5 */
+  maxAttempts?: number;
+}
+
+export const SCHEDULER_DEFAULTS: Required<SchedulerOptions> = {
+  shardSize: 50,
+  shardDeadlineMs: 60_000,
+  maxBatch: 256,
+  hardDeadlineFactor: 4,
+  maxActiveJobs: 1000,
+  maxAttempts: 5,
+};
+
+// ------------------------------------------------------------------ views
+
+export interface SchedulerCounters {
+  shardsDispatched: number;
+  shardsCompleted: number;
+  duplicatesIgnored: number;
+  requeued: number;
+  deadlineMisses: number;
+  workersLost: number;
+  batches: number;
+}
+
+export interface WorkerView extends WorkerInfo {
+  outstanding: number;
+  inflightShards: number;
+  slow: boolean;
+  shardsDone: number;
+}
+
+export interface JobView {
+  id: string;
+  state: JobState;
+  shardsDone: number;
+  totalShards: number;
+  error?: { code: string; message: string };
+}
+
+/** A worker loss and how long until its shards were running elsewhere. */
+export interface RecoveryRecord {
+  workerId: string;
+  reason: string;
+  requeued: number;
+  lostAt: number;
+  /** ms from loss to the last of its shards being dispatched again (undefined while waiting). */
+  redispatchedAfterMs?: number;
+}

@@ -1,0 +1,158 @@
+/**
+ * The Coordinator gRPC service (the counterpart of `worker/server.ts`'s WorkerService): a thin
+ * layer over the scheduler, the job store and the event publisher. Every handler is guarded
+ * (token, protocol_version) and answers errors as statuses; nothing a client sends can take the
+ * server down. The process around it (backends, listening, HTTP) is `coordinator/server.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { Dataset } from '../shared/data/matrix.js';
+import { DataError, InternalError, NotFoundError, OptionError } from '../shared/errors.js';
+import { DatasetCache } from '../cluster/cache.js';
+import { DISCOVERY_DEFAULTS, type GrpcDiscovery } from '../cluster/discovery.js';
+import { datasetUpload, serverStream, unary, type CallGuard } from '../cluster/handlers.js';
+import { parseSpec } from '../cluster/spec-json.js';
+import {
+  decodeDataset, loadProto, sha256Hex, WIRE_DEFAULTS,
+  type GetResultRequest, type GetResultResponse, type HasDatasetRequest, type JobEventMsg, type JobRef, type ListWorkersResponse,
+  type RegisterWorkerRequest, type RegisterWorkerResponse, type SubmitJobRequest, type SubmitJobResponse,
+} from '../cluster/wire.js';
+import type { EventPublisher, JobEvent } from './events.js';
+import type { Scheduler } from './scheduler.js';
+import { TERMINAL_STATES, type JobStore } from './store.js';
+
+export interface CoordinatorServiceOptions extends CallGuard {
+  scheduler: Scheduler;
+  store: JobStore;
+  events: EventPublisher;
+  /** Workers register over gRPC (undefined: they announce on NATS and registration is refused). */
+  registration?: GrpcDiscovery;
+  /** @default WIRE_DEFAULTS.maxDatasetBytes */
+  maxDatasetBytes?: number;
+  /** Bytes of decoded datasets kept so repeated jobs on the same data decode once. @default 4 GiB */
+  decodedCacheBytes?: number;
+}
+
+function eventMsg(ev: JobEvent): JobEventMsg {
+  return ev.type === 'progress'
+    ? { job_id: ev.jobId, type: 'progress', phase: ev.phase, done: ev.done, total: ev.total, state: '', error_code: '', error_message: '' }
+    : { job_id: ev.jobId, type: 'state', phase: '', done: 0, total: 0, state: ev.state, error_code: ev.error?.code ?? '', error_message: ev.error?.message ?? '' };
+}
+
+export class CoordinatorService {
+  /** Decoded datasets by hash. */
+  private readonly decoded: DatasetCache;
+  private readonly maxDatasetBytes: number;
+
+  constructor(readonly o: CoordinatorServiceOptions) {
+    this.decoded = new DatasetCache(o.decodedCacheBytes ?? 4 * 1024 * 1024 * 1024);
+    this.maxDatasetBytes = o.maxDatasetBytes ?? WIRE_DEFAULTS.maxDatasetBytes;
+  }
+
+  /** Register the Coordinator service and the standard health service on `server`. */
+  addTo(server: grpc.Server): void {
+    const { Coordinator, Health } = loadProto();
+    const g: CallGuard = { token: this.o.token };
+    const { scheduler, store } = this.o;
+    server.addService(Coordinator.service, {
+      PutDataset: datasetUpload(g, this.maxDatasetBytes, async (hash, bytes) => {
+        this.decoded.put(hash, decodeDataset(bytes), bytes.length);
+        await store.putDataset(hash, bytes);
+      }),
+      HasDataset: unary<HasDatasetRequest, { present: boolean }>(g, async (req) => ({ present: (await store.getDataset(req.hash)) !== undefined })),
+      SubmitJob: unary<SubmitJobRequest, SubmitJobResponse>(g, (req) => this.submit(req)),
+      WatchJob: serverStream<JobRef, JobEventMsg>(g, (req, call) => this.watch(req, call)),
+      GetResult: unary<GetResultRequest, GetResultResponse>(g, (req) => this.result(req)),
+      CancelJob: unary<JobRef, { cancelled: number }>(g, async (req) => ({ cancelled: (await scheduler.cancel(req.job_id)) ? 1 : 0 })),
+      ListWorkers: unary<{ protocol_version: number }, ListWorkersResponse>(g, () => ({
+        workers: scheduler.listWorkers().map((w) => ({
+          id: w.id, address: w.address, threads: w.threads, version: w.version, last_seen_ms: w.lastSeen, outstanding: w.outstanding, shards_done: w.shardsDone,
+        })),
+      })),
+      RegisterWorker: this.registration(g, (d, req) => d.seen(workerInfo(req), true)),
+      Heartbeat: this.registration(g, (d, req) => d.seen(workerInfo(req), false)),
+      UnregisterWorker: this.registration(g, (d, req) => {
+        d.remove(req.id, 'unregistered');
+        return true;
+      }),
+    });
+    server.addService(Health.service, {
+      Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status: 'SERVING' }),
+    });
+  }
+
+  private async dataset(hash: string): Promise<Dataset> {
+    const hit = this.decoded.get(hash);
+    if (hit) return hit;
+    const bytes = await this.o.store.getDataset(hash);
+    if (!bytes) throw new NotFoundError(`dataset ${hash} is not on the coordinator; upload it with PutDataset or send it inline`);
+    const ds = decodeDataset(bytes);
+    this.decoded.put(hash, ds, bytes.length);
+    return ds;
+  }
+
+  private async submit(req: SubmitJobRequest): Promise<SubmitJobResponse> {
+    const spec = parseSpec(req.spec_json);
+    let hash = req.data_hash;
+    if (req.dataset.length > 0) {
+      if (req.dataset.length > this.maxDatasetBytes) throw new DataError(`dataset: ${req.dataset.length} bytes, over the limit of ${this.maxDatasetBytes}`);
+      const actual = sha256Hex(req.dataset);
+      if (hash && hash !== actual) throw new DataError(`data_hash ${hash} does not match the SHA-256 of the inline dataset (${actual})`);
+      hash = actual;
+      this.decoded.put(hash, decodeDataset(req.dataset), req.dataset.length);
+      await this.o.store.putDataset(hash, Buffer.from(req.dataset));
+    } else if (!hash) {
+      throw new OptionError('SubmitJob: give data_hash (after PutDataset) or the dataset bytes inline', 'data_hash');
+    }
+    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID());
+    return { job_id: job.id, total_shards: job.totalShards };
+  }
+
+  private watch(req: JobRef, call: grpc.ServerWritableStream<JobRef, JobEventMsg>): Promise<void> {
+    const { events, store } = this.o;
+    return new Promise<void>((resolve, reject) => {
+      let unsub = () => {};
+      const finish = () => {
+        unsub();
+        resolve();
+      };
+      unsub = events.subscribe(req.job_id, (ev) => {
+        call.write(eventMsg(ev));
+        if (ev.type === 'state' && TERMINAL_STATES.includes(ev.state)) finish();
+      });
+      call.on('cancelled', finish);
+      store.getJob(req.job_id).then((j) => {
+        if (!j) {
+          unsub();
+          reject(new NotFoundError(`unknown job ${req.job_id}`));
+          return;
+        }
+        call.write(eventMsg({ type: 'state', jobId: j.id, state: j.state, ...(j.error ? { error: j.error } : {}) }));
+        if (TERMINAL_STATES.includes(j.state)) finish();
+      }, reject);
+    });
+  }
+
+  private async result(req: GetResultRequest): Promise<GetResultResponse> {
+    const { scheduler, store } = this.o;
+    if (req.wait_ms > 0) await scheduler.waitFor(req.job_id, Math.min(req.wait_ms, 600_000));
+    const j = await store.getJob(req.job_id);
+    if (!j) throw new NotFoundError(`unknown job ${req.job_id}`);
+    const result = j.state === 'done' ? await store.getResult(j.id) : undefined;
+    if (j.state === 'done' && !result) throw new InternalError(`job ${j.id} is done but its result is missing`);
+    return { state: j.state, result_json: result ?? '', error_code: j.error?.code ?? '', error_message: j.error?.message ?? '', error_json: j.error ? JSON.stringify(j.error) : '' };
+  }
+
+  private registration(g: CallGuard, fn: (d: GrpcDiscovery, req: RegisterWorkerRequest) => boolean) {
+    return unary<RegisterWorkerRequest, RegisterWorkerResponse>(g, (req) => {
+      const d = this.o.registration;
+      if (!d) throw new OptionError('this coordinator discovers workers on NATS; start the worker with --nats', 'nats');
+      if (!req.id || !req.address) throw new OptionError('RegisterWorker: id and address are required', req.id ? 'address' : 'id');
+      return { known: fn(d, req), heartbeat_ms: DISCOVERY_DEFAULTS.heartbeatMs };
+    });
+  }
+}
+
+function workerInfo(req: RegisterWorkerRequest) {
+  return { id: req.id, address: req.address, threads: Math.max(1, req.threads), version: req.version };
+}

@@ -1,0 +1,154 @@
+/**
+ * The estimator catalog: one entry per estimator, with one implementation per measure it
+ * serves. Definitions: docs/estimators.md; each implementation's file cites paper and equation.
+ */
+import type { Matrix } from '../data/matrix.js';
+import { gaussianMi } from '../estimators/gaussian.js';
+import { klDivergence } from '../estimators/kl-divergence.js';
+import { klEntropy } from '../estimators/kl-entropy.js';
+import { ksg1 } from '../estimators/ksg1.js';
+import { ksg2 } from '../estimators/ksg2.js';
+import { ksgCmi } from '../estimators/ksg-cmi.js';
+import { mixedKsg } from '../estimators/mixed-ksg.js';
+import { pluginEntropy, pluginMi } from '../estimators/plugin.js';
+import { gaussianCmi, gaussianMultiInfo } from '../estimators/gaussian-multi.js';
+import { gcmiMi } from '../estimators/gcmi.js';
+import { ksgCmiTheiler } from '../estimators/ksg-cmi-theiler.js';
+import { ksgMultiInfo } from '../estimators/multi-info.js';
+import { renyiNnr } from '../estimators/renyi-nnr.js';
+import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
+import { splitSamples } from './two-sample.js';
+import type { EstimatorDescriptor } from './types.js';
+
+const Y = (m: Matrix | undefined) => m as Matrix;
+
+/** TE with the Frenzel–Pompe CMI; a Theiler window (option `theiler`) needs the brute-force path and the rows' time steps. */
+function ksgTe(i: EstimatorInput, p: EstimatorParams): number {
+  const w = p.options?.['theiler'] ?? 0;
+  return w > 0 ? ksgCmiTheiler(i.x, Y(i.y), Y(i.z), p.k, w, i.t?.data) : ksgCmi(i.x, Y(i.y), Y(i.z), p.k);
+}
+
+export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
+  {
+    name: 'ksg1',
+    summary: 'Kraskov–Stögbauer–Grassberger algorithm 1',
+    reference: 'Kraskov, Stögbauer, Grassberger, PRE 69 (2004) 066138, eq. 8',
+    knn: true,
+    duplicates: 'warn',
+    measures: { mi: (i, p) => ksg1(i.x, Y(i.y), p.k) },
+    gpu: ['mi'],
+  },
+  {
+    name: 'ksg2',
+    summary: 'Kraskov–Stögbauer–Grassberger algorithm 2',
+    reference: 'Kraskov, Stögbauer, Grassberger, PRE 69 (2004) 066138, eq. 9',
+    knn: true,
+    duplicates: 'warn',
+    measures: { mi: (i, p) => ksg2(i.x, Y(i.y), p.k) },
+    gpu: ['mi'],
+  },
+  {
+    name: 'mixed_ksg',
+    summary: 'KSG for mixed discrete–continuous data',
+    reference: 'Gao, Kannan, Oh, Viswanath, NeurIPS 2017, eq. (7)',
+    knn: true,
+    duplicates: 'expected',
+    measures: { mi: (i, p) => mixedKsg(i.x, Y(i.y), p.k) },
+    gpu: ['mi'],
+  },
+  {
+    name: 'plugin',
+    summary: 'plug-in (empirical frequencies) for discrete data, optional Miller–Madow',
+    reference: 'Miller 1955; Paninski, Neural Comput. 15 (2003) 1191',
+    knn: false,
+    duplicates: 'expected',
+    measures: {
+      mi: (i, p) => pluginMi(i.x, Y(i.y), { millerMadow: p.millerMadow ?? false }),
+      entropy: (i, p) => pluginEntropy(i.x, { millerMadow: p.millerMadow ?? false }),
+    },
+  },
+  {
+    name: 'gaussian',
+    summary: 'Gaussian (parametric, sample covariance)',
+    reference: 'Cover & Thomas, Elements of Information Theory, eq. 8.56',
+    knn: false,
+    duplicates: 'ignore',
+    measures: {
+      mi: (i) => gaussianMi(i.x, Y(i.y)),
+      cmi: (i) => gaussianCmi(i.x, Y(i.y), Y(i.z)),
+      te: (i) => gaussianCmi(i.x, Y(i.y), Y(i.z)),
+      tc: (i) => gaussianMultiInfo(i.x).tc,
+      dtc: (i) => gaussianMultiInfo(i.x).dtc,
+      oinfo: (i) => gaussianMultiInfo(i.x).oinfo,
+      sinfo: (i) => gaussianMultiInfo(i.x).sinfo,
+    },
+  },
+  {
+    name: 'gcmi',
+    summary: 'Gaussian-copula MI (rank → normal scores, then Gaussian MI; invariant to monotone transforms)',
+    reference: 'Ince et al., Hum. Brain Mapp. 38 (2017) 1541, section 2.3',
+    knn: false,
+    duplicates: 'ignore',
+    measures: { mi: (i) => gcmiMi(i.x, Y(i.y)) },
+  },
+  {
+    name: 'kl',
+    summary: 'Kozachenko–Leonenko kNN entropy (max-norm); Wang–Kulkarni–Verdú kNN divergence',
+    reference: 'Kozachenko & Leonenko, Probl. Inf. Transm. 23 (1987) 95; Wang, Kulkarni, Verdú, IEEE TIT 55 (2009) 2392, eq. 5',
+    knn: true,
+    duplicates: 'refuse',
+    measures: {
+      entropy: (i, p) => klEntropy(i.x, p.k),
+      divergence: (i, p) => {
+        const { p: ps, q: qs } = splitSamples(i.x, Y(i.y));
+        return klDivergence(ps, qs, { k: p.k });
+      },
+    },
+    gpu: ['entropy'],
+    space: (_m, i) => i.x,
+  },
+  {
+    name: 'ksg_cmi',
+    summary: 'Frenzel–Pompe conditional MI (KSG-1 construction)',
+    reference: 'Frenzel & Pompe, PRL 99 (2007) 204101, eq. 4',
+    knn: true,
+    duplicates: 'warn',
+    measures: { cmi: (i, p) => ksgCmi(i.x, Y(i.y), Y(i.z), p.k) },
+    gpu: ['cmi'],
+  },
+  {
+    name: 'ksg',
+    summary: 'KSG-1 family: Frenzel–Pompe CMI on the delay embeddings (te); multi-information, DTC, O- and S-information (tc, dtc, oinfo, sinfo)',
+    reference: 'Schreiber, PRL 85 (2000) 461, eq. 4; Frenzel & Pompe, PRL 99 (2007) 204101, eq. 4; Kraskov et al. PRE 69 (2004) 066138 eq. 21; Rosas et al. PRE 100 (2019) 032305',
+    knn: true,
+    duplicates: 'warn',
+    measures: {
+      te: ksgTe,
+      tc: (i, p) => ksgMultiInfo(i.x, p.k).tc,
+      dtc: (i, p) => ksgMultiInfo(i.x, p.k).dtc,
+      oinfo: (i, p) => ksgMultiInfo(i.x, p.k).oinfo,
+      sinfo: (i, p) => ksgMultiInfo(i.x, p.k).sinfo,
+    },
+  },
+  {
+    name: 'renyi_nnr',
+    summary: 'Rényi divergence D_α(P‖Q) by nearest-neighbour ratios, weighted ensemble over k = l·√N',
+    reference: 'Noshad, Moon, Yasaei Sekeh, Hero, ISIT 2017 (arXiv:1702.05222)',
+    knn: true,
+    usesK: false,
+    duplicates: 'warn',
+    measures: {
+      divergence: (i, p) => {
+        const { p: ps, q: qs } = splitSamples(i.x, Y(i.y));
+        const o = p.options ?? {};
+        return renyiNnr(ps, qs, { alpha: o['alpha']!, ...(o['nnrK'] !== undefined ? { k: o['nnrK'] } : {}), ...(o['ensembleSize'] !== undefined ? { ensembleSize: o['ensembleSize'] } : {}) });
+      },
+    },
+    options: [
+      { name: 'alpha', flag: 'alpha', help: 'order α of the Rényi divergence (renyi_nnr; α > 0, α ≠ 1)', integer: false, min: 0, minExclusive: true, required: true },
+      { name: 'ensembleSize', flag: 'ensemble-size', help: 'renyi_nnr ensemble size L (k_l = l·√N, l = 1..L)', integer: true, min: 1, default: 3 },
+      { name: 'nnrK', flag: 'nnr-k', help: 'renyi_nnr: one base estimator with this k instead of the ensemble', integer: true, min: 1 },
+    ],
+    space: (_m, i) => i.x,
+  },
+];

@@ -1,0 +1,145 @@
+/**
+ * The one job pipeline: prepare → point estimate → plan → run shards → merge. The embedded
+ * engine and the cluster coordinator both drive a `JobRun`; what differs is only the
+ * `ShardExecutor` that runs the shards (this thread, a piscina pool, the cluster's workers),
+ * so limits, progress and results cannot drift apart between them.
+ */
+import { CancelledError, OptionError } from '../errors.js';
+import type { ShardBackend } from './backend.js';
+import { executeShard, pointEstimate } from './execute.js';
+import { backendProvenance, finalizeResult, type FinalizeMeta } from './merge.js';
+import { planShards, planWorkloads, totalReplicates, type Workload } from './plan.js';
+import { prepareJob, type PrepareOptions, type PreparedJob } from './prepare.js';
+import type { ShardPartial, ShardRequest } from './shard.js';
+import type { Job, JobResult, Progress } from './spec.js';
+
+/** Runs shards of a prepared job; `onShard` is called once per completed shard. */
+export interface ShardExecutor {
+  run(p: PreparedJob, shards: ShardRequest[], opts: { signal: AbortSignal; onShard: (s: ShardPartial) => void }): Promise<ShardPartial[]>;
+  /** Threads (embedded) or workers (cluster) the executor uses, for provenance. */
+  readonly threads?: number;
+}
+
+/** A prepared job: everything between the spec and the result except running the shards. */
+export interface JobRun {
+  readonly prepared: PreparedJob;
+  readonly workloads: readonly Workload[];
+  /** Replicates over all workloads (progress total). */
+  readonly total: number;
+  /** θ̂ on the full data, computed once (timed for the result). */
+  estimate(): number;
+  /** Shards of at most `shardSize` replicates. @throws OptionError for a bad size */
+  plan(jobId: string, shardSize: number): ShardRequest[];
+  /** The result from θ̂ and the completed partials. */
+  finish(partials: Iterable<ShardPartial>, meta: Omit<FinalizeMeta, 'estimateMs'>): JobResult;
+}
+
+/** Validate and prepare `job` (a bad job is rejected here, before anything is queued). */
+export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
+  const prepared = prepareJob(job, opts);
+  const workloads = planWorkloads(prepared);
+  let theta: number | undefined;
+  let estimateMs = 0;
+  const run: JobRun = {
+    prepared,
+    workloads,
+    total: totalReplicates(workloads),
+    estimate() {
+      if (theta === undefined) {
+        const t = performance.now();
+        theta = pointEstimate(prepared);
+        estimateMs = performance.now() - t;
+      }
+      return theta;
+    },
+    plan(jobId, shardSize) {
+      if (!(Number.isInteger(shardSize) && shardSize > 0)) throw new OptionError(`shardSize must be a positive integer; got ${shardSize}`, 'shardSize');
+      return planShards(jobId, workloads, shardSize);
+    },
+    finish(partials, meta) {
+      return finalizeResult(prepared, run.estimate(), partials, { ...meta, estimateMs });
+    },
+  };
+  return run;
+}
+
+/** Job-wide progress that never goes backwards: replicates done per workload and in total. */
+export class ProgressTracker {
+  private done = 0;
+  private readonly by: Record<string, { done: number; total: number }> = {};
+
+  constructor(private readonly jobId: string, private readonly run: JobRun, private readonly emit: (p: Progress) => void) {
+    for (const w of run.workloads) this.by[w.kind] = { done: 0, total: w.replicates };
+  }
+
+  private send(phase: string): void {
+    const byWorkload: Progress['byWorkload'] = {};
+    for (const [k, v] of Object.entries(this.by)) byWorkload[k] = { ...v };
+    this.emit({ jobId: this.jobId, phase, done: this.done, total: this.run.total, byWorkload });
+  }
+
+  start(): void {
+    this.send('estimate');
+  }
+
+  shard(s: { workload: string; r0: number; r1: number }): void {
+    this.done += s.r1 - s.r0;
+    this.by[s.workload]!.done += s.r1 - s.r0;
+    this.send(s.workload);
+  }
+
+  finish(): void {
+    this.done = this.run.total;
+    for (const v of Object.values(this.by)) v.done = v.total;
+    this.send('done');
+  }
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Shards on the calling thread, one at a time, yielding between shards so a cancel is seen. */
+export function inlineExecutor(backend?: ShardBackend): ShardExecutor {
+  return {
+    threads: 1,
+    async run(p, shards, { signal, onShard }) {
+      const out: ShardPartial[] = [];
+      for (const s of shards) {
+        await yieldToLoop();
+        if (signal.aborted) throw new CancelledError();
+        const partial = executeShard(p, s, backend ? { backend } : {});
+        out.push(partial);
+        onShard(partial);
+      }
+      return out;
+    },
+  };
+}
+
+export interface RunJobOptions {
+  jobId: string;
+  signal: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  shardSize: number;
+  meta: Pick<FinalizeMeta, 'engine' | 'version'> & Partial<Pick<FinalizeMeta, 'threads' | 'workers'>>;
+}
+
+/** Run an opened job to its result on `executor`. */
+export async function runJob(run: JobRun, executor: ShardExecutor, o: RunJobOptions): Promise<JobResult> {
+  const t0 = performance.now();
+  const progress = new ProgressTracker(o.jobId, run, (p) => o.onProgress?.(p));
+  progress.start();
+  run.estimate();
+  if (o.signal.aborted) throw new CancelledError();
+  const shards = run.plan(o.jobId, o.shardSize);
+  const tr = performance.now();
+  const partials = shards.length > 0 ? await executor.run(run.prepared, shards, { signal: o.signal, onShard: (s) => progress.shard(s) }) : [];
+  const resampleMs = performance.now() - tr;
+  const result = run.finish(partials, {
+    ...o.meta,
+    ...(shards.length > 0 ? { resampleMs } : {}),
+    totalMs: performance.now() - t0,
+    backend: backendProvenance(partials.map((q) => q.backend)),
+  });
+  progress.finish();
+  return result;
+}
