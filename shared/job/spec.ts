@@ -59,7 +59,7 @@ export interface JobSpec {
   x: ColumnRef[];
   y?: ColumnRef[];
   z?: ColumnRef[];
-  /** Divide each column by its sample sd (ddof 1). @default true for scale-invariant measures (mi, cmi), false otherwise (normalizeDefault) */
+  /** Divide each column by its sample sd (ddof 1). @default the catalog's scaleInvariant (true for mi, cmi, te; false for entropy, divergence) */
   normalize?: boolean;
   /** @default 'nats' */
   units?: Units;
@@ -182,7 +182,7 @@ export interface Engine {
 
 export const DEFAULTS = {
   k: 3,
-  /** For mi/cmi only: see normalizeDefault (job/normalize-default.ts), which prepare.ts uses. */
+  /** Scale-invariant measures only: the default comes from the catalog (scaleInvariant). */
   normalize: true,
   units: 'nats' as Units,
   jitter: 0,
