@@ -124,10 +124,6 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
   if (meta.threads !== undefined) result.provenance.threads = meta.threads;
   if (meta.workers !== undefined) result.provenance.workers = meta.workers;
   if (meta.backend !== undefined) result.provenance.backend = meta.backend;
-  // gpu.js falls back to its own CPU mode where no GPU device is usable: say so, not just in provenance
-  if (p.backend === 'gpu' && meta.backend !== undefined && /gpu\.js\/(cpu|webasm|wasm)\b/.test(meta.backend)) {
-    warnings.push(`backend 'gpu': no usable GPU device here; gpu.js ran its kernels in a CPU mode (${meta.backend}; slower than --backend cpu)`);
-  }
 
   const nonFinite = (name: string, a: Float64Array) => {
     let bad = 0;

@@ -143,15 +143,3 @@ describe('bounds of the measure', () => {
     assert.equal(checkBounds('mi', 'plugin', { x, y: x }, { k: 3, millerMadow: true }, -0.01), -0.01);
   });
 });
-
-describe('backend gpu without a GPU device', () => {
-  it('warns when gpu.js ran in a CPU or WebAssembly mode; not for a real GPU mode', async () => {
-    const { finalizeResult } = await import('../../shared/job/merge.js');
-    const p = prepareJob({ measure: 'mi', estimator: 'ksg1', x: ['x'], y: ['y'], data: gauss(200, 9), backend: 'gpu' });
-    const meta = (backend: string) => ({ engine: 'embedded' as const, version: '0', estimateMs: 1, totalMs: 1, backend });
-    for (const mode of ['gpu.js/cpu', 'gpu.js/webasm']) {
-      assert.ok(finalizeResult(p, 0.1, [], meta(mode)).warnings.some((w) => /no usable GPU device/.test(w)), mode);
-    }
-    assert.ok(!finalizeResult(p, 0.1, [], meta('gpu.js/headlessgl')).warnings.some((w) => /GPU device/.test(w)));
-  });
-});
