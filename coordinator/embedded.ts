@@ -15,8 +15,8 @@ import type { PreparedJob } from '../shared/job/prepare.js';
 import { inlineExecutor, openJob, runJob, type ShardExecutor } from '../shared/job/pipeline.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import { DEFAULTS, type Engine, type Job, type JobHandle, type JobResult, type Progress, type RunOptions } from '../shared/job/spec.js';
-import { ShardPool } from '../worker/pool.js';
-import { shardBackend } from '../worker/backend.js';
+// the thread pool (piscina) and the batch backends load on first use: a single estimate needs neither
+import type { ShardPool } from '../worker/pool.js';
 
 export interface EngineOptions {
   /** Threads for resampling workloads; 1 runs shards inline on the calling thread. @default os.availableParallelism() */
@@ -62,15 +62,33 @@ class EmbeddedEngine implements Engine {
 
   constructor(private readonly opts: ReturnType<typeof checkOptions>) {}
 
-  /** This thread for threads = 1, else the piscina pool (created on first use). */
+  /**
+   * This thread for threads = 1, else the piscina pool (created on first use). Both load their
+   * modules when the first shard runs, so a job without resampling never loads them (start-up).
+   */
   private executor(p: PreparedJob): ShardExecutor {
     if (this.opts.threads === 1) {
-      const backend = shardBackend(p.backend);
-      return inlineExecutor(backend ?? undefined);
+      return {
+        threads: 1,
+        run: async (q, shards, o) => {
+          if (shards.length === 0) return [];
+          const backend = (await import('../worker/backend.js')).shardBackend(p.backend);
+          return inlineExecutor(backend ?? undefined).run(q, shards, o);
+        },
+      };
     }
-    this.pool ??= new ShardPool({ threads: this.opts.threads });
-    const pool = this.pool;
-    return { threads: this.opts.threads, run: (q, shards, o) => pool.runShards(q, shards, o) };
+    return {
+      threads: this.opts.threads,
+      run: async (q, shards, o) => {
+        if (shards.length === 0) return [];
+        let pool = this.pool;
+        if (!pool) {
+          const { ShardPool } = await import('../worker/pool.js');
+          pool = this.pool ??= new ShardPool({ threads: this.opts.threads });
+        }
+        return pool.runShards(q, shards, o);
+      },
+    };
   }
 
   private start(job: Job, opts: RunOptions = {}): { handle: JobHandle; done: Promise<JobResult> } {

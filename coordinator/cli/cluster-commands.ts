@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { OptionError } from '../../shared/errors.js';
-import { startWorker } from '../../worker/process.js';
-import { startCoordinator } from '../server.js';
 import type { NatsModule } from '../events.js';
 import { intFlag } from './options.js';
 
@@ -94,6 +92,8 @@ export function registerClusterCommands(program: Command): void {
       const faultDelayMs = intFlag(f.faultDelayMs, '--fault-delay-ms', 0);
       const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
       if (!f.coordinator && !f.nats) throw new OptionError('worker needs --coordinator HOST:PORT or --nats URL', '--coordinator');
+      // gRPC (and the worker pool) load only when a worker or coordinator is started
+      const { startWorker } = await import('../../worker/process.js');
       const w = await startWorker({
         listen: f.listen,
         ...(f.coordinator ? { coordinator: f.coordinator } : {}),
@@ -158,6 +158,7 @@ export function registerClusterCommands(program: Command): void {
     }
     const { readTokenFile } = await import('../../cluster/security.js');
     const token = f.tokenFile ? readTokenFile(f.tokenFile) : undefined;
+    const { startCoordinator } = await import('../server.js');
     const c = await startCoordinator({
       listen: f.listen,
       ...(f.http ? { http: f.http } : {}),

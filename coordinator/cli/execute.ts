@@ -4,16 +4,17 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { loadDataset } from '../../shared/data/load.js';
-import { selectColumns } from '../../shared/data/select.js';
+import { loadDataset, type DataFormat } from '../../shared/data/load.js';
+import { resolveColumn, selectColumns } from '../../shared/data/select.js';
 import { datasetHash } from '../../shared/data/hash.js';
 import { OptionError } from '../../shared/errors.js';
-import type { JobResult, JobSpec } from '../../shared/job/spec.js';
+import type { ColumnRef, JobResult, JobSpec } from '../../shared/job/spec.js';
 import { openEngine, type EngineChoice } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
+import { withFlagNames } from './flag-names.js';
 
 /** The engine choice (engine.ts) plus what to print and where. */
 export interface OutputFlags extends EngineChoice {
@@ -22,9 +23,17 @@ export interface OutputFlags extends EngineChoice {
   replicatesOut?: string;
 }
 
+/** How to read the data file (`--header/--no-header`, `--delimiter`, `--format`; job-file fields). */
+export interface DataReadFlags {
+  header?: boolean;
+  delimiter?: string;
+  format?: DataFormat;
+}
+
 export interface ExecuteInput {
   spec: JobSpec;
   dataPath: string;
+  load?: DataReadFlags;
   /** Q sample of a two-sample measure (same x columns). */
   dataQPath?: string;
   /** File of surrogate orderings (checked against the data's N once it is loaded). */
@@ -35,17 +44,47 @@ export interface ExecuteInput {
 
 export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult> {
   const { spec, dataPath, fieldPrefix: p } = input;
+  if (out.replicatesOut && !/\.(csv|json)$/i.test(out.replicatesOut)) {
+    throw new OptionError(`--replicates-out ${out.replicatesOut}: unknown extension (use .csv or .json)`, '--replicates-out');
+  }
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
   const t0 = performance.now();
-  const data = await loadDataset(dataPath);
-  const dataQ = input.dataQPath ? await loadDataset(input.dataQPath) : undefined;
+  // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
+  // unused column, must not abort the run); references resolve against the file's own names,
+  // then become names, since the loaded table holds just those columns. A two-sample job (Q
+  // file) reads both files whole, so the x references mean the same in each.
+  const blocks = (['x', 'y', 'z'] as const).filter((f) => spec[f] !== undefined);
+  let fileNames: readonly string[] = [];
+  const notes: string[] = [];
+  const two = input.dataQPath !== undefined;
+  const data = await loadDataset(dataPath, {
+    ...input.load,
+    notes,
+    // discrete estimators take labels: text columns become category codes (and a note says so)
+    encodeText: spec.estimator === 'plugin' || spec.estimator === 'mixed_ksg',
+    ...(two
+      ? {}
+      : {
+          select: (names: readonly string[]) => {
+            fileNames = names;
+            const ds = { names, columns: [], n: 0 };
+            return blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, `${p}${f}`)));
+          },
+        }),
+  });
+  const dataQ = input.dataQPath ? await loadDataset(input.dataQPath, { ...input.load, notes }) : undefined;
   const loadMs = performance.now() - t0;
-  selectColumns(data, spec.x, `${p}x`);
-  if (dataQ) selectColumns(dataQ, spec.x, `${p}x (in ${input.dataQPath})`);
-  if (spec.y) selectColumns(data, spec.y, `${p}y`);
-  if (spec.z) selectColumns(data, spec.z, `${p}z`);
+  if (two) {
+    selectColumns(data, spec.x, `${p}x`);
+    if (dataQ) selectColumns(dataQ, spec.x, `${p}x (in ${input.dataQPath})`);
+    if (spec.y) selectColumns(data, spec.y, `${p}y`);
+    if (spec.z) selectColumns(data, spec.z, `${p}z`);
+  } else {
+    const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
+    for (const f of blocks) spec[f] = byName(spec[f]!);
+  }
   if (input.surrogatesPath && spec.permutation) {
     const surrogates = await loadSurrogates(input.surrogatesPath, data.n);
     if (spec.permutation.shuffles > 0 && spec.permutation.shuffles !== surrogates.length) {
@@ -63,6 +102,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   let result: JobResult;
   try {
     result = await engine.run({ ...spec, data, ...(dataQ ? { dataQ } : {}) }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+  } catch (err) {
+    throw p === '--' ? withFlagNames(err) : err; // jobs from flags: errors name the flag typed
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSigint);
@@ -71,7 +112,9 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
 
   result = {
     ...result,
-    timings: { ...result.timings, loadMs },
+    warnings: [...notes, ...result.warnings],
+    // totalMs is the whole command: performance.now() counts from process start, module loading included
+    timings: { ...result.timings, loadMs, totalMs: performance.now() },
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
   };
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);

@@ -25,6 +25,8 @@ import { BACKENDS, CI_METHODS, checkBlocks, defaultEstimator, MEASURES, PERMUTAT
 import { allOptions, measureOf } from '../../shared/catalog/index.js';
 import { checkBaggingFraction } from '../../shared/job/validate.js';
 import { checkCap } from './options.js';
+import type { DataFormat } from '../../shared/data/load.js';
+import type { DataReadFlags } from './execute.js';
 
 const columns = {
   oneOf: [
@@ -41,6 +43,9 @@ export const JOB_FILE_SCHEMA = {
   required: ['data', 'measure', 'x'],
   properties: {
     data: { type: 'string', minLength: 1 },
+    header: { type: 'boolean' },
+    delimiter: { type: 'string', minLength: 1 },
+    format: { enum: ['csv', 'tsv', 'json', 'npy', 'arrow'] },
     dataQ: { type: 'string', minLength: 1 },
     measure: { enum: [...MEASURES] },
     estimator: { type: 'string', minLength: 1 },
@@ -103,6 +108,9 @@ export const JOB_FILE_SCHEMA = {
 /** The file as validated (before defaults and path resolution). */
 interface JobFileDoc {
   data: string;
+  header?: boolean;
+  delimiter?: string;
+  format?: DataFormat;
   dataQ?: string;
   options?: Record<string, number>;
   measure: JobSpec['measure'];
@@ -160,6 +168,8 @@ export interface JobFile {
   spec: JobSpec;
   /** Absolute path of the data file. */
   dataPath: string;
+  /** How to read it (header, delimiter, format), when the file says. */
+  load?: DataReadFlags;
   /** Absolute path of the Q sample's file (two-sample measures). */
   dataQPath?: string;
   /** Absolute path of a surrogates file, if any. */
@@ -223,7 +233,10 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   const explicitCap = capOverride ?? d.maxReplicates;
   return {
     spec,
-    dataPath: resolve(baseDir, d.data),
+    dataPath: d.data === '-' ? '-' : resolve(baseDir, d.data),
+    ...(d.header !== undefined || d.delimiter !== undefined || d.format !== undefined
+      ? { load: { ...(d.header !== undefined ? { header: d.header } : {}), ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}), ...(d.format ? { format: d.format } : {}) } }
+      : {}),
     ...(d.dataQ ? { dataQPath: resolve(baseDir, d.dataQ) } : {}),
     ...(surrogatesPath ? { surrogatesPath } : {}),
     ...(explicitCap !== undefined ? { maxReplicates: explicitCap } : {}),

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { registerClusterCommands } from './cluster-commands.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
 import type { OutputFlags } from './execute.js';
+import type { DataFormat } from '../../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { packageVersion } from './version.js';
@@ -73,8 +74,12 @@ export function createProgram(): Command {
     .command('estimate')
     .description('estimate a measure from a data file (CSV, JSON, .npy, Arrow IPC)')
     .argument('<measure>', MEASURE_LIST.map((m) => `${m.name} = ${m.summary}`).join('; '))
-    .requiredOption('--data <file>', 'data file (.csv, .tsv, .json, .npy, .arrow)')
+    .requiredOption('--data <file>', 'data file (.csv, .tsv, .txt, .dat, .json, .npy, .arrow; .gz too; - for stdin with --format)')
     .option('--data-q <file>', 'Q sample of a two-sample measure (divergence), same --x columns as --data (P)')
+    .option('--header', 'the first line holds column names (default: auto, an all-numeric first line is data)')
+    .option('--no-header', 'the first line is data; columns are named 0, 1, ...')
+    .option('--delimiter <d>', "field delimiter: ',', ';', tab, whitespace (default: detected)")
+    .addOption(new Option('--format <f>', 'data format (default: from the extension; needed for stdin)').choices(['csv', 'tsv', 'json', 'npy', 'arrow']))
     .requiredOption('--x <cols>', 'comma-separated column names or 0-based indices')
     .option('--y <cols>', 'second block (mi, cmi: Y; te: source series; divergence: sample label)')
     .option('--z <cols>', 'conditioning block (cmi: Z; te: conditioning series)')
@@ -106,7 +111,12 @@ export function createProgram(): Command {
     const out = outputFlags(flags);
     // heavy modules (engine, readers, ajv, yaml) load only for the command that runs
     const { executeJob } = await import('./execute.js');
-    await executeJob({ spec, dataPath: flags.data, ...(flags.dataQ ? { dataQPath: flags.dataQ } : {}), ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
+    const load = {
+      ...(flags.header !== undefined ? { header: flags.header } : {}),
+      ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
+      ...(flags.format !== undefined ? { format: flags.format as DataFormat } : {}),
+    };
+    await executeJob({ spec, dataPath: flags.data, load, ...(flags.dataQ ? { dataQPath: flags.dataQ } : {}), ...(flags.surrogates ? { surrogatesPath: flags.surrogates } : {}), fieldPrefix: '--' }, out);
   });
 
   const run = program
@@ -117,7 +127,7 @@ export function createProgram(): Command {
     const [{ executeJob }, { loadJobFile }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);
     const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
     const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}) };
-    await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.dataQPath ? { dataQPath: job.dataQPath } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
+    await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.dataQPath ? { dataQPath: job.dataQPath } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
 
   program

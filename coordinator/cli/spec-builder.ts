@@ -16,6 +16,10 @@ export const BACKENDS: readonly Backend[] = ['auto', 'cpu', 'gpu'];
 /** Commander's view of the estimate flags (all values as typed on the command line). */
 export interface EstimateFlags {
   data: string;
+  /** Reading the file (not part of the spec): --header/--no-header, --delimiter, --format. */
+  header?: boolean;
+  delimiter?: string;
+  format?: string;
   /** Q sample of a two-sample measure (divergence). */
   dataQ?: string;
   x: string;

@@ -7,12 +7,34 @@ import { DataError } from '../errors.js';
 import type { Dataset } from './matrix.js';
 import { cellLocation, checkFinite, checkNames, makeDataset } from './cells.js';
 
+export interface ArrowOptions {
+  /** Column indices to read, given the names. @default all */
+  select?: (names: readonly string[]) => readonly number[];
+  /** Dictionary and string columns become sorted category codes (plugin / mixed_ksg). @default false */
+  encodeText?: boolean;
+  notes?: string[];
+}
+
+/** Labels of a dictionary or string column → codes of the sorted distinct labels, with a note. */
+function encodeLabels(vec: { length: number; get(i: number): unknown }, name: string, notes?: string[]): Float64Array {
+  const labels: string[] = [];
+  for (let i = 0; i < vec.length; i++) {
+    const v = vec.get(i);
+    if (v === null || v === undefined) throw new DataError(`missing value (null) at ${cellLocation(i + 1, name)}`);
+    labels.push(String(v));
+  }
+  const levels = [...new Set(labels)].sort();
+  const code = new Map(levels.map((l, k) => [l, k]));
+  notes?.push(`column '${name}' holds text: its ${levels.length} distinct values are encoded as 0..${levels.length - 1} in sorted order (${levels.slice(0, 6).map((l, k) => `${JSON.stringify(l)} = ${k}`).join(', ')}${levels.length > 6 ? ', ...' : ''})`);
+  return Float64Array.from(labels, (l) => code.get(l)!);
+}
+
 /**
  * Parse Arrow IPC bytes into a Dataset.
  * @throws DataError for unreadable IPC, non-numeric fields (named), nulls and non-finite values
  *   (row and column), duplicate field names, empty tables.
  */
-export function parseArrow(bytes: Uint8Array): Dataset {
+export function parseArrow(bytes: Uint8Array, opts: ArrowOptions = {}): Dataset {
   let table: Table;
   try {
     table = tableFromIPC(bytes);
@@ -22,11 +44,17 @@ export function parseArrow(bytes: Uint8Array): Dataset {
   const names = table.schema.fields.map((f) => f.name);
   checkNames(names);
   const n = table.numRows;
-  const columns = table.schema.fields.map((field, j) => {
+  const use = opts.select ? [...new Set(opts.select(names))] : names.map((_, j) => j);
+  const columns = use.map((j) => {
+    const field = table.schema.fields[j]!;
+    const vec = table.getChildAt(j)!;
+    if (DataType.isDictionary(field.type) || DataType.isUtf8(field.type)) {
+      if (!opts.encodeText) throw new DataError(`column '${field.name}' has non-numeric Arrow type ${String(field.type)} (the plugin and mixed_ksg estimators take it, encoded as categories)`);
+      return encodeLabels(vec, field.name, opts.notes);
+    }
     if (!DataType.isFloat(field.type) && !DataType.isInt(field.type)) {
       throw new DataError(`column '${field.name}' has non-numeric Arrow type ${String(field.type)}`);
     }
-    const vec = table.getChildAt(j)!;
     const col = new Float64Array(n);
     const hasNulls = vec.nullCount > 0;
     const isFloat = DataType.isFloat(field.type);
@@ -40,5 +68,5 @@ export function parseArrow(bytes: Uint8Array): Dataset {
     }
     return col;
   });
-  return makeDataset(names, columns);
+  return makeDataset(use.map((j) => names[j]!), columns);
 }

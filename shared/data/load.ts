@@ -1,7 +1,9 @@
 /** Read a dataset file, choosing the parser by extension. The only module here that touches the disk. */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { DataError, InfoshardError, NotFoundError } from '../errors.js';
+import { makeDataset } from './cells.js';
 import type { Dataset } from './matrix.js';
 import { parseCsv } from './csv.js';
 import { parseJson } from './json.js';
@@ -9,9 +11,13 @@ import { parseNpy } from './npy.js';
 
 export type DataFormat = 'csv' | 'tsv' | 'json' | 'npy' | 'arrow';
 
+export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'json', 'npy', 'arrow'];
+
 const BY_EXTENSION: Record<string, DataFormat> = {
   '.csv': 'csv',
   '.tsv': 'tsv',
+  '.txt': 'csv', // delimiter detected (np.savetxt writes blanks)
+  '.dat': 'csv',
   '.json': 'json',
   '.npy': 'npy',
   '.arrow': 'arrow',
@@ -20,45 +26,93 @@ const BY_EXTENSION: Record<string, DataFormat> = {
   '.arrows': 'arrow',
 };
 
-/** Format implied by a file name, or undefined. */
+/** Format implied by a file name (a trailing `.gz` is looked through), or undefined. */
 export function formatOf(path: string): DataFormat | undefined {
-  return BY_EXTENSION[extname(path).toLowerCase()];
+  const p = path.toLowerCase().endsWith('.gz') ? path.slice(0, -3) : path;
+  return BY_EXTENSION[extname(p).toLowerCase()];
+}
+
+/** How to read a file beyond its format: text options and which columns to keep. */
+export interface LoadOptions {
+  /** @default from the extension; required for stdin (`-`) */
+  format?: DataFormat;
+  /** Text formats: first line holds names. @default auto (an all-numeric first line is data) */
+  header?: boolean;
+  /** Text formats: ',', ';', tab, 'whitespace'. @default auto-detected (tab for .tsv) */
+  delimiter?: string;
+  /** Column indices to keep given the names; only these are parsed (text) and validated. @default all */
+  select?: (names: readonly string[]) => readonly number[];
+  /** Receives notes about choices made (no header found, text columns encoded, ...). */
+  notes?: string[];
+  /** Text formats: encode text columns as category codes (for plugin / mixed_ksg). @default false */
+  encodeText?: boolean;
+}
+
+function subset(ds: Dataset, select: LoadOptions['select']): Dataset {
+  if (!select) return ds;
+  const idx = [...new Set(select(ds.names))];
+  return makeDataset(idx.map((j) => ds.names[j]!), idx.map((j) => ds.columns[j]!));
 }
 
 /** Parse bytes in a given format (apache-arrow is loaded only when an Arrow file is read). */
-export async function parseData(bytes: Uint8Array, format: DataFormat): Promise<Dataset> {
+export async function parseData(bytes: Uint8Array, format: DataFormat, opts: Omit<LoadOptions, 'format'> = {}): Promise<Dataset> {
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes); // gzip magic
   switch (format) {
-    case 'csv': return parseCsv(bytes);
-    case 'tsv': return parseCsv(bytes, { delimiter: '\t' });
-    case 'json': return parseJson(bytes);
-    case 'npy': return parseNpy(bytes);
-    case 'arrow': return (await import('./arrow.js')).parseArrow(bytes);
+    case 'csv':
+    case 'tsv': {
+      const { select, notes, header, delimiter, encodeText } = opts;
+      return parseCsv(bytes, {
+        ...(encodeText ? { encodeText } : {}),
+        ...(delimiter !== undefined ? { delimiter } : format === 'tsv' ? { delimiter: '\t' } : {}),
+        ...(header !== undefined ? { header } : {}),
+        ...(select ? { select } : {}),
+        ...(notes ? { notes } : {}),
+      });
+    }
+    case 'json': return subset(parseJson(bytes), opts.select);
+    case 'npy': return subset(parseNpy(bytes), opts.select);
+    case 'arrow': {
+      const { select, notes, encodeText } = opts;
+      return (await import('./arrow.js')).parseArrow(bytes, { ...(select ? { select } : {}), ...(notes ? { notes } : {}), ...(encodeText ? { encodeText } : {}) });
+    }
   }
 }
 
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}
+
 /**
- * Load a dataset from `path`. Errors name the file: NotFoundError for a missing file,
- * DataError for an unknown extension or bad contents.
+ * Load a dataset from `path` (`-` reads stdin, which needs a format; `.gz` files are unpacked).
+ * Errors name the file: NotFoundError for a missing file, DataError for an unknown extension or
+ * bad contents. The second argument may be a format (the older form) or LoadOptions.
  */
-export async function loadDataset(path: string, format?: DataFormat): Promise<Dataset> {
-  const fmt = format ?? formatOf(path);
+export async function loadDataset(path: string, formatOrOptions?: DataFormat | LoadOptions): Promise<Dataset> {
+  const opts: LoadOptions = typeof formatOrOptions === 'string' ? { format: formatOrOptions } : formatOrOptions ?? {};
+  const stdin = path === '-';
+  const fmt = opts.format ?? (stdin ? undefined : formatOf(path));
   if (!fmt) {
-    throw new DataError(`${path}: unknown data format '${extname(path) || '(no extension)'}' (use .csv, .tsv, .json, .npy or .arrow)`);
+    if (stdin) throw new DataError(`reading data from stdin ('-') needs a format (one of ${DATA_FORMATS.join(', ')})`);
+    throw new DataError(`${path}: unknown data format '${extname(path) || '(no extension)'}' (use .csv, .tsv, .txt, .dat, .json, .npy or .arrow, optionally .gz, or give the format)`);
   }
+  const name = stdin ? 'stdin' : path;
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = stdin ? await readAll(process.stdin) : await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new NotFoundError(`data file not found: ${path}`, { cause: err });
     if (code === 'EISDIR') throw new DataError(`${path} is a directory, not a data file`, { cause: err });
-    throw new DataError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new DataError(`cannot read ${name}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    return await parseData(bytes, fmt);
+    const { format: _f, ...rest } = opts;
+    return await parseData(bytes, fmt, rest);
   } catch (err) {
-    if (err instanceof DataError) throw new DataError(`${path}: ${err.message}`, { cause: err });
+    if (err instanceof DataError) throw new DataError(`${name}: ${err.message}`, { cause: err });
     if (err instanceof InfoshardError) throw err;
-    throw new DataError(`${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new DataError(`${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }

@@ -7,6 +7,7 @@ import { hstack, type Matrix } from '../data/matrix.js';
 import { estimatorOf, measureOf, usesK } from '../catalog/index.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
 import { duplicateRows } from './cells.js';
+import { checkTies } from './ties-guard.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
 
 function checkBlock(m: Matrix | undefined, name: string, n: number): void {
@@ -87,6 +88,8 @@ export function checkInput(measure: string, estimator: string, input: EstimatorI
       );
     }
   } else if (e.duplicates === 'warn') {
+    // kNN estimators with a k: refuse when ties make the k-th distance 0 for many rows (ties-guard.ts)
+    if (usesK(estimator)) checkTies(estimator, { x: input.x, ...(input.y && m.blocks.y !== 'none' ? { y: input.y } : {}), ...(input.z && m.blocks.z !== 'none' ? { z: input.z } : {}) }, params.k);
     const dup = duplicateRows(jointSpace(measure, estimator, input));
     if (dup > 0) {
       warnings.push(

@@ -6,6 +6,7 @@
 import { gatherRows } from '../data/matrix.js';
 import { createPermutationContext, estimate, estimateOnRows, type EstimatorInput, type PermutationContext } from '../estimators/index.js';
 import { InternalError } from '../errors.js';
+import { checkBounds } from '../estimators/bounds.js';
 import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
@@ -190,5 +191,6 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
 
 /** The point estimate θ̂ on the full prepared data (nats). */
 export function pointEstimate(p: PreparedJob): number {
-  return estimate(p.measure, p.estimator, p.input, p.params);
+  // a value that breaks a bound of the measure is refused, never reported (estimators/bounds.ts)
+  return checkBounds(p.measure, p.estimator, p.input, p.params, estimate(p.measure, p.estimator, p.input, p.params));
 }

@@ -18,6 +18,7 @@ import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
 import { validateSpec, type ValidateOptions } from './validate.js';
+import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 
 export interface ResolvedBootstrap {
   replicates: number;
@@ -152,8 +153,12 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
   if (job.y) plans.push({ field: 'y', cols: job.y.map((c, i) => resolveColumn(ds, c, `y[${i}]`)), raw: raw('y') });
   if (job.z) plans.push({ field: 'z', cols: job.z.map((c, i) => resolveColumn(ds, c, `z[${i}]`)), raw: raw('z') });
 
+  checkDistinctColumns(plans, ds.names);
+  if (normalize) for (const p of plans) for (const j of p.cols) checkScalable(ds, j);
   const rng = jitter > 0 ? stream(seed, 0, Domain.jitter) : null;
   const blocks = plans.map((p) => buildBlock(ds, p, normalize, jitter, rng));
+  // plugin compares values exactly; every other estimator works at the resolution τ of the blocks
+  if (job.estimator !== 'plugin') checkResolution(plans.map((p, b) => ({ field: p.field, m: blocks[b]!, names: p.cols.map((j) => ds.names[j]!) })));
   if (jitter > 0) warnings.push(`jitter: added seeded uniform noise of ±${jitter}·sd to every selected column (seed ${seed}); estimates are for the jittered data`);
   const selected: EstimatorInput = { x: blocks[0]! };
   const names = (p: BlockPlan) => p.cols.map((j) => ds.names[j]!);

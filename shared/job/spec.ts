@@ -59,7 +59,7 @@ export interface JobSpec {
   x: ColumnRef[];
   y?: ColumnRef[];
   z?: ColumnRef[];
-  /** Divide each column by its sample sd (ddof 1). @default true */
+  /** Divide each column by its sample sd (ddof 1). @default the catalog's scaleInvariant (true for mi, cmi, te; false for entropy, divergence) */
   normalize?: boolean;
   /** @default 'nats' */
   units?: Units;
@@ -199,6 +199,7 @@ export interface Engine {
 
 export const DEFAULTS = {
   k: 3,
+  /** Scale-invariant measures only: the default comes from the catalog (scaleInvariant). */
   normalize: true,
   units: 'nats' as Units,
   jitter: 0,

@@ -54,10 +54,11 @@ export function intervalRecipe(measure: Measure, estimator: string): IntervalRec
 /** Why a kNN estimator refuses the iid scheme, naming the alternatives (job field and CLI flag). */
 export function iidRefusal(estimator: string): string {
   return (
-    `bootstrap.scheme iid (--scheme iid) cannot be used with the kNN estimator ${estimator}: an iid resample repeats about 37% of the rows, ` +
+    // field names only: the CLI renames them to the flags the user typed (coordinator/cli/flag-names.ts)
+    `bootstrap.scheme iid cannot be used with the kNN estimator ${estimator}: an iid resample repeats about 37% of the rows, ` +
     'each copy sits at distance 0 from its original, and the kNN radii collapse, so every replicate lands far above the estimate ' +
-    '(measured: +0.8 to +1.1 nats, 0% coverage). Use scheme subsample (the default; --scheme subsample, --subsample-m M to choose m), ' +
-    'or --permutations P (permutation.shuffles) to test independence'
+    '(measured: +0.8 to +1.1 nats, 0% coverage). Use scheme subsample (the default; bootstrap.m chooses m), ' +
+    'or a permutation test (permutation.shuffles) to test independence'
   );
 }
 

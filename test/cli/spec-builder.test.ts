@@ -59,6 +59,8 @@ describe('job file document → JobSpec', () => {
       measure: 'mi', estimator: 'ksg1', k: 3, x: ['a', 'b'], y: [0], units: 'nats', seed: 0,
       bootstrap: { replicates: 10, level: 0.95 }, permutation: { shuffles: 0 }, // method: the estimator's recipe (prepare.ts)
     });
+    // normalize is left to the measure's default (normalizeDefault) unless the file says
+    assert.equal(jobFromDocument({ data: 'd.csv', measure: 'entropy', x: 'a', normalize: true }, '/').spec.normalize, true);
   });
   it('names the invalid or unknown field', () => {
     const doc = { data: 'd.csv', measure: 'mi', x: ['a'], y: ['b'] };

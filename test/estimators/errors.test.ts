@@ -64,9 +64,12 @@ describe('estimators: validation and errors', () => {
 
   it('kNN estimators warn about duplicates in the joint space; mixed_ksg does not', () => {
     const xd = col(1, 1, 1, 2, 2, 3), yd = col(5, 5, 5, 6, 6, 7);
-    assert.deepEqual(checkEstimator('mi', 'ksg1', { x: xd, y: yd }, { k: 2 }), [
+    // k = 3: no row has 3 copies, so no k-th distance is 0: a warning (ties-guard.ts)
+    assert.deepEqual(checkEstimator('mi', 'ksg1', { x: xd, y: yd }, { k: 3 }), [
       '3 duplicate rows in the joint space: kNN estimators are biased by ties; consider jitter or the mixed_ksg estimator',
     ]);
+    // k = 2: half the rows have a zero k-th distance: refused
+    assert.throws(() => checkEstimator('mi', 'ksg1', { x: xd, y: yd }, { k: 2 }), (e: unknown) => e instanceof EstimatorError && /50% of the rows/.test(e.message));
     assert.deepEqual(checkEstimator('mi', 'mixed_ksg', { x: xd, y: yd }, { k: 2 }), []);
     assert.deepEqual(checkEstimator('mi', 'ksg1', { x, y }, { k: 2 }), []);
   });
