@@ -8,6 +8,7 @@ import { loadDataset } from '../../shared/data/load.js';
 import { selectColumns } from '../../shared/data/select.js';
 import { datasetHash } from '../../shared/data/hash.js';
 import { OptionError } from '../../shared/errors.js';
+import { checkReportTargets, writeJobReport } from '../../report/index.js';
 import type { JobResult, JobSpec } from '../../shared/job/spec.js';
 import { openEngine, type EngineChoice } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
@@ -20,6 +21,9 @@ export interface OutputFlags extends EngineChoice {
   json?: boolean;
   progress?: boolean;
   replicatesOut?: string;
+  /** `--report out.html` and `--plot out.svg|png` (report/). */
+  report?: string;
+  plot?: string;
 }
 
 export interface ExecuteInput {
@@ -38,6 +42,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
+  checkReportTargets(out);
   const t0 = performance.now();
   const data = await loadDataset(dataPath);
   const dataQ = input.dataQPath ? await loadDataset(input.dataQPath) : undefined;
@@ -54,7 +59,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const { json: _j, progress: _p, replicatesOut: _r, threads, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, threads, ...connection } = out;
   const engine = await openEngine({ threads: threads ?? availableParallelism(), ...connection });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -75,6 +80,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
   };
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
+  await writeJobReport(out, result, { source: dataPath, version: result.provenance.version });
   process.stdout.write(out.json ? JSON.stringify(jsonView(result)) + '\n' : humanSummary(result, dataPath));
   return result;
 }
