@@ -72,7 +72,7 @@ function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, ma
       { bin: { maxbins: BINS }, field: 'value', as: ['lo', 'hi'] },
       { aggregate: [{ op: 'count', as: 'count' }], groupby: ['lo', 'hi'] },
     ],
-    mark: { type: 'rect', color: C.bars, opacity: 0.85, stroke: 'white', strokeWidth: 0.5 },
+    mark: { type: 'rect', color: C.bars, opacity: 0.85, stroke: 'white', strokeWidth: 0.5, ariaRoleDescription: 'bar' },
     encoding: {
       x: { field: 'lo', type: 'quantitative', scale: { zero: false }, title: xTitle },
       x2: { field: 'hi' },
@@ -211,7 +211,7 @@ export function simulateFigures(s: SimulateResult): Figure[] {
             data: { values: rows },
             mark: { type: 'rule', strokeWidth: Math.max(0.5, Math.min(3, (0.6 * HEIGHT) / Math.max(1, rows.length))) },
             encoding: {
-              y: { field: 'rank', type: 'quantitative', title: 'dataset (sorted by estimate)', axis: { labels: false, ticks: false } },
+              y: { field: 'rank', type: 'quantitative', title: 'dataset (sorted by estimate)', axis: { labels: false, ticks: false }, scale: { padding: 6, nice: false } },
               x: { field: 'low', type: 'quantitative', title: `interval (${s.units})`, scale: { zero: false } },
               x2: { field: 'high' },
               color: { field: 'covers', type: 'nominal', scale: { domain: ['covers the truth', 'misses the truth'], range: [C.ok, C.miss] }, legend: { title: null, orient: 'bottom' } },

@@ -59,7 +59,7 @@ function jobRows(r: JobResult, source: string): ReportRow[] {
   const t = r.timings;
   rows.push({ label: 'time', value: `estimate ${t.estimateMs.toFixed(1)} ms${t.resampleMs !== undefined ? `, resampling ${t.resampleMs.toFixed(1)} ms` : ''}, total ${t.totalMs.toFixed(1)} ms` });
   const p = r.provenance;
-  rows.push({ label: 'engine', value: `${p.engine}${p.threads ? `, ${p.threads} threads` : ''}${p.workers ? `, ${p.workers} workers` : ''}${p.backend ? `, backend ${p.backend}` : ''}` });
+  rows.push({ label: 'engine', value: `${p.engine}${p.threads ? `, ${p.threads} thread${p.threads === 1 ? '' : 's'}` : ''}${p.workers ? `, ${p.workers} workers` : ''}${p.backend ? `, backend ${p.backend}` : ''}` });
   rows.push({ label: 'data SHA-256', value: p.dataHash });
   return rows;
 }
