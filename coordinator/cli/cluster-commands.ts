@@ -133,7 +133,7 @@ export function registerClusterCommands(program: Command): void {
       .option('--nats <url>', 'NATS URL: JetStream job store, NATS worker discovery and progress events')
       .option('--nats-creds <file>', 'NATS credentials file')
       .option('--nats-prefix <p>', 'prefix of NATS subjects, streams and buckets (default infoshard)')
-      .option('--http <host:port>', 'serve /healthz, /readyz and /status over HTTP')
+      .option('--http <host:port>', 'serve the dashboard (/), /status, /metrics (Prometheus), /healthz and /readyz over HTTP (read-only, no auth: keep it private)')
       .option('--shard-size <N>', 'replicates per shard (default 50)')
       .option('--shard-deadline-ms <ms>', 'soft deadline per shard before it is dispatched elsewhere (default 60000)')
       .option('--max-batch <N>', 'most shards in one RunShards call (default 256)')

@@ -4,7 +4,7 @@
  * request that is not a file:// or loopback URL (a report must open offline; the dashboard
  * only talks to its own coordinator), and is closed and removed in `close()`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -78,4 +78,11 @@ export async function openBrowser(executablePath: string): Promise<BrowserSessio
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Where a test saves screenshots: $INFOSHARD_SCREENSHOTS (kept) or the test's own temp dir. */
+export function screenshotDir(fallback: string): string {
+  const d = process.env.INFOSHARD_SCREENSHOTS || fallback;
+  mkdirSync(d, { recursive: true });
+  return d;
 }

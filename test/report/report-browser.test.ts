@@ -6,13 +6,13 @@
  * saved in the test's temp dir (or $INFOSHARD_SCREENSHOTS, which is kept).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { runCli } from '../cli/run-cli.js';
-import { openBrowser, requireChromium, type BrowserSession } from '../helpers/browser.js';
+import { openBrowser, requireChromium, screenshotDir, type BrowserSession } from '../helpers/browser.js';
 import { writeGaussianCsv } from './fixtures.js';
 
 /** Sum of the counts Vega writes into each bar's aria-label ("…; replicates: 7"). */
@@ -25,12 +25,6 @@ function barCounts(page: Page, figure: string, yTitle: string): Promise<number> 
 function ruleXs(page: Page, figure: string): Promise<Record<string, number>> {
   return page.$$eval(`#fig-${figure} [aria-roledescription="rule mark"]`, (rules) =>
     Object.fromEntries(rules.map((r) => [/label: (.*)$/.exec(r.getAttribute('aria-label') ?? '')?.[1] ?? '?', r.getBoundingClientRect().x])));
-}
-
-export function screenshotDir(fallback: string): string {
-  const d = process.env.INFOSHARD_SCREENSHOTS || fallback;
-  mkdirSync(d, { recursive: true });
-  return d;
 }
 
 describe('report: opened in headless Chromium', function () {
