@@ -1,0 +1,61 @@
+"""The result object, shaped like scipy.stats' bootstrap / permutation_test results."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, NamedTuple, Optional
+
+import numpy as np
+
+
+class ConfidenceInterval(NamedTuple):
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """One estimate. ``confidence_interval``/``bootstrap_distribution`` exist with ``bootstrap=``,
+    ``pvalue``/``null_distribution`` with ``permutations=``; otherwise they are None.
+    ``raw`` is the CLI's whole ``--json`` object (timings, provenance, null quantiles, ...)."""
+
+    estimate: float
+    units: str
+    measure: str
+    estimator: str
+    k: Optional[int]
+    n: int
+    confidence_interval: Optional[ConfidenceInterval]
+    ci_level: Optional[float]
+    ci_method: Optional[str]
+    pvalue: Optional[float]
+    bias_corrected: Optional[float]
+    bootstrap_distribution: Optional[np.ndarray]
+    null_distribution: Optional[np.ndarray]
+    warnings: List[str]
+    raw: Dict[str, Any] = field(repr=False)
+
+    @property
+    def statistic(self) -> float:
+        """scipy's name for the observed value (``permutation_test(...).statistic``)."""
+        return self.estimate
+
+    @classmethod
+    def from_cli(cls, out: Dict[str, Any], series: Dict[str, np.ndarray]) -> "Result":
+        ci = out.get("ci")
+        return cls(
+            estimate=float(out["estimate"]),
+            units=out["units"],
+            measure=out["measure"],
+            estimator=out["estimator"],
+            k=out.get("k"),
+            n=int(out["n"]),
+            confidence_interval=ConfidenceInterval(float(ci["low"]), float(ci["high"])) if ci else None,
+            ci_level=float(ci["level"]) if ci else None,
+            ci_method=ci["method"] if ci else None,
+            pvalue=float(out["pValue"]) if out.get("pValue") is not None else None,
+            bias_corrected=float(out["biasCorrected"]) if out.get("biasCorrected") is not None else None,
+            bootstrap_distribution=series.get("bootstrap"),
+            null_distribution=series.get("null"),
+            warnings=list(out.get("warnings", [])),
+            raw=out,
+        )
