@@ -29,8 +29,9 @@ class Result:
     ci_method: Optional[str]
     pvalue: Optional[float]
     bias_corrected: Optional[float]
-    bootstrap_distribution: Optional[np.ndarray]
-    null_distribution: Optional[np.ndarray]
+    # not in repr: thousands of values would drown the summary
+    bootstrap_distribution: Optional[np.ndarray] = field(repr=False)
+    null_distribution: Optional[np.ndarray] = field(repr=False)
     warnings: List[str]
     raw: Dict[str, Any] = field(repr=False)
 
