@@ -57,7 +57,7 @@ interface Marker {
 function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, markers: Marker[], band?: { low: number; high: number }): TopLevelSpec {
   const x = { field: 'value', type: 'quantitative', scale: { zero: false } };
   const layers: object[] = [];
-  if (band) {
+  if (band && Number.isFinite(band.low) && Number.isFinite(band.high)) {
     layers.push({
       data: { values: [band] },
       mark: { type: 'rect', color: C.interval, opacity: 0.15 },
@@ -99,7 +99,8 @@ function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, ma
 }
 
 function bootstrapFigure(r: JobResult): Figure | undefined {
-  if (!r.bootstrapDistribution || !r.ci) return undefined;
+  // nothing finite to bin (every replicate failed): no figure rather than an empty, warning plot
+  if (!r.bootstrapDistribution || !r.ci || finite(r.bootstrapDistribution).length === 0) return undefined;
   const ci = r.ci;
   const level = `${num(ci.level * 100)}%`;
   return {
@@ -121,7 +122,7 @@ function bootstrapFigure(r: JobResult): Figure | undefined {
 }
 
 function nullFigure(r: JobResult): Figure | undefined {
-  if (!r.nullDistribution || r.pValue === undefined) return undefined;
+  if (!r.nullDistribution || r.pValue === undefined || finite(r.nullDistribution).length === 0) return undefined;
   return {
     id: 'null',
     title: 'Permutation null distribution',
