@@ -18,8 +18,10 @@ describe('deploy/monitoring: scrape configs for /metrics', () => {
   const k8s = parseAllDocuments(read('k8s/coordinator.yaml')).map((d) => d.toJSON() as Obj);
   const service = k8s.find((d) => d['kind'] === 'Service')!;
 
+  const monitors = parseAllDocuments(read('monitoring/servicemonitor.yaml')).map((d) => d.toJSON() as Obj);
+
   it('the ServiceMonitor selects the coordinator Service and scrapes its http port at /metrics', () => {
-    const sm = parse(read('monitoring/servicemonitor.yaml')) as Obj;
+    const sm = monitors.find((d) => d['kind'] === 'ServiceMonitor')!;
     assert.equal(sm['kind'], 'ServiceMonitor');
     for (const [k, v] of Object.entries(sm['spec']['selector']['matchLabels'] as Obj)) assert.equal(service['metadata']['labels'][k], v, `label ${k}`);
     const [ep] = sm['spec']['endpoints'] as Obj[];
@@ -29,6 +31,19 @@ describe('deploy/monitoring: scrape configs for /metrics', () => {
     const deployment = k8s.find((d) => d['kind'] === 'Deployment')!;
     const args = deployment['spec']['template']['spec']['containers'][0]['args'] as string[];
     assert.ok(args.includes(`--http=0.0.0.0:${port!['port']}`), 'the coordinator serves HTTP on that port');
+  });
+
+  it('the PodMonitor selects the worker pods and scrapes the port their --metrics flag opens', () => {
+    const pm = monitors.find((d) => d['kind'] === 'PodMonitor')!;
+    const worker = parseAllDocuments(read('k8s/worker.yaml')).map((d) => d.toJSON() as Obj).find((d) => d['kind'] === 'Deployment')!;
+    const tpl = worker['spec']['template'];
+    for (const [k, v] of Object.entries(pm['spec']['selector']['matchLabels'] as Obj)) assert.equal(tpl['metadata']['labels'][k], v, `label ${k}`);
+    const [ep] = pm['spec']['podMetricsEndpoints'] as Obj[];
+    assert.equal(ep!['path'], '/metrics');
+    const container = tpl['spec']['containers'][0];
+    const port = (container['ports'] as Obj[]).find((p) => p['name'] === ep!['port']);
+    assert.ok(port, `worker container has a port named ${ep!['port']}`);
+    assert.ok((container['args'] as string[]).includes(`--metrics=0.0.0.0:${port!['containerPort']}`));
   });
 
   it('the Prometheus scrape job targets the compose coordinator --http port', () => {
