@@ -7,6 +7,11 @@ from typing import Any, Dict, List, NamedTuple, Optional
 import numpy as np
 
 
+def _f(v: Any) -> float:
+    """A JSON number as float; the CLI writes a non-finite value as null (JSON has no NaN)."""
+    return float("nan") if v is None else float(v)
+
+
 class ConfidenceInterval(NamedTuple):
     low: float
     high: float
@@ -44,17 +49,17 @@ class Result:
     def from_cli(cls, out: Dict[str, Any], series: Dict[str, np.ndarray]) -> "Result":
         ci = out.get("ci")
         return cls(
-            estimate=float(out["estimate"]),
+            estimate=_f(out["estimate"]),
             units=out["units"],
             measure=out["measure"],
             estimator=out["estimator"],
             k=out.get("k"),
             n=int(out["n"]),
-            confidence_interval=ConfidenceInterval(float(ci["low"]), float(ci["high"])) if ci else None,
+            confidence_interval=ConfidenceInterval(_f(ci["low"]), _f(ci["high"])) if ci else None,
             ci_level=float(ci["level"]) if ci else None,
             ci_method=ci["method"] if ci else None,
-            pvalue=float(out["pValue"]) if out.get("pValue") is not None else None,
-            bias_corrected=float(out["biasCorrected"]) if out.get("biasCorrected") is not None else None,
+            pvalue=_f(out["pValue"]) if "pValue" in out else None,
+            bias_corrected=_f(out["biasCorrected"]) if "biasCorrected" in out else None,
             bootstrap_distribution=series.get("bootstrap"),
             null_distribution=series.get("null"),
             warnings=list(out.get("warnings", [])),
