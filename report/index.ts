@@ -38,6 +38,8 @@ function jobRows(r: JobResult, source: string): ReportRow[] {
     { label: 'measure / estimator', value: `${r.measure} / ${r.estimator}${r.k !== null ? `, k = ${r.k}` : ''}` },
     { label: 'estimate', value: `${num(r.estimate)} ${r.units}` },
   ];
+  // measure options (e.g. TE's embedding: targetHistory, delay, ...)
+  if (r.options && Object.keys(r.options).length) rows.push({ label: 'options', value: Object.entries(r.options).map(([k, v]) => `${k} = ${v}`).join(', ') });
   if (r.ci) {
     const m = r.ci.m !== undefined ? `, m = ${r.ci.m}` : '';
     rows.push({ label: `${num(r.ci.level * 100)}% confidence interval`, value: `[${num(r.ci.low)}, ${num(r.ci.high)}] (${r.ci.method}, ${r.ci.scheme}${m}, B = ${r.replicates.bootstrap ?? '?'})` });

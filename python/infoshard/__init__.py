@@ -1,4 +1,4 @@
-"""infoshard from Python: ``mi``, ``entropy`` and ``cmi`` on NumPy arrays, with bootstrap
+"""infoshard from Python: ``mi``, ``entropy``, ``cmi``, ``te`` and ``divergence`` on NumPy arrays, with bootstrap
 confidence intervals and permutation tests, embedded or on a cluster (``coordinator=``).
 
     >>> import numpy as np, infoshard
@@ -10,7 +10,8 @@ confidence intervals and permutation tests, embedded or on a cluster (``coordina
 Each call runs the installed ``infoshard`` CLI once (arrays pass as one ``.npy`` file), so the
 numbers are exactly the CLI's; errors raise :class:`InfoshardError` subclasses with the CLI's
 message. Options are the CLI's flags with ``_`` for ``-`` (``k_values=[3, 5]`` is
-``--k-values 3,5``, ``normalize=False`` is ``--no-normalize``).
+``--k-values 3,5``, ``normalize=False`` is ``--no-normalize``, ``normalize=True`` ``--normalize``;
+unset means the measure's default).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ._errors import (InfoshardCancelledError, InfoshardError, InfoshardInputErr
 from ._result import ConfidenceInterval, Result
 
 __all__ = [
-    "mi", "entropy", "cmi", "Result", "ConfidenceInterval", "InfoshardError", "InfoshardInputError",
+    "mi", "entropy", "cmi", "te", "divergence", "Result", "ConfidenceInterval", "InfoshardError", "InfoshardInputError",
     "InfoshardUnavailableError", "InfoshardCancelledError", "cli_command",
 ]
 __version__ = "0.1.0"
@@ -38,6 +39,9 @@ _OPTIONS: Dict[str, str] = {
     "k_values": "list", "threads": "value", "max_replicates": "value", "miller_madow": "switch",
     "coordinator": "value", "token_file": "value", "coordinator_ca": "value",
     "coordinator_server_name": "value", "tls_cert": "value", "tls_key": "value",
+    # transfer entropy embedding
+    "target_history": "value", "target_delay": "value", "source_history": "value", "source_delay": "value",
+    "delay": "value", "cond_history": "value", "cond_delay": "value",
 }
 
 
@@ -45,8 +49,8 @@ def _flags(options: Dict[str, Any]) -> List[str]:
     out: List[str] = []
     for name, value in options.items():
         if name == "normalize":
-            if not value:
-                out.append("--no-normalize")
+            if value is not None:
+                out.append("--normalize" if value else "--no-normalize")
             continue
         kind = _OPTIONS.get(name)
         if kind is None:
@@ -66,11 +70,11 @@ def _flags(options: Dict[str, Any]) -> List[str]:
     return out
 
 
-def _run(measure: str, blocks: List[tuple], options: Dict[str, Any]) -> Result:
+def _run(measure: str, blocks: List[tuple], options: Dict[str, Any], files: Optional[Dict[str, np.ndarray]] = None) -> Result:
     cli: Optional[Sequence[str] | str] = options.pop("cli", None)
     flags = _flags(options)
     resampled = bool(options.get("bootstrap")) or bool(options.get("permutations"))
-    out, series = run_job(["estimate", measure], blocks, flags, cli=cli, replicates=resampled)
+    out, series = run_job(["estimate", measure], blocks, flags, cli=cli, replicates=resampled, files=files)
     return Result.from_cli(out, series)
 
 
@@ -90,3 +94,25 @@ def cmi(x: Any, y: Any, z: Any, **options: Any) -> Result:
     bx = as_block("x", x, None)
     n = bx.shape[0]
     return _run("cmi", [("--x", bx), ("--y", as_block("y", y, n)), ("--z", as_block("z", z, n))], options)
+
+
+def te(target: Any, source: Any, z: Any = None, **options: Any) -> Result:
+    """Transfer entropy TE(source → target) = I(target_{t+1}; source_past | target_past [, z_past])
+    of time series in rows (estimator ksg); embedding by ``target_history=``, ``source_history=``,
+    ``delay=`` ...; permutation surrogates shuffle or shift the source past."""
+    bt = as_block("target", target, None)
+    n = bt.shape[0]
+    blocks = [("--x", bt), ("--y", as_block("source", source, n, "target"))]
+    if z is not None:
+        blocks.append(("--z", as_block("z", z, n, "target")))
+    return _run("te", blocks, options)
+
+
+def divergence(p: Any, q: Any, **options: Any) -> Result:
+    """Kullback–Leibler divergence D(P‖Q) between two samples with the same columns, (N, d) and
+    (M, d) (estimator kl); the permutation test relabels the pooled sample."""
+    bp = as_block("p", p, None)
+    bq = as_block("q", q, None)
+    if bq.shape[1] != bp.shape[1]:
+        raise ValueError(f"q has {bq.shape[1]} columns but p has {bp.shape[1]}")
+    return _run("divergence", [("--x", bp)], options, files={"--data-q": bq})

@@ -34,7 +34,7 @@ def cli_command(cli: Optional[Sequence[str] | str] = None) -> List[str]:
     return shlex.split(cli) if isinstance(cli, str) else list(cli)
 
 
-def as_block(name: str, a: Any, n: Optional[int]) -> np.ndarray:
+def as_block(name: str, a: Any, n: Optional[int], ref: str = "x") -> np.ndarray:
     """One variable block as a float64 (N, d) array; errors name the parameter."""
     arr = np.asarray(a)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
@@ -46,14 +46,16 @@ def as_block(name: str, a: Any, n: Optional[int]) -> np.ndarray:
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has no columns")
     if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} has {arr.shape[0]} rows but x has {n}")
+        raise ValueError(f"{name} has {arr.shape[0]} rows but {ref} has {n}")
     return arr.astype(np.float64, copy=False)
 
 
 def run_job(subcommand: List[str], blocks: List[Tuple[str, np.ndarray]], options: List[str],
-            cli: Optional[Sequence[str] | str] = None, replicates: bool = True) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
+            cli: Optional[Sequence[str] | str] = None, replicates: bool = True,
+            files: Optional[Dict[str, np.ndarray]] = None) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
     """Write the blocks side by side into one .npy, run ``infoshard <subcommand> --data f.npy
-    --x 0,.. --y ..`` with ``--json``, and return (the JSON object, raw replicate arrays by workload)."""
+    --x 0,.. --y ..`` with ``--json``, and return (the JSON object, raw replicate arrays by workload).
+    ``files`` are further arrays passed as their own .npy under a flag (``{'--data-q': q}``)."""
     argv = cli_command(cli)
     with tempfile.TemporaryDirectory(prefix="infoshard-") as tmp:
         data = np.ascontiguousarray(np.hstack([b for _, b in blocks]))
@@ -65,8 +67,13 @@ def run_job(subcommand: List[str], blocks: List[Tuple[str, np.ndarray]], options
             idx = ",".join(str(i) for i in range(start, start + b.shape[1]))
             cols += [flag, idx]
             start += b.shape[1]
+        extra: List[str] = []
+        for i, (flag, arr) in enumerate((files or {}).items()):
+            p = os.path.join(tmp, f"file{i}.npy")
+            np.save(p, np.ascontiguousarray(arr))
+            extra += [flag, p]
         reps = os.path.join(tmp, "replicates.json")
-        args = argv + subcommand + ["--data", path] + cols + options + ["--json"]
+        args = argv + subcommand + ["--data", path] + extra + cols + options + ["--json"]
         if replicates:
             args += ["--replicates-out", reps]
         proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

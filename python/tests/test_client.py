@@ -83,6 +83,34 @@ def test_blocks_entropy_and_cmi_equal_the_cli(tmp_path):
     assert same_bits(c.null_distribution, reps["null"])
 
 
+def test_te_and_divergence_equal_the_cli(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 300
+    x = np.zeros(n)
+    y = np.zeros(n)
+    for t in range(1, n):  # y drives x with lag 1
+        y[t] = 0.5 * y[t - 1] + rng.standard_normal()
+        x[t] = 0.6 * y[t - 1] + 0.3 * x[t - 1] + rng.standard_normal()
+    r = infoshard.te(x, y, k=3, permutations=19, permutation_kind="shift", target_history=2, seed=4, threads=1)
+    out, reps, code, err = cli(tmp_path, np.column_stack([x, y]), ["estimate", "te", "--x", "0", "--y", "1", "--k", "3", "--permutations", "19",
+                                                                   "--permutation-kind", "shift", "--target-history", "2", "--seed", "4", "--threads", "1"])
+    assert code == 0, err
+    assert r.estimate == out["estimate"] and r.pvalue == out["pValue"] and r.raw["options"]["targetHistory"] == 2
+    assert same_bits(r.null_distribution, reps["null"])
+
+    p = rng.standard_normal((200, 2))
+    q = rng.standard_normal((150, 2)) + 0.5
+    d = infoshard.divergence(p, q, k=4, permutations=9, seed=2, threads=1)
+    np.save(tmp_path / "q.npy", q)
+    out, reps, code, err = cli(tmp_path, p, ["estimate", "divergence", "--data-q", str(tmp_path / "q.npy"), "--x", "0,1", "--k", "4",
+                                             "--permutations", "9", "--seed", "2", "--threads", "1"])
+    assert code == 0, err
+    assert d.estimate == out["estimate"] and d.pvalue == out["pValue"] and d.n == 350
+    assert same_bits(d.null_distribution, reps["null"])
+    with pytest.raises(ValueError, match="q has 3 columns but p has 2"):
+        infoshard.divergence(p, np.zeros((5, 3)))
+
+
 def test_cli_errors_become_exceptions_with_the_same_message(tmp_path):
     d = gaussian(10, 0.5, seed=3)
     with pytest.raises(infoshard.InfoshardInputError) as e:
