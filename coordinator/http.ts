@@ -31,7 +31,7 @@ export function createHttpHandler(d: HttpDeps): http.RequestListener {
   const jobPage = async (id: string, result: JobResult): Promise<string> => {
     const hit = pages.get(id);
     if (hit) return hit;
-    const html = await jobReportHtml(result, { source: `job ${id} (data ${result.provenance.dataHash.slice(0, 12)}…)`, version: d.version });
+    const html = await jobReportHtml(result, { source: `job ${id} (data ${result.provenance.dataHash.slice(0, 12)}…)`, version: d.version, back: { href: '../', text: '← dashboard' } });
     pages.set(id, html);
     if (pages.size > PAGE_CACHE) pages.delete(pages.keys().next().value!);
     return html;

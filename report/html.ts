@@ -22,6 +22,8 @@ export interface ReportPage {
   warnings: string[];
   /** Printed at the bottom: version, time written. */
   footer: string;
+  /** A link above the title (the dashboard's job page links back to it); relative URLs only. */
+  back?: { href: string; text: string };
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -45,6 +47,7 @@ figcaption { color: #444; font-size: 14px; margin-top: 6px; }
 .warn { background: #fff4e5; border-left: 4px solid #f58518; padding: 8px 12px; margin-bottom: 16px; }
 .none { color: #666; font-style: italic; }
 footer { color: #777; font-size: 13px; margin-top: 24px; }
+nav { margin-bottom: 10px; }
 `;
 
 /** The page. Figure SVG comes from Vega's own serializer and is embedded as is. */
@@ -70,7 +73,7 @@ ${svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(figure.title)}
 </head>
 <body>
 <main>
-<h1>${escapeHtml(p.title)}</h1>
+${p.back ? `<nav><a href="${escapeHtml(p.back.href)}">${escapeHtml(p.back.text)}</a></nav>\n` : ''}<h1>${escapeHtml(p.title)}</h1>
 <p class="sub">${escapeHtml(p.subtitle)}</p>
 ${warnings}
 <table>

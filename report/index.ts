@@ -107,6 +107,8 @@ export interface JobReportContext {
   version: string;
   /** How fields are named in errors: '--' for flags, '' for job-file fields. */
   prefix?: string;
+  /** A link above the title (the dashboard's job page). */
+  back?: { href: string; text: string };
 }
 
 /** HTML page for a job result (exported for the dashboard and tests). */
@@ -124,6 +126,7 @@ function jobPage(r: JobResult, ctx: JobReportContext, figures: Figure[], svgs: s
     figures: figures.map((figure, i) => ({ figure, svg: svgs[i]! })),
     warnings: r.warnings,
     footer: `infoshard ${ctx.version}; written ${new Date().toISOString()}`,
+    ...(ctx.back ? { back: ctx.back } : {}),
   });
 }
 

@@ -81,7 +81,7 @@ describe('coordinator HTTP: /metrics and the dashboard (real coordinator + 2 wor
     assert.equal(again.get('infoshard_shards_completed_total'), m.get('infoshard_shards_completed_total'));
   });
 
-  it('read-only: other methods are refused, unknown paths are 404, unfinished job pages say so', async () => {
+  it('read-only: other methods are refused, unknown paths and jobs are 404', async () => {
     assert.equal((await fetch(`${http}/status`, { method: 'POST' })).status, 405);
     assert.equal((await fetch(`${http}/nope`)).status, 404);
     assert.equal((await fetch(`${http}/jobs/00000000-0000-0000-0000-000000000000`)).status, 404);
@@ -101,6 +101,13 @@ describe('coordinator HTTP: /metrics and the dashboard (real coordinator + 2 wor
     // a job long enough to watch: 24 permutation shards + 2 bootstrap shards over 2 one-thread workers
     const engine = await connectCluster(cluster!.address);
     const handle = await engine.submit(job(240, 2));
+    // (a few seconds of work: it is still running now) its result is not there yet; its page says so and reloads
+    const early = await fetch(`${http}/jobs/${handle.id}/result`);
+    assert.equal(early.status, 409);
+    assert.equal(((await early.json()) as { state: string }).state, 'running');
+    const pending = await fetch(`${http}/jobs/${handle.id}`);
+    assert.equal(pending.headers.get('refresh'), '2');
+    assert.match(await pending.text(), /state: <strong>running<\/strong>/);
     const row = `#jobs tr[data-job="${handle.id}"]`;
     const seen = new Set<number>();
     let max = 0;
@@ -138,7 +145,7 @@ describe('coordinator HTTP: /metrics and the dashboard (real coordinator + 2 wor
     const estimateCell = await page.$eval('tr:has(th:text-is("estimate")) td', (td) => td.textContent);
     assert.equal(estimateCell, `${Number(result.estimate.toPrecision(4))} nats`);
     await page.screenshot({ path: join(shots, 'dashboard-job-report.png'), fullPage: true });
-    await page.goBack();
+    await Promise.all([page.waitForURL(`${http}/`), page.click('nav a:text("dashboard")')]);
 
     // a killed worker disappears (heartbeat expiry) and shows up under recoveries
     const victim = cluster!.workers[0]!;
