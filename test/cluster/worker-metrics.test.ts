@@ -45,9 +45,14 @@ describe('worker --metrics (real processes)', function () {
       return samples(await r.text());
     }));
     const sum = (name: string) => perWorker.reduce((s, m) => s + (m.get(name) ?? 0), 0);
-    assert.equal(sum('infoshard_worker_shards_total'), status.counters.shardsCompleted);
-    assert.equal(sum('infoshard_worker_replicates_total{workload="bootstrap"}'), 30);
-    assert.equal(sum('infoshard_worker_replicates_total{workload="permutation"}'), 40);
+    // Exact when nothing was redone. On a loaded machine a missed heartbeat drops a worker
+    // whose shards then run twice (counted by both workers, accepted once): then at least.
+    const clean = status.counters.requeued === 0 && status.counters.duplicatesIgnored === 0;
+    const check = (actual: number, expected: number, what: string) =>
+      clean ? assert.equal(actual, expected, what) : assert.ok(actual >= expected, `${what}: ${actual} >= ${expected}`);
+    check(sum('infoshard_worker_shards_total'), status.counters.shardsCompleted, 'shards');
+    check(sum('infoshard_worker_replicates_total{workload="bootstrap"}'), 30, 'bootstrap replicates');
+    check(sum('infoshard_worker_replicates_total{workload="permutation"}'), 40, 'permutation replicates');
     for (const m of perWorker) {
       assert.equal(m.get('infoshard_worker_pool_threads'), 1);
       assert.equal(m.get('infoshard_worker_pool_active_tasks'), 0);
