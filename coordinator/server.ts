@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { decodeDataset, WIRE_DEFAULTS } from '../cluster/wire.js';
+import { decodeDataset, packageVersion, WIRE_DEFAULTS } from '../cluster/wire.js';
 import { OptionError } from '../shared/errors.js';
 import { bindServer, shutdownServer, SERVER_OPTIONS } from '../cluster/handlers.js';
 import { DISCOVERY_DEFAULTS, GrpcDiscovery, type WorkerDiscovery } from '../cluster/discovery.js';
@@ -20,7 +20,6 @@ import { CoordinatorService } from './service.js';
 import { MemoryJobStore } from './store.js';
 import { createHttpHandler } from './http.js';
 import { createCoordinatorMetrics, type CoordinatorMetrics } from './metrics.js';
-import { packageVersion } from './cli/version.js';
 
 export interface CoordinatorOptions extends SchedulerOptions, ServerSecurityOptions {
   /** gRPC listen address. @default '127.0.0.1:7070' */
