@@ -20,6 +20,8 @@ export class DatasetCache {
   // A Map iterates in insertion order: re-inserting on use makes the first key the LRU one.
   private readonly entries = new Map<string, Entry>();
   private used = 0;
+  private hits = 0;
+  private misses = 0;
   readonly maxBytes: number;
 
   constructor(maxBytes: number = CACHE_DEFAULTS.maxBytes) {
@@ -34,7 +36,11 @@ export class DatasetCache {
   /** The dataset, marking it most recently used. */
   get(hash: string): Dataset | undefined {
     const e = this.entries.get(hash);
-    if (!e) return undefined;
+    if (!e) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     this.entries.delete(hash);
     this.entries.set(hash, e);
     return e.ds;
@@ -57,8 +63,9 @@ export class DatasetCache {
     this.used += bytes;
   }
 
-  stats(): { count: number; bytes: number } {
-    return { count: this.entries.size, bytes: this.used };
+  /** Entries and bytes held now; get() hits and misses since construction. */
+  stats(): { count: number; bytes: number; hits: number; misses: number } {
+    return { count: this.entries.size, bytes: this.used, hits: this.hits, misses: this.misses };
   }
 
   keys(): string[] {

@@ -32,7 +32,7 @@ import { JobTable } from './scheduling/job-table.js';
 import { RecoveryLog } from './scheduling/recovery.js';
 import {
   SCHEDULER_DEFAULTS,
-  type JobCore, type JobView, type LinkFactory, type RecoveryRecord, type RunShardsCall, type SchedulerCounters,
+  type BatchListener, type JobCore, type JobView, type LinkFactory, type RecoveryRecord, type RunShardsCall, type SchedulerCounters,
   type SchedulerOptions, type ShardValuesMap, type WorkerLink, type WorkerView,
 } from './scheduling/types.js';
 
@@ -46,6 +46,8 @@ interface Batch {
   timer?: NodeJS.Timeout;
   timedOut: boolean;
   settled: boolean;
+  /** Epoch ms when it was sent (shard latency for /metrics). */
+  startedAt: number;
 }
 
 interface WorkerSlot {
@@ -65,6 +67,7 @@ export class Scheduler {
   private readonly recoveries = new RecoveryLog();
   private closed = false;
   private pumping = false;
+  private readonly batchListeners = new Set<BatchListener>();
   readonly counters: SchedulerCounters = {
     shardsDispatched: 0, shardsCompleted: 0, duplicatesIgnored: 0, requeued: 0, deadlineMisses: 0, workersLost: 0, batches: 0,
   };
@@ -141,8 +144,11 @@ export class Scheduler {
   // ---------------------------------------------------------------- views
 
   listWorkers(): WorkerView[] {
+    // the discovery holds the latest heartbeat time; our copy of the info is from the 'up' event
+    const seen = new Map(this.discovery.list().map((d) => [d.id, d.lastSeen]));
     return [...this.workers.values()].map((w) => ({
       ...w.info,
+      lastSeen: Math.max(w.info.lastSeen, seen.get(w.info.id) ?? 0),
       outstanding: w.batches.size,
       inflightShards: [...w.batches].reduce((s, b) => s + (b.timedOut ? 0 : b.shardIds.length), 0),
       slow: w.slow,
@@ -153,7 +159,14 @@ export class Scheduler {
   listJobs(): JobView[] {
     return [...this.jobs.all()].map((r) => ({
       id: r.stored.id, state: r.stored.state, shardsDone: r.doneCount, totalShards: r.stored.totalShards, error: r.stored.error,
+      measure: r.stored.spec.measure, estimator: r.stored.spec.estimator, createdAt: r.stored.createdAt, updatedAt: r.stored.updatedAt, requeued: r.requeued,
     }));
+  }
+
+  /** Be told of every answered batch (the /metrics shard latency histogram); returns an unsubscribe. */
+  onBatch(listener: BatchListener): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
   }
 
   recoveryLog(): RecoveryRecord[] {
@@ -290,7 +303,10 @@ export class Scheduler {
   }
 
   private requeue(run: JobRun, shardId: string, avoid?: string): void {
-    if (requeueShard(run, shardId, avoid)) this.counters.requeued++;
+    if (requeueShard(run, shardId, avoid)) {
+      this.counters.requeued++;
+      run.requeued++;
+    }
   }
 
   // ---------------------------------------------------------------- internals: dispatch
@@ -334,7 +350,7 @@ export class Scheduler {
   }
 
   private dispatch(run: JobRun, w: WorkerSlot, ids: string[]): void {
-    const b: Batch = { job: run, worker: w, shardIds: ids, timedOut: false, settled: false };
+    const b: Batch = { job: run, worker: w, shardIds: ids, timedOut: false, settled: false, startedAt: Date.now() };
     markDispatched(run, ids, w.info.id);
     w.batches.add(b);
     w.jobsSeen.add(run.stored.id);
@@ -383,6 +399,10 @@ export class Scheduler {
     const pending = this.settle(b);
     b.worker.slow = false;
     const run = b.job;
+    if (this.batchListeners.size) {
+      const ev = { workerId: b.worker.info.id, shards: b.shardIds.length, ms: Date.now() - b.startedAt };
+      for (const l of this.batchListeners) l(ev);
+    }
     for (const id of b.shardIds) {
       const v = values.get(id);
       if (v) await this.accept(run, b.worker, id, v, values.backend);

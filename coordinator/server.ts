@@ -1,12 +1,13 @@
 /**
  * The coordinator process: the Coordinator gRPC service (`service.ts`) over the scheduler, the
- * standard gRPC health service, and an optional HTTP endpoint (/healthz, /readyz, /status).
+ * standard gRPC health service, and an optional HTTP endpoint (http.ts: /healthz, /readyz, /status,
+ * /metrics, the dashboard and job report pages).
  * Backends (store, discovery, events) are injected: in memory + gRPC registration by default,
  * NATS/JetStream with `--nats` (coordinator/nats/, part B).
  */
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { decodeDataset, WIRE_DEFAULTS } from '../cluster/wire.js';
+import { decodeDataset, packageVersion, WIRE_DEFAULTS } from '../cluster/wire.js';
 import { OptionError } from '../shared/errors.js';
 import { bindServer, shutdownServer, SERVER_OPTIONS } from '../cluster/handlers.js';
 import { DISCOVERY_DEFAULTS, GrpcDiscovery, type WorkerDiscovery } from '../cluster/discovery.js';
@@ -17,6 +18,8 @@ import { MemoryEventPublisher, type ClusterBackends } from './events.js';
 import { Scheduler, type JobCore, type LinkFactory, type SchedulerOptions } from './scheduler.js';
 import { CoordinatorService } from './service.js';
 import { MemoryJobStore } from './store.js';
+import { createHttpHandler } from './http.js';
+import { createCoordinatorMetrics, type CoordinatorMetrics } from './metrics.js';
 
 export interface CoordinatorOptions extends SchedulerOptions, ServerSecurityOptions {
   /** gRPC listen address. @default '127.0.0.1:7070' */
@@ -73,25 +76,16 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
   });
-  new CoordinatorService({ scheduler, store, events, token, maxDatasetBytes, ...(grpcDiscovery ? { registration: grpcDiscovery } : {}) }).addTo(server);
+  const service = new CoordinatorService({ scheduler, store, events, token, maxDatasetBytes, ...(grpcDiscovery ? { registration: grpcDiscovery } : {}) });
+  service.addTo(server);
   const port = await bindServer(server, o.listen ?? COORDINATOR_DEFAULTS.listen, serverCredentials(o));
 
   let httpServer: http.Server | undefined;
   let httpPort: number | undefined;
+  let metrics: CoordinatorMetrics | undefined;
   if (o.http) {
-    httpServer = http.createServer((req, res) => {
-      const send = (code: number, body: unknown) => {
-        res.writeHead(code, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      const url = (req.url ?? '/').split('?')[0];
-      if (url === '/healthz') return send(200, { status: 'ok' });
-      if (url === '/readyz') return send(200, { status: 'ready', workers: scheduler.listWorkers().length });
-      if (url === '/status') {
-        return send(200, { workers: scheduler.listWorkers(), jobs: scheduler.listJobs(), counters: scheduler.counters, recoveries: scheduler.recoveryLog() });
-      }
-      send(404, { error: `no such endpoint ${url}; try /healthz, /readyz, /status` });
-    });
+    metrics = createCoordinatorMetrics(scheduler, service.decoded);
+    httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion() }));
     const [h, p] = splitHostPort(o.http);
     httpPort = await new Promise<number>((resolve, reject) => {
       httpServer!.once('error', reject);
@@ -106,7 +100,11 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
     async close() {
       await scheduler.close();
       await shutdownServer(server);
-      if (httpServer) await new Promise<void>((r) => httpServer!.close(() => r()));
+      if (httpServer) {
+        httpServer.closeAllConnections(); // dashboards keep connections alive between polls
+        await new Promise<void>((r) => httpServer!.close(() => r()));
+      }
+      metrics?.close();
       await backends.close();
       await grpcDiscovery?.close();
     },

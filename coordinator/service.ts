@@ -41,7 +41,8 @@ function eventMsg(ev: JobEvent): JobEventMsg {
 
 export class CoordinatorService {
   /** Decoded datasets by hash. */
-  private readonly decoded: DatasetCache;
+  /** Read by /metrics (bytes, hits). */
+  readonly decoded: DatasetCache;
   private readonly maxDatasetBytes: number;
 
   constructor(readonly o: CoordinatorServiceOptions) {

@@ -50,6 +50,11 @@ export class ShardPool {
     this.piscina = new Piscina({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, execArgv });
   }
 
+  /** piscina's share of time its threads spent running tasks since start, in [0, 1] (/metrics). */
+  get utilization(): number {
+    return this.piscina.utilization;
+  }
+
   private async runOne(jobId: string, shard: ShardRequest): Promise<ShardPartial> {
     let msg: TaskMessage = { jobId, shard };
     for (let attempt = 0; attempt < 8; attempt++) {

@@ -12,6 +12,7 @@ import { readTokenFile, serverCredentials, type ClientSecurityOptions, type Serv
 import { GrpcAnnouncer } from './announce.js';
 import { DatasetCache, CACHE_DEFAULTS } from '../cluster/cache.js';
 import { bindServer, shutdownServer, SERVER_OPTIONS } from '../cluster/handlers.js';
+import { serveWorkerMetrics, type WorkerMetricsServer } from './metrics.js';
 import { PoolRunner } from './runner.js';
 import { WorkerService, type ShardRunner } from './server.js';
 import { packageVersion, WIRE_DEFAULTS } from '../cluster/wire.js';
@@ -40,6 +41,8 @@ export interface WorkerOptions extends ServerSecurityOptions {
   maxMessageBytes?: number;
   /** TEST ONLY: hold each RunShards call this long (a hung worker). */
   faultDelayMs?: number;
+  /** host:port for GET /metrics (Prometheus text; off when unset; port 0 = any free port). */
+  metrics?: string;
   /** Replace the compute side: bench/cluster.ts measures the cluster machinery alone with a no-op runner. */
   runner?: ShardRunner;
   log?: (s: string) => void;
@@ -50,6 +53,8 @@ export interface RunningWorker {
   port: number;
   address: string;
   service: WorkerService;
+  /** Bound /metrics port, when `metrics` was given. */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,13 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   } else {
     announcer = new GrpcAnnouncer(o.coordinator!, clientSec, o.heartbeatMs, log);
   }
+  let metrics: WorkerMetricsServer | undefined;
+  if (o.metrics) {
+    const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(o.metrics);
+    if (!m) throw new OptionError(`metrics address '${o.metrics}' must be HOST:PORT`, 'metrics');
+    metrics = await serveWorkerMetrics(service, m[1] || '127.0.0.1', Number(m[2]));
+  }
+  // announce last: the coordinator may dispatch the moment it hears of us
   await announcer.start({ id, address, threads: runner.threads, version: packageVersion() });
 
   return {
@@ -87,8 +99,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     port,
     address,
     service,
+    ...(metrics ? { metricsPort: metrics.port } : {}),
     async close() {
       await announcer.stop();
+      await metrics?.close();
       await shutdownServer(server, 1000);
       await runner.close();
     },

@@ -34,6 +34,10 @@ export class PoolRunner implements ShardRunner {
     return this.active;
   }
 
+  utilization(): number {
+    return this.pool.utilization;
+  }
+
   private prepare(jobId: string, spec: JobSpec, dataHash: string, data: Dataset): PreparedJob {
     const specKey = JSON.stringify(spec);
     const hit = this.prepared.get(jobId);

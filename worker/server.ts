@@ -30,6 +30,8 @@ export interface ShardRunner {
   run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<Float64Array[] | ShardRunOutput>;
   /** Shards running or queued in the pool. */
   activeTasks(): number;
+  /** Busy share of the pool's threads since start, in [0, 1] (for /metrics; optional for test runners). */
+  utilization?(): number;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,9 @@ export class WorkerService {
   /** Abort controllers of running RunShards calls, by job id. */
   private readonly running = new Map<string, Set<AbortController>>();
   shardsDone = 0;
+  /** Replicates computed, by workload (throughput for /metrics), and the last backend used. */
+  readonly replicatesDone = new Map<WorkloadKind, number>();
+  lastBackend: string | undefined;
 
   constructor(readonly o: WorkerServiceOptions) {}
 
@@ -137,6 +142,8 @@ export class WorkerService {
       const out = await this.o.runner.run({ jobId: req.job_id, spec, dataHash: req.data_hash, data }, shards, ac.signal);
       const { values, backend } = Array.isArray(out) ? { values: out, backend: undefined } : out;
       this.shardsDone += shards.length;
+      for (const s of shards) this.replicatesDone.set(s.workload, (this.replicatesDone.get(s.workload) ?? 0) + (s.r1 - s.r0));
+      if (backend) this.lastBackend = backend;
       return { results: shards.map((s, i) => ({ shard_id: s.shardId, values: packF64(values[i]!) })), ...(backend ? { backend } : {}) };
     } finally {
       call.removeListener('cancelled', onCancel);

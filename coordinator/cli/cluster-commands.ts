@@ -29,6 +29,7 @@ interface WorkerFlags extends TlsFlags {
   coordinatorServerName?: string;
   heartbeatMs?: string;
   faultDelayMs?: string;
+  metrics?: string;
 }
 
 interface CoordinatorFlags extends TlsFlags {
@@ -82,7 +83,8 @@ export function registerClusterCommands(program: Command): void {
       .option('--cache-mb <MB>', 'dataset cache bound in MiB (default 2048)')
       .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (with --tls-cert/--tls-key also presented as client certificate)')
       .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
-      .option('--heartbeat-ms <ms>', 'heartbeat period (default 250)'),
+      .option('--heartbeat-ms <ms>', 'heartbeat period (default 250)')
+      .option('--metrics <host:port>', 'serve GET /metrics (Prometheus text: pool, throughput, backend, cache) on this address'),
   )
     .option('--fault-delay-ms <ms>', 'TEST ONLY: hold every RunShards call this long (simulates a hung worker)')
     .action(async (f: WorkerFlags) => {
@@ -105,6 +107,7 @@ export function registerClusterCommands(program: Command): void {
         ...(cacheMb !== undefined ? { cacheBytes: cacheMb * 1024 * 1024 } : {}),
         ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
         ...(faultDelayMs ? { faultDelayMs } : {}),
+        ...(f.metrics ? { metrics: f.metrics } : {}),
         ...(maxMessageMb !== undefined ? { maxMessageBytes: maxMessageMb * 1024 * 1024 } : {}),
         ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
         ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
@@ -120,7 +123,7 @@ export function registerClusterCommands(program: Command): void {
             }
           : {}),
       });
-      process.stdout.write(`infoshard worker ready id=${w.id} listen=${w.address} port=${w.port}\n`);
+      process.stdout.write(`infoshard worker ready id=${w.id} listen=${w.address} port=${w.port}${w.metricsPort !== undefined ? ` metrics=${w.metricsPort}` : ''}\n`);
       await untilSignal();
       await w.close();
     });
@@ -133,7 +136,7 @@ export function registerClusterCommands(program: Command): void {
       .option('--nats <url>', 'NATS URL: JetStream job store, NATS worker discovery and progress events')
       .option('--nats-creds <file>', 'NATS credentials file')
       .option('--nats-prefix <p>', 'prefix of NATS subjects, streams and buckets (default infoshard)')
-      .option('--http <host:port>', 'serve /healthz, /readyz and /status over HTTP')
+      .option('--http <host:port>', 'serve the dashboard (/), /status, /metrics (Prometheus), /healthz and /readyz over HTTP (read-only, no auth: keep it private)')
       .option('--shard-size <N>', 'replicates per shard (default 50)')
       .option('--shard-deadline-ms <ms>', 'soft deadline per shard before it is dispatched elsewhere (default 60000)')
       .option('--max-batch <N>', 'most shards in one RunShards call (default 256)')

@@ -8,6 +8,7 @@ import { loadDataset, type DataFormat } from '../../shared/data/load.js';
 import { resolveColumn, selectColumns } from '../../shared/data/select.js';
 import { datasetHash } from '../../shared/data/hash.js';
 import { OptionError } from '../../shared/errors.js';
+import { checkReportTargets, writeJobReport } from '../../report/index.js';
 import type { ColumnRef, JobResult, JobSpec } from '../../shared/job/spec.js';
 import { openEngine, type EngineChoice } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
@@ -21,6 +22,9 @@ export interface OutputFlags extends EngineChoice {
   json?: boolean;
   progress?: boolean;
   replicatesOut?: string;
+  /** `--report out.html` and `--plot out.svg|png` (report/). */
+  report?: string;
+  plot?: string;
 }
 
 /** How to read the data file (`--header/--no-header`, `--delimiter`, `--format`; job-file fields). */
@@ -50,6 +54,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
+  checkReportTargets(out);
   const t0 = performance.now();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
   // unused column, must not abort the run); references resolve against the file's own names,
@@ -93,7 +98,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const { json: _j, progress: _p, replicatesOut: _r, threads, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, threads, ...connection } = out;
   const engine = await openEngine({ threads: threads ?? availableParallelism(), ...connection });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -118,6 +123,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
   };
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
+  await writeJobReport(out, result, { source: dataPath, version: result.provenance.version });
   process.stdout.write(out.json ? JSON.stringify(jsonView(result)) + '\n' : humanSummary(result, dataPath));
   return result;
 }

@@ -26,6 +26,8 @@ interface CommonFlags {
   tlsCert?: string;
   tlsKey?: string;
   maxReplicates?: string;
+  report?: string;
+  plot?: string;
 }
 
 function outputFlags(f: CommonFlags): OutputFlags {
@@ -36,6 +38,8 @@ function outputFlags(f: CommonFlags): OutputFlags {
     ...(f.json ? { json: true } : {}),
     ...(f.progress ? { progress: true } : {}),
     ...(f.replicatesOut ? { replicatesOut: f.replicatesOut } : {}),
+    ...(f.report ? { report: f.report } : {}),
+    ...(f.plot ? { plot: f.plot } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(f.coordinator ? { coordinator: f.coordinator } : {}),
     ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
@@ -51,6 +55,8 @@ function addCommonOptions(cmd: Command): Command {
     .option('--json', 'print one JSON object on stdout')
     .option('--threads <T>', 'worker threads (default: all cores)')
     .option('--replicates-out <file>', 'write raw replicate values (.csv or .json)')
+    .option('--report <file>', 'write a self-contained HTML report with plots')
+    .option('--plot <file>', 'write the main figure alone (.svg or .png)')
     .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000)')
     .option('--progress', 'show a progress bar on stderr even with --json or without a terminal')
     .option('--coordinator <host:port>', 'submit to a cluster coordinator instead of the embedded engine')
@@ -155,6 +161,8 @@ export function createProgram(): Command {
     .option('--threads <T>', 'worker threads (default: all cores)')
     .option('--max-replicates <N>', 'cap on replicate counts')
     .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
+    .option('--report <file>', 'write a self-contained HTML report with plots')
+    .option('--plot <file>', 'write the estimates histogram alone (.svg or .png)')
     .option('--json', 'print one JSON object on stdout')
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 

@@ -11,6 +11,8 @@ import { DEFAULTS, type CiMethod, type JobSpec } from '../../shared/job/spec.js'
 import { simulate, type Generator, type SimulateResult, type SimulateSpec } from '../../shared/resampling/simulate.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
 import { CI_METHODS, SCHEMES, UNITS } from './spec-builder.js';
+import { packageVersion } from './version.js';
+import { checkReportTargets, writeSimulateReport } from '../../report/index.js';
 
 export const GENERATORS = ['gaussian', 'student', 'mixture'] as const;
 
@@ -37,6 +39,8 @@ export interface SimulateFlags {
   threads?: string;
   maxReplicates?: string;
   replicatesOut?: string;
+  report?: string;
+  plot?: string;
   json?: boolean;
 }
 
@@ -129,8 +133,10 @@ async function writeSeries(path: string, r: SimulateResult): Promise<void> {
 
 export async function runSimulate(f: SimulateFlags): Promise<void> {
   const spec = buildSimulateSpec(f);
+  checkReportTargets(f);
   const result = simulate(spec);
   if (f.replicatesOut) await writeSeries(f.replicatesOut, result);
+  await writeSimulateReport(f, result, { seed: spec.seed ?? DEFAULTS.seed, estimator: spec.job.estimator ?? 'ksg1', version: packageVersion() });
   if (f.json) {
     const plain = Object.fromEntries(Object.entries(result).filter(([, v]) => !ArrayBuffer.isView(v)));
     process.stdout.write(JSON.stringify({ ...plain, seed: spec.seed, estimator: spec.job.estimator, k: spec.job.k }) + '\n');

@@ -39,6 +39,8 @@ export interface JobRun {
   backends: Set<string>;
   lastProgress: number;
   finishing: boolean;
+  /** Shards of this job queued again (worker lost, deadline, transport error), for /status. */
+  requeued: number;
 }
 
 /** A run of `stored` with its shards planned; shards in `finished` (a resumed job) count as done. */
@@ -46,6 +48,7 @@ export function createRun(stored: StoredJob, prepared: PreparedJob, finished: Ma
   const run: JobRun = {
     stored, specJson: JSON.stringify(stored.spec), prepared, shards: new Map(), fresh: [], freshHead: 0, retry: [],
     doneCount: 0, doneReplicates: new Map(), totalReplicates: new Map(), workersUsed: new Set(), backends: new Set(), lastProgress: 0, finishing: false,
+    requeued: 0,
   };
   for (const s of prepared.plan(shardSize)) {
     const shardId = `${s.workload}:${s.r0}-${s.r1}`;
@@ -149,6 +152,7 @@ export function partialsOf(run: JobRun, values: Map<string, Float64Array>): Shar
 /** The job ends (nothing more will be dispatched for it). */
 export function closeRun(run: JobRun, state: JobState, error?: SerializedError): void {
   run.stored.state = state;
+  run.stored.updatedAt = Date.now();
   if (error) run.stored.error = error;
 }
 

@@ -98,7 +98,17 @@ export interface JobView {
   shardsDone: number;
   totalShards: number;
   error?: { code: string; message: string };
+  measure: string;
+  estimator?: string;
+  /** Epoch ms: submitted, and last state change (the end, once finished). */
+  createdAt: number;
+  updatedAt: number;
+  /** Shards of this job queued again after a loss, deadline miss or transport error. */
+  requeued: number;
 }
+
+/** A batch answered by a worker: how long it took and how many shards it carried. */
+export type BatchListener = (b: { workerId: string; shards: number; ms: number }) => void;
 
 /** A worker loss and how long until its shards were running elsewhere. */
 export interface RecoveryRecord {

@@ -90,6 +90,9 @@ export interface SimulateResult {
   coverageOfMean?: number;
   /** Per method (first = job.bootstrap.method), all from the same replicates. */
   byMethod?: MethodCoverage[];
+  /** Each dataset's CI bounds by the job's own method (byMethod[0]), for coverage plots. */
+  ciLow?: Float64Array;
+  ciHigh?: Float64Array;
   /** Fraction of datasets where the subsample bias warning (|z| > 1.5) fired. */
   biasWarningRate?: number;
   /** Mean over datasets of the extrapolated bias (subsample scheme), to compare with `bias`. */
@@ -268,6 +271,8 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     const ideal = 2 * ndtri(1 - (1 - level) / 2) * out.sdEstimate;
     out.byMethod = methods.map((method, i) => coverageOf(method, lows[i]!, highs[i]!, truth, out.meanEstimate, ideal, subsample ? shift : undefined));
     out.coverage = out.byMethod[0]!.coverage;
+    out.ciLow = lows[0];
+    out.ciHigh = highs[0];
     out.coverageOfMean = out.byMethod[0]!.coverageOfMean;
     if (subsample) {
       out.biasWarningRate = warned / D;

@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
 import { repoRoot } from '../helpers/cases.js';
 
-type Layer = 'shared' | 'cluster' | 'worker' | 'coordinator' | 'engine' | 'cli' | 'bin' | 'api' | 'free';
+type Layer = 'shared' | 'cluster' | 'worker' | 'coordinator' | 'engine' | 'cli' | 'bin' | 'api' | 'free' | 'report';
 
 /** Path prefix (relative to the repo root, '/' separated) → layer. First match wins. */
 export const LAYERS: readonly [prefix: string, layer: Layer][] = [
@@ -26,6 +26,8 @@ export const LAYERS: readonly [prefix: string, layer: Layer][] = [
   ['worker/', 'worker'],
   ['cluster/', 'cluster'],
   ['shared/', 'shared'],
+  // reports and plots: pure functions of a result (shared types) plus the renderers
+  ['report/', 'report'],
   ['index.ts', 'api'],
   // Tests, benchmarks and samples may import anything.
   ['test/', 'free'],
@@ -36,15 +38,16 @@ export const LAYERS: readonly [prefix: string, layer: Layer][] = [
 /** Which layers each layer may import (itself included). */
 export const ALLOWED: Record<Layer, readonly Layer[]> = {
   shared: ['shared'],
+  report: ['shared', 'report'],
   cluster: ['shared', 'cluster'],
   worker: ['shared', 'cluster', 'worker'],
-  coordinator: ['shared', 'cluster', 'coordinator'],
+  coordinator: ['shared', 'cluster', 'coordinator', 'report'],
   engine: ['shared', 'cluster', 'worker', 'coordinator', 'engine'],
-  cli: ['shared', 'cluster', 'worker', 'coordinator', 'engine', 'cli'],
+  cli: ['shared', 'cluster', 'worker', 'coordinator', 'engine', 'cli', 'report'],
   bin: ['cli'],
   // The library entry point: everything but the CLI.
   api: ['shared', 'cluster', 'worker', 'coordinator', 'engine', 'api'],
-  free: ['shared', 'cluster', 'worker', 'coordinator', 'engine', 'cli', 'bin', 'api', 'free'],
+  free: ['shared', 'cluster', 'worker', 'coordinator', 'engine', 'cli', 'bin', 'api', 'free', 'report'],
 };
 
 export function layerOf(file: string): Layer | undefined {

@@ -48,7 +48,8 @@ describe('cluster wire: datasets, values, results', () => {
     assert.ok(c.get('a')); // a is now most recent
     c.put('c', ds, 40); // evicts b
     assert.deepEqual(c.keys().sort(), ['a', 'c']);
-    assert.deepEqual(c.stats(), { count: 2, bytes: 80 });
+    assert.equal(c.get('b'), undefined);
+    assert.deepEqual(c.stats(), { count: 2, bytes: 80, hits: 1, misses: 1 });
     assert.throws(() => c.put('huge', ds, 101), LimitError);
   });
 

@@ -1,0 +1,259 @@
+/**
+ * The figures of a report as Vega-Lite specs (data inlined), built from a JobResult or a
+ * SimulateResult. Pure: no I/O, no rendering (render.ts turns a spec into SVG/PNG).
+ *
+ * Every chart is a layer of a histogram (or dot/interval chart) and rules for the numbers the
+ * text table also shows, so a reader can check the picture against the table.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { JobResult } from '../shared/job/spec.js';
+import type { SimulateResult } from '../shared/resampling/simulate.js';
+
+export type FigureId = 'bootstrap' | 'null' | 'ensemble' | 'sim-estimates' | 'sim-coverage' | 'sim-pvalues';
+
+export interface Figure {
+  id: FigureId;
+  title: string;
+  /** One sentence under the plot: what is drawn and how to read it. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+const WIDTH = 560;
+const HEIGHT = 260;
+const BINS = 40;
+/** Colours of the marks (Vega's default category palette, so the page matches Vega's look). */
+const C = { bars: '#4c78a8', estimate: '#e45756', interval: '#f58518', ok: '#54a24b', miss: '#e45756', ref: '#555555' } as const;
+
+/** Format for labels: 4 significant digits, plain for moderate magnitudes. */
+export function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
+
+/** Finite values only: a failed replicate is NaN and would break Vega's binning. */
+function finite(values: ArrayLike<number>): { value: number }[] {
+  const out: { value: number }[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) out.push({ value: v });
+  }
+  return out;
+}
+
+interface Marker {
+  value: number;
+  label: string;
+  color: string;
+  dash?: number[];
+}
+
+/**
+ * A histogram of `values` with vertical rules for `markers`, named in a legend under the plot
+ * (labels next to the rules collide when the rules are close, as a CI around its estimate is).
+ */
+function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, markers: Marker[], band?: { low: number; high: number }): TopLevelSpec {
+  const x = { field: 'value', type: 'quantitative', scale: { zero: false } };
+  const layers: object[] = [];
+  if (band && Number.isFinite(band.low) && Number.isFinite(band.high)) {
+    layers.push({
+      data: { values: [band] },
+      mark: { type: 'rect', color: C.interval, opacity: 0.15 },
+      encoding: { x: { field: 'low', type: 'quantitative', scale: { zero: false } }, x2: { field: 'high' } },
+    });
+  }
+  // Binned by transforms, not `bin` in the encoding: a binned encoding puts the axis ticks on the
+  // bin edges, which leaves two ticks when a rule (the observed value) lies far from the bars.
+  layers.push({
+    data: { values: finite(values) },
+    transform: [
+      { bin: { maxbins: BINS }, field: 'value', as: ['lo', 'hi'] },
+      { aggregate: [{ op: 'count', as: 'count' }], groupby: ['lo', 'hi'] },
+    ],
+    mark: { type: 'rect', color: C.bars, opacity: 0.85, stroke: 'white', strokeWidth: 0.5, ariaRoleDescription: 'bar' },
+    encoding: {
+      x: { field: 'lo', type: 'quantitative', scale: { zero: false }, title: xTitle },
+      x2: { field: 'hi' },
+      y: { field: 'count', type: 'quantitative', title: yTitle, axis: { tickMinStep: 1 } },
+      y2: { datum: 0 },
+    },
+  });
+  const rules = markers.filter((m) => Number.isFinite(m.value));
+  if (rules.length) {
+    const labels = rules.map((m) => m.label);
+    const legend = { title: null, orient: 'bottom', direction: 'vertical', symbolType: 'stroke', symbolStrokeWidth: 2, labelFontSize: 12, labelLimit: 400 };
+    layers.push({
+      data: { values: rules },
+      mark: { type: 'rule', strokeWidth: 2 },
+      encoding: {
+        x,
+        // one legend: Vega-Lite merges colour and dash of the same field into one symbol per rule
+        color: { field: 'label', type: 'nominal', scale: { domain: labels, range: rules.map((m) => m.color) }, legend },
+        strokeDash: { field: 'label', type: 'nominal', scale: { domain: labels, range: rules.map((m) => m.dash ?? [1, 0]) }, legend },
+      },
+    });
+  }
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: WIDTH, height: HEIGHT, layer: layers } as TopLevelSpec;
+}
+
+function bootstrapFigure(r: JobResult): Figure | undefined {
+  // nothing finite to bin (every replicate failed): no figure rather than an empty, warning plot
+  if (!r.bootstrapDistribution || !r.ci || finite(r.bootstrapDistribution).length === 0) return undefined;
+  const ci = r.ci;
+  const level = `${num(ci.level * 100)}%`;
+  return {
+    id: 'bootstrap',
+    title: 'Bootstrap distribution',
+    caption: `${r.bootstrapDistribution.length} ${ci.scheme} replicates${ci.m !== undefined ? ` (m = ${ci.m})` : ''}; shaded: the ${level} ${ci.method} interval [${num(ci.low)}, ${num(ci.high)}]; red: the estimate ${num(r.estimate)} ${r.units}.`,
+    spec: histogram(
+      r.bootstrapDistribution,
+      `${r.measure} (${r.units})`,
+      'replicates',
+      [
+        { value: r.estimate, label: `estimate ${num(r.estimate)}`, color: C.estimate },
+        { value: ci.low, label: `${level} ${ci.method} CI low ${num(ci.low)}`, color: C.interval, dash: [6, 4] },
+        { value: ci.high, label: `${level} ${ci.method} CI high ${num(ci.high)}`, color: C.interval, dash: [6, 4] },
+      ],
+      { low: ci.low, high: ci.high },
+    ),
+  };
+}
+
+function nullFigure(r: JobResult): Figure | undefined {
+  if (!r.nullDistribution || r.pValue === undefined || finite(r.nullDistribution).length === 0) return undefined;
+  return {
+    id: 'null',
+    title: 'Permutation null distribution',
+    caption: `${r.nullDistribution.length} permutations; red: the observed value ${num(r.estimate)} ${r.units}, p = ${num(r.pValue)} (share of the null at or above it, +1 corrected).`,
+    spec: histogram(r.nullDistribution, `${r.measure} under H0 (${r.units})`, 'permutations', [
+      { value: r.estimate, label: `observed ${num(r.estimate)}, p = ${num(r.pValue)}`, color: C.estimate },
+      ...(r.null ? [{ value: r.null.mean, label: `null mean ${num(r.null.mean)}`, color: C.ref, dash: [4, 3] }] : []),
+    ]),
+  };
+}
+
+/** One row per ensemble member (each k, the combination, bagging mean ± sd) against the estimate. */
+function ensembleFigure(r: JobResult): Figure | undefined {
+  const e = r.ensemble;
+  if (!e || (!e.byK?.length && !e.bagging)) return undefined;
+  const rows: { member: string; value: number; low?: number; high?: number }[] = [];
+  for (const m of e.byK ?? []) rows.push({ member: `k = ${m.k}`, value: m.estimate });
+  if (e.combined !== undefined) rows.push({ member: 'combined over k', value: e.combined });
+  if (e.bagging) {
+    const b = e.bagging;
+    rows.push({ member: `bagging (${b.replicates} × ${num(b.fraction * 100)}%)`, value: b.mean, low: b.mean - b.sd, high: b.mean + b.sd });
+  }
+  const y = { field: 'member', type: 'nominal', sort: null, title: null };
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: WIDTH,
+    height: { step: 28 },
+    layer: [
+      {
+        data: { values: rows.filter((d) => d.low !== undefined) },
+        mark: { type: 'rule', color: C.bars, strokeWidth: 2 },
+        encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true, size: 70, color: C.bars },
+        encoding: { y, x: { field: 'value', type: 'quantitative', title: `${r.measure} (${r.units})`, scale: { zero: false } } },
+      },
+      {
+        data: { values: [{ value: r.estimate }] },
+        mark: { type: 'rule', color: C.estimate, strokeWidth: 2, strokeDash: [6, 4] },
+        encoding: { x: { field: 'value', type: 'quantitative' } },
+      },
+    ],
+  } as TopLevelSpec;
+  return {
+    id: 'ensemble',
+    title: 'Ensemble spread',
+    caption: `Each member's estimate${e.bagging ? ' (bagging: mean ± sd over subsamples)' : ''}; dashed red: the reported estimate ${num(r.estimate)} ${r.units}.`,
+    spec,
+  };
+}
+
+/** The figures a job result supports, in report order (bootstrap, null, ensemble). */
+export function jobFigures(r: JobResult): Figure[] {
+  return [bootstrapFigure(r), nullFigure(r), ensembleFigure(r)].filter((f): f is Figure => f !== undefined);
+}
+
+/** Figures of a simulation: estimates vs truth, per-dataset intervals (coverage), p-values vs uniform. */
+export function simulateFigures(s: SimulateResult): Figure[] {
+  const figs: Figure[] = [
+    {
+      id: 'sim-estimates',
+      title: 'Estimates over datasets',
+      caption: `${s.datasets} datasets of N = ${s.n}; red: the true value ${num(s.truth)} ${s.units}; grey: the mean estimate (bias ${num(s.bias)}, RMSE ${num(s.rmse)}).`,
+      spec: histogram(s.estimates, `estimate (${s.units})`, 'datasets', [
+        { value: s.truth, label: `truth ${num(s.truth)}`, color: C.estimate },
+        { value: s.meanEstimate, label: `mean ${num(s.meanEstimate)}`, color: C.ref, dash: [4, 3] },
+      ]),
+    },
+  ];
+  if (s.ciLow && s.ciHigh && s.coverage !== undefined) {
+    const rows = Array.from(s.estimates, (v, i) => ({ v, low: s.ciLow![i]!, high: s.ciHigh![i]! }))
+      .filter((d) => Number.isFinite(d.low) && Number.isFinite(d.high))
+      .sort((a, b) => a.v - b.v)
+      .map((d, rank) => ({ ...d, rank, covers: d.low <= s.truth && s.truth <= d.high ? 'covers the truth' : 'misses the truth' }));
+    figs.push({
+      id: 'sim-coverage',
+      title: 'Confidence intervals (coverage)',
+      caption: `One interval per dataset, sorted by estimate; ${num(s.coverage * 100)}% contain the true value ${num(s.truth)} (red line).`,
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        width: WIDTH,
+        height: HEIGHT,
+        layer: [
+          {
+            data: { values: rows },
+            mark: { type: 'rule', strokeWidth: Math.max(0.5, Math.min(3, (0.6 * HEIGHT) / Math.max(1, rows.length))) },
+            encoding: {
+              y: { field: 'rank', type: 'quantitative', title: 'dataset (sorted by estimate)', axis: { labels: false, ticks: false }, scale: { padding: 6, nice: false } },
+              x: { field: 'low', type: 'quantitative', title: `interval (${s.units})`, scale: { zero: false } },
+              x2: { field: 'high' },
+              color: { field: 'covers', type: 'nominal', scale: { domain: ['covers the truth', 'misses the truth'], range: [C.ok, C.miss] }, legend: { title: null, orient: 'bottom' } },
+            },
+          },
+          {
+            data: { values: [{ value: s.truth }] },
+            mark: { type: 'rule', color: C.estimate, strokeWidth: 2 },
+            encoding: { x: { field: 'value', type: 'quantitative' } },
+          },
+        ],
+      } as TopLevelSpec,
+    });
+  }
+  if (s.pValues && s.ksStatistic !== undefined) {
+    const expected = s.pValues.length / 20;
+    figs.push({
+      id: 'sim-pvalues',
+      title: 'p-values over datasets',
+      caption: `Histogram in bins of 0.05; dashed: the count per bin under Uniform(0, 1) (${num(expected)}); KS distance from uniform ${num(s.ksStatistic)}. Under dependence (truth > 0) the mass belongs near 0.`,
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        width: WIDTH,
+        height: HEIGHT,
+        layer: [
+          {
+            data: { values: finite(s.pValues) },
+            mark: { type: 'bar', color: C.bars, opacity: 0.85 },
+            encoding: {
+              x: { field: 'value', type: 'quantitative', bin: { extent: [0, 1], step: 0.05 }, title: 'p-value' },
+              y: { aggregate: 'count', type: 'quantitative', title: 'datasets' },
+            },
+          },
+          {
+            data: { values: [{ count: expected }] },
+            mark: { type: 'rule', color: C.ref, strokeWidth: 2, strokeDash: [6, 4] },
+            encoding: { y: { field: 'count', type: 'quantitative' } },
+          },
+        ],
+      } as TopLevelSpec,
+    });
+  }
+  return figs;
+}
