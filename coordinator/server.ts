@@ -10,7 +10,7 @@ import { decodeDataset, WIRE_DEFAULTS } from '../cluster/wire.js';
 import { OptionError } from '../shared/errors.js';
 import { bindServer, shutdownServer, SERVER_OPTIONS } from '../cluster/handlers.js';
 import { DISCOVERY_DEFAULTS, GrpcDiscovery, type WorkerDiscovery } from '../cluster/discovery.js';
-import { serverCredentials, readTokenFile, type ClientSecurityOptions, type ServerSecurityOptions } from '../cluster/security.js';
+import { checkBearer, serverCredentials, readTokenFile, type ClientSecurityOptions, type ServerSecurityOptions } from '../cluster/security.js';
 import { createJobCore } from './jobcore.js';
 import { GrpcWorkerLink } from './link.js';
 import { MemoryEventPublisher, type ClusterBackends } from './events.js';
@@ -52,6 +52,9 @@ export const COORDINATOR_DEFAULTS = { listen: '127.0.0.1:7070' } as const;
 
 export async function startCoordinator(o: CoordinatorOptions = {}): Promise<RunningCoordinator> {
   const token = o.tokenFile ? readTokenFile(o.tokenFile) : undefined;
+  if (o.http && !isLoopback(splitHostPort(o.http)[0]) && token === undefined) {
+    throw new OptionError(`--http ${o.http}: serving /status beyond loopback needs --token-file (callers then send 'Authorization: Bearer <token>')`, '--http');
+  }
   const maxMessageBytes = o.maxMessageBytes ?? WIRE_DEFAULTS.maxMessageBytes;
   const maxDatasetBytes = o.maxDatasetBytes ?? WIRE_DEFAULTS.maxDatasetBytes;
   const grpcDiscovery = o.backends ? undefined : new GrpcDiscovery({ expireMs: o.expireMs ?? DISCOVERY_DEFAULTS.expireMs });
@@ -79,20 +82,31 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
   let httpServer: http.Server | undefined;
   let httpPort: number | undefined;
   if (o.http) {
+    const [h, p] = splitHostPort(o.http);
+    // /status lists workers (addresses) and jobs: on loopback it is open, elsewhere it needs the token.
+    const statusToken = isLoopback(h) ? undefined : token;
     httpServer = http.createServer((req, res) => {
       const send = (code: number, body: unknown) => {
         res.writeHead(code, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
       const url = (req.url ?? '/').split('?')[0];
+      // Probes (Kubernetes) stay open: they say only "up" and a worker count.
       if (url === '/healthz') return send(200, { status: 'ok' });
       if (url === '/readyz') return send(200, { status: 'ready', workers: scheduler.listWorkers().length });
       if (url === '/status') {
+        if (statusToken !== undefined) {
+          try {
+            checkBearer(statusToken, req.headers.authorization);
+          } catch (e) {
+            res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+            return res.end(JSON.stringify({ error: (e as Error).message }));
+          }
+        }
         return send(200, { workers: scheduler.listWorkers(), jobs: scheduler.listJobs(), counters: scheduler.counters, recoveries: scheduler.recoveryLog() });
       }
       send(404, { error: `no such endpoint ${url}; try /healthz, /readyz, /status` });
     });
-    const [h, p] = splitHostPort(o.http);
     httpPort = await new Promise<number>((resolve, reject) => {
       httpServer!.once('error', reject);
       httpServer!.listen(p, h, () => resolve((httpServer!.address() as { port: number }).port));
@@ -111,6 +125,11 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
       await grpcDiscovery?.close();
     },
   };
+}
+
+/** Whether a listen host is this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** "host:port" → [host, port]; IPv6 in brackets. */
