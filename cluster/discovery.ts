@@ -3,6 +3,7 @@
  * coordinator (`GrpcDiscovery`, here) and workers announcing themselves on NATS with
  * heartbeats (part B, `coordinator/nats/`). The scheduler only sees this interface.
  */
+import { OptionError } from '../shared/errors.js';
 
 /** How a worker describes itself (JSON-serialisable; also the NATS announcement payload). */
 export interface WorkerInfo {
@@ -46,6 +47,40 @@ export const DISCOVERY_DEFAULTS = {
   /** A worker silent this long is down. @default 1000 ms */
   expireMs: 1000,
 } as const;
+
+/** Bounds on what a worker may claim about itself (RegisterWorker and NATS announcements alike). */
+export const WORKER_INFO_LIMITS = {
+  idMaxLength: 128,
+  addressMaxLength: 261, // a 255-character host name, ':' and a 5-digit port
+  versionMaxLength: 64,
+  maxThreads: 4096,
+} as const;
+
+/**
+ * A worker's self-description, checked: an id of [A-Za-z0-9._:-] (at most 128 characters),
+ * an address HOST:PORT (a host name, IPv4 or [IPv6], port 1-65535), 1-4096 threads and a
+ * short version. Throws OptionError naming the field; the coordinator dials that address, so
+ * nothing else may pass.
+ */
+export function checkWorkerInfo(i: { id: unknown; address: unknown; threads: unknown; version?: unknown }): Omit<WorkerInfo, 'lastSeen'> {
+  const L = WORKER_INFO_LIMITS;
+  if (typeof i.id !== 'string' || i.id.length === 0 || i.id.length > L.idMaxLength || !/^[A-Za-z0-9._:-]+$/.test(i.id)) {
+    const shown = typeof i.id === 'string' ? `${i.id.length} characters` : typeof i.id;
+    throw new OptionError(`worker id must be 1-${L.idMaxLength} characters of [A-Za-z0-9._:-] (got ${shown})`, 'id');
+  }
+  const a = i.address;
+  const m = typeof a === 'string' && a.length <= L.addressMaxLength ? /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(a) : null;
+  if (!m || Number(m[3]) < 1 || Number(m[3]) > 65535) {
+    throw new OptionError(`worker address must be HOST:PORT with a port in 1-65535 (got ${typeof a === 'string' ? `'${a.slice(0, 80)}'` : typeof a})`, 'address');
+  }
+  const t = i.threads;
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > L.maxThreads) {
+    throw new OptionError(`worker threads must be an integer in 1-${L.maxThreads} (got ${String(t).slice(0, 20)})`, 'threads');
+  }
+  const v = i.version ?? '';
+  if (typeof v !== 'string' || v.length > L.versionMaxLength) throw new OptionError(`worker version must be at most ${L.versionMaxLength} characters`, 'version');
+  return { id: i.id, address: a as string, threads: t, version: v };
+}
 
 export interface GrpcDiscoveryOptions {
   /** @default DISCOVERY_DEFAULTS.expireMs */

@@ -101,7 +101,12 @@ export function clientOptions(o: ClientSecurityOptions, maxMessageBytes: number)
 /** Server side: throws AuthError unless the call carries the expected token (no-op without one). */
 export function checkToken(expected: string | undefined, md: grpc.Metadata): void {
   if (expected === undefined) return;
-  const got = md.get('authorization')[0];
+  checkBearer(expected, md.get('authorization')[0]);
+}
+
+/** Throws AuthError unless `header` is `Bearer <expected>` (gRPC metadata or an HTTP Authorization header). */
+export function checkBearer(expected: string, header: unknown): void {
+  const got = header;
   if (typeof got !== 'string' || !got.startsWith('Bearer ')) throw new AuthError('missing bearer token (authorization metadata)');
   // Compare digests so timing reveals neither content nor length.
   const a = createHash('sha256').update(got.slice(7)).digest();

@@ -62,6 +62,8 @@ export interface NatsBackendOptions {
   expireMs?: number;
   /** Prefix for subjects, stream and KV bucket names (tests isolate themselves with it). @default 'infoshard' */
   prefix?: string;
+  /** Shared token: worker announcements must be signed with it (coordinator), or are signed with it (worker). */
+  token?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ import { jobReportHtml } from '../report/index.js';
 import { escapeHtml } from '../report/html.js';
 import { decodeResult } from '../cluster/wire.js';
 import { DASHBOARD_HTML } from './dashboard.js';
+import { checkBearer } from '../cluster/security.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import type { Scheduler } from './scheduler.js';
 import type { JobStore } from './store.js';
@@ -20,6 +21,8 @@ export interface HttpDeps {
   store: JobStore;
   metrics: CoordinatorMetrics;
   version: string;
+  /** Bearer token every endpoint but the probes requires (set when bound beyond loopback). */
+  token?: string;
 }
 
 /** Rendered job pages, newest last; a finished result never changes, so they are kept. */
@@ -50,6 +53,14 @@ export function createHttpHandler(d: HttpDeps): http.RequestListener {
     const url = (req.url ?? '/').split('?')[0]!;
     if (url === '/healthz') return json(200, { status: 'ok' });
     if (url === '/readyz') return json(200, { status: 'ready', workers: d.scheduler.listWorkers().length });
+    if (d.token !== undefined) {
+      try {
+        checkBearer(d.token, req.headers.authorization);
+      } catch (e) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return json(401, { error: (e as Error).message });
+      }
+    }
     if (url === '/status') {
       const s = d.scheduler;
       return json(200, { now: Date.now(), workers: s.listWorkers(), jobs: s.listJobs(), counters: s.counters, recoveries: s.recoveryLog() });

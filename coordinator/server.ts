@@ -55,6 +55,9 @@ export const COORDINATOR_DEFAULTS = { listen: '127.0.0.1:7070' } as const;
 
 export async function startCoordinator(o: CoordinatorOptions = {}): Promise<RunningCoordinator> {
   const token = o.tokenFile ? readTokenFile(o.tokenFile) : undefined;
+  if (o.http && !isLoopback(splitHostPort(o.http)[0]) && token === undefined) {
+    throw new OptionError(`--http ${o.http}: serving /status beyond loopback needs --token-file (callers then send 'Authorization: Bearer <token>')`, '--http');
+  }
   const maxMessageBytes = o.maxMessageBytes ?? WIRE_DEFAULTS.maxMessageBytes;
   const maxDatasetBytes = o.maxDatasetBytes ?? WIRE_DEFAULTS.maxDatasetBytes;
   const grpcDiscovery = o.backends ? undefined : new GrpcDiscovery({ expireMs: o.expireMs ?? DISCOVERY_DEFAULTS.expireMs });
@@ -84,9 +87,11 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
   let httpPort: number | undefined;
   let metrics: CoordinatorMetrics | undefined;
   if (o.http) {
-    metrics = createCoordinatorMetrics(scheduler, service.decoded);
-    httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion() }));
     const [h, p] = splitHostPort(o.http);
+    // the dashboard, /status, /metrics and job pages list workers and results: open on loopback,
+    // behind the token elsewhere; the probes (/healthz, /readyz) stay open
+    metrics = createCoordinatorMetrics(scheduler, service.decoded);
+    httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion(), ...(isLoopback(h) || token === undefined ? {} : { token }) }));
     httpPort = await new Promise<number>((resolve, reject) => {
       httpServer!.once('error', reject);
       httpServer!.listen(p, h, () => resolve((httpServer!.address() as { port: number }).port));
@@ -109,6 +114,11 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
       await grpcDiscovery?.close();
     },
   };
+}
+
+/** Whether a listen host is this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** "host:port" → [host, port]; IPv6 in brackets. */

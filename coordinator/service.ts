@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Dataset } from '../shared/data/matrix.js';
 import { DataError, InternalError, NotFoundError, OptionError } from '../shared/errors.js';
 import { DatasetCache } from '../cluster/cache.js';
-import { DISCOVERY_DEFAULTS, type GrpcDiscovery } from '../cluster/discovery.js';
+import { checkWorkerInfo, DISCOVERY_DEFAULTS, type GrpcDiscovery } from '../cluster/discovery.js';
 import { datasetUpload, serverStream, unary, type CallGuard } from '../cluster/handlers.js';
 import { parseSpec } from '../cluster/spec-json.js';
 import {
@@ -70,10 +70,10 @@ export class CoordinatorService {
           id: w.id, address: w.address, threads: w.threads, version: w.version, last_seen_ms: w.lastSeen, outstanding: w.outstanding, shards_done: w.shardsDone,
         })),
       })),
-      RegisterWorker: this.registration(g, (d, req) => d.seen(workerInfo(req), true)),
-      Heartbeat: this.registration(g, (d, req) => d.seen(workerInfo(req), false)),
+      RegisterWorker: this.registration(g, (d, req) => d.seen(checkWorkerInfo(req), true)),
+      Heartbeat: this.registration(g, (d, req) => d.seen(checkWorkerInfo(req), false)),
       UnregisterWorker: this.registration(g, (d, req) => {
-        d.remove(req.id, 'unregistered');
+        d.remove(checkWorkerInfo(req).id, 'unregistered');
         return true;
       }),
     });
@@ -148,12 +148,7 @@ export class CoordinatorService {
     return unary<RegisterWorkerRequest, RegisterWorkerResponse>(g, (req) => {
       const d = this.o.registration;
       if (!d) throw new OptionError('this coordinator discovers workers on NATS; start the worker with --nats', 'nats');
-      if (!req.id || !req.address) throw new OptionError('RegisterWorker: id and address are required', req.id ? 'address' : 'id');
       return { known: fn(d, req), heartbeat_ms: DISCOVERY_DEFAULTS.heartbeatMs };
     });
   }
-}
-
-function workerInfo(req: RegisterWorkerRequest) {
-  return { id: req.id, address: req.address, threads: Math.max(1, req.threads), version: req.version };
 }

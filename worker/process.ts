@@ -81,7 +81,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   if (o.nats) {
     // Loaded only with --nats, so a gRPC-mode worker never loads the NATS client.
     const nats = await import('../cluster/nats/announce.js');
-    announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.natsPrefix ? { prefix: o.natsPrefix } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}) });
+    announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.natsPrefix ? { prefix: o.natsPrefix } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}), ...(token ? { token } : {}) });
   } else {
     announcer = new GrpcAnnouncer(o.coordinator!, clientSec, o.heartbeatMs, log);
   }

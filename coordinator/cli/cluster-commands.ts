@@ -149,18 +149,22 @@ export function registerClusterCommands(program: Command): void {
     const maxBatch = intFlag(f.maxBatch, '--max-batch', 1);
     const expireMs = intFlag(f.expireMs, '--expire-ms', 50);
     const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
+    const { readTokenFile } = await import('../../cluster/security.js');
+    const token = f.tokenFile ? readTokenFile(f.tokenFile) : undefined;
     let backends;
     if (f.nats) {
+      if (!token && !f.workerCa) {
+        process.stderr.write('coordinator: warning: --nats without --token-file or --worker-ca: anything that can publish on NATS can announce a worker and receive jobs and data\n');
+      }
       // Loaded only with --nats, so a gRPC-mode coordinator never loads the NATS client.
       const nats: NatsModule = await import('../nats/index.js');
       backends = await nats.createNatsBackends(f.nats, {
         ...(f.natsCreds ? { credsFile: f.natsCreds } : {}),
         ...(f.natsPrefix ? { prefix: f.natsPrefix } : {}),
         ...(expireMs !== undefined ? { expireMs } : {}),
+        ...(token ? { token } : {}),
       });
     }
-    const { readTokenFile } = await import('../../cluster/security.js');
-    const token = f.tokenFile ? readTokenFile(f.tokenFile) : undefined;
     const { startCoordinator } = await import('../server.js');
     const c = await startCoordinator({
       listen: f.listen,

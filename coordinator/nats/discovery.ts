@@ -13,7 +13,7 @@
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { DISCOVERY_DEFAULTS, WorkerRegistry } from '../../cluster/discovery.js';
-import { parseWorkerMessage, type WorkerMessage } from '../../cluster/nats/announce.js';
+import { parseWorkerMessage, verifyWorkerMessage, type WorkerMessage } from '../../cluster/nats/announce.js';
 import { OptionError } from '../../shared/errors.js';
 import type { LinkWatch } from '../../cluster/nats/retry.js';
 import type { Names } from '../../cluster/nats/subjects.js';
@@ -21,6 +21,23 @@ import type { Names } from '../../cluster/nats/subjects.js';
 export interface NatsDiscoveryOptions {
   /** @default DISCOVERY_DEFAULTS.expireMs */
   expireMs?: number;
+  /**
+   * Shared token: only messages signed with it count (see `signWorkerMessage`). Without one,
+   * anything that can publish on the subjects can announce a worker: use a token, or NATS
+   * accounts that let only workers publish on `<prefix>.workers.>` (docs/cluster.md).
+   */
+  token?: string;
+  /** A signed message older or newer than this (clock skew) is refused. @default 300000 */
+  maxSkewMs?: number;
+  /** Where refusals are reported (once per worker id). @default stderr */
+  log?: (line: string) => void;
+}
+
+/** Refusals counted by reason, for the status page. */
+export interface DiscoveryRejections {
+  unsigned: number;
+  badSignature: number;
+  stale: number;
 }
 
 /** Coordinator side. */
@@ -28,6 +45,14 @@ export class NatsWorkerDiscovery extends WorkerRegistry {
   private readonly sub: Subscription;
   private readonly timer: NodeJS.Timeout;
   private readonly unwatch: () => void;
+  private readonly token: string | undefined;
+  private readonly maxSkewMs: number;
+  private readonly log: (line: string) => void;
+  /** Newest signed timestamp accepted per worker id: an older (replayed) message is refused. */
+  private readonly lastTs = new Map<string, number>();
+  /** Ids already reported as refused (one line each, not one per heartbeat). */
+  private readonly reported = new Set<string>();
+  readonly rejected: DiscoveryRejections = { unsigned: 0, badSignature: 0, stale: 0 };
 
   constructor(
     private readonly nc: NatsConnection,
@@ -37,6 +62,9 @@ export class NatsWorkerDiscovery extends WorkerRegistry {
   ) {
     super(opts.expireMs ?? DISCOVERY_DEFAULTS.expireMs);
     if (!(this.expireMs > 0)) throw new OptionError(`expireMs must be > 0, got ${this.expireMs}`, 'expireMs');
+    this.token = opts.token;
+    this.maxSkewMs = opts.maxSkewMs ?? 300_000;
+    this.log = opts.log ?? ((line) => process.stderr.write(`coordinator: ${line}\n`));
     this.sub = nc.subscribe(n.workersWildcard, {
       callback: (err, msg) => {
         if (err) return;
@@ -83,6 +111,7 @@ export class NatsWorkerDiscovery extends WorkerRegistry {
   }
 
   private onMessage(m: WorkerMessage): void {
+    if (this.token !== undefined && !this.authentic(m)) return;
     if (m.kind === 'leave') {
       this.markDown(m.info.id, 'worker left');
       return;
@@ -90,7 +119,31 @@ export class NatsWorkerDiscovery extends WorkerRegistry {
     this.touch(m.info);
   }
 
+  /** A signed, fresh, not replayed message from a holder of the token. */
+  private authentic(m: WorkerMessage): boolean {
+    const refuse = (why: keyof DiscoveryRejections, text: string) => {
+      this.rejected[why]++;
+      const key = `${why}\n${m.info.id}`;
+      if (!this.reported.has(key) && this.reported.size < 10_000) {
+        this.reported.add(key);
+        this.log(`ignoring ${m.kind} of worker '${m.info.id}' at ${m.info.address}: ${text}`);
+      }
+      return false;
+    };
+    if (m.sig === undefined) return refuse('unsigned', 'not signed (start the worker with the same --token-file)');
+    if (!verifyWorkerMessage(this.token!, m)) return refuse('badSignature', 'bad signature (a different token, or forged)');
+    const now = Date.now();
+    if (Math.abs(now - m.ts!) > this.maxSkewMs) return refuse('stale', `timestamp ${now - m.ts!} ms off this clock (limit ${this.maxSkewMs})`);
+    const last = this.lastTs.get(m.info.id);
+    if (last !== undefined && m.ts! <= last) return refuse('stale', 'replayed (not newer than the last message of this worker)');
+    this.lastTs.set(m.info.id, m.ts!);
+    return true;
+  }
+
   private sweep(): void {
     if (this.link.isUp()) this.expireSilent();
+    // Forget timestamps past the skew window: a replay that old is refused as stale anyway.
+    const old = Date.now() - this.maxSkewMs;
+    for (const [id, ts] of this.lastTs) if (ts < old) this.lastTs.delete(id);
   }
 }

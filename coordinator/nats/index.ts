@@ -44,7 +44,7 @@ export async function createNatsBackends(url: string, opts: NatsOptions = {}): P
   try {
     const link = new LinkWatch(nc);
     const store = await NatsJobStore.open(nc, link, { prefix: n.prefix, requestTimeoutMs: opts.requestTimeoutMs });
-    const discovery = new NatsWorkerDiscovery(nc, link, n, { expireMs: opts.expireMs });
+    const discovery = new NatsWorkerDiscovery(nc, link, n, { expireMs: opts.expireMs, ...(opts.token ? { token: opts.token } : {}) });
     const events = new NatsEventPublisher(nc, n);
     await nc.flush();
     let closed: Promise<void> | undefined;

@@ -85,6 +85,27 @@ describe('cluster: bad input over the wire', function () {
     assert.match(wl.details, /shards\[0\]\.workload/);
   });
 
+  it('RegisterWorker: a huge id, a bad address or an absurd thread count → INVALID_ARGUMENT naming the field; nothing registered', async () => {
+    const reg = (coord as unknown as { RegisterWorker: Unary }).RegisterWorker.bind(coord) as Unary;
+    const ok = { protocol_version: PROTOCOL_VERSION, id: 'w-ok', address: '127.0.0.1:1', threads: 1, version: 'v' };
+    const cases: [object, RegExp][] = [
+      [{ ...ok, id: 'x'.repeat(200_000) }, /worker id must be 1-128 characters/], // (this cluster's message limit is 1 MiB)
+      [{ ...ok, id: 'bad id\n' }, /worker id/],
+      [{ ...ok, address: 'evil' }, /worker address must be HOST:PORT/],
+      [{ ...ok, address: 'host:0' }, /port in 1-65535/],
+      [{ ...ok, address: 'a b:80' }, /worker address/],
+      [{ ...ok, threads: 2 ** 32 - 1 }, /worker threads must be an integer in 1-4096/],
+      [{ ...ok, threads: 0 }, /worker threads/],
+    ];
+    for (const [req, re] of cases) {
+      const r = await raw(reg, req);
+      assert.equal(r.code, grpc.status.INVALID_ARGUMENT, JSON.stringify(req).slice(0, 100));
+      assert.match(r.details, re);
+    }
+    const s = await cluster!.status();
+    assert.deepEqual(s.workers.map((w) => w.id), [cluster!.workers[0]!.ready['id']]);
+  });
+
   it('RunShards on a dataset the worker does not hold → NOT_FOUND', async () => {
     const r = await raw(worker.RunShards.bind(worker) as Unary, {
       protocol_version: PROTOCOL_VERSION, job_id: 'j', spec_json: JSON.stringify(spec), data_hash: 'cd'.repeat(32),

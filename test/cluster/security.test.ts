@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
-import { AuthError } from '../../shared/errors.js';
+import { AuthError, OptionError } from '../../shared/errors.js';
 import { PROTOCOL_VERSION } from '../../cluster/wire.js';
 import { workerStub } from '../../coordinator/link.js';
 import { gaussianPair, tempDir, TestCluster, workerHealth, writeToken } from '../helpers/cluster.js';
@@ -112,3 +112,26 @@ function callHealth(stub: ReturnType<typeof coordinatorStub>): Promise<void> {
     }),
   );
 }
+
+describe('security: the HTTP endpoints', () => {
+  it('beyond loopback, /status needs a token: a coordinator without one refuses to start (naming --http)', async () => {
+    const { startCoordinator, isLoopback } = await import('../../coordinator/server.js');
+    for (const h of ['127.0.0.1', '127.8.9.1', '::1', 'localhost']) assert.equal(isLoopback(h), true, h);
+    for (const h of ['0.0.0.0', '::', '10.1.2.3', 'coordinator.example']) assert.equal(isLoopback(h), false, h);
+    // Refused before anything is bound (nothing listens on 0.0.0.0 during the test).
+    await assert.rejects(startCoordinator({ listen: '127.0.0.1:0', http: '0.0.0.0:0' }), (e: unknown) => {
+      assert.ok(e instanceof OptionError);
+      assert.equal(e.field, '--http');
+      assert.match(e.message, /needs --token-file/);
+      return true;
+    });
+  });
+
+  it('the bearer check accepts exactly the token', async () => {
+    const { checkBearer } = await import('../../cluster/security.js');
+    assert.doesNotThrow(() => checkBearer('s3cret', 'Bearer s3cret'));
+    for (const h of [undefined, '', 's3cret', 'Bearer ', 'Bearer s3cre', 'Bearer s3cret ', 'Basic s3cret']) {
+      assert.throws(() => checkBearer('s3cret', h), AuthError, String(h));
+    }
+  });
+});
