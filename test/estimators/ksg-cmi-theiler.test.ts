@@ -51,13 +51,15 @@ describe('estimators: Frenzel–Pompe CMI with a Theiler window', () => {
     });
   }
 
-  it('W > 0 matches the definition computed with full sorts', () => {
-    const { x, y } = series(300, 2);
-    const e = embedForTe(x, y, { targetHistory: 2 });
-    for (const w of [1, 5, 20]) {
-      const got = ksgCmiTheiler(e.future, e.sourcePast, e.targetPast, 3, w);
-      const want = reference(e.future, e.sourcePast, e.targetPast, 3, w);
-      assert.ok(relErr(got, want) <= 1e-12, `W = ${w}: ${got} vs ${want}`);
+  it('W > 0 matches the definition computed with full sorts (random and tied values, windows up to nearly N/2)', () => {
+    for (const [n, grid, ws] of [[300, undefined, [1, 5, 20]], [300, 0.1, [2, 9]], [60, undefined, [27]]] as const) {
+      const { x, y } = series(n, 2, grid);
+      const e = embedForTe(x, y, { targetHistory: 2 });
+      for (const w of ws) {
+        const got = ksgCmiTheiler(e.future, e.sourcePast, e.targetPast, 3, w);
+        const want = reference(e.future, e.sourcePast, e.targetPast, 3, w);
+        assert.ok(relErr(got, want) <= 1e-12, `N = ${n}, W = ${w}: ${got} vs ${want}`);
+      }
     }
   });
 
