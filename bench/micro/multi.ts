@@ -2,7 +2,7 @@
  * Micro timing of the issue-9 estimators (not a test): ksgMultiInfo at D = 3, 4 and N = 1e4,
  * 1e5 (one joint kNN pass + 2D range-count passes, compared with one ksg1 at the same N for
  * scale), gaussianMultiInfo and gcmiMi at N = 1e5, renyiNnr (ensemble, L = 3) at N = M = 1e4,
- * and the O(N²) Theiler CMI at N = 2000, 5000. One thread, best of several runs (the machine
+ * and the Theiler-window CMI at N = 2000, 5000. One thread, best of several runs (the machine
  * is shared). One JSON line per case, with the value, so before/after runs compare bit for bit.
  * Run: npx tsx bench/micro/multi.ts [reps] [case-name filter]
  */

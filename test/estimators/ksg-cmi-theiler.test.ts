@@ -21,8 +21,8 @@ function series(n: number, seed: number, grid?: number): { x: Matrix; y: Matrix 
   return { x: { n, d: 1, data: q(x) }, y: { n, d: 1, data: q(y) } };
 }
 
-/** The definition with a full sort per row (a different code path from the estimator's insertion list). */
-function reference(x: Matrix, y: Matrix, z: Matrix, k: number, w: number): number {
+/** The definition with a full scan and sort per row (no kNN structure); t[i] = row i's time step. */
+function reference(x: Matrix, y: Matrix, z: Matrix, k: number, w: number, t: ArrayLike<number> = Array.from({ length: x.n }, (_, i) => i)): number {
   const n = x.n, tol = tieTolerance(x, y, z);
   const dist = (blocks: Matrix[], i: number, j: number): number => {
     let m = 0;
@@ -31,7 +31,7 @@ function reference(x: Matrix, y: Matrix, z: Matrix, k: number, w: number): numbe
   };
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const js = Array.from({ length: n }, (_, j) => j).filter((j) => Math.abs(i - j) > w);
+    const js = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i && Math.abs(t[i]! - t[j]!) > w);
     const ds = js.map((j) => dist([x, y, z], i, j)).sort((a, b) => a - b);
     const r = strictRadius(ds[k - 1]!, tol);
     const count = (blocks: Matrix[]): number => js.filter((j) => dist(blocks, i, j) < r).length;
@@ -51,12 +51,29 @@ describe('estimators: Frenzel–Pompe CMI with a Theiler window', () => {
     });
   }
 
-  it('W > 0 matches the definition computed with full sorts', () => {
-    const { x, y } = series(300, 2);
+  it('W > 0 matches the definition computed with full sorts (random and tied values, windows up to nearly N/2)', () => {
+    for (const [n, grid, ws] of [[300, undefined, [1, 5, 20]], [300, 0.1, [2, 9]], [60, undefined, [27]]] as const) {
+      const { x, y } = series(n, 2, grid);
+      const e = embedForTe(x, y, { targetHistory: 2 });
+      for (const w of ws) {
+        const got = ksgCmiTheiler(e.future, e.sourcePast, e.targetPast, 3, w);
+        const want = reference(e.future, e.sourcePast, e.targetPast, 3, w);
+        assert.ok(relErr(got, want) <= 1e-12, `N = ${n}, W = ${w}: ${got} vs ${want}`);
+      }
+    }
+  });
+
+  it('resampled rows with their original time steps (repeats share a window) match the definition', () => {
+    const { x, y } = series(300, 8);
     const e = embedForTe(x, y, { targetHistory: 2 });
-    for (const w of [1, 5, 20]) {
-      const got = ksgCmiTheiler(e.future, e.sourcePast, e.targetPast, 3, w);
-      const want = reference(e.future, e.sourcePast, e.targetPast, 3, w);
+    const r = stream(9, 0);
+    const rows = Array.from({ length: e.future.n }, () => r.nextInt(e.future.n)); // an iid bootstrap draw
+    const pick = (m: Matrix): Matrix => ({ n: rows.length, d: m.d, data: Float64Array.from(rows.flatMap((j) => Array.from(m.data.subarray(j * m.d, j * m.d + m.d)))) });
+    const t = Float64Array.from(rows);
+    const [fx, fy, fz] = [pick(e.future), pick(e.sourcePast), pick(e.targetPast)];
+    for (const w of [0, 2, 10]) {
+      const got = ksgCmiTheiler(fx, fy, fz, 4, w, t);
+      const want = reference(fx, fy, fz, 4, w, t);
       assert.ok(relErr(got, want) <= 1e-12, `W = ${w}: ${got} vs ${want}`);
     }
   });
