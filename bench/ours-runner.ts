@@ -14,7 +14,7 @@ import type { AgreeReply, CaseSpec, QuitReply, RunReply } from './protocol.js';
 function jobFor(spec: CaseSpec, x: number[]): Omit<Job, 'data'> {
   const job: Omit<Job, 'data'> = { measure: 'mi', estimator: 'ksg1', k: spec.k, x, y: [spec.dx], normalize: true, seed: spec.seed };
   if (spec.kind === 'bootstrap') {
-    job.bootstrap = { replicates: spec.replicates!, method: 'percentile', scheme: spec.scheme ?? 'iid', ...(spec.m ? { m: spec.m } : {}) };
+    job.bootstrap = { replicates: spec.replicates!, method: 'percentile', scheme: spec.scheme ?? 'subsample', ...(spec.m ? { m: spec.m } : {}) };
   }
   if (spec.kind === 'permutation') job.permutation = { shuffles: spec.replicates! };
   return job;

@@ -82,7 +82,7 @@ export const FULL_PLAN: CasePlan[] = [
   { id: 'ksg1-2d-n1e4', kind: 'single', n: 10_000, dx: 1, reps: 7, threads: [1] },
   { id: 'ksg1-2d-n1e5', kind: 'single', n: 100_000, dx: 1, reps: 5, threads: [1] },
   { id: 'ksg1-5d-n1e4', kind: 'perfeature', n: 10_000, dx: 5, reps: 5, threads: [1] },
-  { id: 'bootstrap-iid-B200-n1e4', kind: 'bootstrap', n: 10_000, dx: 1, reps: 3, threads: [1, 2], replicates: 200, scheme: 'iid' },
+  // no iid bootstrap case: the engine refuses iid resampling for kNN estimators (issue 10)
   { id: 'bootstrap-subsample-B200-n1e4', kind: 'bootstrap', n: 10_000, dx: 1, reps: 3, threads: [1, 2], replicates: 200, scheme: 'subsample' },
   { id: 'permutation-P200-n1e4', kind: 'permutation', n: 10_000, dx: 1, reps: 3, threads: [1, 2], replicates: 200 },
 ];
@@ -91,7 +91,6 @@ export const FULL_PLAN: CasePlan[] = [
 export const QUICK_PLAN: CasePlan[] = [
   { id: 'ksg1-2d-n300', kind: 'single', n: 300, dx: 1, reps: 2, threads: [1] },
   { id: 'ksg1-3d-n300', kind: 'perfeature', n: 300, dx: 3, reps: 1, threads: [1] },
-  { id: 'bootstrap-iid-B6-n300', kind: 'bootstrap', n: 300, dx: 1, reps: 1, threads: [1, 2], replicates: 6, scheme: 'iid' },
   { id: 'bootstrap-subsample-B6-n300', kind: 'bootstrap', n: 300, dx: 1, reps: 1, threads: [1], replicates: 6, scheme: 'subsample' },
   { id: 'permutation-P6-n300', kind: 'permutation', n: 300, dx: 1, reps: 1, threads: [1, 2], replicates: 6 },
 ];
@@ -116,14 +115,14 @@ function materialize(plan: CasePlan, dir: string, k: number, seed: number, agree
   writeNpy(dataPath, data.rows, plan.n, plan.dx + 1);
   const spec: CaseSpec = { id: plan.id, kind: plan.kind, dataPath, dx: plan.dx, k, seed };
   if (plan.kind === 'bootstrap' || plan.kind === 'permutation') {
-    const m = Math.max(2, Math.floor(plan.n / 2)); // the engine's default subsample size
+    const m = Math.max(2, Math.floor(plan.n / 2)); // passed explicitly, so the sklearn side sees the same rows
     const kind = plan.kind === 'permutation' ? 'permutation' : plan.scheme === 'subsample' ? 'bootstrap-subsample' : 'bootstrap-iid';
     const rows = replicateRows(kind, seed, plan.replicates!, plan.n, m);
     spec.rowsPath = path.join(dir, `${plan.id}.rows.npy`);
     writeNpy(spec.rowsPath, rows.data, plan.replicates!, rows.len);
     spec.replicates = plan.replicates!;
     if (plan.kind === 'bootstrap') {
-      spec.scheme = plan.scheme ?? 'iid';
+      spec.scheme = plan.scheme ?? 'subsample';
       if (spec.scheme === 'subsample') spec.m = m;
     }
     spec.agreeReplicates = Math.min(agreeReplicates, plan.replicates!);

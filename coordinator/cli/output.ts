@@ -26,7 +26,9 @@ export function humanSummary(r: JobResult, dataPath: string): string {
   lines.push(`  estimate: ${fmt(r.estimate)} ${r.units}`);
   if (r.ci) {
     const m = r.ci.m !== undefined ? `, m=${r.ci.m}` : '';
-    lines.push(`  ${fmt(r.ci.level * 100)}% CI (${r.ci.method}, ${r.ci.scheme}${m}, B=${r.replicates.bootstrap ?? '?'}): [${fmt(r.ci.low)}, ${fmt(r.ci.high)}]`);
+    const scaled = r.ci.scaling === 'sqrt(m/(N-m))' ? `, recentred, ×√(m/(N−m)) = ${fmt(r.ci.scale!)}` : '';
+    lines.push(`  ${fmt(r.ci.level * 100)}% CI (${r.ci.method}, ${r.ci.scheme}${m}${scaled}, B=${r.replicates.bootstrap ?? '?'}): [${fmt(r.ci.low)}, ${fmt(r.ci.high)}]`);
+    if (r.ci.target) lines.push(`    covers E[estimate at N=${r.n}], not the true value${r.ci.bias ? `; bias diagnostic z = ${r.ci.bias.z.toFixed(2)}, extrapolated bias ${fmt(r.ci.bias.extrapolated)}` : ''}`);
   }
   if (r.pValue !== undefined) lines.push(`  p-value: ${fmt(r.pValue)} (${r.replicates.permutation ?? '?'} permutations)`);
   if (r.null) lines.push(`  null: mean ${fmt(r.null.mean)}, sd ${fmt(r.null.sd)}; bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate - r.null.mean)}`);

@@ -9,7 +9,7 @@ import { checkCap, enumFlag, intFlag, intListFlag, numberFlag } from './options.
 export const MEASURES: readonly Measure[] = measureNames();
 export { defaultEstimator, PERMUTATION_KINDS };
 export const UNITS: readonly Units[] = ['nats', 'bits'];
-export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca'];
+export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca', 'normal'];
 export const SCHEMES: readonly BootstrapScheme[] = ['iid', 'subsample'];
 export const BACKENDS: readonly Backend[] = ['auto', 'cpu', 'gpu'];
 

@@ -13,6 +13,7 @@ import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../es
 import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
+import { checkRecipe, intervalRecipe } from '../resampling/recipes.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
@@ -199,17 +200,18 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
 
   if (job.bootstrap) {
     const b = job.bootstrap;
-    const scheme = b.scheme ?? (knn ? 'subsample' : 'iid');
-    const method = b.method ?? DEFAULTS.method;
+    // interval recipe (resampling/recipes.ts): refuses iid for kNN and uncalibrated methods
+    const recipe = intervalRecipe(job.measure, job.estimator);
+    const scheme = b.scheme ?? recipe.schemes[0]!;
+    const method = b.method ?? recipe.defaultMethod;
+    checkRecipe(recipe, job.estimator, scheme, method);
     let m = n;
     if (scheme === 'subsample') {
-      m = b.m ?? defaultSubsampleSize(n);
+      m = b.m ?? defaultSubsampleSize(n, knn ? k : 1);
       if (m < 2 || m >= n) throw new OptionError(`bootstrap.m must be in [2, N) = [2, ${n}); got ${m}`, 'bootstrap.m');
       if (usesK(job.estimator) && m <= k) throw new OptionError(`bootstrap.m = ${m} must exceed k = ${k}`, 'bootstrap.m');
     } else if (b.m !== undefined) {
       throw new OptionError('bootstrap.m only applies to scheme subsample', 'bootstrap.m');
-    } else if (knn) {
-      warnings.push('bootstrap scheme iid repeats rows; repeated points are at distance 0 and bias kNN estimators upwards (scheme subsample avoids it)');
     }
     let jackknifeGroups = 0;
     if (method === 'bca') {

@@ -8,7 +8,7 @@ import type { Dataset } from '../data/matrix.js';
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
 export type Measure = string;
 export type Units = 'nats' | 'bits';
-export type CiMethod = 'percentile' | 'basic' | 'bca';
+export type CiMethod = 'percentile' | 'basic' | 'bca' | 'normal';
 export type BootstrapScheme = 'iid' | 'subsample';
 export type Backend = 'auto' | 'cpu' | 'gpu';
 /** Column reference: a header name or a 0-based index. */
@@ -17,13 +17,13 @@ export type ColumnRef = string | number;
 export interface BootstrapOptions {
   /** Number of bootstrap replicates B. */
   replicates: number;
-  /** @default 'percentile' */
+  /** @default by estimator (resampling/recipes.ts) */
   method?: CiMethod;
   /** @default 0.95 */
   level?: number;
   /** @default 'subsample' for kNN estimators, 'iid' for plugin/gaussian */
   scheme?: BootstrapScheme;
-  /** Subsample size m for scheme 'subsample'. @default floor(N / 2) */
+  /** Subsample size m for scheme 'subsample'. @default max(floor(N / 4), k + 1) */
   m?: number;
   /** Groups G of the delete-d jackknife used by BCa. @default min(N, 100) */
   jackknifeGroups?: number;
@@ -99,6 +99,23 @@ export interface ConfidenceInterval {
   m?: number;
   /** Jackknife groups used for BCa's acceleration. */
   jackknifeGroups?: number;
+  /**
+   * How replicates were mapped before the CI method (resampling/bootstrap.ts): 'none' (iid:
+   * used as drawn) or 'sqrt(m/(N-m))' (subsample: recentred on the estimate, scaled by `scale`).
+   */
+  scaling?: 'none' | 'sqrt(m/(N-m))';
+  /** The factor applied: √(m/(N − m)) for subsample, 1 for iid. */
+  scale?: number;
+  /**
+   * What the interval covers: 'E[estimate at N]', the estimator's expectation at this sample
+   * size, which differs from the true value by the estimator's bias (see `bias`).
+   */
+  target?: 'E[estimate at N]';
+  /**
+   * Subsample bias diagnostic (resampling/bootstrap.ts, `subsampleBias`): z = (mean of the m-row
+   * estimates − estimate)/se; `extrapolated` = E[Î_N] − I from a fit linear in 1/m through m and N.
+   */
+  bias?: { z: number; subsampleMean: number; extrapolated: number };
 }
 
 export interface NullSummary {

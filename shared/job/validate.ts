@@ -12,7 +12,7 @@ export interface ValidateOptions {
   maxReplicates?: number;
 }
 
-const METHODS = ['percentile', 'basic', 'bca'] as const;
+const METHODS = ['percentile', 'basic', 'bca', 'normal'] as const;
 const SCHEMES = ['iid', 'subsample'] as const;
 export const PERMUTATION_KINDS = ['shuffle', 'local', 'shift', 'columns'] as const;
 const UNITS = ['nats', 'bits'] as const;

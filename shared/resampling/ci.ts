@@ -11,11 +11,18 @@
  *               α1 = Φ(z0 + (z0 + z_α)/(1 − a(z0 + z_α))), α2 likewise with z_{1−α},
  *               interval [q(α1), q(α2)].
  * q(·) is numpy's linear-interpolation percentile, evaluated like scipy at (100·p)/100.
+ *
+ * - normal:     θ̂ ± z_{1−α}·sd(θ*) (sd with ddof 1), the "standard" bootstrap interval (Efron &
+ *               Tibshirani §13.2; not in scipy). On recentred, scaled subsample replicates this
+ *               is θ̂ ± z·√(m/(N − m))·sd(θ*_m), the delete-d jackknife normal interval.
+ *
+ * For the subsample scheme the distribution passed in is already recentred on θ̂ and scaled
+ * (bootstrap.ts, `recentreSubsample`); the formulas above are then applied unchanged.
  */
 import { ndtr, ndtri } from '../stats/normal.js';
 import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 
-export type CiMethod = 'percentile' | 'basic' | 'bca';
+export type CiMethod = 'percentile' | 'basic' | 'bca' | 'normal';
 
 export interface CiResult {
   low: number;
@@ -99,6 +106,17 @@ export function confidenceInterval(input: CiInput): CiResult {
       return { low: NaN, high: NaN, z0, acceleration: a, warning: `BCa interval cannot be computed: ${why}` };
     }
     return { low: pct(sorted, a1), high: pct(sorted, a2), z0, acceleration: a };
+  }
+  if (method === 'normal') {
+    let mean = 0;
+    for (const v of sorted) mean += v;
+    mean /= sorted.length;
+    let ss = 0;
+    for (const v of sorted) ss += (v - mean) ** 2;
+    const half = ndtri(1 - alpha) * Math.sqrt(ss / (sorted.length - 1));
+    const out: CiResult = { low: thetaHat - half, high: thetaHat + half };
+    if (degenerate) out.warning = 'the bootstrap distribution is degenerate (all replicates equal): the interval has zero width';
+    return out;
   }
   const qlo = pct(sorted, alpha);
   const qhi = pct(sorted, 1 - alpha);

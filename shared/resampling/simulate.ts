@@ -2,11 +2,18 @@
  * Monte Carlo calibration: draw D datasets of size N from a generator with known mutual
  * information, run the estimator (optionally with a bootstrap CI and/or a permutation test) on
  * each, and report mean estimate, bias, RMSE, CI coverage and the Kolmogorov–Smirnov distance of
- * the p-values from Uniform(0, 1). Dataset d is drawn only from `stream(seed, d, Domain.simulate)`;
+ * the p-values from Uniform(0, 1).
+ *
+ * Coverage is reported twice: of the truth, and of the mean estimate over the D datasets (the
+ * Monte Carlo value of E[Î_N], which is what a bootstrap interval targets: issue 10). With
+ * `methods`, each dataset's replicates are computed once (with the jackknife if BCa is asked
+ * for) and every method's interval is made from them, so methods are compared on the same draws. Dataset d is drawn only from `stream(seed, d, Domain.simulate)`;
  * its resampling seed is the first uint32 of that stream, so every dataset is reproducible alone.
  *
  * Generators and their truth (nats):
- * - gaussian(ρ): bivariate normal, I = −½ ln(1 − ρ²) (Cover & Thomas, eq. 8.56).
+ * - gaussian(ρ): bivariate normal, I = −½ ln(1 − ρ²) (Cover & Thomas, eq. 8.56). With dx, dy:
+ *   X ∈ R^dx, Y ∈ R^dy standard normal, Corr(X_j, Y_j) = ρ for j < min(dx, dy), all else
+ *   independent, so I = −(min(dx, dy)/2) ln(1 − ρ²) (a sum over independent pairs).
  * - student-t(ρ, ν): bivariate t with ν (integer) degrees of freedom and correlation parameter ρ.
  *   Truth from the entropy of the multivariate t (Arellano-Valle, Contreras-Reyes & Genton,
  *   Scand. J. Statist. 2013, eq. 11): H_d = ½ ln|Σ| + ln Γ(ν/2) + (d/2) ln(νπ) − ln Γ((ν+d)/2)
@@ -19,16 +26,18 @@
 import type { Dataset } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
 import { executeShard, pointEstimate } from '../job/execute.js';
-import { finalizeResult } from '../job/merge.js';
+import { assemble, BIAS_Z_WARNING, bootstrapInterval, finalizeResult } from '../job/merge.js';
 import { planShards, planWorkloads } from '../job/plan.js';
 import { prepareJob } from '../job/prepare.js';
-import type { JobResult, JobSpec, Units } from '../job/spec.js';
+import type { CiMethod, JobResult, JobSpec, Units } from '../job/spec.js';
+import { subsampleBias } from './bootstrap.js';
 import { Domain, stream, type RandomStream } from '../rng/index.js';
 import { digamma, lgamma } from '../stats/special.js';
 import { momentsOf, sd } from '../stats/moments.js';
+import { ndtri } from '../stats/normal.js';
 
 export type Generator =
-  | { kind: 'gaussian'; rho: number }
+  | { kind: 'gaussian'; rho: number; dx?: number; dy?: number }
   | { kind: 'student-t'; rho: number; nu: number }
   | { kind: 'mixture'; m: number };
 
@@ -43,6 +52,24 @@ export interface SimulateSpec {
   /** The job run on each dataset (columns are 'x' and 'y'; measure is 'mi'). */
   job: Omit<JobSpec, 'measure' | 'x' | 'y' | 'z' | 'seed'>;
   maxReplicates?: number;
+  /** CI methods to evaluate on the same replicates (needs job.bootstrap). @default [job.bootstrap.method] */
+  methods?: CiMethod[];
+}
+
+/** Coverage of one CI method over the datasets. */
+export interface MethodCoverage {
+  method: CiMethod;
+  /** Fraction of intervals containing the truth. */
+  coverage: number;
+  /** Fraction containing the mean estimate over datasets (Monte Carlo E[Î_N]): the interval's target. */
+  coverageOfMean: number;
+  /** Fraction containing the truth after shifting by the extrapolated bias (subsample only). */
+  coverageShifted?: number;
+  /** Mean width, and mean width / (2 z_{1−α} sd of the estimates over datasets). */
+  meanWidth: number;
+  widthRatio: number;
+  /** Intervals that could not be computed (NaN, e.g. degenerate BCa). */
+  failed: number;
 }
 
 export interface SimulateResult {
@@ -58,6 +85,14 @@ export interface SimulateResult {
   rmse: number;
   /** Fraction of datasets whose CI contains the truth (when a bootstrap was requested). */
   coverage?: number;
+  /** Fraction whose CI contains the mean estimate over datasets (Monte Carlo E[Î_N]). */
+  coverageOfMean?: number;
+  /** Per method (first = job.bootstrap.method), all from the same replicates. */
+  byMethod?: MethodCoverage[];
+  /** Fraction of datasets where the subsample bias warning (|z| > 1.5) fired. */
+  biasWarningRate?: number;
+  /** Mean over datasets of the extrapolated bias (subsample scheme), to compare with `bias`. */
+  meanExtrapolatedBias?: number;
   pValues?: Float64Array;
   /** sup |F_n(p) − p| of the p-values against Uniform(0, 1). */
   ksStatistic?: number;
@@ -72,7 +107,7 @@ function g(d: number, nu: number): number {
 export function generatorTruth(gen: Generator): number {
   switch (gen.kind) {
     case 'gaussian':
-      return -0.5 * Math.log(1 - gen.rho * gen.rho);
+      return -0.5 * Math.min(gen.dx ?? 1, gen.dy ?? 1) * Math.log(1 - gen.rho * gen.rho);
     case 'student-t':
       return -0.5 * Math.log(1 - gen.rho * gen.rho) + 2 * g(1, gen.nu) - g(2, gen.nu);
     case 'mixture':
@@ -84,6 +119,12 @@ function checkGenerator(gen: Generator): void {
   if (gen.kind === 'gaussian' || gen.kind === 'student-t') {
     if (!(Math.abs(gen.rho) < 1)) throw new OptionError(`generator.rho must be in (−1, 1); got ${gen.rho}`, 'generator.rho');
   }
+  if (gen.kind === 'gaussian') {
+    for (const f of ['dx', 'dy'] as const) {
+      const v = gen[f];
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= 64)) throw new OptionError(`generator.${f} must be an integer in [1, 64]; got ${v}`, `generator.${f}`);
+    }
+  }
   if (gen.kind === 'student-t' && !(Number.isInteger(gen.nu) && gen.nu >= 1)) throw new OptionError(`generator.nu must be a positive integer; got ${gen.nu}`, 'generator.nu');
   if (gen.kind === 'mixture' && !(Number.isInteger(gen.m) && gen.m >= 1)) throw new OptionError(`generator.m must be a positive integer; got ${gen.m}`, 'generator.m');
   if (!['gaussian', 'student-t', 'mixture'].includes(gen.kind)) throw new OptionError(`generator.kind must be gaussian, student-t or mixture; got ${String((gen as { kind: unknown }).kind)}`, 'generator.kind');
@@ -91,6 +132,7 @@ function checkGenerator(gen: Generator): void {
 
 /** N rows from `gen` using `rng`. */
 export function drawDataset(gen: Generator, n: number, rng: RandomStream): Dataset {
+  if (gen.kind === 'gaussian' && ((gen.dx ?? 1) > 1 || (gen.dy ?? 1) > 1)) return drawBlockGaussian(gen.rho, gen.dx ?? 1, gen.dy ?? 1, n, rng);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -114,15 +156,42 @@ export function drawDataset(gen: Generator, n: number, rng: RandomStream): Datas
   return { names: ['x', 'y'], columns: [x, y], n };
 }
 
+/** Column names of a generator's X and Y blocks. */
+export function generatorColumns(gen: Generator): { x: string[]; y: string[] } {
+  if (gen.kind === 'gaussian' && ((gen.dx ?? 1) > 1 || (gen.dy ?? 1) > 1)) {
+    return { x: Array.from({ length: gen.dx ?? 1 }, (_, j) => `x${j}`), y: Array.from({ length: gen.dy ?? 1 }, (_, j) => `y${j}`) };
+  }
+  return { x: ['x'], y: ['y'] };
+}
+
+/** X (dx columns), Y (dy columns): pairs (X_j, Y_j), j < min(dx, dy), with correlation ρ; row by row. */
+function drawBlockGaussian(rho: number, dx: number, dy: number, n: number, rng: RandomStream): Dataset {
+  const xs = Array.from({ length: dx }, () => new Float64Array(n));
+  const ys = Array.from({ length: dy }, () => new Float64Array(n));
+  const c = Math.sqrt(1 - rho * rho);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dx; j++) xs[j]![i] = rng.nextGaussian();
+    for (let j = 0; j < dy; j++) ys[j]![i] = j < dx ? rho * xs[j]![i]! + c * rng.nextGaussian() : rng.nextGaussian();
+  }
+  const cols = generatorColumns({ kind: 'gaussian', rho, dx, dy });
+  return { names: [...cols.x, ...cols.y], columns: [...xs, ...ys], n };
+}
+
 /** Run one job fully inline on this thread (used by simulate; same code path as the engines). */
 export function runInline(job: Parameters<typeof prepareJob>[0], maxReplicates?: number): JobResult {
+  return runInlineWithReplicates(job, maxReplicates).result;
+}
+
+/** runInline, also returning the prepared job, θ̂ (nats) and the replicate vectors by workload. */
+export function runInlineWithReplicates(job: Parameters<typeof prepareJob>[0], maxReplicates?: number) {
   const t0 = performance.now();
   const p = prepareJob(job, maxReplicates !== undefined ? { maxReplicates } : {});
   const theta = pointEstimate(p);
   const estimateMs = performance.now() - t0;
   const workloads = planWorkloads(p);
   const partials = planShards('inline', workloads, Math.max(1, ...workloads.map((w) => w.replicates))).map((s) => executeShard(p, s));
-  return finalizeResult(p, theta, partials, { engine: 'embedded', version: '', estimateMs, totalMs: performance.now() - t0, threads: 1 });
+  const result = finalizeResult(p, theta, partials, { engine: 'embedded', version: '', estimateMs, totalMs: performance.now() - t0, threads: 1 });
+  return { result, prepared: p, theta, values: assemble(workloads, partials) };
 }
 
 /** KS distance of `p` from Uniform(0, 1). */
@@ -140,20 +209,42 @@ export function simulate(spec: SimulateSpec): SimulateResult {
   if (!(Number.isInteger(spec.datasets) && spec.datasets >= 1)) throw new OptionError(`datasets must be a positive integer; got ${spec.datasets}`, 'datasets');
   const seed = spec.seed ?? 0;
   const units = spec.job.units ?? 'nats';
-  const truthNats = generatorTruth(spec.generator);
-  const truth = units === 'bits' ? truthNats / Math.LN2 : truthNats;
+  const toUnits = units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
+  const truth = toUnits(generatorTruth(spec.generator));
   const D = spec.datasets;
   const estimates = new Float64Array(D);
   const pValues = spec.job.permutation ? new Float64Array(D) : undefined;
-  let covered = 0;
+  const boot = spec.job.bootstrap;
+  if (spec.methods && !boot) throw new OptionError('methods need a bootstrap (job.bootstrap)', 'methods');
+  const methods: CiMethod[] = boot ? [...new Set(spec.methods ?? [boot.method ?? 'percentile'])] : [];
+  // run BCa's jackknife once if any method needs it; the job's own method otherwise
+  const job = boot ? { ...spec.job, bootstrap: { ...boot, method: methods.includes('bca') ? ('bca' as const) : methods[0]! } } : spec.job;
+  const lows = methods.map(() => new Float64Array(D));
+  const highs = methods.map(() => new Float64Array(D));
+  const shift = new Float64Array(D); // extrapolated bias per dataset (0 for iid)
+  let warned = 0, subsample = false;
+  const cols = generatorColumns(spec.generator);
   for (let d = 0; d < D; d++) {
     const rng = stream(seed, d, Domain.simulate);
     const jobSeed = rng.nextUint32();
     const data = drawDataset(spec.generator, spec.n, rng);
-    const r = runInline({ ...spec.job, measure: 'mi', x: ['x'], y: ['y'], seed: jobSeed, data }, spec.maxReplicates);
-    estimates[d] = r.estimate;
-    if (r.ci && r.ci.low <= truth && truth <= r.ci.high) covered++;
-    if (pValues) pValues[d] = r.pValue!;
+    const run = runInlineWithReplicates({ ...job, measure: 'mi', x: cols.x, y: cols.y, seed: jobSeed, data }, spec.maxReplicates);
+    estimates[d] = run.result.estimate;
+    if (pValues) pValues[d] = run.result.pValue!;
+    const b = run.prepared.bootstrap;
+    if (!b) continue;
+    const dist = run.values.get('bootstrap')!;
+    methods.forEach((method, i) => {
+      const ci = bootstrapInterval({ ...b, method }, run.prepared.n, run.theta, dist, method === 'bca' ? run.values.get('jackknife') : undefined);
+      lows[i]![d] = toUnits(ci.low);
+      highs[i]![d] = toUnits(ci.high);
+    });
+    if (b.scheme === 'subsample') {
+      subsample = true;
+      const bias = subsampleBias(dist, run.theta, b.m, run.prepared.n);
+      shift[d] = toUnits(bias.extrapolatedBias);
+      if (Math.abs(bias.z) > BIAS_Z_WARNING) warned++;
+    }
   }
   const m = momentsOf(estimates);
   let se = 0;
@@ -170,10 +261,38 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     bias: m.mean - truth,
     rmse: Math.sqrt(se / D),
   };
-  if (spec.job.bootstrap) out.coverage = covered / D;
+  if (boot) {
+    const level = boot.level ?? 0.95;
+    const ideal = 2 * ndtri(1 - (1 - level) / 2) * out.sdEstimate;
+    out.byMethod = methods.map((method, i) => coverageOf(method, lows[i]!, highs[i]!, truth, out.meanEstimate, ideal, subsample ? shift : undefined));
+    out.coverage = out.byMethod[0]!.coverage;
+    out.coverageOfMean = out.byMethod[0]!.coverageOfMean;
+    if (subsample) {
+      out.biasWarningRate = warned / D;
+      out.meanExtrapolatedBias = shift.reduce((a, v) => a + v, 0) / D;
+    }
+  }
   if (pValues) {
     out.pValues = pValues;
     out.ksStatistic = ksUniform(pValues);
   }
+  return out;
+}
+
+function coverageOf(method: CiMethod, low: Float64Array, high: Float64Array, truth: number, mean: number, ideal: number, shift?: Float64Array): MethodCoverage {
+  const D = low.length;
+  let t = 0, c = 0, s = 0, w = 0, ok = 0;
+  for (let d = 0; d < D; d++) {
+    const [lo, hi] = [low[d]!, high[d]!];
+    if (!(Number.isFinite(lo) && Number.isFinite(hi))) continue; // counts as a miss
+    ok++;
+    w += hi - lo;
+    if (lo <= truth && truth <= hi) t++;
+    if (lo <= mean && mean <= hi) c++;
+    if (shift && lo - shift[d]! <= truth && truth <= hi - shift[d]!) s++;
+  }
+  const meanWidth = ok > 0 ? w / ok : NaN;
+  const out: MethodCoverage = { method, coverage: t / D, coverageOfMean: c / D, meanWidth, widthRatio: meanWidth / ideal, failed: D - ok };
+  if (shift) out.coverageShifted = s / D;
   return out;
 }

@@ -37,6 +37,12 @@ describe('CLI output', () => {
     assert.match(s, /bias-corrected estimate 0\.240000/);
     assert.match(s, /warning: 2 duplicate rows/);
   });
+  it('human summary says how the interval was made and what it covers', () => {
+    const ci = { ...result.ci!, scaling: 'sqrt(m/(N-m))' as const, scale: Math.sqrt(50 / 50), target: 'E[estimate at N]' as const, bias: { z: -2.5, subsampleMean: 0.2, extrapolated: -0.05 } };
+    const s = humanSummary({ ...result, ci }, 'd.csv');
+    assert.match(s, /95% CI \(bca, subsample, m=50, recentred, ×√\(m\/\(N−m\)\) = 1, B=3\)/);
+    assert.match(s, /covers E\[estimate at N=100\], not the true value; bias diagnostic z = -2\.50, extrapolated bias -0\.0500000/);
+  });
   it('replicates round-trip exactly through CSV and JSON', async () => {
     await writeReplicates(join(dir, 'r.csv'), result);
     const csv = readFileSync(join(dir, 'r.csv'), 'utf8').trim().split('\n');

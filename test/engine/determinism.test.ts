@@ -50,7 +50,7 @@ describe('engine: embedded engine determinism across threads and shard sizes', f
     assert.equal(r.provenance.engine, 'embedded');
     assert.match(r.provenance.version, /^\d+\.\d+\.\d+/);
     assert.equal(r.ci!.scheme, 'subsample'); // kNN default
-    assert.equal(r.ci!.m, 150);
+    assert.equal(r.ci!.m, 75); // default m = ⌊N/4⌋ (was ⌊N/2⌋ before issue 10)
     assert.equal(r.replicates.jackknife, 10);
     assert.equal(results[2]!.provenance.threads, 2);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DataError } from '../../shared/errors.js';
-import { defaultSubsampleSize, iidIndices, jackknifeKeep, rescaleSubsample, subsampleIndices } from '../../shared/resampling/bootstrap.js';
+import { defaultSubsampleSize, iidIndices, jackknifeKeep, recentreSubsample, subsampleBias, subsampleIndices } from '../../shared/resampling/bootstrap.js';
 import { permutationPValue, pValueFromCount, tieTolerance, validateSurrogates, summarizeNull } from '../../shared/resampling/permutation.js';
 import { localPermutation, zNeighbours } from '../../shared/resampling/local-permutation.js';
 import { baggingIndices } from '../../shared/resampling/ensemble.js';
@@ -17,10 +17,46 @@ describe('resampling: index plans and p-values', () => {
     assert.equal(new Set(s).size, 50);
     for (let i = 1; i < s.length; i++) assert.ok(s[i]! > s[i - 1]!);
     assert.notDeepEqual(baggingIndices(9, 4, 101, 50), s);
-    assert.equal(defaultSubsampleSize(101), 50);
+    assert.equal(defaultSubsampleSize(101), 25); // ⌊N/4⌋
+    assert.equal(defaultSubsampleSize(101, 30), 31); // at least k + 1
+    assert.equal(defaultSubsampleSize(5), 2);
   });
-  it('Politis–Romano rescaling: θ̂ + √(m/N)(θ* − θ̂)', () => {
-    assert.deepEqual(Array.from(rescaleSubsample([1, 3], 2, 25, 100)), [1.5, 2.5]);
+  it('subsample replicates: recentred on θ̂ (their mean moves to θ̂) and scaled by √(m/(N − m))', () => {
+    const f = Math.sqrt(25 / 75);
+    const out = Array.from(recentreSubsample([1, 3, NaN], 2.5, 25, 100));
+    assert.ok(Math.abs(out[0]! - (2.5 - f)) < 1e-15 && Math.abs(out[1]! - (2.5 + f)) < 1e-15, String(out));
+    assert.ok(Number.isNaN(out[2]!)); // a non-finite replicate stays non-finite (and is reported)
+  });
+  it('for the sample mean, the scaled subsample spread is its standard error s/√N (the exact without-replacement variance)', () => {
+    // Var(mean of m rows drawn without replacement) = s²(N − m)/(mN) exactly, so the factor
+    // √(m/(N − m)) gives s/√N at any m; √(m/N) (the old scaling) would give s/√N·√((N − m)/N).
+    const N = 200, B = 20000;
+    const rng = iidIndices(5, 0, N); // any fixed data will do
+    const x = Float64Array.from(rng, (v, i) => Math.sin(v) + i / N);
+    const mean = (a: ArrayLike<number>) => {
+      let t = 0;
+      for (let i = 0; i < a.length; i++) t += a[i]!;
+      return t / a.length;
+    };
+    const xbar = mean(x);
+    const s = Math.sqrt(x.reduce((t, v) => t + (v - xbar) ** 2, 0) / (N - 1));
+    for (const m of [50, 100, 150]) {
+      const reps = new Float64Array(B);
+      for (let r = 0; r < B; r++) reps[r] = mean(Array.from(subsampleIndices(9, r, N, m), (i) => x[i]!));
+      const t = recentreSubsample(reps, xbar, m, N);
+      assert.ok(Math.abs(mean(t) - xbar) < 1e-12);
+      const sd = Math.sqrt(t.reduce((u, v) => u + (v - xbar) ** 2, 0) / (B - 1));
+      // the sd of a sample sd of B normal-ish values has relative error ≈ 1/√(2B) = 0.5%; allow 4 of those
+      assert.ok(Math.abs(sd / (s / Math.sqrt(N)) - 1) < 4 / Math.sqrt(2 * B), `m=${m}: ${sd} vs ${s / Math.sqrt(N)}`);
+    }
+  });
+  it('subsample bias diagnostic: z in standard errors of θ̂, bias extrapolated linearly in 1/m', () => {
+    // estimates I + b/m with I = 1, b = 40 at m = 25, N = 100: θ̄* = 2.6, θ̂ = 1.4, bias at N = 0.4
+    const reps = [2.5, 2.7];
+    const b = subsampleBias(reps, 1.4, 25, 100);
+    assert.ok(Math.abs(b.extrapolatedBias - 0.4) < 1e-12, String(b.extrapolatedBias));
+    const se = Math.sqrt(25 / 75) * Math.sqrt(0.02);
+    assert.ok(Math.abs(b.se - se) < 1e-12 && Math.abs(b.z - 1.2 / se) < 1e-9, JSON.stringify(b));
   });
   it('grouped jackknife: groups i mod G partition the rows', () => {
     const n = 23, G = 5;

@@ -1,5 +1,17 @@
 import assert from 'node:assert/strict';
-import { generatorTruth, ksUniform, simulate } from '../../shared/resampling/simulate.js';
+import { OptionError } from '../../shared/errors.js';
+import { prepareJob } from '../../shared/job/prepare.js';
+import { drawDataset, generatorTruth, ksUniform, simulate } from '../../shared/resampling/simulate.js';
+import { stream } from '../../shared/rng/index.js';
+
+/**
+ * Binomial acceptance band for an observed coverage over D datasets when the true coverage is
+ * `level`: level ± 3·√(level(1 − level)/D) (two-sided 0.27% false-alarm rate per check).
+ */
+function coverageBand(level: number, D: number): [number, number] {
+  const sdC = Math.sqrt((level * (1 - level)) / D);
+  return [level - 3 * sdC, level + 3 * sdC];
+}
 
 describe('resampling: simulate (Monte Carlo calibration with known truth)', function () {
   this.timeout(120_000);
@@ -35,6 +47,59 @@ describe('resampling: simulate (Monte Carlo calibration with known truth)', func
     // 8 datasets of N = 400: sd of one estimate ≈ 0.03, of the mean ≈ 0.01; accept 0.05 (≈ 5 sd)
     const r = simulate({ generator: { kind: 'mixture', m: 4 }, n: 400, datasets: 8, seed: 2, job: { estimator: 'mixed_ksg', k: 5, normalize: false } });
     assert.ok(Math.abs(r.meanEstimate - r.truth) < 0.05, `mean ${r.meanEstimate} vs truth ${r.truth}`);
+  });
+
+  it('ksg1 default interval (subsample, m = N/4, recentred, √(m/(N−m))) covers E[Î_N] at the nominal 95% (200 datasets, every method)', () => {
+    // E[Î_N] is estimated by the mean over the 200 datasets (its MC error, sd(Î)/√200 = 0.07 sd(Î),
+    // moves coverage by well under 1%). With √(m/N) scaling and no recentring (the old interval)
+    // this cell covered 87–91% (issue 10).
+    const D = 200;
+    const [lo, hi] = coverageBand(0.95, D); // [0.904, 0.996]
+    const r = simulate({ generator: { kind: 'gaussian', rho: 0.9 }, n: 200, datasets: D, seed: 5, job: { estimator: 'ksg1', k: 3, bootstrap: { replicates: 200 } }, methods: ['percentile', 'basic', 'normal', 'bca'] });
+    assert.equal(r.byMethod!.length, 4);
+    for (const m of r.byMethod!) {
+      assert.equal(m.failed, 0, m.method);
+      assert.ok(m.coverageOfMean >= lo && m.coverageOfMean <= hi, `${m.method}: coverage of E[Î_N] ${m.coverageOfMean} outside [${lo}, ${hi}]`);
+      // the width is that of the sampling law of Î_N: within 15% of 2·1.96·sd over datasets
+      // (the sd over 200 datasets itself has 5% relative error)
+      assert.ok(Math.abs(m.widthRatio - 1) < 0.15, `${m.method}: width ratio ${m.widthRatio}`);
+    }
+    assert.equal(r.coverage, r.byMethod![0]!.coverage); // the job's method (percentile, the default) first
+  });
+
+  it('ksg2 at ρ = 0.3, N = 300: default interval covers E[Î_N] at 95% (200 datasets)', () => {
+    const D = 200;
+    const [lo, hi] = coverageBand(0.95, D);
+    const r = simulate({ generator: { kind: 'gaussian', rho: 0.3 }, n: 300, datasets: D, seed: 8, job: { estimator: 'ksg2', k: 3, bootstrap: { replicates: 200 } } });
+    assert.ok(r.coverageOfMean! >= lo && r.coverageOfMean! <= hi, `coverage of E[Î_N] ${r.coverageOfMean}`);
+  });
+
+  it('5-D/2-D Gaussian generator: truth −(min(dx, dy)/2) ln(1 − ρ²); only the first min(dx, dy) pairs correlate', () => {
+    const g = { kind: 'gaussian' as const, rho: 0.6, dx: 5, dy: 2 };
+    assert.ok(Math.abs(generatorTruth(g) - -Math.log(1 - 0.36)) < 1e-15);
+    const d = drawDataset(g, 20000, stream(1, 0));
+    assert.deepEqual(d.names, ['x0', 'x1', 'x2', 'x3', 'x4', 'y0', 'y1']);
+    const corr = (a: Float64Array, b: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+      return s / a.length;
+    };
+    // sd of a sample correlation of 20000 independent pairs ≈ 0.007: accept 0.03
+    assert.ok(Math.abs(corr(d.columns[0]!, d.columns[5]!) - 0.6) < 0.03);
+    assert.ok(Math.abs(corr(d.columns[1]!, d.columns[6]!) - 0.6) < 0.03);
+    assert.ok(Math.abs(corr(d.columns[2]!, d.columns[6]!)) < 0.03);
+  });
+
+  it('iid bootstrap with a kNN estimator is refused, naming bootstrap.scheme/--scheme, the reason and the alternatives', () => {
+    const data = drawDataset({ kind: 'gaussian', rho: 0.5 }, 50, stream(2, 0));
+    for (const estimator of ['ksg1', 'ksg2', 'mixed_ksg']) {
+      assert.throws(
+        () => prepareJob({ measure: 'mi', estimator, x: ['x'], y: ['y'], data, bootstrap: { replicates: 10, scheme: 'iid' } }),
+        (e: unknown) => e instanceof OptionError && e.field === 'bootstrap.scheme' && /--scheme iid/.test(e.message) && /distance 0/.test(e.message) && /subsample/.test(e.message) && /--permutations/.test(e.message),
+      );
+    }
+    // plug-in and Gaussian estimators keep iid as their default
+    assert.equal(prepareJob({ measure: 'mi', estimator: 'gaussian', x: ['x'], y: ['y'], data, bootstrap: { replicates: 10 } }).bootstrap!.scheme, 'iid');
   });
 
   it('ksUniform of an evenly spread sample is 1/n', () => {

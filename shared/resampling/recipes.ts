@@ -1,0 +1,75 @@
+/**
+ * Interval recipes: for every (measure, estimator) the engine offers, which resampling schemes
+ * and CI methods may make its confidence interval, and the defaults. A job asking for anything
+ * else is refused in prepare.ts, so no estimator gets an interval that was never checked by
+ * simulation (docs/intervals.md has the coverage table each entry rests on; `npm run calibrate`
+ * remeasures it).
+ *
+ * Families
+ * - knn (ksg1, ksg2, mixed_ksg, kl, ksg_cmi): subsampling without replacement only, recentred on
+ *   θ̂ and scaled by √(m/(N − m)) (bootstrap.ts). iid resamples put copies of rows at distance 0,
+ *   which wrecks every kNN estimate (0% coverage in issue 10's study).
+ * - plugin (histogram counts) and parametric (Gaussian): the classic iid bootstrap; copies of a
+ *   row only repeat a count or a moment term, which is what the iid bootstrap assumes.
+ *   Subsampling is allowed too (the same recentred, scaled recipe).
+ * Every interval targets E[Î_N], the estimator's expectation at this sample size, not the true
+ * value; the two differ by the estimator's bias (see `subsampleBias`).
+ */
+import { OptionError } from '../errors.js';
+import type { BootstrapScheme, CiMethod, Measure } from '../job/spec.js';
+
+export type IntervalFamily = 'knn' | 'plugin' | 'parametric';
+
+export interface IntervalRecipe {
+  family: IntervalFamily;
+  /** Schemes that may be used; the first is the default. */
+  schemes: readonly BootstrapScheme[];
+  /** CI methods checked by simulation for this estimator. */
+  methods: readonly CiMethod[];
+  defaultMethod: CiMethod;
+}
+
+const ALL_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca', 'normal'];
+
+const KNN: IntervalRecipe = { family: 'knn', schemes: ['subsample'], methods: ALL_METHODS, defaultMethod: 'percentile' };
+const PLUGIN: IntervalRecipe = { family: 'plugin', schemes: ['iid', 'subsample'], methods: ALL_METHODS, defaultMethod: 'percentile' };
+const PARAMETRIC: IntervalRecipe = { family: 'parametric', schemes: ['iid', 'subsample'], methods: ALL_METHODS, defaultMethod: 'percentile' };
+
+/** Keyed by `${measure}:${estimator}`; a test checks every registered estimator has an entry. */
+export const INTERVAL_RECIPES: Readonly<Record<string, IntervalRecipe>> = {
+  'mi:ksg1': KNN,
+  'mi:ksg2': KNN,
+  'mi:mixed_ksg': KNN,
+  'mi:plugin': PLUGIN,
+  'mi:gaussian': PARAMETRIC,
+  'entropy:kl': KNN,
+  'entropy:plugin': PLUGIN,
+  'cmi:ksg_cmi': KNN,
+};
+
+/** The recipe of an estimator (validated names); OptionError when none is declared. */
+export function intervalRecipe(measure: Measure, estimator: string): IntervalRecipe {
+  const r = INTERVAL_RECIPES[`${measure}:${estimator}`];
+  if (!r) throw new OptionError(`no confidence-interval recipe is declared for ${measure} estimator ${estimator}: bootstrap is not available for it`, 'bootstrap');
+  return r;
+}
+
+/** Why a kNN estimator refuses the iid scheme, naming the alternatives (job field and CLI flag). */
+export function iidRefusal(estimator: string): string {
+  return (
+    `bootstrap.scheme iid (--scheme iid) cannot be used with the kNN estimator ${estimator}: an iid resample repeats about 37% of the rows, ` +
+    'each copy sits at distance 0 from its original, and the kNN radii collapse, so every replicate lands far above the estimate ' +
+    '(measured: +0.8 to +1.1 nats, 0% coverage). Use scheme subsample (the default; --scheme subsample, --subsample-m M to choose m), ' +
+    'or --permutations P (permutation.shuffles) to test independence'
+  );
+}
+
+/** Check a requested scheme and method against the recipe (OptionError naming the field). */
+export function checkRecipe(recipe: IntervalRecipe, estimator: string, scheme: BootstrapScheme, method: CiMethod): void {
+  if (!recipe.schemes.includes(scheme)) {
+    throw new OptionError(scheme === 'iid' && recipe.family === 'knn' ? iidRefusal(estimator) : `bootstrap.scheme ${scheme} is not available for ${estimator} (use ${recipe.schemes.join(' or ')})`, 'bootstrap.scheme');
+  }
+  if (!recipe.methods.includes(method)) {
+    throw new OptionError(`bootstrap.method ${method} (--ci ${method}) has not been calibrated for ${estimator} (use ${recipe.methods.join(', ')})`, 'bootstrap.method');
+  }
+}
