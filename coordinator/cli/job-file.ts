@@ -211,7 +211,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
     ...(d.millerMadow !== undefined ? { millerMadow: d.millerMadow } : {}),
     ...(d.backend ? { backend: d.backend } : {}),
-    ...(d.bootstrap ? { bootstrap: { method: DEFAULTS.method, level: DEFAULTS.level, ...d.bootstrap } } : {}),
+    ...(d.bootstrap ? { bootstrap: { level: DEFAULTS.level, ...d.bootstrap } } : {}), // method: the estimator's recipe
     ...(d.ensemble ? { ensemble: d.ensemble } : {}),
   };
   let surrogatesPath: string | undefined;

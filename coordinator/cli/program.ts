@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { registerClusterCommands } from './cluster-commands.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
 import type { OutputFlags } from './execute.js';
-import type { SimulateFlags } from './simulate.js';
+import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { packageVersion } from './version.js';
 import { allOptions, MEASURE_LIST } from '../../shared/catalog/index.js';
@@ -137,6 +137,9 @@ export function createProgram(): Command {
     .addOption(new Option('--ci <method>', 'CI method').choices(['percentile', 'basic', 'bca', 'normal']))
     .option('--level <L>', 'CI level (default 0.95)')
     .addOption(new Option('--scheme <s>', 'resampling scheme').choices(['iid', 'subsample']))
+    .option('--methods <list>', 'CI methods evaluated on the same replicates, e.g. percentile,normal,bca')
+    .option('--dx <d>', 'gaussian: columns of X (pairs X_j, Y_j correlate for j < min(dx, dy))')
+    .option('--dy <d>', 'gaussian: columns of Y')
     .option('--permutations <P>', 'permutations per dataset')
     .option('--seed <S>', 'random seed (default 0)')
     .option('--threads <T>', 'worker threads (default: all cores)')
@@ -144,6 +147,20 @@ export function createProgram(): Command {
     .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
     .option('--json', 'print one JSON object on stdout')
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
+
+  program
+    .command('calibrate')
+    .description('CI calibration study: coverage of every CI method over a grid of models × N (docs/intervals.md)')
+    .option('--quick', 'three small cells instead of the full grid')
+    .option('--datasets <D>', 'datasets per cell (default 200)')
+    .option('--bootstrap <B>', 'replicates per dataset (default 200)')
+    .option('--estimator <name>', 'mi estimator (default ksg1)')
+    .option('--k <n>', 'neighbours (default 3)')
+    .option('--methods <list>', 'CI methods (default percentile,basic,bca,normal)')
+    .option('--seed <S>', 'random seed (default 0)')
+    .option('--out <file>', 'also write the coverage table (markdown) to this file')
+    .option('--json', 'one JSON object per cell on stdout instead of the table')
+    .action(async (flags: CalibrateFlags) => (await import('./simulate.js')).runCalibrate(flags));
 
   registerClusterCommands(program);
   return program;

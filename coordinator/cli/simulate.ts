@@ -6,8 +6,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { DataError } from '../../shared/errors.js';
-import { DEFAULTS, type JobSpec } from '../../shared/job/spec.js';
+import { DataError, OptionError } from '../../shared/errors.js';
+import { DEFAULTS, type CiMethod, type JobSpec } from '../../shared/job/spec.js';
 import { simulate, type Generator, type SimulateResult, type SimulateSpec } from '../../shared/resampling/simulate.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
 import { CI_METHODS, SCHEMES, UNITS } from './spec-builder.js';
@@ -29,6 +29,9 @@ export interface SimulateFlags {
   ci?: string;
   level?: string;
   scheme?: string;
+  methods?: string;
+  dx?: string;
+  dy?: string;
   permutations?: string;
   seed?: string;
   threads?: string;
@@ -42,7 +45,8 @@ function generatorOf(f: SimulateFlags): Generator {
   const rho = numberFlag(f.rho, '--rho', (v) => v > -1 && v < 1, 'in (-1, 1)') ?? 0.5;
   if (kind === 'mixture') return { kind: 'mixture', m: intFlag(f.m, '--m', 1) ?? 4 };
   if (kind === 'student') return { kind: 'student-t', rho, nu: intFlag(f.nu, '--nu', 1) ?? 4 };
-  return { kind: 'gaussian', rho };
+  const dx = intFlag(f.dx, '--dx', 1), dy = intFlag(f.dy, '--dy', 1);
+  return { kind: 'gaussian', rho, ...(dx !== undefined ? { dx } : {}), ...(dy !== undefined ? { dy } : {}) };
 }
 
 /** Flags → SimulateSpec; errors name the flag. */
@@ -65,14 +69,15 @@ export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
     const scheme = enumFlag(f.scheme, '--scheme', SCHEMES);
     const bootstrap: NonNullable<JobSpec['bootstrap']> = {
       replicates: B,
-      method: enumFlag(f.ci, '--ci', CI_METHODS) ?? DEFAULTS.method,
       level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level,
     };
+    const method = enumFlag(f.ci, '--ci', CI_METHODS); // absent: the estimator's interval recipe decides
+    if (method) bootstrap.method = method;
     if (scheme) bootstrap.scheme = scheme;
     job.bootstrap = bootstrap;
   }
   if (P !== undefined) job.permutation = { shuffles: P };
-  return {
+  const out: SimulateSpec = {
     generator: generatorOf(f),
     n: intFlag(f.n, '--n', 2) ?? 1000,
     datasets,
@@ -80,17 +85,30 @@ export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
     job,
     maxReplicates: cap,
   };
+  if (f.methods !== undefined) {
+    if (B === undefined) throw new OptionError('--methods requires --bootstrap', '--methods');
+    const ms = f.methods.split(',').map((v) => v.trim());
+    for (const v of ms) if (!(CI_METHODS as readonly string[]).includes(v)) throw new OptionError(`--methods: unknown CI method '${v}' (expected ${CI_METHODS.join(', ')})`, '--methods');
+    // the job's own method first (it is the one `coverage` reports)
+    out.methods = [...new Set([...(job.bootstrap!.method ? [job.bootstrap!.method] : []), ...(ms as CiMethod[])])];
+  }
+  return out;
 }
 
 function summary(r: SimulateResult): string {
   const g = r.generator;
-  const params = g.kind === 'mixture' ? `m=${g.m}` : g.kind === 'student-t' ? `rho=${g.rho}, nu=${g.nu}` : `rho=${g.rho}`;
+  const dims = g.kind === 'gaussian' && (g.dx !== undefined || g.dy !== undefined) ? `, dx=${g.dx ?? 1}, dy=${g.dy ?? 1}` : '';
+  const params = g.kind === 'mixture' ? `m=${g.m}` : g.kind === 'student-t' ? `rho=${g.rho}, nu=${g.nu}` : `rho=${g.rho}${dims}`;
   const lines = [
     `simulate ${g.kind} (${params}): ${r.datasets} datasets of N=${r.n}`,
     `  truth ${r.truth.toPrecision(6)} ${r.units}; mean estimate ${r.meanEstimate.toPrecision(6)} (sd ${r.sdEstimate.toPrecision(4)})`,
     `  bias ${r.bias.toPrecision(4)}, RMSE ${r.rmse.toPrecision(4)}`,
   ];
-  if (r.coverage !== undefined) lines.push(`  CI coverage ${(r.coverage * 100).toFixed(1)}%`);
+  for (const m of r.byMethod ?? []) {
+    const shifted = m.coverageShifted !== undefined ? `; shifted by the extrapolated bias: ${(m.coverageShifted * 100).toFixed(1)}% of the truth` : '';
+    lines.push(`  ${m.method} CI coverage: ${(m.coverageOfMean * 100).toFixed(1)}% of the mean estimate (its target, E[Î_N]), ${(m.coverage * 100).toFixed(1)}% of the truth; width ${m.widthRatio.toFixed(3)}× 2z·sd${shifted}${m.failed ? `; ${m.failed} not computed` : ''}`);
+  }
+  if (r.biasWarningRate !== undefined) lines.push(`  bias warning (|z| > 1.5) in ${(r.biasWarningRate * 100).toFixed(1)}% of datasets; mean extrapolated bias ${r.meanExtrapolatedBias!.toPrecision(4)}`);
   if (r.ksStatistic !== undefined) lines.push(`  p-values: KS distance from uniform ${r.ksStatistic.toPrecision(4)}`);
   return lines.join('\n') + '\n';
 }
@@ -118,5 +136,49 @@ export async function runSimulate(f: SimulateFlags): Promise<void> {
     process.stdout.write(JSON.stringify({ ...plain, seed: spec.seed, estimator: spec.job.estimator, k: spec.job.k }) + '\n');
   } else {
     process.stdout.write(summary(result));
+  }
+}
+
+export interface CalibrateFlags {
+  quick?: boolean;
+  datasets?: string;
+  bootstrap?: string;
+  estimator?: string;
+  k?: string;
+  methods?: string;
+  seed?: string;
+  json?: boolean;
+  out?: string;
+}
+
+/**
+ * `infoshard calibrate`: the calibration study (shared/resampling/calibrate.ts) — issue 10's grid
+ * (or --quick), every CI method on the same replicates; prints the coverage table (markdown) or
+ * one JSON object per cell; --out writes the table to a file too.
+ */
+export async function runCalibrate(f: CalibrateFlags): Promise<void> {
+  const { calibrate, coverageTable, issueGrid, quickGrid, ALL_CI_METHODS } = await import('../../shared/resampling/calibrate.js');
+  const methods = f.methods === undefined ? ALL_CI_METHODS : f.methods.split(',').map((v) => v.trim());
+  for (const v of methods) if (!(CI_METHODS as readonly string[]).includes(v)) throw new OptionError(`--methods: unknown CI method '${v}' (expected ${CI_METHODS.join(', ')})`, '--methods');
+  const datasets = intFlag(f.datasets, '--datasets', 1) ?? 200;
+  const bootstrap = intFlag(f.bootstrap, '--bootstrap', 1) ?? 200;
+  const rows = calibrate({
+    cells: f.quick ? quickGrid() : issueGrid(),
+    datasets,
+    bootstrap,
+    estimator: f.estimator ?? 'ksg1',
+    k: intFlag(f.k, '--k', 1) ?? DEFAULTS.k,
+    methods: methods as CiMethod[],
+    seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
+    ...(f.json ? { onCell: (r: SimulateResult) => process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(r).filter(([, v]) => !ArrayBuffer.isView(v)))) + '\n') } : {}),
+  });
+  const table = `${f.estimator ?? 'ksg1'}, k = ${f.k ?? DEFAULTS.k}, ${datasets} datasets per cell, B = ${bootstrap}\n\n` + coverageTable(rows);
+  if (!f.json) process.stdout.write(table);
+  if (f.out) {
+    try {
+      await writeFile(f.out, table);
+    } catch (err) {
+      throw new DataError(`cannot write --out ${f.out}: ${(err as Error).message}`, { cause: err });
+    }
   }
 }

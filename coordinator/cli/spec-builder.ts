@@ -148,7 +148,9 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   requires(f, ['ci', 'level', 'scheme', 'subsampleM', 'jackknifeGroups'], '--bootstrap', B !== undefined);
   checkCap(B, '--bootstrap', cap);
   if (B !== undefined) {
-    spec.bootstrap = { replicates: B, method: enumFlag(f.ci, '--ci', CI_METHODS) ?? DEFAULTS.method, level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level };
+    spec.bootstrap = { replicates: B, level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level };
+    const method = enumFlag(f.ci, '--ci', CI_METHODS); // absent: the estimator's interval recipe decides
+    if (method) spec.bootstrap.method = method;
     const scheme = enumFlag(f.scheme, '--scheme', SCHEMES);
     if (scheme) spec.bootstrap.scheme = scheme;
     const m = intFlag(f.subsampleM, '--subsample-m', 2);

@@ -31,6 +31,7 @@ import { planShards, planWorkloads } from '../job/plan.js';
 import { prepareJob } from '../job/prepare.js';
 import type { CiMethod, JobResult, JobSpec, Units } from '../job/spec.js';
 import { subsampleBias } from './bootstrap.js';
+import { intervalRecipe } from './recipes.js';
 import { Domain, stream, type RandomStream } from '../rng/index.js';
 import { digamma, lgamma } from '../stats/special.js';
 import { momentsOf, sd } from '../stats/moments.js';
@@ -52,7 +53,7 @@ export interface SimulateSpec {
   /** The job run on each dataset (columns are 'x' and 'y'; measure is 'mi'). */
   job: Omit<JobSpec, 'measure' | 'x' | 'y' | 'z' | 'seed'>;
   maxReplicates?: number;
-  /** CI methods to evaluate on the same replicates (needs job.bootstrap). @default [job.bootstrap.method] */
+  /** More CI methods to evaluate on the same replicates (needs job.bootstrap); the job's own method is always first. */
   methods?: CiMethod[];
 }
 
@@ -216,7 +217,8 @@ export function simulate(spec: SimulateSpec): SimulateResult {
   const pValues = spec.job.permutation ? new Float64Array(D) : undefined;
   const boot = spec.job.bootstrap;
   if (spec.methods && !boot) throw new OptionError('methods need a bootstrap (job.bootstrap)', 'methods');
-  const methods: CiMethod[] = boot ? [...new Set(spec.methods ?? [boot.method ?? 'percentile'])] : [];
+  // the job's own method (or its estimator's default) first: it is the one `coverage` reports
+  const methods: CiMethod[] = boot ? [...new Set([boot.method ?? intervalRecipe('mi', spec.job.estimator).defaultMethod, ...(spec.methods ?? [])])] : [];
   // run BCa's jackknife once if any method needs it; the job's own method otherwise
   const job = boot ? { ...spec.job, bootstrap: { ...boot, method: methods.includes('bca') ? ('bca' as const) : methods[0]! } } : spec.job;
   const lows = methods.map(() => new Float64Array(D));

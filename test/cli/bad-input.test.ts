@@ -55,6 +55,8 @@ describe('CLI bad input (child process)', function () {
     assertUsageError(await runCli(mi(good, '--permutations', '50', '--max-replicates', '10')), /--permutations 50 exceeds the cap of 10/);
     assertUsageError(await runCli(mi(good, '--bootstrap', '10', '--level', '1.5')), /--level must be in \(0, 1\), got '1.5'/);
     assertUsageError(await runCli(mi(good, '--level', '0.9')), /--level requires --bootstrap/);
+    // issue 10: iid resampling with a kNN estimator is refused, with the reason and the alternatives
+    assertUsageError(await runCli(mi(good, '--bootstrap', '10', '--scheme', 'iid')), /bootstrap\.scheme iid \(--scheme iid\) cannot be used with the kNN estimator ksg1: .*distance 0.*--scheme subsample.*--permutations/);
     assertUsageError(await runCli(mi(good, '--units', 'bytes')), /--units/);
     assertUsageError(await runCli(mi(good, '--threads', '0')), /--threads must be an integer >= 1/);
     assertUsageError(await runCli(['estimate', 'mi', '--data', good, '--x', 'a']), /measure 'mi' needs --y/);

@@ -57,7 +57,7 @@ describe('job file document → JobSpec', () => {
     assert.equal(j.maxReplicates, undefined);
     assert.deepEqual(j.spec, {
       measure: 'mi', estimator: 'ksg1', k: 3, x: ['a', 'b'], y: [0], units: 'nats', seed: 0,
-      bootstrap: { replicates: 10, method: 'percentile', level: 0.95 }, permutation: { shuffles: 0 },
+      bootstrap: { replicates: 10, level: 0.95 }, permutation: { shuffles: 0 }, // method: the estimator's recipe (prepare.ts)
     });
   });
   it('names the invalid or unknown field', () => {

@@ -64,7 +64,8 @@ describe('resampling: simulate (Monte Carlo calibration with known truth)', func
       // (the sd over 200 datasets itself has 5% relative error)
       assert.ok(Math.abs(m.widthRatio - 1) < 0.15, `${m.method}: width ratio ${m.widthRatio}`);
     }
-    assert.equal(r.coverage, r.byMethod![0]!.coverage); // the job's method (percentile, the default) first
+    assert.equal(r.byMethod![0]!.method, 'normal'); // the job's method (the kNN default) first
+    assert.equal(r.coverage, r.byMethod![0]!.coverage);
   });
 
   it('ksg2 at ρ = 0.3, N = 300: default interval covers E[Î_N] at 95% (200 datasets)', () => {

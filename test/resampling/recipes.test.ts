@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { OptionError } from '../../shared/errors.js';
+import { listEstimators } from '../../shared/estimators/index.js';
+import { prepareJob } from '../../shared/job/prepare.js';
+import { confidenceInterval } from '../../shared/resampling/ci.js';
+import { INTERVAL_RECIPES, intervalRecipe } from '../../shared/resampling/recipes.js';
+import { drawDataset } from '../../shared/resampling/simulate.js';
+import { stream } from '../../shared/rng/index.js';
+import { ndtri } from '../../shared/stats/normal.js';
+
+describe('resampling: interval recipes and the normal interval', () => {
+  it('every registered (measure, estimator) declares an interval recipe; kNN ones allow subsampling only', () => {
+    const all = Object.entries(listEstimators()).flatMap(([m, es]) => es.map((e) => `${m}:${e}`));
+    assert.deepEqual(all.filter((key) => !INTERVAL_RECIPES[key]), []);
+    assert.deepEqual(Object.keys(INTERVAL_RECIPES).filter((key) => !all.includes(key)), []); // no stale entries
+    for (const key of ['mi:ksg1', 'mi:ksg2', 'mi:mixed_ksg', 'entropy:kl', 'cmi:ksg_cmi']) assert.deepEqual(INTERVAL_RECIPES[key]!.schemes, ['subsample'], key);
+    for (const key of ['mi:plugin', 'mi:gaussian', 'entropy:plugin']) assert.equal(INTERVAL_RECIPES[key]!.schemes[0], 'iid', key);
+    assert.throws(() => intervalRecipe('mi', 'nope'), OptionError);
+  });
+
+  it('the prepared job records the scheme, m and method the recipe chose', () => {
+    const data = drawDataset({ kind: 'gaussian', rho: 0.5 }, 402, stream(4, 0));
+    const p = prepareJob({ measure: 'mi', estimator: 'ksg1', k: 3, x: ['x'], y: ['y'], data, bootstrap: { replicates: 10 } });
+    assert.deepEqual(p.bootstrap, { replicates: 10, method: 'normal', level: 0.95, scheme: 'subsample', m: 100, jackknifeGroups: 0 });
+    const small = drawDataset({ kind: 'gaussian', rho: 0.5 }, 30, stream(4, 0));
+    assert.equal(prepareJob({ measure: 'mi', estimator: 'ksg1', k: 10, x: ['x'], y: ['y'], data: small, bootstrap: { replicates: 10 } }).bootstrap!.m, 11); // k + 1 > ⌊30/4⌋
+  });
+
+  it('normal interval: θ̂ ± z·sd(replicates, ddof 1)', () => {
+    const dist = [1, 2, 3, 4, 5];
+    const sd = Math.sqrt(2.5);
+    const z = ndtri(0.95);
+    const ci = confidenceInterval({ method: 'normal', level: 0.9, thetaHat: 10, distribution: dist });
+    assert.ok(Math.abs(ci.low - (10 - z * sd)) < 1e-12 && Math.abs(ci.high - (10 + z * sd)) < 1e-12, JSON.stringify(ci));
+    assert.match(confidenceInterval({ method: 'normal', level: 0.9, thetaHat: 1, distribution: [1, 1] }).warning ?? '', /degenerate/);
+  });
+});
