@@ -207,7 +207,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     checkRecipe(recipe, job.estimator, scheme, method);
     let m = n;
     if (scheme === 'subsample') {
-      m = b.m ?? defaultSubsampleSize(n, knn ? k : 1);
+      m = b.m ?? defaultSubsampleSize(n, knn ? k : 1, recipe.subsampleFraction);
       if (m < 2 || m >= n) throw new OptionError(`bootstrap.m must be in [2, N) = [2, ${n}); got ${m}`, 'bootstrap.m');
       if (usesK(job.estimator) && m <= k) throw new OptionError(`bootstrap.m = ${m} must exceed k = ${k}`, 'bootstrap.m');
     } else if (b.m !== undefined) {

@@ -24,6 +24,14 @@ describe('resampling: interval recipes and the normal interval', () => {
     assert.deepEqual(p.bootstrap, { replicates: 10, method: 'normal', level: 0.95, scheme: 'subsample', m: 100, jackknifeGroups: 0 });
     const small = drawDataset({ kind: 'gaussian', rho: 0.5 }, 30, stream(4, 0));
     assert.equal(prepareJob({ measure: 'mi', estimator: 'ksg1', k: 10, x: ['x'], y: ['y'], data: small, bootstrap: { replicates: 10 } }).bootstrap!.m, 11); // k + 1 > ⌊30/4⌋
+    // ksg_cmi subsamples half the rows (m = N/4 under-covered for it)
+    const cmiData = { ...data, names: ['x', 'y', 'z'], columns: [data.columns[0]!, data.columns[1]!, data.columns[0]!.map((v, i) => v - data.columns[1]![i]!)] };
+    assert.equal(prepareJob({ measure: 'cmi', estimator: 'ksg_cmi', x: ['x'], y: ['y'], z: ['z'], data: cmiData, bootstrap: { replicates: 10 } }).bootstrap!.m, 201);
+    // plug-in: basic and BCa under-covered, so they are refused with the calibrated alternatives
+    assert.throws(
+      () => prepareJob({ measure: 'mi', estimator: 'plugin', x: ['x'], y: ['y'], data, bootstrap: { replicates: 10, method: 'basic' } }),
+      (e: unknown) => e instanceof OptionError && e.field === 'bootstrap.method' && /--ci basic/.test(e.message) && /percentile, normal/.test(e.message),
+    );
   });
 
   it('normal interval: θ̂ ± z·sd(replicates, ddof 1)', () => {
