@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { OptionError } from '../../shared/errors.js';
-import { listEstimators } from '../../shared/estimators/index.js';
+import { isKnn, measureNames, measureOf } from '../../shared/catalog/index.js';
 import { prepareJob } from '../../shared/job/prepare.js';
 import { confidenceInterval } from '../../shared/resampling/ci.js';
 import { INTERVAL_RECIPES, intervalRecipe } from '../../shared/resampling/recipes.js';
@@ -10,12 +10,17 @@ import { ndtri } from '../../shared/stats/normal.js';
 
 describe('resampling: interval recipes and the normal interval', () => {
   it('every registered (measure, estimator) declares an interval recipe; kNN ones allow subsampling only', () => {
-    const all = Object.entries(listEstimators()).flatMap(([m, es]) => es.map((e) => `${m}:${e}`));
-    assert.deepEqual(all.filter((key) => !INTERVAL_RECIPES[key]), []);
+    const all = measureNames().flatMap((m) => measureOf(m).estimators.map((e) => `${m}:${e}`));
     assert.deepEqual(Object.keys(INTERVAL_RECIPES).filter((key) => !all.includes(key)), []); // no stale entries
+    // catalog entries without a calibrated entry fall back to their family, flagged unchecked
+    for (const key of all) {
+      const [m, e] = key.split(':') as [string, string];
+      const r = intervalRecipe(m as never, e);
+      assert.equal(r.checked, key in INTERVAL_RECIPES, key);
+      if (isKnn(e)) assert.deepEqual(r.schemes, ['subsample'], key);
+    }
     for (const key of ['mi:ksg1', 'mi:ksg2', 'mi:mixed_ksg', 'entropy:kl', 'cmi:ksg_cmi']) assert.deepEqual(INTERVAL_RECIPES[key]!.schemes, ['subsample'], key);
     for (const key of ['mi:plugin', 'mi:gaussian', 'entropy:plugin']) assert.equal(INTERVAL_RECIPES[key]!.schemes[0], 'iid', key);
-    assert.throws(() => intervalRecipe('mi', 'nope'), OptionError);
   });
 
   it('the prepared job records the scheme, m and method the recipe chose', () => {
@@ -27,6 +32,10 @@ describe('resampling: interval recipes and the normal interval', () => {
     // ksg_cmi subsamples half the rows (m = N/4 under-covered for it)
     const cmiData = { ...data, names: ['x', 'y', 'z'], columns: [data.columns[0]!, data.columns[1]!, data.columns[0]!.map((v, i) => v - data.columns[1]![i]!)] };
     assert.equal(prepareJob({ measure: 'cmi', estimator: 'ksg_cmi', x: ['x'], y: ['y'], z: ['z'], data: cmiData, bootstrap: { replicates: 10 } }).bootstrap!.m, 201);
+    // an uncalibrated catalog entry gets its family's recipe and says so
+    const g = prepareJob({ measure: 'mi', estimator: 'gcmi', x: ['x'], y: ['y'], data, bootstrap: { replicates: 10 } });
+    assert.equal(g.bootstrap!.scheme, 'iid');
+    assert.ok(g.warnings.some((w) => /mi with gcmi has not been checked by simulation/.test(w)), g.warnings.join('; '));
     // plug-in: basic and BCa under-covered, so they are refused with the calibrated alternatives
     assert.throws(
       () => prepareJob({ measure: 'mi', estimator: 'plugin', x: ['x'], y: ['y'], data, bootstrap: { replicates: 10, method: 'basic' } }),
