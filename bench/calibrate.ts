@@ -1,12 +1,12 @@
 /**
- * `npm run calibrate [-- --datasets D --bootstrap B --quick --cells i,j --methods percentile,normal]`: the CI calibration
+ * `npm run calibrate [-- --datasets D --bootstrap B --quick | --estimators --cells i,j --methods percentile,normal]`: the CI calibration
  * study of issue 10 on the engine's own code path (shared/resampling/calibrate.ts), one cell
  * after another on this thread. Writes bench/results/calibration-<stamp>.json (one record per
  * cell, written as each finishes) and .md (the coverage table quoted in docs/intervals.md).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { calibrate, coverageTable, describeGenerator, issueGrid, quickGrid } from '../shared/resampling/calibrate.js';
+import { calibrate, coverageTable, describeGenerator, estimatorGrid, issueGrid, quickGrid } from '../shared/resampling/calibrate.js';
 import type { CiMethod } from '../shared/job/spec.js';
 import type { SimulateResult } from '../shared/resampling/simulate.js';
 import { repoRoot } from './paths.js';
@@ -18,7 +18,7 @@ function arg(name: string): string | undefined {
 
 const datasets = Number(arg('datasets') ?? 200);
 const bootstrap = Number(arg('bootstrap') ?? 200);
-const grid = process.argv.includes('--quick') ? quickGrid() : issueGrid();
+const grid = process.argv.includes('--quick') ? quickGrid() : process.argv.includes('--estimators') ? estimatorGrid() : issueGrid();
 const pick = arg('cells')?.split(',').map(Number);
 const cells = pick ? pick.map((i) => grid[i]!) : grid;
 const dir = path.join(repoRoot(), 'bench', 'results');
@@ -38,6 +38,6 @@ const rows: SimulateResult[] = calibrate({
     console.error(`${describeGenerator(r.generator)} N=${r.n}: ${r.byMethod!.map((m) => `${m.method} ${(100 * m.coverageOfMean).toFixed(1)}%`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   },
 });
-const md = `ksg1, k = 3, ${datasets} datasets per cell, B = ${bootstrap}, default subsample m, level 0.95\n\n` + coverageTable(rows);
+const md = `k = 3, ${datasets} datasets per cell, B = ${bootstrap}, default subsample m, level 0.95\n\n` + coverageTable(rows);
 writeFileSync(jsonPath.replace(/\.jsonl$/, '.md'), md);
 process.stdout.write(md);

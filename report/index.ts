@@ -68,7 +68,7 @@ function jobRows(r: JobResult, source: string): ReportRow[] {
 
 function simulateRows(s: SimulateResult, seed: number, estimator: string): ReportRow[] {
   const g = s.generator;
-  const params = g.kind === 'mixture' ? `m = ${g.m}` : g.kind === 'student-t' ? `ρ = ${g.rho}, ν = ${g.nu}` : `ρ = ${g.rho}`;
+  const params = g.kind === 'mixture' ? `m = ${g.m}` : g.kind === 'discrete' ? `a = ${g.a}, q = ${g.q}` : g.kind === 'student-t' ? `ρ = ${g.rho}, ν = ${g.nu}` : `ρ = ${g.rho}`;
   const rows: ReportRow[] = [
     { label: 'generator', value: `${g.kind} (${params})` },
     { label: 'datasets × rows', value: `${s.datasets} × ${s.n}` },

@@ -170,6 +170,7 @@ export function createProgram(): Command {
     .command('calibrate')
     .description('CI calibration study: coverage of every CI method over a grid of models × N (docs/intervals.md)')
     .option('--quick', 'three small cells instead of the full grid')
+    .option('--estimators', 'one cell per estimator family (gaussian, ksg2, plugin, kl, ksg_cmi, mixed_ksg) instead')
     .option('--datasets <D>', 'datasets per cell (default 200)')
     .option('--bootstrap <B>', 'replicates per dataset (default 200)')
     .option('--estimator <name>', 'mi estimator (default ksg1)')

@@ -102,7 +102,7 @@ export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
 function summary(r: SimulateResult): string {
   const g = r.generator;
   const dims = g.kind === 'gaussian' && (g.dx !== undefined || g.dy !== undefined) ? `, dx=${g.dx ?? 1}, dy=${g.dy ?? 1}` : '';
-  const params = g.kind === 'mixture' ? `m=${g.m}` : g.kind === 'student-t' ? `rho=${g.rho}, nu=${g.nu}` : `rho=${g.rho}${dims}`;
+  const params = g.kind === 'mixture' ? `m=${g.m}` : g.kind === 'discrete' ? `a=${g.a}, q=${g.q}` : g.kind === 'student-t' ? `rho=${g.rho}, nu=${g.nu}` : `rho=${g.rho}${dims}`;
   const lines = [
     `simulate ${g.kind} (${params}): ${r.datasets} datasets of N=${r.n}`,
     `  truth ${r.truth.toPrecision(6)} ${r.units}; mean estimate ${r.meanEstimate.toPrecision(6)} (sd ${r.sdEstimate.toPrecision(4)})`,
@@ -147,6 +147,7 @@ export async function runSimulate(f: SimulateFlags): Promise<void> {
 
 export interface CalibrateFlags {
   quick?: boolean;
+  estimators?: boolean;
   datasets?: string;
   bootstrap?: string;
   estimator?: string;
@@ -163,13 +164,13 @@ export interface CalibrateFlags {
  * one JSON object per cell; --out writes the table to a file too.
  */
 export async function runCalibrate(f: CalibrateFlags): Promise<void> {
-  const { calibrate, coverageTable, issueGrid, quickGrid, ALL_CI_METHODS } = await import('../../shared/resampling/calibrate.js');
+  const { calibrate, coverageTable, estimatorGrid, issueGrid, quickGrid, ALL_CI_METHODS } = await import('../../shared/resampling/calibrate.js');
   const methods = f.methods === undefined ? ALL_CI_METHODS : f.methods.split(',').map((v) => v.trim());
   for (const v of methods) if (!(CI_METHODS as readonly string[]).includes(v)) throw new OptionError(`--methods: unknown CI method '${v}' (expected ${CI_METHODS.join(', ')})`, '--methods');
   const datasets = intFlag(f.datasets, '--datasets', 1) ?? 200;
   const bootstrap = intFlag(f.bootstrap, '--bootstrap', 1) ?? 200;
   const rows = calibrate({
-    cells: f.quick ? quickGrid() : issueGrid(),
+    cells: f.quick ? quickGrid() : f.estimators ? estimatorGrid() : issueGrid(),
     datasets,
     bootstrap,
     estimator: f.estimator ?? 'ksg1',

@@ -13,7 +13,7 @@ import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../es
 import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
-import { checkRecipe, intervalRecipe } from '../resampling/recipes.js';
+import { checkRecipe, intervalRecipe, uncheckedWarning } from '../resampling/recipes.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
@@ -210,9 +210,10 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     const scheme = b.scheme ?? recipe.schemes[0]!;
     const method = b.method ?? recipe.defaultMethod;
     checkRecipe(recipe, job.estimator, scheme, method);
+    if (!recipe.checked) warnings.push(uncheckedWarning(job.measure, job.estimator));
     let m = n;
     if (scheme === 'subsample') {
-      m = b.m ?? defaultSubsampleSize(n, knn ? k : 1);
+      m = b.m ?? defaultSubsampleSize(n, knn ? k : 1, recipe.subsampleFraction);
       if (m < 2 || m >= n) throw new OptionError(`bootstrap.m must be in [2, N) = [2, ${n}); got ${m}`, 'bootstrap.m');
       if (usesK(job.estimator) && m <= k) throw new OptionError(`bootstrap.m = ${m} must exceed k = ${k}`, 'bootstrap.m');
     } else if (b.m !== undefined) {

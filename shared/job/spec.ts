@@ -23,7 +23,7 @@ export interface BootstrapOptions {
   level?: number;
   /** @default 'subsample' for kNN estimators, 'iid' for plugin/gaussian */
   scheme?: BootstrapScheme;
-  /** Subsample size m for scheme 'subsample'. @default max(floor(N / 4), k + 1) */
+  /** Subsample size m for scheme 'subsample'. @default max(floor(N / 4), k + 1); floor(N / 2) for ksg_cmi (resampling/recipes.ts) */
   m?: number;
   /** Groups G of the delete-d jackknife used by BCa. @default min(N, 100) */
   jackknifeGroups?: number;

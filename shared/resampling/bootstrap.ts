@@ -37,11 +37,12 @@ import { Domain, stream } from '../rng/index.js';
 export type BootstrapScheme = 'iid' | 'subsample';
 
 /**
- * Default subsample size m for N rows: ⌊N/4⌋, but at least k + 1 for a kNN estimator (a kNN
- * estimate needs more than k rows) and at least 2. May reach N for tiny N; prepare.ts rejects it.
+ * Default subsample size m for N rows: ⌊N·fraction⌋ (fraction from the estimator's interval
+ * recipe: 1/4, or 1/2 for ksg_cmi), but at least k + 1 for a kNN estimator (a kNN estimate needs
+ * more than k rows) and at least 2. May reach N for tiny N; prepare.ts rejects it.
  */
-export function defaultSubsampleSize(n: number, k = 1): number {
-  return Math.max(2, k + 1, Math.floor(n / 4));
+export function defaultSubsampleSize(n: number, k = 1, fraction = 0.25): number {
+  return Math.max(2, k + 1, Math.floor(n * fraction));
 }
 
 /** N row indices drawn with replacement from 0..N−1, from replicate r's own stream. */

@@ -4,12 +4,18 @@
  * `infoshard calibrate` and `npm run calibrate` (bench/calibrate.ts, whose output is quoted in
  * docs/intervals.md). Pure: no I/O; `onCell` reports each finished cell.
  */
-import type { CiMethod } from '../job/spec.js';
-import { generatorTruth, simulate, type Generator, type SimulateResult } from './simulate.js';
+import type { CiMethod, Measure } from '../job/spec.js';
+import { intervalRecipe } from './recipes.js';
+import { simulate, type Generator, type SimulateResult } from './simulate.js';
 
 export interface CalibrationCell {
   generator: Generator;
   n: number;
+  /** Overrides of the study's measure ('mi'), estimator, k and normalisation for this cell. */
+  measure?: Measure;
+  estimator?: string;
+  k?: number;
+  normalize?: boolean;
 }
 
 export interface CalibrationOptions {
@@ -36,6 +42,23 @@ export function issueGrid(): CalibrationCell[] {
   return cells;
 }
 
+/**
+ * One cell per estimator family beyond ksg1 (N = 200): the evidence behind each entry of
+ * resampling/recipes.ts that the Gaussian grid does not cover.
+ */
+export function estimatorGrid(): CalibrationCell[] {
+  return [
+    { generator: { kind: 'gaussian', rho: 0.6 }, n: 200, estimator: 'gaussian' },
+    { generator: { kind: 'gaussian', rho: 0.6 }, n: 200, estimator: 'ksg2' },
+    { generator: { kind: 'discrete', a: 4, q: 0.4 }, n: 200, estimator: 'plugin', normalize: false },
+    { generator: { kind: 'discrete', a: 4, q: 0.4 }, n: 200, measure: 'entropy', estimator: 'plugin', normalize: false },
+    { generator: { kind: 'gaussian', rho: 0, dx: 2 }, n: 200, measure: 'entropy', estimator: 'kl', normalize: false },
+    { generator: { kind: 'gaussian-cmi', rho: 0.6 }, n: 200, measure: 'cmi', estimator: 'ksg_cmi' },
+    { generator: { kind: 'gaussian-cmi', rho: 0.6 }, n: 800, measure: 'cmi', estimator: 'ksg_cmi' },
+    { generator: { kind: 'mixture', m: 4 }, n: 200, estimator: 'mixed_ksg', normalize: false },
+  ];
+}
+
 /** A few small cells (seconds to a minute): smoke runs and the CLI's --quick. */
 export function quickGrid(): CalibrationCell[] {
   return [
@@ -53,13 +76,17 @@ export function calibrate(o: CalibrationOptions): SimulateResult[] {
       n: cell.n,
       datasets: o.datasets,
       seed: o.seed ?? 0,
+      ...(cell.measure ? { measure: cell.measure } : {}),
       job: {
-        estimator: o.estimator ?? 'ksg1',
-        k: o.k ?? 3,
+        estimator: cell.estimator ?? o.estimator ?? 'ksg1',
+        k: cell.k ?? o.k ?? 3,
+        ...(cell.normalize !== undefined ? { normalize: cell.normalize } : {}),
         bootstrap: { replicates: o.bootstrap, level: o.level ?? 0.95, ...(o.m !== undefined ? { m: o.m } : {}) },
       },
-      methods: o.methods ?? ALL_CI_METHODS,
+      // only the methods the estimator's recipe allows
+      methods: (o.methods ?? ALL_CI_METHODS).filter((m) => intervalRecipe(cell.measure ?? 'mi', cell.estimator ?? o.estimator ?? 'ksg1').methods.includes(m)),
     });
+    r.label = `${cell.measure ?? 'mi'} ${cell.estimator ?? o.estimator ?? 'ksg1'}`;
     out.push(r);
     o.onCell?.(r, i);
   });
@@ -69,6 +96,8 @@ export function calibrate(o: CalibrationOptions): SimulateResult[] {
 export function describeGenerator(g: Generator): string {
   if (g.kind === 'gaussian') return (g.dx ?? 1) > 1 || (g.dy ?? 1) > 1 ? `gaussian ${g.dx ?? 1}-D/${g.dy ?? 1}-D ρ=${g.rho}` : `gaussian ρ=${g.rho}`;
   if (g.kind === 'student-t') return `student-t ρ=${g.rho} ν=${g.nu}`;
+  if (g.kind === 'discrete') return `discrete a=${g.a} q=${g.q}`;
+  if (g.kind === 'gaussian-cmi') return `gaussian-cmi ρ=${g.rho}`;
   return `mixture m=${g.m}`;
 }
 
@@ -80,20 +109,25 @@ const pct = (v: number | undefined) => (v === undefined ? '' : `${(100 * v).toFi
  */
 export function coverageTable(rows: SimulateResult[]): string {
   if (rows.length === 0) return '';
-  const methods = rows[0]!.byMethod!.map((m) => m.method);
-  const head = ['model', 'N', 'truth', 'mean Î', 'sd Î', 'bias/sd', 'bias warn %', ...methods.flatMap((m) => [`${m} cov E[Î] %`, `${m} cov truth %`, `${m} width ratio`]), 'shifted pct cov truth %'];
+  const methods = [...new Set(rows.flatMap((r) => r.byMethod!.map((m) => m.method)))];
+  const head = ['estimator', 'model', 'N', 'truth', 'mean Î', 'sd Î', 'bias/sd', 'bias warn %', ...methods.flatMap((m) => [`${m} cov E[Î] %`, `${m} cov truth %`, `${m} width ratio`]), 'shifted pct cov truth %'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
+    const by = (method: CiMethod) => r.byMethod!.find((m) => m.method === method);
     const cells = [
+      r.label ?? '',
       describeGenerator(r.generator),
       String(r.n),
-      generatorTruth(r.generator).toFixed(4),
+      r.truth.toFixed(4),
       r.meanEstimate.toFixed(4),
       r.sdEstimate.toFixed(4),
       (r.bias / r.sdEstimate).toFixed(2),
       pct(r.biasWarningRate),
-      ...r.byMethod!.flatMap((m) => [pct(m.coverageOfMean), pct(m.coverage), m.widthRatio.toFixed(3)]),
-      pct(r.byMethod!.find((m) => m.method === 'percentile')?.coverageShifted),
+      ...methods.flatMap((method) => {
+        const m = by(method);
+        return m ? [pct(m.coverageOfMean), pct(m.coverage), m.widthRatio.toFixed(3)] : ['—', '—', '—'];
+      }),
+      pct(by('percentile')?.coverageShifted),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }

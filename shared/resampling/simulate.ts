@@ -22,6 +22,14 @@
  *   uncorrelated t components are still dependent (they share the scale).
  * - mixture(m): X uniform on {0, …, m−1}, Y | X ~ Uniform[X, X + 2] — the discrete–continuous
  *   mixture of Gao, Kannan, Oh & Viswanath (NeurIPS 2017, §5): I = ln m − (m − 1) ln 2 / m.
+ * - discrete(a, q): X uniform on {0, …, a−1}; Y = X with probability q, else uniform on the same
+ *   set. p(x, y) = (q·1{x = y} + (1 − q)/a)/a, so I = (q + (1 − q)/a) ln(aq + 1 − q)
+ *   + (1 − q)(a − 1)/a · ln(1 − q) (for the plug-in estimator).
+ * - gaussian-cmi(ρ): Z, e1, e2 standard normal; X = Z + e1, Y = Z + ρe1 + √(1 − ρ²)e2. Given Z,
+ *   (X, Y) has correlation ρ, so I(X; Y | Z) = −½ ln(1 − ρ²) (measure cmi).
+ *
+ * Entropy (measure 'entropy', of the X block): gaussian, H = (dx/2) ln(2πe) (unit variances;
+ * exact without normalisation); discrete, H = ln a.
  */
 import type { Dataset } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
@@ -29,7 +37,7 @@ import { executeShard, pointEstimate } from '../job/execute.js';
 import { assemble, BIAS_Z_WARNING, bootstrapInterval, finalizeResult } from '../job/merge.js';
 import { planShards, planWorkloads } from '../job/plan.js';
 import { prepareJob } from '../job/prepare.js';
-import type { CiMethod, JobResult, JobSpec, Units } from '../job/spec.js';
+import type { CiMethod, JobResult, JobSpec, Measure, Units } from '../job/spec.js';
 import { subsampleBias } from './bootstrap.js';
 import { intervalRecipe } from './recipes.js';
 import { Domain, stream, type RandomStream } from '../rng/index.js';
@@ -40,7 +48,9 @@ import { ndtri } from '../stats/normal.js';
 export type Generator =
   | { kind: 'gaussian'; rho: number; dx?: number; dy?: number }
   | { kind: 'student-t'; rho: number; nu: number }
-  | { kind: 'mixture'; m: number };
+  | { kind: 'mixture'; m: number }
+  | { kind: 'discrete'; a: number; q: number }
+  | { kind: 'gaussian-cmi'; rho: number };
 
 export interface SimulateSpec {
   generator: Generator;
@@ -48,9 +58,11 @@ export interface SimulateSpec {
   n: number;
   /** Number of datasets D. */
   datasets: number;
+  /** 'entropy' estimates H(X); 'cmi' needs generator gaussian-cmi. @default 'mi' */
+  measure?: Measure;
   /** @default 0 */
   seed?: number;
-  /** The job run on each dataset (columns are 'x' and 'y'; measure is 'mi'). */
+  /** The job run on each dataset (columns from generatorColumns; measure from `measure`). */
   job: Omit<JobSpec, 'measure' | 'x' | 'y' | 'z' | 'seed'>;
   maxReplicates?: number;
   /** More CI methods to evaluate on the same replicates (needs job.bootstrap); the job's own method is always first. */
@@ -97,6 +109,8 @@ export interface SimulateResult {
   biasWarningRate?: number;
   /** Mean over datasets of the extrapolated bias (subsample scheme), to compare with `bias`. */
   meanExtrapolatedBias?: number;
+  /** Free text naming the cell (set by the calibration study). */
+  label?: string;
   pValues?: Float64Array;
   /** sup |F_n(p) − p| of the p-values against Uniform(0, 1). */
   ksStatistic?: number;
@@ -107,9 +121,21 @@ function g(d: number, nu: number): number {
   return lgamma(nu / 2) - lgamma(a) + a * (digamma(a) - digamma(nu / 2));
 }
 
-/** Population MI (nats) of a generator. */
-export function generatorTruth(gen: Generator): number {
+/** Population value (nats) of `measure` under a generator (MI by default). */
+export function generatorTruth(gen: Generator, measure: Measure = 'mi'): number {
+  if (measure === 'entropy') {
+    if (gen.kind === 'gaussian') return ((gen.dx ?? 1) / 2) * Math.log(2 * Math.PI * Math.E);
+    if (gen.kind === 'discrete') return Math.log(gen.a);
+    throw new OptionError(`simulate: no entropy truth for generator ${gen.kind} (use gaussian or discrete)`, 'generator.kind');
+  }
+  if ((measure === 'cmi') !== (gen.kind === 'gaussian-cmi')) throw new OptionError(`simulate: measure ${measure} needs ${measure === 'cmi' ? 'generator gaussian-cmi' : 'another generator than gaussian-cmi'}`, 'generator.kind');
   switch (gen.kind) {
+    case 'gaussian-cmi':
+      return -0.5 * Math.log(1 - gen.rho * gen.rho);
+    case 'discrete': {
+      const { a, q } = gen;
+      return (q + (1 - q) / a) * Math.log(a * q + 1 - q) + (q < 1 ? ((1 - q) * (a - 1) * Math.log(1 - q)) / a : 0);
+    }
     case 'gaussian':
       return -0.5 * Math.min(gen.dx ?? 1, gen.dy ?? 1) * Math.log(1 - gen.rho * gen.rho);
     case 'student-t':
@@ -120,7 +146,7 @@ export function generatorTruth(gen: Generator): number {
 }
 
 function checkGenerator(gen: Generator): void {
-  if (gen.kind === 'gaussian' || gen.kind === 'student-t') {
+  if (gen.kind === 'gaussian' || gen.kind === 'student-t' || gen.kind === 'gaussian-cmi') {
     if (!(Math.abs(gen.rho) < 1)) throw new OptionError(`generator.rho must be in (−1, 1); got ${gen.rho}`, 'generator.rho');
   }
   if (gen.kind === 'gaussian') {
@@ -131,7 +157,8 @@ function checkGenerator(gen: Generator): void {
   }
   if (gen.kind === 'student-t' && !(Number.isInteger(gen.nu) && gen.nu >= 1)) throw new OptionError(`generator.nu must be a positive integer; got ${gen.nu}`, 'generator.nu');
   if (gen.kind === 'mixture' && !(Number.isInteger(gen.m) && gen.m >= 1)) throw new OptionError(`generator.m must be a positive integer; got ${gen.m}`, 'generator.m');
-  if (!['gaussian', 'student-t', 'mixture'].includes(gen.kind)) throw new OptionError(`generator.kind must be gaussian, student-t or mixture; got ${String((gen as { kind: unknown }).kind)}`, 'generator.kind');
+  if (gen.kind === 'discrete' && !(Number.isInteger(gen.a) && gen.a >= 2 && gen.q >= 0 && gen.q <= 1)) throw new OptionError(`generator discrete needs an integer a ≥ 2 and q in [0, 1]; got a = ${gen.a}, q = ${gen.q}`, 'generator.a');
+  if (!['gaussian', 'student-t', 'mixture', 'discrete', 'gaussian-cmi'].includes(gen.kind)) throw new OptionError(`generator.kind must be gaussian, student-t, mixture, discrete or gaussian-cmi; got ${String((gen as { kind: unknown }).kind)}`, 'generator.kind');
 }
 
 /** N rows from `gen` using `rng`. */
@@ -139,7 +166,24 @@ export function drawDataset(gen: Generator, n: number, rng: RandomStream): Datas
   if (gen.kind === 'gaussian' && ((gen.dx ?? 1) > 1 || (gen.dy ?? 1) > 1)) return drawBlockGaussian(gen.rho, gen.dx ?? 1, gen.dy ?? 1, n, rng);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
+  if (gen.kind === 'gaussian-cmi') {
+    const z = new Float64Array(n);
+    const c = Math.sqrt(1 - gen.rho * gen.rho);
+    for (let i = 0; i < n; i++) {
+      const [zi, e1, e2] = [rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()];
+      z[i] = zi;
+      x[i] = zi + e1;
+      y[i] = zi + gen.rho * e1 + c * e2;
+    }
+    return { names: ['x', 'y', 'z'], columns: [x, y, z], n };
+  }
   for (let i = 0; i < n; i++) {
+    if (gen.kind === 'discrete') {
+      const xi = rng.nextInt(gen.a);
+      x[i] = xi;
+      y[i] = rng.nextFloat64() < gen.q ? xi : rng.nextInt(gen.a);
+      continue;
+    }
     if (gen.kind === 'mixture') {
       const xi = rng.nextInt(gen.m);
       x[i] = xi;
@@ -161,7 +205,8 @@ export function drawDataset(gen: Generator, n: number, rng: RandomStream): Datas
 }
 
 /** Column names of a generator's X and Y blocks. */
-export function generatorColumns(gen: Generator): { x: string[]; y: string[] } {
+export function generatorColumns(gen: Generator): { x: string[]; y: string[]; z?: string[] } {
+  if (gen.kind === 'gaussian-cmi') return { x: ['x'], y: ['y'], z: ['z'] };
   if (gen.kind === 'gaussian' && ((gen.dx ?? 1) > 1 || (gen.dy ?? 1) > 1)) {
     return { x: Array.from({ length: gen.dx ?? 1 }, (_, j) => `x${j}`), y: Array.from({ length: gen.dy ?? 1 }, (_, j) => `y${j}`) };
   }
@@ -214,14 +259,15 @@ export function simulate(spec: SimulateSpec): SimulateResult {
   const seed = spec.seed ?? 0;
   const units = spec.job.units ?? 'nats';
   const toUnits = units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
-  const truth = toUnits(generatorTruth(spec.generator));
+  const measure = spec.measure ?? 'mi';
+  const truth = toUnits(generatorTruth(spec.generator, measure));
   const D = spec.datasets;
   const estimates = new Float64Array(D);
   const pValues = spec.job.permutation ? new Float64Array(D) : undefined;
   const boot = spec.job.bootstrap;
   if (spec.methods && !boot) throw new OptionError('methods need a bootstrap (job.bootstrap)', 'methods');
   // the job's own method (or its estimator's default) first: it is the one `coverage` reports
-  const methods: CiMethod[] = boot ? [...new Set([boot.method ?? intervalRecipe('mi', spec.job.estimator).defaultMethod, ...(spec.methods ?? [])])] : [];
+  const methods: CiMethod[] = boot ? [...new Set([boot.method ?? intervalRecipe(measure, spec.job.estimator).defaultMethod, ...(spec.methods ?? [])])] : [];
   // run BCa's jackknife once if any method needs it; the job's own method otherwise
   const job = boot ? { ...spec.job, bootstrap: { ...boot, method: methods.includes('bca') ? ('bca' as const) : methods[0]! } } : spec.job;
   const lows = methods.map(() => new Float64Array(D));
@@ -233,7 +279,8 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     const rng = stream(seed, d, Domain.simulate);
     const jobSeed = rng.nextUint32();
     const data = drawDataset(spec.generator, spec.n, rng);
-    const run = runInlineWithReplicates({ ...job, measure: 'mi', x: cols.x, y: cols.y, seed: jobSeed, data }, spec.maxReplicates);
+    const blocks = measure === 'entropy' ? { x: cols.x } : { x: cols.x, y: cols.y, ...(cols.z ? { z: cols.z } : {}) };
+    const run = runInlineWithReplicates({ ...job, measure, ...blocks, seed: jobSeed, data }, spec.maxReplicates);
     estimates[d] = run.result.estimate;
     if (pValues) pValues[d] = run.result.pValue!;
     const b = run.prepared.bootstrap;

@@ -1,21 +1,26 @@
 import assert from 'node:assert/strict';
 import { OptionError } from '../../shared/errors.js';
-import { listEstimators } from '../../shared/estimators/index.js';
+import { isKnn, measureNames, measureOf } from '../../shared/catalog/index.js';
 import { prepareJob } from '../../shared/job/prepare.js';
 import { confidenceInterval } from '../../shared/resampling/ci.js';
-import { intervalRecipe } from '../../shared/resampling/recipes.js';
+import { INTERVAL_RECIPES, intervalRecipe } from '../../shared/resampling/recipes.js';
 import { drawDataset } from '../../shared/resampling/simulate.js';
 import { stream } from '../../shared/rng/index.js';
 import { ndtri } from '../../shared/stats/normal.js';
 
 describe('resampling: interval recipes and the normal interval', () => {
   it('every registered (measure, estimator) declares an interval recipe; kNN ones allow subsampling only', () => {
-    const all = Object.entries(listEstimators()).flatMap(([m, es]) => es.map((e) => `${m}:${e}`));
-    const recipe = (key: string) => intervalRecipe(key.split(':')[0]!, key.split(':')[1]!);
-    for (const key of all) assert.ok(recipe(key), key);
-    for (const key of ['mi:ksg1', 'mi:ksg2', 'mi:mixed_ksg', 'entropy:kl', 'cmi:ksg_cmi', 'te:ksg', 'tc:ksg', 'divergence:kl', 'divergence:renyi_nnr']) assert.deepEqual(recipe(key).schemes, ['subsample'], key);
-    for (const key of ['mi:plugin', 'mi:gaussian', 'entropy:plugin', 'mi:gcmi', 'tc:gaussian']) assert.equal(recipe(key).schemes[0], 'iid', key);
-    assert.throws(() => intervalRecipe('mi', 'nope'), OptionError);
+    const all = measureNames().flatMap((m) => measureOf(m).estimators.map((e) => `${m}:${e}`));
+    assert.deepEqual(Object.keys(INTERVAL_RECIPES).filter((key) => !all.includes(key)), []); // no stale entries
+    // catalog entries without a calibrated entry fall back to their family, flagged unchecked
+    for (const key of all) {
+      const [m, e] = key.split(':') as [string, string];
+      const r = intervalRecipe(m as never, e);
+      assert.equal(r.checked, key in INTERVAL_RECIPES, key);
+      if (isKnn(e)) assert.deepEqual(r.schemes, ['subsample'], key);
+    }
+    for (const key of ['mi:ksg1', 'mi:ksg2', 'mi:mixed_ksg', 'entropy:kl', 'cmi:ksg_cmi']) assert.deepEqual(INTERVAL_RECIPES[key]!.schemes, ['subsample'], key);
+    for (const key of ['mi:plugin', 'mi:gaussian', 'entropy:plugin']) assert.equal(INTERVAL_RECIPES[key]!.schemes[0], 'iid', key);
   });
 
   it('the prepared job records the scheme, m and method the recipe chose', () => {
@@ -24,6 +29,18 @@ describe('resampling: interval recipes and the normal interval', () => {
     assert.deepEqual(p.bootstrap, { replicates: 10, method: 'normal', level: 0.95, scheme: 'subsample', m: 100, jackknifeGroups: 0 });
     const small = drawDataset({ kind: 'gaussian', rho: 0.5 }, 30, stream(4, 0));
     assert.equal(prepareJob({ measure: 'mi', estimator: 'ksg1', k: 10, x: ['x'], y: ['y'], data: small, bootstrap: { replicates: 10 } }).bootstrap!.m, 11); // k + 1 > ⌊30/4⌋
+    // ksg_cmi subsamples half the rows (m = N/4 under-covered for it)
+    const cmiData = { ...data, names: ['x', 'y', 'z'], columns: [data.columns[0]!, data.columns[1]!, data.columns[0]!.map((v, i) => v - data.columns[1]![i]!)] };
+    assert.equal(prepareJob({ measure: 'cmi', estimator: 'ksg_cmi', x: ['x'], y: ['y'], z: ['z'], data: cmiData, bootstrap: { replicates: 10 } }).bootstrap!.m, 201);
+    // an uncalibrated catalog entry gets its family's recipe and says so
+    const g = prepareJob({ measure: 'mi', estimator: 'gcmi', x: ['x'], y: ['y'], data, bootstrap: { replicates: 10 } });
+    assert.equal(g.bootstrap!.scheme, 'iid');
+    assert.ok(g.warnings.some((w) => /mi with gcmi has not been checked by simulation/.test(w)), g.warnings.join('; '));
+    // plug-in: basic and BCa under-covered, so they are refused with the calibrated alternatives
+    assert.throws(
+      () => prepareJob({ measure: 'mi', estimator: 'plugin', x: ['x'], y: ['y'], data, bootstrap: { replicates: 10, method: 'basic' } }),
+      (e: unknown) => e instanceof OptionError && e.field === 'bootstrap.method' && /--ci basic/.test(e.message) && /percentile, normal/.test(e.message),
+    );
   });
 
   it('normal interval: θ̂ ± z·sd(replicates, ddof 1)', () => {

@@ -91,12 +91,44 @@ describe('resampling: simulate (Monte Carlo calibration with known truth)', func
     assert.ok(Math.abs(corr(d.columns[2]!, d.columns[6]!)) < 0.03);
   });
 
-  it('iid bootstrap with a kNN estimator is refused, naming bootstrap.scheme/--scheme, the reason and the alternatives', () => {
+  it('discrete and gaussian-cmi generators: truths match direct enumeration / the partial correlation', () => {
+    // discrete(a, q): Σ p ln(p / (p_x p_y)) over the a² cells
+    const a = 4, q = 0.4;
+    let I = 0;
+    for (let x = 0; x < a; x++) for (let y = 0; y < a; y++) {
+      const p = ((x === y ? q : 0) + (1 - q) / a) / a;
+      I += p * Math.log(p * a * a);
+    }
+    assert.ok(Math.abs(generatorTruth({ kind: 'discrete', a, q }) - I) < 1e-14);
+    assert.equal(generatorTruth({ kind: 'discrete', a, q }, 'entropy'), Math.log(a));
+    assert.equal(generatorTruth({ kind: 'gaussian-cmi', rho: 0.6 }, 'cmi'), -0.5 * Math.log(0.64));
+    assert.throws(() => generatorTruth({ kind: 'gaussian-cmi', rho: 0.6 }, 'mi'), OptionError);
+    // X − Z and Y − Z have correlation ρ (sd of a sample correlation of 20000 pairs ≈ 0.006)
+    const d = drawDataset({ kind: 'gaussian-cmi', rho: 0.6 }, 20000, stream(3, 0));
+    const [x, y, z] = d.columns as Float64Array[];
+    let sxy = 0, sxx = 0, syy = 0;
+    for (let i = 0; i < d.n; i++) {
+      const [u, v] = [x![i]! - z![i]!, y![i]! - z![i]!];
+      sxy += u * v;
+      sxx += u * u;
+      syy += v * v;
+    }
+    assert.ok(Math.abs(sxy / Math.sqrt(sxx * syy) - 0.6) < 0.03);
+  });
+
+  it('gaussian estimator, iid bootstrap: every method covers E[Î_N] at 95% (200 datasets)', () => {
+    const D = 200;
+    const [lo, hi] = coverageBand(0.95, D);
+    const r = simulate({ generator: { kind: 'gaussian', rho: 0.6 }, n: 200, datasets: D, seed: 6, job: { estimator: 'gaussian', bootstrap: { replicates: 200 } }, methods: ['percentile', 'basic', 'bca', 'normal'] });
+    for (const m of r.byMethod!) assert.ok(m.coverageOfMean >= lo && m.coverageOfMean <= hi, `${m.method}: ${m.coverageOfMean}`);
+  });
+
+  it('iid bootstrap with a kNN estimator is refused, naming bootstrap.scheme (the CLI renames it --scheme), the reason and the alternatives', () => {
     const data = drawDataset({ kind: 'gaussian', rho: 0.5 }, 50, stream(2, 0));
     for (const estimator of ['ksg1', 'ksg2', 'mixed_ksg']) {
       assert.throws(
         () => prepareJob({ measure: 'mi', estimator, x: ['x'], y: ['y'], data, bootstrap: { replicates: 10, scheme: 'iid' } }),
-        (e: unknown) => e instanceof OptionError && e.field === 'bootstrap.scheme' && /--scheme iid/.test(e.message) && /distance 0/.test(e.message) && /subsample/.test(e.message) && /--permutations/.test(e.message),
+        (e: unknown) => e instanceof OptionError && e.field === 'bootstrap.scheme' && /bootstrap.scheme iid/.test(e.message) && /distance 0/.test(e.message) && /subsample/.test(e.message) && /permutation.shuffles/.test(e.message),
       );
     }
     // plug-in and Gaussian estimators keep iid as their default
