@@ -20,6 +20,8 @@ export interface OutputFlags extends EngineChoice {
   json?: boolean;
   progress?: boolean;
   replicatesOut?: string;
+  /** screen / pairwise: CSV of the items. */
+  out?: string;
 }
 
 export interface ExecuteInput {
@@ -31,6 +33,8 @@ export interface ExecuteInput {
   surrogatesPath?: string;
   /** How fields are named in errors: '--' for flags, '' for job-file fields. */
   fieldPrefix: string;
+  /** How the x block is named in errors when it is not '--x' (screen: '--target', pairwise: '--vars'). */
+  xLabel?: string;
 }
 
 export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult> {
@@ -42,7 +46,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   const data = await loadDataset(dataPath);
   const dataQ = input.dataQPath ? await loadDataset(input.dataQPath) : undefined;
   const loadMs = performance.now() - t0;
-  selectColumns(data, spec.x, `${p}x`);
+  selectColumns(data, spec.x, input.xLabel ?? `${p}x`);
   if (dataQ) selectColumns(dataQ, spec.x, `${p}x (in ${input.dataQPath})`);
   if (spec.y) selectColumns(data, spec.y, `${p}y`);
   if (spec.z) selectColumns(data, spec.z, `${p}z`);
@@ -54,7 +58,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const { json: _j, progress: _p, replicatesOut: _r, threads, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, out: _o, threads, ...connection } = out;
   const engine = await openEngine({ threads: threads ?? availableParallelism(), ...connection });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -75,6 +79,12 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
   };
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
+  if (result.screen || result.pairwise) {
+    const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
+    if (out.out) await writeManyCsv(out.out, result);
+    process.stdout.write(out.json ? JSON.stringify(manyJson(result)) + '\n' : manyHuman(result, dataPath));
+    return result;
+  }
   process.stdout.write(out.json ? JSON.stringify(jsonView(result)) + '\n' : humanSummary(result, dataPath));
   return result;
 }
