@@ -326,6 +326,11 @@ export function finalizeMany(
   }
   if (nonFinite > 0) result.warnings.push(`${nonFinite} of ${P * F} item permutation values are not finite`);
   const adjusted = adjustPValues(m.correction, pValues, { observed, maxima });
+  // permutation p-values are ≥ 1/(P+1): Holm/BH/BY need P + 1 ≥ items/alpha before a single
+  // strong item can be selected (measured on screen200: 200 features, P = 49 → none selected)
+  if (m.correction !== 'maxstat' && m.correction !== 'none' && F / (P + 1) > m.alpha) {
+    result.warnings.push(`${m.correction} with ${P} permutations: the smallest p-value is 1/(P+1), so one item alone is selected only when P ≥ items/alpha − 1 = ${Math.ceil(F / m.alpha) - 1}; raise --permutations or use maxstat`);
+  }
   const u = p.units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
   const item = (t: number): ItemResult => ({
     estimate: u(observed[t]!),

@@ -75,6 +75,8 @@ describe('many-variable jobs: screen and pairwise', function () {
         assert.equal(f.selected, adj[i]! <= 0.1);
       });
       assert.equal(s.correction, correction);
+      // 7 features, P = 19: p ≥ 1/20, so Holm/BH/BY cannot select a lone item at 0.1 (7/20 > 0.1): said
+      assert.equal(r.warnings.some((w) => /raise --permutations or use maxstat/.test(w)), correction !== 'none', correction);
     }
     // maxstat: p̃ = (1 + #{row maxima ≥ T}) / (P + 1), and the job p-value is the smallest p̃
     const r = await run(screenJob);
