@@ -45,7 +45,7 @@ export function createJobCore(): JobCore {
       return {
         plan(shardSize: number) {
           resampleStart = performance.now();
-          return run.plan('', shardSize).map(({ workload, r0, r1 }) => ({ workload, r0, r1 }));
+          return run.plan('', shardSize).map(({ workload, r0, r1, width }) => ({ workload, r0, r1, ...(width ? { width } : {}) }));
         },
         async finish(partials: ShardPartial[], info?: { backends: string[] }) {
           await theta;

@@ -419,8 +419,8 @@ export class Scheduler {
       return;
     }
     const expected = s.req.r1 - s.req.r0;
-    if (v.length !== expected) {
-      await this.endJob(run, 'failed', new InternalError(`shard ${shardId}: worker ${w.info.id} returned ${v.length} values, expected ${expected}`));
+    if (v.length !== expected * (s.req.width ?? 1)) {
+      await this.endJob(run, 'failed', new InternalError(`shard ${shardId}: worker ${w.info.id} returned ${v.length} values, expected ${expected * (s.req.width ?? 1)}`));
       return;
     }
     const first = await this.store.putShardResult(run.stored.id, shardId, v);

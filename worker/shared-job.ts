@@ -33,5 +33,6 @@ export function sharePreparedJob(p: PreparedJob): PreparedJob {
   if (p.input.t) input.t = shareMatrix(p.input.t);
   const out: PreparedJob = { ...p, input };
   if (p.permutation?.surrogates) out.permutation = { ...p.permutation, surrogates: p.permutation.surrogates.map(shareI32) };
+  if (p.many) out.many = { ...p.many, columns: p.many.columns.map(shareMatrix), ...(p.many.pairs ? { pairs: shareI32(p.many.pairs) } : {}) };
   return out;
 }

@@ -25,6 +25,8 @@ export interface OutputFlags extends EngineChoice {
   /** `--report out.html` and `--plot out.svg|png` (report/). */
   report?: string;
   plot?: string;
+  /** screen / pairwise: CSV of the items. */
+  out?: string;
 }
 
 /** How to read the data file (`--header/--no-header`, `--delimiter`, `--format`; job-file fields). */
@@ -44,6 +46,8 @@ export interface ExecuteInput {
   surrogatesPath?: string;
   /** How fields are named in errors: '--' for flags, '' for job-file fields. */
   fieldPrefix: string;
+  /** How the x block is named in errors when it is not '--x' (screen: '--target', pairwise: '--vars'). */
+  xLabel?: string;
 }
 
 export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult> {
@@ -63,7 +67,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   const blocks = (['x', 'y', 'z'] as const).filter((f) => spec[f] !== undefined);
   let fileNames: readonly string[] = [];
   const notes: string[] = [];
-  const two = input.dataQPath !== undefined;
+  // a two-sample job, and a screen over 'all' features, read the whole file
+  const two = input.dataQPath !== undefined || spec.screen?.features === 'all';
   const data = await loadDataset(dataPath, {
     ...input.load,
     notes,
@@ -75,20 +80,23 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
           select: (names: readonly string[]) => {
             fileNames = names;
             const ds = { names, columns: [], n: 0 };
-            return blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, `${p}${f}`)));
+            const label = (f: string) => (f === 'x' ? input.xLabel ?? `${p}x` : `${p}${f}`);
+            const features = spec.screen && Array.isArray(spec.screen.features) ? spec.screen.features.map((r) => resolveColumn(ds, r, `${p}features`)) : [];
+            return [...new Set([...blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, label(f)))), ...features])];
           },
         }),
   });
   const dataQ = input.dataQPath ? await loadDataset(input.dataQPath, { ...input.load, notes }) : undefined;
   const loadMs = performance.now() - t0;
   if (two) {
-    selectColumns(data, spec.x, `${p}x`);
+    selectColumns(data, spec.x, input.xLabel ?? `${p}x`);
     if (dataQ) selectColumns(dataQ, spec.x, `${p}x (in ${input.dataQPath})`);
     if (spec.y) selectColumns(data, spec.y, `${p}y`);
     if (spec.z) selectColumns(data, spec.z, `${p}z`);
   } else {
     const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
     for (const f of blocks) spec[f] = byName(spec[f]!);
+    if (spec.screen && Array.isArray(spec.screen.features)) spec.screen = { ...spec.screen, features: byName(spec.screen.features) };
   }
   if (input.surrogatesPath && spec.permutation) {
     const surrogates = await loadSurrogates(input.surrogatesPath, data.n);
@@ -98,7 +106,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, threads, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, threads, ...connection } = out;
   const engine = await openEngine({ threads: threads ?? availableParallelism(), ...connection });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -123,6 +131,12 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
   };
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
+  if (result.screen || result.pairwise) {
+    const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
+    if (out.out) await writeManyCsv(out.out, result);
+    process.stdout.write(out.json ? JSON.stringify(manyJson(result)) + '\n' : manyHuman(result, dataPath));
+    return result;
+  }
   await writeJobReport(out, result, { source: dataPath, version: result.provenance.version });
   process.stdout.write(out.json ? JSON.stringify(jsonView(result)) + '\n' : humanSummary(result, dataPath));
   return result;

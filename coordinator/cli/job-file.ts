@@ -27,6 +27,7 @@ import { checkBaggingFraction } from '../../shared/job/validate.js';
 import { checkCap } from './options.js';
 import type { DataFormat } from '../../shared/data/load.js';
 import type { DataReadFlags } from './execute.js';
+import { CORRECTIONS, type Correction } from '../../shared/resampling/multiple-testing.js';
 
 const columns = {
   oneOf: [
@@ -89,6 +90,18 @@ export const JOB_FILE_SCHEMA = {
         surrogates: { type: 'string', minLength: 1 },
       },
     },
+    // many-variable jobs (docs/screening.md): x is the target (screen) or the variables (pairwise)
+    screen: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['features'],
+      properties: { features: { oneOf: [{ const: 'all' }, columns] }, correction: { enum: [...CORRECTIONS] }, alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 } },
+    },
+    pairwise: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { correction: { enum: [...CORRECTIONS] }, alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 } },
+    },
     ensemble: {
       type: 'object',
       additionalProperties: false,
@@ -129,6 +142,8 @@ interface JobFileDoc {
   bootstrap?: NonNullable<JobSpec['bootstrap']>;
   permutation?: { shuffles?: number; kind?: (typeof PERMUTATION_KINDS)[number]; localK?: number; surrogates?: string };
   ensemble?: JobSpec['ensemble'];
+  screen?: { features: string | ColumnRef[]; correction?: Correction; alpha?: number };
+  pairwise?: { correction?: Correction; alpha?: number };
 }
 
 const ajv = new Ajv({ allErrors: false, strict: true });
@@ -192,7 +207,8 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   const d = doc;
   const y = refs(d.y);
   const z = refs(d.z);
-  checkBlocks(d.measure, y !== undefined, z !== undefined, '', d.dataQ !== undefined);
+  // screen / pairwise have their own block rules (shared/job/many.ts, checked when the job opens)
+  if (!d.screen && !d.pairwise) checkBlocks(d.measure, y !== undefined, z !== undefined, '', d.dataQ !== undefined);
   checkBaggingFraction(d.ensemble?.bagging?.fraction, 'ensemble.bagging.fraction');
   const cap = capOverride ?? d.maxReplicates ?? DEFAULTS.maxReplicates;
   checkCap(d.bootstrap?.replicates, 'bootstrap.replicates', cap);
@@ -223,6 +239,8 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     ...(d.backend ? { backend: d.backend } : {}),
     ...(d.bootstrap ? { bootstrap: { level: DEFAULTS.level, ...d.bootstrap } } : {}), // method: the estimator's recipe
     ...(d.ensemble ? { ensemble: d.ensemble } : {}),
+    ...(d.screen ? { screen: { ...d.screen, features: d.screen.features === 'all' ? 'all' : refs(d.screen.features)! } } : {}),
+    ...(d.pairwise ? { pairwise: d.pairwise } : {}),
   };
   let surrogatesPath: string | undefined;
   if (d.permutation) {

@@ -1,6 +1,7 @@
 /** The commander program: `estimate`, `run`, `simulate`, plus the cluster's `worker`/`coordinator`. */
 import { Command, Option } from 'commander';
 import { registerClusterCommands } from './cluster-commands.js';
+import { registerManyCommands } from './many.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
 import type { OutputFlags } from './execute.js';
 import type { DataFormat } from '../../shared/data/load.js';
@@ -181,6 +182,11 @@ export function createProgram(): Command {
     .option('--json', 'one JSON object per cell on stdout instead of the table')
     .action(async (flags: CalibrateFlags) => (await import('./simulate.js')).runCalibrate(flags));
 
+  registerManyCommands(program, addCommonOptions, async (spec, flags) => {
+    const { executeJob } = await import('./execute.js');
+    const out = { ...outputFlags(flags as CommonFlags), ...(typeof flags.out === 'string' ? { out: flags.out } : {}) };
+    await executeJob({ spec, dataPath: flags.data, fieldPrefix: '--', xLabel: spec.screen ? '--target' : '--vars' }, out);
+  });
   registerClusterCommands(program);
   return program;
 }

@@ -16,6 +16,7 @@ import { permuteBlock } from '../estimators/context.js';
 import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
+import { executeManyShard } from './many.js';
 
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
 const neighbourCache = new WeakMap<PreparedJob, ZNeighbours>();
@@ -132,6 +133,8 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
 }
 
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
+  // screen / pairwise: a vector per replicate (CPU path; a batch backend is not used)
+  if (p.many) return executeManyShard(p, shard);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);

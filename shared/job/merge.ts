@@ -29,7 +29,8 @@ export type PartialSet = Map<string, ShardPartial>;
 /** Add a partial; false (and no change) if that shard id was already completed. */
 export function addPartial(set: PartialSet, p: ShardPartial): boolean {
   if (set.has(p.shardId)) return false;
-  if (p.values.length !== p.r1 - p.r0) throw new InternalError(`shard ${p.shardId} returned ${p.values.length} values for ${p.r1 - p.r0} replicates`);
+  const expected = (p.r1 - p.r0) * (p.width ?? 1);
+  if (p.values.length !== expected) throw new InternalError(`shard ${p.shardId} returned ${p.values.length} values for ${p.r1 - p.r0} replicates × ${p.width ?? 1}`);
   set.set(p.shardId, p);
   return true;
 }

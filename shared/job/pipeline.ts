@@ -8,6 +8,7 @@ import { CancelledError, OptionError } from '../errors.js';
 import type { ShardBackend } from './backend.js';
 import { executeShard, pointEstimate } from './execute.js';
 import { backendProvenance, finalizeResult, type FinalizeMeta } from './merge.js';
+import { finalizeMany, pointEstimates } from './many.js';
 import { planShards, planWorkloads, totalReplicates, type Workload } from './plan.js';
 import { prepareJob, type PrepareOptions, type PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest } from './shard.js';
@@ -39,6 +40,8 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
   const prepared = prepareJob(job, opts);
   const workloads = planWorkloads(prepared);
   let theta: number | undefined;
+  // many-variable jobs: θ̂ per item; `estimate()` is then their maximum (the max statistic)
+  let thetas: Float64Array | undefined;
   let estimateMs = 0;
   const run: JobRun = {
     prepared,
@@ -47,7 +50,10 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
     estimate() {
       if (theta === undefined) {
         const t = performance.now();
-        theta = pointEstimate(prepared);
+        if (prepared.many) {
+          thetas = pointEstimates(prepared);
+          theta = thetas.reduce((m, v) => (v <= m ? m : Number.isNaN(v) ? Infinity : v), -Infinity);
+        } else theta = pointEstimate(prepared);
         estimateMs = performance.now() - t;
       }
       return theta;
@@ -57,7 +63,9 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
       return planShards(jobId, workloads, shardSize);
     },
     finish(partials, meta) {
-      return finalizeResult(prepared, run.estimate(), partials, { ...meta, estimateMs });
+      const theta = run.estimate();
+      if (prepared.many) return finalizeMany(prepared, thetas!, partials, { ...meta, estimateMs }, (q, t, ps, m) => finalizeResult(q, t, ps, m));
+      return finalizeResult(prepared, theta, partials, { ...meta, estimateMs });
     },
   };
   return run;

@@ -10,7 +10,16 @@ import type { PreparedJob } from './prepare.js';
 export interface Workload {
   kind: WorkloadKind;
   replicates: number;
+  /** Values per replicate (many-variable jobs: items); absent = 1. */
+  width?: number;
 }
+
+/**
+ * Most values one shard may return (8 MiB of float64, half the default 16 MiB message limit):
+ * a shard of a many-variable job holds at most floor(MAX_SHARD_VALUES / width) replicates, so
+ * one replicate's values for up to DEFAULTS.maxItems = 1e5 items (800 KB) always fit.
+ */
+export const MAX_SHARD_VALUES = 1 << 20;
 
 /** Workloads a prepared job needs, in a fixed order. */
 export function planWorkloads(p: PreparedJob): Workload[] {
@@ -19,7 +28,7 @@ export function planWorkloads(p: PreparedJob): Workload[] {
     w.push({ kind: 'bootstrap', replicates: p.bootstrap.replicates });
     if (p.bootstrap.method === 'bca') w.push({ kind: 'jackknife', replicates: p.bootstrap.jackknifeGroups });
   }
-  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles });
+  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : {}) });
   if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates });
   if (p.kValues) w.push({ kind: 'kensemble', replicates: p.kValues.length });
   return w;
@@ -34,9 +43,10 @@ export function planShards(jobId: string, workloads: readonly Workload[], shardS
   if (!Number.isInteger(shardSize) || shardSize <= 0) throw new OptionError(`shardSize must be a positive integer, got ${shardSize}`, 'shardSize');
   const out: ShardRequest[] = [];
   for (const w of workloads) {
-    for (let r0 = 0; r0 < w.replicates; r0 += shardSize) {
-      const r1 = Math.min(w.replicates, r0 + shardSize);
-      out.push({ jobId, shardId: shardId(w.kind, r0, r1), workload: w.kind, r0, r1 });
+    const size = w.width ? Math.max(1, Math.min(shardSize, Math.floor(MAX_SHARD_VALUES / w.width))) : shardSize;
+    for (let r0 = 0; r0 < w.replicates; r0 += size) {
+      const r1 = Math.min(w.replicates, r0 + size);
+      out.push({ jobId, shardId: shardId(w.kind, r0, r1), workload: w.kind, r0, r1, ...(w.width ? { width: w.width } : {}) });
     }
   }
   return out;

@@ -19,6 +19,7 @@ import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
 import { validateSpec, type ValidateOptions } from './validate.js';
 import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
+import { prepareMany, type PreparedMany } from './many.js';
 
 export interface ResolvedBootstrap {
   replicates: number;
@@ -68,6 +69,8 @@ export interface PreparedJob {
   permutation?: ResolvedPermutation;
   bagging?: { replicates: number; fraction: number; size: number };
   kValues?: number[];
+  /** Screen / pairwise jobs: the items (many.ts); `input` is then item 0's. */
+  many?: PreparedMany;
 }
 
 /** Column index for a reference: exact name first, then a 0-based index (number or numeric string). */
@@ -134,6 +137,10 @@ export function canonicalJob(job: Job): Job {
 
 export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
   const job = canonicalJob(jobIn);
+  if (job.screen !== undefined || job.pairwise !== undefined) {
+    validateSpec(job, opts);
+    return prepareMany(job, (inner) => prepareJob(inner, opts));
+  }
   validateSpec(job, opts);
   const md = measureOf(job.measure);
   estimatorOf(job.measure, job.estimator); // OptionError naming `estimator` before any data work

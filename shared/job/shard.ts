@@ -9,6 +9,8 @@ export interface ShardRequest {
   workload: WorkloadKind;
   r0: number;
   r1: number;
+  /** Values per replicate (many-variable jobs: one per feature or pair); absent = 1. */
+  width?: number;
 }
 
 /** What a shard returns: one value per replicate, in replicate order. */
@@ -18,7 +20,9 @@ export interface ShardPartial {
   workload: WorkloadKind;
   r0: number;
   r1: number;
+  /** (r1 − r0) × width values: replicate-major (replicate r's values for all items together). */
   values: Float64Array;
+  width?: number;
   /**
    * What computed the values when a batch backend was given (`provenance.backend`), e.g.
    * 'gpu.js/webasm' or 'auto→cpu'; several names comma-separated. Absent: the plain CPU path.

@@ -4,6 +4,7 @@
  * merging in `merge.ts`.
  */
 import type { Dataset } from '../data/matrix.js';
+import type { Correction } from '../resampling/multiple-testing.js';
 
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
 export type Measure = string;
@@ -76,6 +77,59 @@ export interface JobSpec {
   backend?: Backend;
   /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. */
   options?: Record<string, number>;
+  /** Screening (docs/screening.md): every feature against the target `x` (given `z` for cmi). */
+  screen?: ScreenOptions;
+  /** Pairwise matrix (docs/screening.md): every pair of the `x` columns (given `z` for cmi). */
+  pairwise?: PairwiseOptions;
+}
+
+/** Multiple-testing control of a many-variable job. */
+export interface CorrectionOptions {
+  /** @default 'fdr_bh' */
+  correction?: Correction;
+  /** Level at which an item is selected (adjusted p ≤ alpha). @default 0.05 */
+  alpha?: number;
+}
+
+export interface ScreenOptions extends CorrectionOptions {
+  /** Feature columns, one feature each; 'all' = every column not in the target or z. */
+  features: ColumnRef[] | 'all';
+}
+
+export type PairwiseOptions = CorrectionOptions;
+
+/** One tested item of a many-variable job (a feature, or a pair). Estimates in the job's units. */
+export interface ItemResult {
+  estimate: number;
+  pValue: number;
+  pAdjusted: number;
+  selected: boolean;
+  /** Mean of the item's permutation null (estimate − nullMean is the bias-corrected value). */
+  nullMean: number;
+}
+
+export interface ScreenResult {
+  correction: Correction;
+  alpha: number;
+  /** Target and conditioning columns. */
+  target: string[];
+  z?: string[];
+  /** Sorted by estimate, largest first (ties: input order). */
+  features: (ItemResult & { name: string })[];
+  /** Names of the selected features, in the order of `features`. */
+  selected: string[];
+}
+
+export interface PairwiseResult {
+  correction: Correction;
+  alpha: number;
+  variables: string[];
+  z?: string[];
+  /** Pairs a < b in the order of `variables` (row-major upper triangle). */
+  pairs: (ItemResult & { a: string; b: string })[];
+  /** Symmetric V × V matrices; the diagonal is null (not estimated). */
+  matrix: (number | null)[][];
+  pMatrix: (number | null)[][];
 }
 
 /** A job with its data attached (library / embedded engine form). */
@@ -154,6 +208,12 @@ export interface JobResult {
     byK?: { k: number; estimate: number }[];
     combined?: number;
   };
+  /**
+   * Many-variable jobs: the per-item results. `estimate` is then the largest item estimate,
+   * `pValue` the max-statistic test of the global null and `null` the null of that maximum.
+   */
+  screen?: ScreenResult;
+  pairwise?: PairwiseResult;
   warnings: string[];
   timings: { loadMs?: number; estimateMs: number; resampleMs?: number; totalMs: number };
   provenance: {
@@ -209,6 +269,10 @@ export const DEFAULTS = {
   localK: 5,
   jackknifeGroups: 100,
   baggingFraction: 0.5,
+  correction: 'fdr_bh' as const,
+  alpha: 0.05,
+  /** Cap on tested items: features (screen) or pairs (pairwise). */
+  maxItems: 100_000,
   /** Cap on B or P unless raised by the caller (a bad job is rejected up front). */
   maxReplicates: 1_000_000,
 } as const;

@@ -6,6 +6,7 @@
 import { measureOf } from '../catalog/index.js';
 import { OptionError } from '../errors.js';
 import { DEFAULTS, type JobSpec } from './spec.js';
+import { validateMany } from './many.js';
 
 export interface ValidateOptions {
   /** Cap on any replicate count (B, P, bagging B). @default DEFAULTS.maxReplicates */
@@ -66,7 +67,9 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   if (typeof spec.estimator !== 'string' || spec.estimator.length === 0) throw new OptionError('estimator is required', 'estimator');
   optionalPositiveInt(spec.k, 'k');
   columnList(spec.x, 'x', true);
-  for (const b of ['y', 'z'] as const) {
+  // screen / pairwise: their own block rules (many.ts)
+  if (spec.screen !== undefined || spec.pairwise !== undefined) validateMany(spec);
+  else for (const b of ['y', 'z'] as const) {
     const rule = m.blocks[b];
     columnList(spec[b], b, rule === 'required');
     if (rule === 'none' && spec[b] !== undefined) throw new OptionError(`${b} is not used by measure ${m.name}`, b);
