@@ -9,7 +9,7 @@
  *                                bootstrap: { replicates: 2000, method: 'bca' }, permutation: { shuffles: 5000 }, seed: 7 });
  *   await engine.close();
  */
-export { createEngine, type EngineOptions } from './coordinator/embedded.js';
+export { createEngine, type EngineOptions } from './engine/embedded.js';
 export type {
   Job,
   JobSpec,

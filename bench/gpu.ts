@@ -22,7 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createEngine } from '../coordinator/embedded.js';
+import { createEngine } from '../engine/embedded.js';
 import { permutation, stream } from '../shared/rng/index.js';
 import { CpuBackend } from '../worker/gpu/cpu-backend.js';
 import { GpuBackend } from '../worker/gpu/gpu-backend.js';

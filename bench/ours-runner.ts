@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createEngine } from '../coordinator/embedded.js';
+import { createEngine } from '../engine/embedded.js';
 import { parseNpy } from '../shared/data/npy.js';
 import type { Engine, Job, JobResult } from '../shared/job/spec.js';
 import type { AgreeReply, CaseSpec, QuitReply, RunReply } from './protocol.js';

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { packageVersion } from '../coordinator/embedded.js';
+import { packageVersion } from '../engine/embedded.js';
 import { gaussianRegression } from './data.js';
 import { writeNpy } from './npy.js';
 import { repoRoot } from './paths.js';

@@ -9,7 +9,7 @@
  *     screen200.csv against truth.json's `informative`: recall and precision per correction.
  */
 import { readFileSync } from 'node:fs';
-import { createEngine } from '../coordinator/embedded.js';
+import { createEngine } from '../engine/embedded.js';
 import { loadDataset } from '../shared/data/load.js';
 import type { Dataset } from '../shared/data/matrix.js';
 import { adjustPValues, type Correction } from '../shared/resampling/multiple-testing.js';

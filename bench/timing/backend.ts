@@ -5,7 +5,7 @@
  * calibration (its first batch in each thread), which is what a CI job pays.
  * Run: npx tsc -p . && node dist/bench/timing/backend.js [threads] [P at 2k] [P at 10k]
  */
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';
 

@@ -4,7 +4,7 @@
  * saving from reusing the permutation context (marginal structures) within a shard.
  * Run: npx tsc -p . && node dist/bench/timing/resampling.js [N] [B]
  */
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { executeShard } from '../../shared/job/execute.js';
 import { prepareJob } from '../../shared/job/prepare.js';
 import type { Job } from '../../shared/job/spec.js';

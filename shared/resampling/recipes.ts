@@ -85,7 +85,7 @@ export function uncheckedWarning(measure: Measure, estimator: string): string {
 /** Why a kNN estimator refuses the iid scheme, naming the alternatives (job field and CLI flag). */
 export function iidRefusal(estimator: string): string {
   return (
-    // field names only: the CLI renames them to the flags the user typed (coordinator/cli/flag-names.ts)
+    // field names only: the CLI renames them to the flags the user typed (cli/flag-names.ts)
     `bootstrap.scheme iid cannot be used with the kNN estimator ${estimator}: an iid resample repeats about 37% of the rows, ` +
     'each copy sits at distance 0 from its original, and the kNN radii collapse, so every replicate lands far above the estimate ' +
     '(measured: +0.8 to +1.1 nats, 0% coverage). Use scheme subsample (the default; bootstrap.m chooses m), ' +

@@ -6,7 +6,7 @@
  * This walks every import of every .ts file of the product (not tests or benchmarks, which may
  * reach anything) and fails on an arrow that points the wrong way. `LAYERS` maps a path to its
  * layer (first match wins) and `ALLOWED` says which layers each may import: when a folder moves
- * (coordinator/cli/ → cli/, coordinator/embedded.ts → engine/), edit the two tables, nothing else.
+ * edit the two tables, nothing else.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -18,9 +18,7 @@ type Layer = 'shared' | 'cluster' | 'worker' | 'coordinator' | 'engine' | 'cli' 
 /** Path prefix (relative to the repo root, '/' separated) → layer. First match wins. */
 export const LAYERS: readonly [prefix: string, layer: Layer][] = [
   ['bin/', 'bin'],
-  ['coordinator/cli/', 'cli'],
   ['cli/', 'cli'],
-  ['coordinator/embedded.ts', 'engine'],
   ['engine/', 'engine'],
   ['coordinator/', 'coordinator'],
   ['worker/', 'worker'],
@@ -133,10 +131,10 @@ describe('architecture: imports point one way', () => {
       ['cluster/b.ts', "export { y } from '../worker/server.js';"],
       ['worker/c.ts', "import type { Z } from '../coordinator/scheduler.js';"],
       ['coordinator/d.ts', "const m = await import('../worker/pool.js');"],
-      ['coordinator/e.ts', "import { main } from './cli/main.js';"],
+      ['coordinator/e.ts', "import { main } from '../cli/main.js';"],
       ['worker/f.ts', "const spec = '../coordinator/nats/index.js'; await import(spec);"],
       ['worker/ok.ts', "import { a } from '../cluster/wire.js';\n// import { b } from '../coordinator/x.js';\nimport { c } from '../shared/errors.js';"],
-      ['bin/ok.ts', "import { main } from '../coordinator/cli/main.js';"],
+      ['bin/ok.ts', "import { main } from '../cli/main.js';"],
     ]);
     const bad = violations(files);
     assert.equal(bad.length, 6, bad.join('\n'));

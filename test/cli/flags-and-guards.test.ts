@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flagFor } from '../../coordinator/cli/flag-names.js';
+import { flagFor } from '../../cli/flag-names.js';
 import { assertUsageError, runCli } from './run-cli.js';
 
 describe('CLI: flag names in errors, guards on numbers', function () {

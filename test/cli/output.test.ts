@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { humanSummary, jsonView, writeReplicates } from '../../coordinator/cli/output.js';
-import { parseSurrogates } from '../../coordinator/cli/surrogates.js';
+import { humanSummary, jsonView, writeReplicates } from '../../cli/output.js';
+import { parseSurrogates } from '../../cli/surrogates.js';
 import { DataError } from '../../shared/errors.js';
 import type { JobResult } from '../../shared/job/spec.js';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cases2Dir } from '../helpers/cases.js';
 import { runCli } from './run-cli.js';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { loadDataset } from '../../shared/data/load.js';
 import { allOptions, findMeasure } from '../../shared/catalog/index.js';
 

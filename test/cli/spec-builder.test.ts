@@ -1,8 +1,8 @@
 /** Flags → JobSpec and job documents → JobSpec, in process (no child processes). */
 import assert from 'node:assert/strict';
-import { buildSpec, type EstimateFlags } from '../../coordinator/cli/spec-builder.js';
-import { jobFromDocument } from '../../coordinator/cli/job-file.js';
-import { buildSimulateSpec } from '../../coordinator/cli/simulate.js';
+import { buildSpec, type EstimateFlags } from '../../cli/spec-builder.js';
+import { jobFromDocument } from '../../cli/job-file.js';
+import { buildSimulateSpec } from '../../cli/simulate.js';
 import { LimitError, OptionError } from '../../shared/errors.js';
 
 const base: EstimateFlags = { data: 'd.csv', x: 'a,b', y: '2', normalize: true };

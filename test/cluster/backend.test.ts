@@ -3,7 +3,7 @@
  * engine on the CPU, and provenance.backend names what the workers ran.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { connectCluster } from '../../coordinator/client.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { comparable, gaussianPair, TestCluster } from '../helpers/cluster.js';

@@ -5,7 +5,7 @@
  * embedded engine with 2 threads and odd shard sizes.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { connectCluster } from '../../coordinator/client.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';

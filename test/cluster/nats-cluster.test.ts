@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
 import { createNatsBackends } from '../../coordinator/nats/index.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';

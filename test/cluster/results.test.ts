@@ -4,7 +4,7 @@
  * (docs/design.md, contract 1).
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { connectCluster } from '../../coordinator/client.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { comparable, gaussianPair, TestCluster } from '../helpers/cluster.js';

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { connectCluster } from '../../coordinator/client.js';
 import { connectNats } from '../../cluster/nats/connection.js';
 import { names } from '../../cluster/nats/subjects.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parse, parseAllDocuments } from 'yaml';
-import { createProgram } from '../../coordinator/cli/program.js';
+import { createProgram } from '../../cli/program.js';
 import { startCoordinator } from '../../coordinator/server.js';
 
 function repoRoot(): string {

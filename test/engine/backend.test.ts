@@ -4,7 +4,7 @@
  * jackknife too), permutation and bagging, with 1 and 2 threads; provenance.backend says what ran.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { executeShard } from '../../shared/job/execute.js';
 import { prepareJob } from '../../shared/job/prepare.js';
 import type { ShardBackend } from '../../shared/job/backend.js';

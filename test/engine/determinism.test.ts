@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { CancelledError, OptionError } from '../../shared/errors.js';
 import type { Job, JobResult, Progress } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';

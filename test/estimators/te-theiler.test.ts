@@ -5,7 +5,7 @@
  * with their original times.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import { gatherRows } from '../../shared/data/matrix.js';
 import { embedTe } from '../../shared/estimators/transfer-entropy.js';

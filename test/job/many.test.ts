@@ -5,7 +5,7 @@
  * with an error naming the field or column.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import { gatherRows } from '../../shared/data/matrix.js';
 import { DataError, LimitError, OptionError } from '../../shared/errors.js';

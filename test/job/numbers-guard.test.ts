@@ -3,7 +3,7 @@
  * KSG on tie-dominated data, a column in two blocks, a huge cell that swamps a column.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import { DataError, EstimatorError, OptionError } from '../../shared/errors.js';
 import { normalizeDefault } from '../../shared/job/normalize-default.js';
 import { prepareJob } from '../../shared/job/prepare.js';

@@ -9,7 +9,7 @@
  *   tc, independent column shuffles: independent variables (exact)
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../coordinator/embedded.js';
+import { createEngine } from '../../engine/embedded.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import type { Job } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';

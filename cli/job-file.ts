@@ -18,16 +18,16 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { DataError, NotFoundError, OptionError } from '../../shared/errors.js';
-import { DEFAULTS, type ColumnRef, type JobSpec } from '../../shared/job/spec.js';
-import { parseColumnList } from '../../shared/data/select.js';
+import { DataError, NotFoundError, OptionError } from '../shared/errors.js';
+import { DEFAULTS, type ColumnRef, type JobSpec } from '../shared/job/spec.js';
+import { parseColumnList } from '../shared/data/select.js';
 import { BACKENDS, CI_METHODS, checkBlocks, defaultEstimator, MEASURES, PERMUTATION_KINDS, SCHEMES, UNITS } from './spec-builder.js';
-import { allOptions, measureOf } from '../../shared/catalog/index.js';
-import { checkBaggingFraction } from '../../shared/job/validate.js';
+import { allOptions, measureOf } from '../shared/catalog/index.js';
+import { checkBaggingFraction } from '../shared/job/validate.js';
 import { checkCap } from './options.js';
-import type { DataFormat } from '../../shared/data/load.js';
+import type { DataFormat } from '../shared/data/load.js';
 import type { DataReadFlags } from './execute.js';
-import { CORRECTIONS, type Correction } from '../../shared/resampling/multiple-testing.js';
+import { CORRECTIONS, type Correction } from '../shared/resampling/multiple-testing.js';
 
 const columns = {
   oneOf: [

@@ -6,13 +6,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { DataError, OptionError } from '../../shared/errors.js';
-import { DEFAULTS, type CiMethod, type JobSpec } from '../../shared/job/spec.js';
-import { simulate, type Generator, type SimulateResult, type SimulateSpec } from '../../shared/resampling/simulate.js';
+import { DataError, OptionError } from '../shared/errors.js';
+import { DEFAULTS, type CiMethod, type JobSpec } from '../shared/job/spec.js';
+import { simulate, type Generator, type SimulateResult, type SimulateSpec } from '../shared/resampling/simulate.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
 import { CI_METHODS, SCHEMES, UNITS } from './spec-builder.js';
 import { packageVersion } from './version.js';
-import { checkReportTargets, writeSimulateReport } from '../../report/index.js';
+import { checkReportTargets, writeSimulateReport } from '../report/index.js';
 
 export const GENERATORS = ['gaussian', 'student', 'mixture'] as const;
 
@@ -164,7 +164,7 @@ export interface CalibrateFlags {
  * one JSON object per cell; --out writes the table to a file too.
  */
 export async function runCalibrate(f: CalibrateFlags): Promise<void> {
-  const { calibrate, coverageTable, estimatorGrid, issueGrid, quickGrid, ALL_CI_METHODS } = await import('../../shared/resampling/calibrate.js');
+  const { calibrate, coverageTable, estimatorGrid, issueGrid, quickGrid, ALL_CI_METHODS } = await import('../shared/resampling/calibrate.js');
   const methods = f.methods === undefined ? ALL_CI_METHODS : f.methods.split(',').map((v) => v.trim());
   for (const v of methods) if (!(CI_METHODS as readonly string[]).includes(v)) throw new OptionError(`--methods: unknown CI method '${v}' (expected ${CI_METHODS.join(', ')})`, '--methods');
   const datasets = intFlag(f.datasets, '--datasets', 1) ?? 200;

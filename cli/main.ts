@@ -4,7 +4,7 @@
  * No stack traces unless INFOSHARD_DEBUG is set.
  */
 import { CommanderError } from 'commander';
-import { InfoshardError } from '../../shared/errors.js';
+import { InfoshardError } from '../shared/errors.js';
 import { createProgram } from './program.js';
 
 /** Exit code for command-line usage errors (unknown option, missing argument). */

@@ -5,11 +5,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DataError, OptionError } from '../../shared/errors.js';
-import { parseColumnList } from '../../shared/data/select.js';
-import { defaultEstimator } from '../../shared/catalog/index.js';
-import { CORRECTIONS } from '../../shared/resampling/multiple-testing.js';
-import { DEFAULTS, type JobResult, type JobSpec } from '../../shared/job/spec.js';
+import { DataError, OptionError } from '../shared/errors.js';
+import { parseColumnList } from '../shared/data/select.js';
+import { defaultEstimator } from '../shared/catalog/index.js';
+import { CORRECTIONS } from '../shared/resampling/multiple-testing.js';
+import { DEFAULTS, type JobResult, type JobSpec } from '../shared/job/spec.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
 import { UNITS } from './spec-builder.js';
 

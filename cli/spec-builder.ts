@@ -1,9 +1,9 @@
 /** `infoshard estimate` flags → a validated JobSpec (flags named in every error). */
-import { OptionError } from '../../shared/errors.js';
-import { DEFAULTS, type BootstrapScheme, type Backend, type CiMethod, type JobSpec, type Measure, type Units } from '../../shared/job/spec.js';
-import { parseColumnList } from '../../shared/data/select.js';
-import { allOptions, defaultEstimator, measureNames, measureOf, optionsFor } from '../../shared/catalog/index.js';
-import { checkBaggingFraction, PERMUTATION_KINDS } from '../../shared/job/validate.js';
+import { OptionError } from '../shared/errors.js';
+import { DEFAULTS, type BootstrapScheme, type Backend, type CiMethod, type JobSpec, type Measure, type Units } from '../shared/job/spec.js';
+import { parseColumnList } from '../shared/data/select.js';
+import { allOptions, defaultEstimator, measureNames, measureOf, optionsFor } from '../shared/catalog/index.js';
+import { checkBaggingFraction, PERMUTATION_KINDS } from '../shared/job/validate.js';
 import { checkCap, enumFlag, intFlag, intListFlag, numberFlag } from './options.js';
 
 export const MEASURES: readonly Measure[] = measureNames();

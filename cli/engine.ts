@@ -3,8 +3,8 @@
  * the embedded engine (coordinator and thread pool in this process).
  */
 import { readFile } from 'node:fs/promises';
-import type { Engine } from '../../shared/job/spec.js';
-import { NotFoundError } from '../../shared/errors.js';
+import type { Engine } from '../shared/job/spec.js';
+import { NotFoundError } from '../shared/errors.js';
 
 export interface EngineChoice {
   coordinator?: string;
@@ -25,7 +25,7 @@ export async function openEngine(choice: EngineChoice): Promise<Engine> {
         throw new NotFoundError(`token file not found: ${choice.tokenFile}`, { cause: err });
       });
     }
-    const { connectCluster } = await import('../client.js'); // gRPC loads only in cluster mode
+    const { connectCluster } = await import('../coordinator/client.js'); // gRPC loads only in cluster mode
     return connectCluster(choice.coordinator, {
       ...(choice.tokenFile ? { tokenFile: choice.tokenFile } : {}),
       ...(choice.coordinatorCa ? { ca: choice.coordinatorCa } : {}),
@@ -35,7 +35,7 @@ export async function openEngine(choice: EngineChoice): Promise<Engine> {
       ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),
     });
   }
-  const { createEngine } = await import('../embedded.js');
+  const { createEngine } = await import('../engine/embedded.js');
   return createEngine({
     ...(choice.threads !== undefined ? { threads: choice.threads } : {}),
     ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),

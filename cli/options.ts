@@ -1,5 +1,5 @@
 /** Parsing of numeric and enumerated CLI flag values; every error names the flag. */
-import { LimitError, OptionError } from '../../shared/errors.js';
+import { LimitError, OptionError } from '../shared/errors.js';
 
 /** An integer ≥ min given as a flag value. */
 export function intFlag(value: string | undefined, flag: string, min: number): number | undefined {

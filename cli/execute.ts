@@ -4,12 +4,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { loadDataset, type DataFormat } from '../../shared/data/load.js';
-import { resolveColumn, selectColumns } from '../../shared/data/select.js';
-import { datasetHash } from '../../shared/data/hash.js';
-import { OptionError } from '../../shared/errors.js';
-import { checkReportTargets, writeJobReport } from '../../report/index.js';
-import type { ColumnRef, JobResult, JobSpec } from '../../shared/job/spec.js';
+import { loadDataset, type DataFormat } from '../shared/data/load.js';
+import { resolveColumn, selectColumns } from '../shared/data/select.js';
+import { datasetHash } from '../shared/data/hash.js';
+import { OptionError } from '../shared/errors.js';
+import { checkReportTargets, writeJobReport } from '../report/index.js';
+import type { ColumnRef, JobResult, JobSpec } from '../shared/job/spec.js';
 import { openEngine, type EngineChoice } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';

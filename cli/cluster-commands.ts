@@ -4,8 +4,8 @@
  * SIGINT/SIGTERM, then shuts down gracefully.
  */
 import type { Command } from 'commander';
-import { OptionError } from '../../shared/errors.js';
-import type { NatsModule } from '../events.js';
+import { OptionError } from '../shared/errors.js';
+import type { NatsModule } from '../coordinator/events.js';
 import { intFlag } from './options.js';
 
 interface TlsFlags {
@@ -95,7 +95,7 @@ export function registerClusterCommands(program: Command): void {
       const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
       if (!f.coordinator && !f.nats) throw new OptionError('worker needs --coordinator HOST:PORT or --nats URL', '--coordinator');
       // gRPC (and the worker pool) load only when a worker or coordinator is started
-      const { startWorker } = await import('../../worker/process.js');
+      const { startWorker } = await import('../worker/process.js');
       const w = await startWorker({
         listen: f.listen,
         ...(f.coordinator ? { coordinator: f.coordinator } : {}),
@@ -149,7 +149,7 @@ export function registerClusterCommands(program: Command): void {
     const maxBatch = intFlag(f.maxBatch, '--max-batch', 1);
     const expireMs = intFlag(f.expireMs, '--expire-ms', 50);
     const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
-    const { readTokenFile } = await import('../../cluster/security.js');
+    const { readTokenFile } = await import('../cluster/security.js');
     const token = f.tokenFile ? readTokenFile(f.tokenFile) : undefined;
     let backends;
     if (f.nats) {
@@ -157,7 +157,7 @@ export function registerClusterCommands(program: Command): void {
         process.stderr.write('coordinator: warning: --nats without --token-file or --worker-ca: anything that can publish on NATS can announce a worker and receive jobs and data\n');
       }
       // Loaded only with --nats, so a gRPC-mode coordinator never loads the NATS client.
-      const nats: NatsModule = await import('../nats/index.js');
+      const nats: NatsModule = await import('../coordinator/nats/index.js');
       backends = await nats.createNatsBackends(f.nats, {
         ...(f.natsCreds ? { credsFile: f.natsCreds } : {}),
         ...(f.natsPrefix ? { prefix: f.natsPrefix } : {}),
@@ -165,7 +165,7 @@ export function registerClusterCommands(program: Command): void {
         ...(token ? { token } : {}),
       });
     }
-    const { startCoordinator } = await import('../server.js');
+    const { startCoordinator } = await import('../coordinator/server.js');
     const c = await startCoordinator({
       listen: f.listen,
       ...(f.http ? { http: f.http } : {}),

@@ -4,7 +4,7 @@
  * Each ordering must be a permutation of 0..N−1.
  */
 import { readFile } from 'node:fs/promises';
-import { DataError, NotFoundError } from '../../shared/errors.js';
+import { DataError, NotFoundError } from '../shared/errors.js';
 
 function checkPermutation(p: readonly unknown[], n: number, where: string): number[] {
   if (p.length !== n) throw new DataError(`${where} has ${p.length} entries, the data has ${n} rows`);

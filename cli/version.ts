@@ -1,4 +1,4 @@
-/** The package version for `--version` without loading the engine (same lookup as coordinator/embedded.ts). */
+/** The package version for `--version` without loading the engine (same lookup as engine/embedded.ts). */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

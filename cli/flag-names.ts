@@ -3,7 +3,7 @@
  * `bootstrap.m`, when the job came from flags). Used only for jobs built from flags; job files
  * keep their field names.
  */
-import { OptionError } from '../../shared/errors.js';
+import { OptionError } from '../shared/errors.js';
 
 const FLAGS: [RegExp, string][] = [
   [/\bbootstrap\.replicates\b/g, '--bootstrap'],

@@ -1,8 +1,8 @@
 /** Printing a JobResult: one JSON object (`--json`) or a short summary; raw replicates to a file. */
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { DataError } from '../../shared/errors.js';
-import type { JobResult } from '../../shared/job/spec.js';
+import { DataError } from '../shared/errors.js';
+import type { JobResult } from '../shared/job/spec.js';
 
 /** The printed JSON: every field of the result except typed arrays (those go to --replicates-out). */
 export function jsonView(result: JobResult): Record<string, unknown> {

@@ -4,11 +4,11 @@ import { registerClusterCommands } from './cluster-commands.js';
 import { registerManyCommands } from './many.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
 import type { OutputFlags } from './execute.js';
-import type { DataFormat } from '../../shared/data/load.js';
+import type { DataFormat } from '../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { packageVersion } from './version.js';
-import { allOptions, MEASURE_LIST } from '../../shared/catalog/index.js';
+import { allOptions, MEASURE_LIST } from '../shared/catalog/index.js';
 
 /** `mi (ksg1, ksg2, …); entropy (kl, plugin); …` from the catalog. */
 function estimatorHelp(): string {
@@ -128,7 +128,7 @@ export function createProgram(): Command {
 
   const run = program
     .command('run')
-    .description('run a job file (YAML or JSON; see coordinator/cli/job-file.ts for the schema)')
+    .description('run a job file (YAML or JSON; see cli/job-file.ts for the schema)')
     .argument('<jobfile>', 'job.yaml or job.json');
   addCommonOptions(run).action(async (jobfile: string, flags: CommonFlags) => {
     const [{ executeJob }, { loadJobFile }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);

@@ -1,6 +1,6 @@
 /** Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress. */
 import cliProgress from 'cli-progress';
-import type { Progress } from '../../shared/job/spec.js';
+import type { Progress } from '../shared/job/spec.js';
 
 export interface ProgressSink {
   update(p: Progress): void;
