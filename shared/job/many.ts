@@ -35,6 +35,7 @@ import type { FinalizeMeta } from './merge.js';
 import type { ShardPartial, ShardRequest } from './shard.js';
 import { DEFAULTS, type ColumnRef, type ItemResult, type Job, type JobResult, type JobSpec } from './spec.js';
 import type { PreparedJob } from './prepare.js';
+import { sampleSd } from '../stats/moments.js';
 
 export interface PreparedMany {
   kind: 'screen' | 'pairwise';
@@ -88,16 +89,6 @@ export function validateMany(spec: JobSpec): void {
   if (spec.bootstrap) throw new OptionError(`${f} does not take a bootstrap yet (per-item intervals are not implemented)`, 'bootstrap');
   if (spec.ensemble) throw new OptionError(`${f} does not take an ensemble`, 'ensemble');
   if (spec.jitter) throw new OptionError(`${f} does not take jitter (one jitter stream per item is not defined)`, 'jitter');
-}
-
-/** Sample sd (ddof 1), as prepare.ts's, so feature 0 here has the bytes prepareJob gives it. */
-function sampleSd(c: Float64Array): number {
-  let mean = 0;
-  for (let i = 0; i < c.length; i++) mean += c[i]!;
-  mean /= c.length;
-  let s = 0;
-  for (let i = 0; i < c.length; i++) s += (c[i]! - mean) ** 2;
-  return Math.sqrt(s / (c.length - 1));
 }
 
 /** One variable as an n × 1 block: copied, checked for variance, divided by its sd when normalising. */

@@ -18,6 +18,7 @@ import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
 import { validateSpec, type ValidateOptions } from './validate.js';
+import { sampleSd } from '../stats/moments.js';
 import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 import { prepareMany, type PreparedMany } from './many.js';
 
@@ -73,16 +74,6 @@ export interface PreparedJob {
   many?: PreparedMany;
 }
 
-/** Column index for a reference: exact name first, then a 0-based index (number or numeric string). */
-/** Sample standard deviation (ddof = 1). */
-function sampleSd(c: Float64Array): number {
-  let mean = 0;
-  for (let i = 0; i < c.length; i++) mean += c[i]!;
-  mean /= c.length;
-  let s = 0;
-  for (let i = 0; i < c.length; i++) s += (c[i]! - mean) ** 2;
-  return Math.sqrt(s / (c.length - 1));
-}
 
 interface BlockPlan {
   field: 'x' | 'y' | 'z';

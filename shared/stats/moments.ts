@@ -53,3 +53,16 @@ export function variance(s: Moments): number {
 export function sd(s: Moments): number {
   return Math.sqrt(variance(s));
 }
+
+/**
+ * Sample standard deviation (ddof = 1) of a column, two-pass (mean, then squared deviations), as
+ * `normalize` divides by it: prepare.ts and many.ts share it so a column gets the same bytes in both.
+ */
+export function sampleSd(c: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < c.length; i++) mean += c[i]!;
+  mean /= c.length;
+  let s = 0;
+  for (let i = 0; i < c.length; i++) s += (c[i]! - mean) ** 2;
+  return Math.sqrt(s / (c.length - 1));
+}
