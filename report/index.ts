@@ -113,6 +113,11 @@ export interface JobReportContext {
 
 /** HTML page for a job result (exported for the dashboard and tests). */
 export async function jobReportHtml(r: JobResult, ctx: JobReportContext): Promise<string> {
+  if (r.screen || r.pairwise) {
+    const figures = manyFigures(r);
+    const svgs = await Promise.all(figures.map((f) => renderSvg(f.spec)));
+    return manyPage(r, ctx, svgs, figures);
+  }
   const figures = jobFigures(r);
   const svgs = await Promise.all(figures.map((f) => renderSvg(f.spec)));
   return jobPage(r, ctx, figures, svgs);
@@ -181,14 +186,20 @@ function manyRows(r: JobResult, source: string): ReportRow[] {
 export async function writeManyReport(t: ReportTargets, r: JobResult, ctx: JobReportContext): Promise<void> {
   if (!t.report && !t.plot) return;
   const figures = manyFigures(r);
+  await writeTargets(t, figures, (svgs) => manyPage(r, ctx, svgs, figures), ctx.prefix ?? '--');
+}
+
+function manyPage(r: JobResult, ctx: JobReportContext, svgs: string[], figures: Figure[]): string {
   const what = r.screen ? `screen of ${r.screen.features.length} features against ${r.screen.target.join(', ')}` : `pairwise ${r.measure} of ${r.pairwise!.variables.length} variables`;
   const nSel = r.screen ? r.screen.selected.length : r.pairwise!.pairs.filter((q) => q.selected).length;
-  await writeTargets(t, figures, (svgs) => reportHtml({
+  return reportHtml({
     title: `${what} (${r.measure}, ${r.estimator}) on ${ctx.source}`,
     subtitle: `${nSel} ${r.screen ? 'features' : 'pairs'} selected at ${(r.screen ?? r.pairwise)!.correction} alpha ${num((r.screen ?? r.pairwise)!.alpha)}; N = ${r.n}`,
     rows: manyRows(r, ctx.source),
     figures: figures.map((figure, i) => ({ figure, svg: svgs[i]! })),
     warnings: r.warnings,
     footer: `infoshard ${ctx.version}; written ${new Date().toISOString()}`,
-  }), ctx.prefix ?? '--');
+    ...(ctx.back ? { back: ctx.back } : {}),
+  });
 }
+

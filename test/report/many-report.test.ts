@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jobFigures, manyFigures, MAX_SCREEN_BARS, num } from '../../report/figures.js';
 import { renderSvg } from '../../report/render.js';
+import { jobReportHtml } from '../../report/index.js';
 import type { JobResult } from '../../shared/job/spec.js';
 import { Domain, stream } from '../../shared/rng/index.js';
 import { drawDataset } from '../../shared/resampling/simulate.js';
@@ -100,6 +101,16 @@ describe('report: screen and pairwise figures', function () {
     assert.match(manyFigures(r)[0]!.caption, /the 2 pairs selected at maxstat alpha 0\.05/);
     // nothing selected: no dot layer, still no warnings
     assert.equal(count(await renderOnly(pairwiseResult(vars, [])), 'selected pair'), 0);
+  });
+
+  it("the dashboard's job page (jobReportHtml) shows the screen / pairwise figure too", async () => {
+    const s = await jobReportHtml(screenResult(5, 2), { source: 'job 1', version: 't', back: { href: '../', text: 'back' } });
+    assert.deepEqual([...s.matchAll(/<figure id="fig-([a-z-]+)"/g)].map((m) => m[1]), ['screen']);
+    assert.match(s, /<th scope="row">f0 \(selected\)<\/th>/);
+    assert.match(s, /<nav><a href="\.\.\/">back<\/a><\/nav>/);
+    const p = await jobReportHtml(pairwiseResult(['a', 'b', 'c'], ['a-c']), { source: 'job 2', version: 't' });
+    assert.deepEqual([...p.matchAll(/<figure id="fig-([a-z-]+)"/g)].map((m) => m[1]), ['pairwise']);
+    assert.match(p, /1 of 3 pairs selected/);
   });
 });
 
