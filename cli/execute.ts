@@ -8,7 +8,7 @@ import { loadDataset, type DataFormat } from '../shared/data/load.js';
 import { resolveColumn, selectColumns } from '../shared/data/select.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { OptionError } from '../shared/errors.js';
-import { checkReportTargets, writeJobReport } from '../report/index.js';
+import { checkReportTargets, writeJobReport, writeManyReport } from '../report/index.js';
 import type { ColumnRef, JobResult, JobSpec } from '../shared/job/spec.js';
 import { openEngine, type EngineChoice } from './engine.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
@@ -134,6 +134,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (result.screen || result.pairwise) {
     const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
     if (out.out) await writeManyCsv(out.out, result);
+    await writeManyReport(out, result, { source: dataPath, version: result.provenance.version });
     process.stdout.write(out.json ? JSON.stringify(manyJson(result)) + '\n' : manyHuman(result, dataPath));
     return result;
   }

@@ -9,7 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { JobResult } from '../shared/job/spec.js';
 import type { SimulateResult } from '../shared/resampling/simulate.js';
 
-export type FigureId = 'bootstrap' | 'null' | 'ensemble' | 'sim-estimates' | 'sim-coverage' | 'sim-pvalues';
+export type FigureId = 'screen' | 'pairwise' | 'bootstrap' | 'null' | 'ensemble' | 'sim-estimates' | 'sim-coverage' | 'sim-pvalues';
 
 export interface Figure {
   id: FigureId;
@@ -256,4 +256,123 @@ export function simulateFigures(s: SimulateResult): Figure[] {
     });
   }
   return figs;
+}
+
+/** At most this many features are drawn in the screening chart (the largest estimates; the table/CSV has all). */
+export const MAX_SCREEN_BARS = 60;
+
+/**
+ * Screening (docs/screening.md): features ranked by estimate, selected ones in colour, each with
+ * its permutation-null mean as a tick; beside it the adjusted p-values on a log scale with the
+ * selection level alpha as a rule (selected ⇔ adjusted p ≤ alpha).
+ */
+function screenFigure(r: JobResult): Figure | undefined {
+  const s = r.screen;
+  if (!s || s.features.length === 0) return undefined;
+  const shown = s.features.filter((f) => Number.isFinite(f.estimate)).slice(0, MAX_SCREEN_BARS);
+  if (shown.length === 0) return undefined;
+  const SEL = `selected (${s.correction} p_adj ≤ ${num(s.alpha)})`;
+  const NOT = 'not selected';
+  const rows = shown.map((f, rank) => ({
+    feature: f.name, rank, estimate: f.estimate, nullMean: f.nullMean, pValue: f.pValue,
+    // the log axis needs p > 0 (a permutation p-value is ≥ 1/(P+1), so this only guards odd inputs)
+    pAdjusted: Number.isFinite(f.pAdjusted) && f.pAdjusted > 0 ? f.pAdjusted : null,
+    status: f.selected ? SEL : NOT,
+  }));
+  const names = rows.map((d) => d.feature);
+  const y = { field: 'feature', type: 'nominal', sort: names, title: null, axis: { labelLimit: 140 } };
+  const color = { field: 'status', type: 'nominal', scale: { domain: [SEL, NOT], range: [C.estimate, '#9ecae9'] }, legend: { title: null, orient: 'bottom', labelLimit: 320 } };
+  const height = { step: 16 };
+  const pmin = Math.min(s.alpha, ...rows.map((d) => d.pAdjusted ?? 1));
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: rows },
+    hconcat: [
+      {
+        width: 340,
+        height,
+        layer: [
+          {
+            mark: { type: 'bar', ariaRoleDescription: 'bar' },
+            encoding: { y, x: { field: 'estimate', type: 'quantitative', title: `${r.measure} (${r.units})` }, color },
+          },
+          {
+            mark: { type: 'tick', color: C.ref, thickness: 2, ariaRoleDescription: 'null mean' },
+            encoding: { y, x: { field: 'nullMean', type: 'quantitative' } },
+          },
+        ],
+      },
+      {
+        width: 180,
+        height,
+        layer: [
+          {
+            transform: [{ filter: 'datum.pAdjusted !== null' }],
+            mark: { type: 'point', filled: true, opacity: 1, size: 40, ariaRoleDescription: 'adjusted p' },
+            encoding: {
+              y: { ...y, axis: null },
+              x: { field: 'pAdjusted', type: 'quantitative', title: `adjusted p (${s.correction}, log)`, scale: { type: 'log', domain: [Math.min(pmin, 1) / 1.5, 1] } },
+              color,
+            },
+          },
+          {
+            data: { values: [{ alpha: s.alpha }] },
+            mark: { type: 'rule', color: C.estimate, strokeDash: [6, 4], strokeWidth: 2 },
+            encoding: { x: { field: 'alpha', type: 'quantitative' } },
+          },
+        ],
+      },
+    ],
+    resolve: { scale: { x: 'independent' } },
+  } as TopLevelSpec;
+  const more = s.features.length > shown.length ? ` The ${shown.length} largest of ${s.features.length} features are drawn (the table and --out have all).` : '';
+  return {
+    id: 'screen',
+    title: 'Features ranked by estimate',
+    caption: `${r.measure} of each feature with ${s.target.join(', ')}${s.z ? ` given ${s.z.join(', ')}` : ''}; red: the ${s.selected.length} selected at ${s.correction} alpha ${num(s.alpha)}; grey ticks: each feature's permutation-null mean. Right: adjusted p-values, dashed line at alpha (selected ⇔ left of it).${more}`,
+    spec,
+  };
+}
+
+/** Pairwise: the symmetric MI matrix as a heatmap (diagonal empty), selected pairs marked with a dot. */
+function pairwiseFigure(r: JobResult): Figure | undefined {
+  const p = r.pairwise;
+  if (!p || p.pairs.length === 0) return undefined;
+  const cells: { a: string; b: string; estimate: number; pAdjusted: number; selected: boolean }[] = [];
+  for (const q of p.pairs) {
+    if (!Number.isFinite(q.estimate)) continue;
+    cells.push({ a: q.a, b: q.b, estimate: q.estimate, pAdjusted: q.pAdjusted, selected: q.selected });
+    cells.push({ a: q.b, b: q.a, estimate: q.estimate, pAdjusted: q.pAdjusted, selected: q.selected });
+  }
+  if (cells.length === 0) return undefined;
+  const V = p.variables.length;
+  const step = Math.max(10, Math.min(60, Math.floor(480 / V)));
+  const x = { field: 'a', type: 'nominal', sort: p.variables, title: null, axis: { labelAngle: -45, labelLimit: 100 } };
+  const y = { field: 'b', type: 'nominal', sort: p.variables, title: null, axis: { labelLimit: 100 } };
+  const sel = cells.filter((c) => c.selected);
+  const layers: object[] = [
+    {
+      data: { values: cells },
+      mark: { type: 'rect', ariaRoleDescription: 'cell' },
+      encoding: { x, y, color: { field: 'estimate', type: 'quantitative', title: `${r.measure} (${r.units})`, scale: { scheme: 'blues' } } },
+    },
+  ];
+  if (sel.length) {
+    layers.push({
+      data: { values: sel },
+      mark: { type: 'point', shape: 'circle', filled: true, opacity: 1, stroke: 'white', strokeWidth: 1, color: C.estimate, size: Math.max(12, step * step * 0.12), ariaRoleDescription: 'selected pair' },
+      encoding: { x, y },
+    });
+  }
+  return {
+    id: 'pairwise',
+    title: 'Pairwise matrix',
+    caption: `${r.measure} of every pair of ${V} variables${p.z ? ` given ${p.z.join(', ')}` : ''} (symmetric; the diagonal is not estimated); red dots: the ${sel.length / 2} pairs selected at ${p.correction} alpha ${num(p.alpha)}.`,
+    spec: { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: { step }, height: { step }, layer: layers } as TopLevelSpec,
+  };
+}
+
+/** The figure of a screen or pairwise result (none for other results). */
+export function manyFigures(r: JobResult): Figure[] {
+  return [screenFigure(r), pairwiseFigure(r)].filter((f): f is Figure => f !== undefined);
 }

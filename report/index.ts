@@ -8,11 +8,11 @@ import { extname } from 'node:path';
 import { DataError, OptionError } from '../shared/errors.js';
 import type { JobResult } from '../shared/job/spec.js';
 import type { SimulateResult } from '../shared/resampling/simulate.js';
-import { jobFigures, num, simulateFigures, type Figure } from './figures.js';
+import { jobFigures, manyFigures, num, simulateFigures, type Figure } from './figures.js';
 import { reportHtml, type ReportRow } from './html.js';
 import { renderSvg, svgToPng } from './render.js';
 
-export { jobFigures, simulateFigures, type Figure } from './figures.js';
+export { jobFigures, manyFigures, simulateFigures, type Figure } from './figures.js';
 export { renderSvg, svgToPng } from './render.js';
 
 export interface ReportTargets {
@@ -113,6 +113,11 @@ export interface JobReportContext {
 
 /** HTML page for a job result (exported for the dashboard and tests). */
 export async function jobReportHtml(r: JobResult, ctx: JobReportContext): Promise<string> {
+  if (r.screen || r.pairwise) {
+    const figures = manyFigures(r);
+    const svgs = await Promise.all(figures.map((f) => renderSvg(f.spec)));
+    return manyPage(r, ctx, svgs, figures);
+  }
   const figures = jobFigures(r);
   const svgs = await Promise.all(figures.map((f) => renderSvg(f.spec)));
   return jobPage(r, ctx, figures, svgs);
@@ -148,3 +153,53 @@ export async function writeSimulateReport(t: ReportTargets, s: SimulateResult, c
     footer: `infoshard ${ctx.version}; written ${new Date().toISOString()}`,
   }), '--');
 }
+
+function manyRows(r: JobResult, source: string): ReportRow[] {
+  const k = r.k !== null ? `, k = ${r.k}` : '';
+  const rows: ReportRow[] = [{ label: 'data', value: `${source} (N = ${r.n}${r.normalize ? ', columns normalized to unit sd' : ''})` }, { label: 'measure / estimator', value: `${r.measure} / ${r.estimator}${k}` }];
+  const P = `${r.replicates.permutation ?? '?'} shared permutations`;
+  if (r.screen) {
+    const s = r.screen;
+    rows.push({ label: 'target', value: s.target.join(', ') + (s.z ? ` given ${s.z.join(', ')}` : '') });
+    rows.push({ label: 'features', value: String(s.features.length) });
+    rows.push({ label: 'selection', value: `${s.correction} at alpha ${num(s.alpha)} (${P}): ${s.selected.length} selected${s.selected.length ? `: ${s.selected.slice(0, 30).join(', ')}${s.selected.length > 30 ? ', …' : ''}` : ''}` });
+    for (const f of s.features.slice(0, 25)) {
+      rows.push({ label: `${f.name}${f.selected ? ' (selected)' : ''}`, value: `${num(f.estimate)} ${r.units}; p = ${num(f.pValue)}, p_adj = ${num(f.pAdjusted)}; null mean ${num(f.nullMean)}` });
+    }
+    if (s.features.length > 25) rows.push({ label: '…', value: `${s.features.length - 25} more features (--json or --out for all)` });
+  } else if (r.pairwise) {
+    const p = r.pairwise;
+    const sel = p.pairs.filter((q) => q.selected);
+    rows.push({ label: 'variables', value: p.variables.join(', ') + (p.z ? ` given ${p.z.join(', ')}` : '') });
+    rows.push({ label: 'selection', value: `${p.correction} at alpha ${num(p.alpha)} (${P}): ${sel.length} of ${p.pairs.length} pairs selected` });
+    for (const q of [...p.pairs].sort((a, b) => b.estimate - a.estimate).slice(0, 25)) {
+      rows.push({ label: `${q.a} – ${q.b}${q.selected ? ' (selected)' : ''}`, value: `${num(q.estimate)} ${r.units}; p = ${num(q.pValue)}, p_adj = ${num(q.pAdjusted)}` });
+    }
+  }
+  if (r.pValue !== undefined) rows.push({ label: 'global p-value (max statistic)', value: num(r.pValue) });
+  rows.push({ label: 'seed', value: String(r.seed) });
+  rows.push({ label: 'data SHA-256', value: r.provenance.dataHash });
+  return rows;
+}
+
+/** `--report` / `--plot` of a screen or pairwise result (the ranked bar chart or the heatmap). */
+export async function writeManyReport(t: ReportTargets, r: JobResult, ctx: JobReportContext): Promise<void> {
+  if (!t.report && !t.plot) return;
+  const figures = manyFigures(r);
+  await writeTargets(t, figures, (svgs) => manyPage(r, ctx, svgs, figures), ctx.prefix ?? '--');
+}
+
+function manyPage(r: JobResult, ctx: JobReportContext, svgs: string[], figures: Figure[]): string {
+  const what = r.screen ? `screen of ${r.screen.features.length} features against ${r.screen.target.join(', ')}` : `pairwise ${r.measure} of ${r.pairwise!.variables.length} variables`;
+  const nSel = r.screen ? r.screen.selected.length : r.pairwise!.pairs.filter((q) => q.selected).length;
+  return reportHtml({
+    title: `${what} (${r.measure}, ${r.estimator}) on ${ctx.source}`,
+    subtitle: `${nSel} ${r.screen ? 'features' : 'pairs'} selected at ${(r.screen ?? r.pairwise)!.correction} alpha ${num((r.screen ?? r.pairwise)!.alpha)}; N = ${r.n}`,
+    rows: manyRows(r, ctx.source),
+    figures: figures.map((figure, i) => ({ figure, svg: svgs[i]! })),
+    warnings: r.warnings,
+    footer: `infoshard ${ctx.version}; written ${new Date().toISOString()}`,
+    ...(ctx.back ? { back: ctx.back } : {}),
+  });
+}
+

@@ -1,4 +1,5 @@
-"""infoshard from Python: ``mi``, ``entropy``, ``cmi``, ``te`` and ``divergence`` on NumPy arrays, with bootstrap
+"""infoshard from Python: ``mi``, ``entropy``, ``cmi``, ``te``, ``divergence``, ``oinfo``, ``tc``, ``dtc``
+and ``screen`` on NumPy arrays, with bootstrap
 confidence intervals and permutation tests, embedded or on a cluster (``coordinator=``).
 
     >>> import numpy as np, infoshard
@@ -23,9 +24,10 @@ from ._cli import as_block, cli_command, run_job
 from ._errors import (InfoshardCancelledError, InfoshardError, InfoshardInputError,
                       InfoshardUnavailableError)
 from ._result import ConfidenceInterval, Result
+from ._screen import ScreenResult
 
 __all__ = [
-    "mi", "entropy", "cmi", "te", "divergence", "Result", "ConfidenceInterval", "InfoshardError", "InfoshardInputError",
+    "mi", "entropy", "cmi", "te", "divergence", "oinfo", "tc", "dtc", "screen", "ScreenResult", "Result", "ConfidenceInterval", "InfoshardError", "InfoshardInputError",
     "InfoshardUnavailableError", "InfoshardCancelledError", "cli_command",
 ]
 __version__ = "0.1.0"
@@ -42,6 +44,8 @@ _OPTIONS: Dict[str, str] = {
     # transfer entropy embedding
     "target_history": "value", "target_delay": "value", "source_history": "value", "source_delay": "value",
     "delay": "value", "cond_history": "value", "cond_delay": "value",
+    # screen: multiple-testing control
+    "correction": "value", "alpha": "value",
 }
 
 
@@ -116,3 +120,50 @@ def divergence(p: Any, q: Any, **options: Any) -> Result:
     if bq.shape[1] != bp.shape[1]:
         raise ValueError(f"q has {bq.shape[1]} columns but p has {bp.shape[1]}")
     return _run("divergence", [("--x", bp)], options, files={"--data-q": bq})
+
+
+def _multivariate(measure: str, X: Any, options: Dict[str, Any]) -> Result:
+    bx = as_block("X", X, None)
+    if bx.shape[1] < 2:
+        raise ValueError(f"X needs at least 2 columns (variables) for {measure}; got {bx.shape[1]}")
+    return _run(measure, [("--x", bx)], options)
+
+
+def oinfo(X: Any, **options: Any) -> Result:
+    """O-information Ω = TC − DTC of the columns of an (N, d) array, d ≥ 2 (> 0: redundancy
+    dominates, < 0: synergy); estimator ksg."""
+    return _multivariate("oinfo", X, options)
+
+
+def tc(X: Any, **options: Any) -> Result:
+    """Total correlation (multi-information) TC = Σ H(X_d) − H(X) of the columns of an (N, d) array."""
+    return _multivariate("tc", X, options)
+
+
+def dtc(X: Any, **options: Any) -> Result:
+    """Dual total correlation DTC = H(X) − Σ H(X_d | X_rest) of the columns of an (N, d) array."""
+    return _multivariate("dtc", X, options)
+
+
+def screen(X: Any, y: Any, z: Any = None, names: Optional[Sequence[str]] = None, **options: Any) -> ScreenResult:
+    """Screen every column of X (N, F) against the target y ((N,) or (N, d)): I(X_f; y), or
+    I(y; X_f | z) given ``z=``, with permutation p-values shared by all features and
+    multiple-testing control (``correction='fdr_bh'|'fdr_by'|'maxstat'|'holm'|'none'``,
+    ``alpha=0.05``; ``permutations=`` defaults to the CLI's 1000). ``names`` labels the columns
+    of X (default ``'0'``, ``'1'``, ...). Returns a :class:`ScreenResult`: a list of dict rows
+    ranked by estimate, ready for ``pandas.DataFrame(result)``; ``result.to_numpy()`` gives a
+    structured array. Runs ``infoshard screen --json`` once (docs/screening.md)."""
+    bx = as_block("X", X, None)
+    n, F = bx.shape
+    if names is None:
+        labels = [str(i) for i in range(F)]
+    else:
+        labels = [str(v) for v in names]
+        if len(labels) != F:
+            raise ValueError(f"names has {len(labels)} entries but X has {F} columns")
+    blocks = [("--features", bx), ("--target", as_block("y", y, n, "X"))]
+    if z is not None:
+        blocks.append(("--z", as_block("z", z, n, "X")))
+    cli: Optional[Sequence[str] | str] = options.pop("cli", None)
+    out, _ = run_job(["screen"], blocks, _flags(options), cli=cli, replicates=False)
+    return ScreenResult.from_cli(out, labels)

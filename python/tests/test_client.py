@@ -182,3 +182,88 @@ def test_coordinator_runs_on_the_cluster_with_the_same_bytes(cluster):
     assert remote.confidence_interval == local.confidence_interval
     assert same_bits(remote.bootstrap_distribution, local.bootstrap_distribution)
     assert same_bits(remote.null_distribution, local.null_distribution)
+
+
+def test_oinfo_tc_dtc_equal_the_cli_bytes(tmp_path):
+    d = gaussian(400, 0.5, seed=3, d=3)
+    for measure, fn, resample, key in (("oinfo", infoshard.oinfo, ["--bootstrap", "30"], "bootstrap"),
+                                       ("tc", infoshard.tc, ["--permutations", "19"], "null"),
+                                       ("dtc", infoshard.dtc, ["--permutations", "19"], "null")):
+        kw = {"bootstrap": 30} if key == "bootstrap" else {"permutations": 19}
+        r = fn(d, k=4, seed=5, threads=1, **kw)
+        out, reps, code, err = cli(tmp_path, d, ["estimate", measure, "--x", "0,1,2", "--k", "4", *resample, "--seed", "5", "--threads", "1"])
+        assert code == 0, err
+        assert without_timings(r.raw) == without_timings(out), measure
+        assert r.estimate == out["estimate"] and r.measure == measure and r.n == 400
+        if key == "bootstrap":
+            assert r.confidence_interval == (out["ci"]["low"], out["ci"]["high"])
+            assert same_bits(r.bootstrap_distribution, reps["bootstrap"]) and r.bootstrap_distribution.shape == (30,)
+        else:
+            assert r.pvalue == out["pValue"]
+            assert same_bits(r.null_distribution, reps["null"]) and r.null_distribution.shape == (19,)
+    assert infoshard.tc(d, threads=1).estimate > 0
+    with pytest.raises(ValueError, match="at least 2 columns"):
+        infoshard.oinfo(d[:, 0])
+    # the CLI's refusal comes back as the same message
+    with pytest.raises(infoshard.InfoshardInputError, match="oinfo has no permutation test"):
+        infoshard.oinfo(d, permutations=9)
+
+
+def cli_many(tmp_path, data, sub, args):
+    """`infoshard screen|pairwise --data f.npy ARGS --json` run directly: (json or None, exit code, stderr)."""
+    path = tmp_path / "many.npy"
+    np.save(path, np.ascontiguousarray(data, dtype=np.float64))
+    p = subprocess.run(cli_command() + [sub, "--data", str(path)] + args + ["--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return (json.loads(p.stdout) if p.returncode == 0 else None), p.returncode, p.stderr
+
+
+def screen_data(n=300, seed=4):
+    rng = np.random.default_rng(seed)
+    y = rng.standard_normal(n)
+    X = np.column_stack([0.9 * y + rng.standard_normal(n), rng.standard_normal(n), 0.5 * y + rng.standard_normal(n), rng.standard_normal(n)])
+    return X, y
+
+
+def test_screen_is_a_table_equal_to_the_cli_bytes(tmp_path):
+    X, y = screen_data()
+    r = infoshard.screen(X, y, names=["a", "b", "c", "d"], permutations=199, seed=2, threads=1)
+    out, code, err = cli_many(tmp_path, np.column_stack([X, y]), "screen", ["--features", "0,1,2,3", "--target", "4",
+                                                               "--permutations", "199", "--seed", "2", "--threads", "1"])
+    assert code == 0, err
+    assert without_timings(r.raw) == without_timings(out)
+    assert isinstance(r, list) and len(r) == 4 and all(isinstance(row, dict) for row in r)
+    assert set(r[0]) == {"feature", "column", "estimate", "pvalue", "pvalue_adjusted", "selected", "null_mean"}
+    # rows in the CLI's order (largest estimate first), values the CLI's, names mapped back
+    for row, f in zip(r, out["features"]):
+        assert row["column"] == int(f["name"]) and row["feature"] == "abcd"[row["column"]]
+        assert (row["estimate"], row["pvalue"], row["pvalue_adjusted"], row["selected"], row["null_mean"]) == \
+               (f["estimate"], f["pValue"], f["pAdjusted"], f["selected"], f["nullMean"])
+    assert r.column("estimate") == sorted(r.column("estimate"), reverse=True)
+    assert r[0]["feature"] == "a" and r.selected[:2] == ["a", "c"]
+    assert (r.correction, r.alpha, r.global_pvalue, r.permutations) == ("fdr_bh", 0.05, out["globalPValue"], 199)
+    # each feature's estimate is the scalar MI of that column with y (docs/screening.md)
+    single = infoshard.mi(X[:, 1], y, seed=2, threads=1)
+    assert [row["estimate"] for row in r if row["column"] == 1] == [single.estimate]
+    a = r.to_numpy()
+    assert a.dtype.names == ("feature", "column", "estimate", "pvalue", "pvalue_adjusted", "selected", "null_mean")
+    assert list(a["feature"]) == r.column("feature") and same_bits(a["estimate"], r.column("estimate"))
+    assert a["selected"].dtype == np.bool_ and list(a["selected"]) == r.column("selected")
+    assert "ScreenResult(4 features" in repr(r)
+
+
+def test_screen_cmi_options_and_errors(tmp_path):
+    X, y = screen_data(200, seed=6)
+    z = X[:, 3]
+    r = infoshard.screen(X[:, :3], y, z=z, permutations=39, correction="maxstat", alpha=0.1, seed=1, threads=1)
+    out, code, err = cli_many(tmp_path, np.column_stack([X[:, :3], y, z]), "screen", ["--features", "0,1,2", "--target", "3", "--z", "4",
+                                                                          "--permutations", "39", "--correction", "maxstat", "--alpha", "0.1",
+                                                                          "--seed", "1", "--threads", "1"])
+    assert code == 0, err
+    assert without_timings(r.raw) == without_timings(out)
+    assert r.measure == "cmi" and r.correction == "maxstat" and r[0]["feature"] in ("0", "1", "2")
+    with pytest.raises(ValueError, match="names has 2 entries but X has 3 columns"):
+        infoshard.screen(X[:, :3], y, names=["a", "b"])
+    with pytest.raises(ValueError, match="y has 10 rows but X has 200"):
+        infoshard.screen(X, y[:10])
+    with pytest.raises(infoshard.InfoshardInputError, match="--correction"):
+        infoshard.screen(X, y, correction="nope", permutations=9)
