@@ -14,7 +14,7 @@ import { pluginEntropy, pluginMi } from '../estimators/plugin.js';
 import { gaussianCmi, gaussianMultiInfo } from '../estimators/gaussian-multi.js';
 import { gcmiMi } from '../estimators/gcmi.js';
 import { ksgCmiTheiler } from '../estimators/ksg-cmi-theiler.js';
-import { ksgMultiInfo } from '../estimators/multi-info.js';
+import { ksgDualTotalCorrelation, ksgMultiInfo, ksgTotalCorrelation } from '../estimators/multi-info.js';
 import { renyiNnr } from '../estimators/renyi-nnr.js';
 import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
 import { klFromCounts, ksg1FromCounts, ksg2FromCounts, ksgCmiFromCounts, mixedKsgFromCounts } from '../estimators/point-counts.js';
@@ -131,8 +131,8 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
     duplicates: 'warn',
     measures: {
       te: ksgTe,
-      tc: (i, p) => ksgMultiInfo(i.x, p.k).tc,
-      dtc: (i, p) => ksgMultiInfo(i.x, p.k).dtc,
+      tc: (i, p) => ksgTotalCorrelation(i.x, p.k),
+      dtc: (i, p) => ksgDualTotalCorrelation(i.x, p.k),
       oinfo: (i, p) => ksgMultiInfo(i.x, p.k).oinfo,
       sinfo: (i, p) => ksgMultiInfo(i.x, p.k).sinfo,
     },

@@ -62,8 +62,12 @@ export function checkMultiShape(x: Matrix, what: string): void {
   if (x.d < 2) throw new EstimatorError(`${what} needs at least 2 variables (columns), got ${x.d}`);
 }
 
-/** TC, DTC, Ω and Σ by the KSG construction above. Assumes validated, finite input. */
-export function ksgMultiInfo(x: Matrix, k: number): MultiInfo {
+/**
+ * The per-row digamma sums of the KSG construction: Σ_d ψ(n_d + 1) (`single`, what TC needs) and
+ * Σ_d ψ(n_{−d} + 1) (`rest`, what DTC needs), each only when asked for: the all-but-one spaces
+ * are the expensive part, and TC alone (a permutation test of tc) does not need them.
+ */
+function ksgSums(x: Matrix, k: number, wantSingle: boolean, wantRest: boolean): { psi: Float64Array; sumSingle: number; sumRest: number } {
   checkMultiShape(x, 'ksg multi-information');
   const { n, d: D } = x;
   if (!Number.isInteger(k) || k < 1 || k >= n) {
@@ -82,8 +86,11 @@ export function ksgMultiInfo(x: Matrix, k: number): MultiInfo {
   const single = new Float64Array(n), rest = new Float64Array(n);
   const counts = new Int32Array(n);
   for (let d = 0; d < D; d++) {
-    othersStrictAll(counters[d]!, cols[d]!, r, undefined, counts);
-    for (let i = 0; i < n; i++) single[i]! += psi[counts[i]! + 1]!;
+    if (wantSingle) {
+      othersStrictAll(counters[d]!, cols[d]!, r, undefined, counts);
+      for (let i = 0; i < n; i++) single[i]! += psi[counts[i]! + 1]!;
+    }
+    if (!wantRest) continue;
     const keep = Array.from({ length: D - 1 }, (_, t) => (t < d ? t : t + 1));
     const others = selectCols(x, keep);
     // D − 1 ≥ 2: the kNN index policy (rank grid up to 3-D, built from the known column
@@ -98,7 +105,28 @@ export function ksgMultiInfo(x: Matrix, k: number): MultiInfo {
     sumSingle += single[i]!;
     sumRest += rest[i]!;
   }
-  const tc = psi[k]! + (D - 1) * psi[n]! - sumSingle / n;
-  const dtc = (D - 1) * psi[k]! + psi[n]! - sumRest / n;
+  return { psi, sumSingle, sumRest };
+}
+
+const tcOf = (psi: Float64Array, k: number, n: number, D: number, sumSingle: number) => psi[k]! + (D - 1) * psi[n]! - sumSingle / n;
+const dtcOf = (psi: Float64Array, k: number, n: number, D: number, sumRest: number) => (D - 1) * psi[k]! + psi[n]! - sumRest / n;
+
+/** TC alone (no all-but-one spaces); the same bits as `ksgMultiInfo(x, k).tc`. */
+export function ksgTotalCorrelation(x: Matrix, k: number): number {
+  const s = ksgSums(x, k, true, false);
+  return tcOf(s.psi, k, x.n, x.d, s.sumSingle);
+}
+
+/** DTC alone (no single-variable counts); the same bits as `ksgMultiInfo(x, k).dtc`. */
+export function ksgDualTotalCorrelation(x: Matrix, k: number): number {
+  const s = ksgSums(x, k, false, true);
+  return dtcOf(s.psi, k, x.n, x.d, s.sumRest);
+}
+
+/** TC, DTC, Ω and Σ by the KSG construction above. Assumes validated, finite input. */
+export function ksgMultiInfo(x: Matrix, k: number): MultiInfo {
+  const s = ksgSums(x, k, true, true);
+  const tc = tcOf(s.psi, k, x.n, x.d, s.sumSingle);
+  const dtc = dtcOf(s.psi, k, x.n, x.d, s.sumRest);
   return { tc, dtc, oinfo: tc - dtc, sinfo: tc + dtc };
 }

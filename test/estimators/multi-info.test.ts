@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Matrix } from '../../shared/data/matrix.js';
 import { EstimatorError } from '../../shared/errors.js';
 import { ksg1 } from '../../shared/estimators/ksg1.js';
-import { ksgMultiInfo, selectCols, type MultiInfo } from '../../shared/estimators/multi-info.js';
+import { ksgDualTotalCorrelation, ksgMultiInfo, ksgTotalCorrelation, selectCols, type MultiInfo } from '../../shared/estimators/multi-info.js';
 import { strictRadius, tieTolerance } from '../../shared/estimators/ties.js';
 import { stream } from '../../shared/rng/index.js';
 import { digamma } from '../../shared/stats/special.js';
@@ -92,6 +92,12 @@ describe('estimators: KSG total correlation, dual total correlation, O- and S-in
     it(`equals the brute-force definition (N = ${n}, D = ${D}, k = ${k}${grid ? `, values on a ${grid} grid: ties` : ''})`, () => {
       const x = uniformish(n, D, 10 * D + k, grid);
       close(ksgMultiInfo(x, k), bruteMultiInfo(x, k), 1e-12);
+    });
+    it(`TC alone and DTC alone give ksgMultiInfo's bits (N = ${n}, D = ${D}, k = ${k}${grid ? `, ${grid} grid` : ''})`, () => {
+      const x = uniformish(n, D, 10 * D + k, grid);
+      const all = ksgMultiInfo(x, k);
+      assert.equal(ksgTotalCorrelation(x, k), all.tc);
+      assert.equal(ksgDualTotalCorrelation(x, k), all.dtc);
     });
   }
 
