@@ -2,7 +2,7 @@
 import { OptionError } from '../shared/errors.js';
 import { DEFAULTS, type BootstrapScheme, type Backend, type CiMethod, type JobSpec, type Measure, type Units } from '../shared/job/spec.js';
 import { parseColumnList } from '../shared/data/select.js';
-import { allOptions, defaultEstimator, measureNames, measureOf, optionsFor } from '../shared/catalog/index.js';
+import { allOptions, defaultEstimator, measureNames, measureOf, resolveOptions } from '../shared/catalog/index.js';
 import { checkBaggingFraction, PERMUTATION_KINDS } from '../shared/job/validate.js';
 import { checkCap, enumFlag, intFlag, intListFlag, numberFlag } from './options.js';
 
@@ -129,19 +129,12 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
     seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
   };
   const options = optionFlags(f);
-  const needed = measureOf(measure).estimators.includes(spec.estimator) ? optionsFor(measure, spec.estimator).filter((o) => o.required) : [];
-  for (const o of needed) {
-    if (options?.[o.name] === undefined) throw new OptionError(`${measure} with ${spec.estimator} needs --${o.flag} (${o.help})`, `--${o.flag}`);
+  // the catalog's own check (applies to this pair, required ones present), named by flag; an
+  // unknown estimator is left to validation, which lists the valid ones
+  if (measureOf(measure).estimators.includes(spec.estimator)) {
+    resolveOptions(measure, spec.estimator, options, (name) => `--${allOptions().find((o) => o.name === name)!.flag}`);
   }
-  if (options) {
-    const applies = optionsFor(measure, spec.estimator);
-    for (const o of allOptions()) {
-      if (options[o.name] !== undefined && !applies.some((a) => a.name === o.name)) {
-        throw new OptionError(`--${o.flag} does not apply to ${measure} with ${spec.estimator}${applies.length ? ` (options there: ${applies.map((a) => `--${a.flag}`).join(', ')})` : ''}`, `--${o.flag}`);
-      }
-    }
-    spec.options = options;
-  }
+  if (options) spec.options = options;
   const jitter = numberFlag(f.jitter, '--jitter', (v) => v >= 0, 'a number >= 0');
   if (jitter !== undefined) spec.jitter = jitter;
   if (f.millerMadow) spec.millerMadow = true;

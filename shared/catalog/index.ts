@@ -102,22 +102,29 @@ function checkOption(o: OptionDescriptor, v: unknown, field: string): number {
 
 /**
  * Options with defaults filled, each checked; an option the pair does not take is an error
- * naming it (so a TE flag on mi is not silently ignored). `prefix` names fields in messages.
+ * naming it (so a TE flag on mi is not silently ignored), and so is a missing required one.
+ * `fieldOf` names an option in messages and error fields: `options.<name>` for job specs; the CLI
+ * passes its flags.
  */
-export function resolveOptions(measure: string, estimator: string, given: Readonly<Record<string, unknown>> | undefined, prefix = 'options.'): Record<string, number> {
+export function resolveOptions(
+  measure: string,
+  estimator: string,
+  given: Readonly<Record<string, unknown>> | undefined,
+  fieldOf: (name: string) => string = (name) => `options.${name}`,
+): Record<string, number> {
   const known = optionsFor(measure, estimator);
   const out: Record<string, number> = {};
   for (const key of Object.keys(given ?? {})) {
     if (!known.some((o) => o.name === key)) {
-      const valid = known.map((o) => o.name).join(', ') || 'none';
-      throw new OptionError(`${prefix}${key} does not apply to ${measure} with ${estimator} (options there: ${valid})`, `${prefix}${key}`);
+      const valid = known.map((o) => fieldOf(o.name)).join(', ') || 'none';
+      throw new OptionError(`${fieldOf(key)} does not apply to ${measure} with ${estimator} (options there: ${valid})`, fieldOf(key));
     }
   }
   for (const o of known) {
     const v = given?.[o.name];
-    if (v !== undefined) out[o.name] = checkOption(o, v, `${prefix}${o.name}`);
+    if (v !== undefined) out[o.name] = checkOption(o, v, fieldOf(o.name));
     else if (o.default !== undefined) out[o.name] = o.default;
-    else if (o.required) throw new OptionError(`${measure} with ${estimator} needs ${prefix}${o.name} (${o.help})`, `${prefix}${o.name}`);
+    else if (o.required) throw new OptionError(`${measure} with ${estimator} needs ${fieldOf(o.name)} (${o.help})`, fieldOf(o.name));
   }
   return out;
 }
