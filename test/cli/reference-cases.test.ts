@@ -6,18 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { casesDir } from '../data/repo.js';
+import type { RefCase } from '../helpers/cases.js';
 import { runCli } from './run-cli.js';
 
-interface RefCase {
-  file: string;
-  measure: string;
-  estimator: string;
-  x: string[];
-  y?: string[];
-  z?: string[];
-  k?: number;
-  expected: number;
-}
 
 function caseArgs(c: RefCase): string[] {
   const args = ['estimate', c.measure, '--data', join(casesDir(), c.file), '--x', c.x.join(','), '--estimator', c.estimator, '--no-normalize', '--json'];

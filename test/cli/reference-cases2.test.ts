@@ -6,24 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cases2Dir } from '../helpers/cases.js';
+import { cases2Dir, type RefCase } from '../helpers/cases.js';
 import { runCli } from './run-cli.js';
 import { createEngine } from '../../engine/embedded.js';
 import { loadDataset } from '../../shared/data/load.js';
 import { allOptions, findMeasure } from '../../shared/catalog/index.js';
 
-interface RefCase {
-  file: string;
-  file_q?: string;
-  measure: string;
-  estimator: string;
-  x: string[];
-  y?: string[];
-  z?: string[];
-  k?: number;
-  options: Record<string, number>;
-  expected: number;
-}
 
 function caseArgs(c: RefCase): string[] {
   const dir = cases2Dir();
@@ -32,13 +20,13 @@ function caseArgs(c: RefCase): string[] {
   if (c.y) args.push('--y', c.y.join(','));
   if (c.z) args.push('--z', c.z.join(','));
   if (c.k !== undefined) args.push('--k', String(c.k));
-  for (const [flag, v] of Object.entries(c.options)) args.push(`--${flag}`, String(v));
+  for (const [flag, v] of Object.entries(c.options ?? {})) args.push(`--${flag}`, String(v));
   return args;
 }
 
 /** Case options (flag names) as spec options (catalog names). */
 function specOptions(c: RefCase): Record<string, number> | undefined {
-  const entries = Object.entries(c.options);
+  const entries = Object.entries(c.options ?? {});
   if (entries.length === 0) return undefined;
   return Object.fromEntries(entries.map(([flag, v]) => [allOptions().find((o) => o.flag === flag)!.name, v]));
 }

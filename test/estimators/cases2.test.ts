@@ -7,23 +7,12 @@ import { gcmiMi } from '../../shared/estimators/gcmi.js';
 import { klDivergence } from '../../shared/estimators/kl-divergence.js';
 import { ksgMultiInfo } from '../../shared/estimators/multi-info.js';
 import { transferEntropy, type TransferEntropyOptions } from '../../shared/estimators/transfer-entropy.js';
-import { cases2Dir } from '../helpers/cases.js';
+import { cases2Dir, type RefCase } from '../helpers/cases.js';
 import { relErr } from './helpers.js';
 
-interface Case2 {
-  file: string;
-  file_q?: string;
-  measure: string;
-  estimator: string;
-  x: string[];
-  y?: string[];
-  k?: number;
-  options: Record<string, number>;
-  expected: number;
-}
 
 const DIR = cases2Dir();
-const CASES = (JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as { cases: Case2[] }).cases;
+const CASES = (JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as { cases: RefCase[] }).cases;
 
 /** The CLI's TE flags → transferEntropy's options. */
 const TE_OPTION: Record<string, keyof TransferEntropyOptions> = {
@@ -34,9 +23,9 @@ const TE_OPTION: Record<string, keyof TransferEntropyOptions> = {
   delay: 'delay',
 };
 
-function teOptions(c: Case2): TransferEntropyOptions {
+function teOptions(c: RefCase): TransferEntropyOptions {
   const o: TransferEntropyOptions = { k: c.k };
-  for (const [flag, v] of Object.entries(c.options)) {
+  for (const [flag, v] of Object.entries(c.options ?? {})) {
     const key = TE_OPTION[flag];
     if (!key) throw new Error(`case option '${flag}' has no transferEntropy equivalent`);
     o[key] = v;
@@ -45,7 +34,7 @@ function teOptions(c: Case2): TransferEntropyOptions {
 }
 
 /** The estimate of one case through the library functions, raw columns (normalize off). */
-function estimateCase(c: Case2, load: (f: string) => Dataset): number {
+function estimateCase(c: RefCase, load: (f: string) => Dataset): number {
   const ds = load(c.file);
   const block = (names: string[], label: string, from: Dataset = ds): Matrix => columnsToMatrix(selectColumns(from, names, label).columns);
   const x = block(c.x, '--x');
@@ -82,7 +71,7 @@ describe(`estimators: reference cases 2 (${DIR}/expected.json, normalize off)`, 
   });
 
   for (const c of CASES) {
-    const opts = Object.entries(c.options).map(([f, v]) => `--${f} ${v}`).join(' ');
+    const opts = Object.entries(c.options ?? {}).map(([f, v]) => `--${f} ${v}`).join(' ');
     const name = `${c.measure}/${c.estimator} on ${c.file}${c.file_q ? ` vs ${c.file_q}` : ''} x=${c.x} y=${c.y ?? '-'} k=${c.k ?? '-'} ${opts}`;
     it(`${name} = ${c.expected} within 1e-9 relative`, () => {
       const got = estimateCase(c, (f) => tables.get(f)!);

@@ -36,3 +36,19 @@ export function casesDir(): string {
 export function cases2Dir(): string {
   return process.env.INFOSHARD_CASES2_DIR || sharedCasesDir('cases2') || vendoredCasesDir('cases2');
 }
+
+/** One entry of an `expected.json` (cases/ or cases2/): columns, k and flags per case. */
+export interface RefCase {
+  file: string;
+  /** cases2 divergences: the Q sample's file. */
+  file_q?: string;
+  measure: string;
+  estimator: string;
+  x: string[];
+  y?: string[];
+  z?: string[];
+  k?: number;
+  /** cases2: measure options by CLI flag name (target-history, …). */
+  options?: Record<string, number>;
+  expected: number;
+}
