@@ -3,7 +3,6 @@
  * `stream(seed, r, Domain.<w>)` (or no randomness at all for the jackknife and the k-ensemble),
  * so the values are identical whatever the shard boundaries, threads or machines.
  */
-import { gatherRows } from '../data/matrix.js';
 import { createPermutationContext, estimate, estimateOnRows, type EstimatorInput, type PermutationContext } from '../estimators/index.js';
 import { InternalError } from '../errors.js';
 import { checkBounds } from '../estimators/bounds.js';
