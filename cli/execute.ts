@@ -123,6 +123,9 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     await engine.close();
   }
 
+  // stderr only: the result (and so the bytes compared across engines and backends) stays as computed
+  const gpuNote = gpuFallbackWarning(spec, result);
+  if (gpuNote) process.stderr.write(`infoshard: warning: ${gpuNote}\n`);
   result = {
     ...result,
     warnings: [...notes, ...result.warnings],
@@ -141,4 +144,23 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   await writeJobReport(out, result, { source: dataPath, version: result.provenance.version });
   process.stdout.write(out.json ? JSON.stringify(jsonView(result)) + '\n' : humanSummary(result, dataPath));
   return result;
+}
+
+/**
+ * `--backend gpu` that did not run on a GPU device (provenance.backend, shared/job/merge.ts):
+ * gpu.js ran its kernels on the host CPU, or the replicates ran on the CPU path. Undefined when
+ * the job did not ask for gpu, had no replicates, or a GPU ran them.
+ */
+export function gpuFallbackWarning(spec: JobSpec, result: JobResult): string | undefined {
+  if (spec.backend !== 'gpu' || !Object.values(result.replicates).some((r) => (r ?? 0) > 0)) return undefined;
+  switch (result.provenance.backend) {
+    case 'gpu-host':
+      return '--backend gpu: no GPU device here; gpu.js ran its kernels on the CPU (WebAssembly), with the same results and usually slower than --backend cpu';
+    case 'cpu':
+      return `--backend gpu: ran on the CPU (no gpu kernels for ${spec.estimator ?? 'this estimator'} ${spec.measure}, or no GPU device)`;
+    case 'mixed':
+      return '--backend gpu: some replicates ran on the CPU (no GPU device for every worker, or replicates without gpu kernels)';
+    default:
+      return undefined;
+  }
 }

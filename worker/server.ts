@@ -19,7 +19,7 @@ import {
 /** A runner's answer with provenance: values of each shard, in order, and what computed them. */
 export interface ShardRunOutput {
   values: Float64Array[];
-  /** provenance.backend names, comma-separated (e.g. 'auto→cpu'). */
+  /** provenance.backend of these shards: one value of BACKEND_PROVENANCE (shared/job/merge.ts). */
   backend?: string;
 }
 

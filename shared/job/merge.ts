@@ -79,14 +79,35 @@ export function assemble(workloads: readonly Workload[], partials: Iterable<Shar
 }
 
 /**
- * `provenance.backend` from the names the shards report (ShardPartial.backend, or what a cluster
- * worker answered): the distinct names, sorted, comma-separated; 'cpu' when no name was given
- * (no resampling, or the plain CPU path).
+ * The documented values of `provenance.backend` (docs/gpu.md), plain ASCII: what computed the
+ * replicates. 'cpu': the CPU path (backend cpu, auto choosing the CPU, a pair without gpu
+ * kernels, or no replicates); 'gpu': gpu.js kernels on a GPU device (headlessgl, webgl,
+ * webgpu); 'gpu-host': gpu.js kernels with no GPU device, on the host CPU (its WebAssembly or
+ * plain-JS modes); 'mixed': shards ran on more than one of these; 'unreported': a cluster job
+ * resumed after a coordinator restart whose workers named nothing. The backends' own
+ * `describe()` strings (e.g. 'auto→gpu.js/webasm', the WebGPU adapter) stay diagnostics.
  */
-export function backendProvenance(names: Iterable<string | undefined>): string {
-  const set = new Set<string>();
-  for (const n of names) for (const part of (n ?? '').split(',')) if (part) set.add(part);
-  return set.size === 0 ? 'cpu' : [...set].sort().join(',');
+export const BACKEND_PROVENANCE = ['cpu', 'gpu', 'gpu-host', 'mixed', 'unreported'] as const;
+export type BackendProvenance = (typeof BACKEND_PROVENANCE)[number];
+
+/** One backend's `describe()` (or an already classified value) as a BACKEND_PROVENANCE value. */
+export function backendClass(name: string): BackendProvenance {
+  const s = name.trim().replace(/^auto→/, '');
+  if ((BACKEND_PROVENANCE as readonly string[]).includes(s)) return s as BackendProvenance;
+  if (s.startsWith('gpu.js/')) return /^gpu\.js\/(webasm|cpu)\b/.test(s) ? 'gpu-host' : 'gpu';
+  return 'cpu';
+}
+
+/**
+ * `provenance.backend` from the names the shards report (ShardPartial.backend, or what a cluster
+ * worker answered, itself a value of this function): one BACKEND_PROVENANCE value; 'cpu' when no
+ * name was given (no resampling, or the plain CPU path).
+ */
+export function backendProvenance(names: Iterable<string | undefined>): BackendProvenance {
+  const set = new Set<BackendProvenance>();
+  // comma-separated, but not inside an adapter's parentheses ('gpu.js/webgpu (… (LLVM 19, 256 bits))')
+  for (const n of names) for (const part of (n ?? '').split(/,(?![^(]*\))/)) if (part.trim()) set.add(backendClass(part));
+  return set.size === 0 ? 'cpu' : set.size === 1 ? [...set][0]! : 'mixed';
 }
 
 /**
