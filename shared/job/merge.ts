@@ -184,18 +184,21 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     result.ci.scale = sub ? subsampleScale(b.m, p.n) : 1;
     result.ci.target = 'E[estimate at N]';
     if (sub) {
-      const bias = subsampleBias(dist, thetaHat, b.m, p.n);
-      result.ci.bias = { z: bias.z, subsampleMean: u(bias.subsampleMean), extrapolated: u(bias.extrapolatedBias) };
+      const probe = b.probe ? { m: b.probe.m, values: vals.get('biasprobe')! } : undefined;
+      const bias = subsampleBias(dist, thetaHat, b.m, p.n, probe);
+      result.ci.bias = { z: bias.z, subsampleMean: u(bias.subsampleMean), extrapolated: u(bias.extrapolatedBias), fit: { m: bias.fit.m, mean: bias.fit.mean.map(u) } };
       if (Math.abs(bias.z) > BIAS_Z_WARNING) {
         warnings.push(
           `the estimator's bias is large relative to the interval: estimates on m = ${b.m} rows average ${u(bias.subsampleMean).toPrecision(4)} against ${u(thetaHat).toPrecision(4)} on N = ${p.n} ` +
-            `(z = ${bias.z.toFixed(2)} standard errors); a fit linear in 1/m extrapolates a bias of ${u(bias.extrapolatedBias).toPrecision(3)} ${p.units} at N. ` +
+            `(z = ${bias.z.toFixed(2)} standard errors); a fit linear in 1/m through m = ${bias.fit.m.join(', ')} (mean estimates ${bias.fit.mean.map((v) => u(v).toPrecision(4)).join(', ')}) ` +
+            `extrapolates a bias of ${u(bias.extrapolatedBias).toPrecision(3)} ${p.units} at N. ` +
             'The interval covers the estimator\'s mean at this N, not the true value',
         );
       }
     }
     result.replicates.bootstrap = b.replicates;
     if (jack) result.replicates.jackknife = jack.length;
+    if (b.probe) result.replicates.biasprobe = b.probe.replicates;
     result.bootstrapDistribution = uArr(dist);
   }
 

@@ -94,6 +94,7 @@ export const Domain = {
   bagging: 5,
   simulate: 6,
   surrogate: 7,
+  biasprobe: 8,
 } as const;
 
 /** Fisher–Yates shuffle in place using `rng`. */
