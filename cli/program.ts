@@ -68,6 +68,11 @@ function addCommonOptions(cmd: Command): Command {
     .option('--tls-key <file>', 'client private key for mTLS');
 }
 
+/** Commander's accumulator for a repeatable flag (--x-name a --x-name b → ['a', 'b']). */
+function collectNames(value: string, previous?: string[]): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */
 export function createProgram(): Command {
   const program = new Command('infoshard')
@@ -87,9 +92,12 @@ export function createProgram(): Command {
     .option('--no-header', 'the first line is data; columns are named 0, 1, ...')
     .option('--delimiter <d>', "field delimiter: ',', ';', tab, whitespace (default: detected)")
     .addOption(new Option('--format <f>', 'data format (default: from the extension; needed for stdin)').choices(['csv', 'tsv', 'json', 'npy', 'arrow']))
-    .requiredOption('--x <cols>', 'comma-separated column names or 0-based indices')
+    .option('--x <cols>', 'comma-separated column names or 0-based indices; quote a name that holds a comma: \'"dose, mg",age\'')
     .option('--y <cols>', 'second block (mi, cmi: Y; te: source series; divergence: sample label)')
     .option('--z <cols>', 'conditioning block (cmi: Z; te: conditioning series)')
+    .option('--x-name <name>', 'one column of the x block by its exact name (repeat it; for names with commas); adds to --x', collectNames)
+    .option('--y-name <name>', 'one column of the y block by its exact name (repeat it)', collectNames)
+    .option('--z-name <name>', 'one column of the z block by its exact name (repeat it)', collectNames)
     .option('--estimator <name>', estimatorHelp())
     .option('--k <n>', 'neighbours (default 3)')
     .option('--normalize', 'divide columns by their sample sd (default for scale-invariant measures)')
