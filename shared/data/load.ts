@@ -9,9 +9,9 @@ import { parseCsv } from './csv.js';
 import { parseJson } from './json.js';
 import { parseNpy } from './npy.js';
 
-export type DataFormat = 'csv' | 'tsv' | 'json' | 'npy' | 'arrow';
+export type DataFormat = 'csv' | 'tsv' | 'json' | 'npy' | 'arrow' | 'parquet';
 
-export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'json', 'npy', 'arrow'];
+export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'json', 'npy', 'arrow', 'parquet'];
 
 const BY_EXTENSION: Record<string, DataFormat> = {
   '.csv': 'csv',
@@ -24,6 +24,8 @@ const BY_EXTENSION: Record<string, DataFormat> = {
   '.feather': 'arrow',
   '.ipc': 'arrow',
   '.arrows': 'arrow',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
 };
 
 /** Format implied by a file name (a trailing `.gz` is looked through), or undefined. */
@@ -54,7 +56,7 @@ function subset(ds: Dataset, select: LoadOptions['select']): Dataset {
   return makeDataset(idx.map((j) => ds.names[j]!), idx.map((j) => ds.columns[j]!));
 }
 
-/** Parse bytes in a given format (apache-arrow is loaded only when an Arrow file is read). */
+/** Parse bytes in a given format (apache-arrow and hyparquet load only when such a file is read). */
 export async function parseData(bytes: Uint8Array, format: DataFormat, opts: Omit<LoadOptions, 'format'> = {}): Promise<Dataset> {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes); // gzip magic
   switch (format) {
@@ -74,6 +76,10 @@ export async function parseData(bytes: Uint8Array, format: DataFormat, opts: Omi
     case 'arrow': {
       const { select, notes, encodeText } = opts;
       return (await import('./arrow.js')).parseArrow(bytes, { ...(select ? { select } : {}), ...(notes ? { notes } : {}), ...(encodeText ? { encodeText } : {}) });
+    }
+    case 'parquet': {
+      const { select, notes, encodeText } = opts;
+      return (await import('./parquet.js')).parseParquet(bytes, { ...(select ? { select } : {}), ...(notes ? { notes } : {}), ...(encodeText ? { encodeText } : {}) });
     }
   }
 }
@@ -95,7 +101,7 @@ export async function loadDataset(path: string, formatOrOptions?: DataFormat | L
   const fmt = opts.format ?? (stdin ? undefined : formatOf(path));
   if (!fmt) {
     if (stdin) throw new DataError(`reading data from stdin ('-') needs a format (one of ${DATA_FORMATS.join(', ')})`);
-    throw new DataError(`${path}: unknown data format '${extname(path) || '(no extension)'}' (use .csv, .tsv, .txt, .dat, .json, .npy or .arrow, optionally .gz, or give the format)`);
+    throw new DataError(`${path}: unknown data format '${extname(path) || '(no extension)'}' (use .csv, .tsv, .txt, .dat, .json, .npy, .arrow or .parquet, optionally .gz, or give the format)`);
   }
   const name = stdin ? 'stdin' : path;
   let bytes: Buffer;
