@@ -12,6 +12,8 @@ export interface TaskMessage {
   jobId: string;
   shard: ShardRequest;
   job?: PreparedJob;
+  /** Cancel flag of the RunShards call (one Int32 on a SharedArrayBuffer): non-zero stops the shard between replicates. */
+  stop?: Int32Array;
 }
 
 export type TaskReply =

@@ -7,6 +7,7 @@ import type { Dataset } from '../shared/data/matrix.js';
 import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardRequest } from '../shared/job/shard.js';
 import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
+import { checkShardRanges, planWorkloads } from '../shared/job/plan.js';
 import { InternalError } from '../shared/errors.js';
 import { splitCap } from '../cluster/spec-json.js';
 import { createPool, type ShardPool } from './pool.js';
@@ -55,6 +56,7 @@ export class PoolRunner implements ShardRunner {
 
   async run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<ShardRunOutput> {
     const p = this.prepare(job.jobId, job.spec, job.dataHash, job.data);
+    checkShardRanges(planWorkloads(p), shards);
     // Concurrent calls of one job share the pool's copy: the pool reference-counts jobs.
     let left = shards.length;
     this.active += left;

@@ -34,7 +34,9 @@ export default function runTask(msg: TaskMessage): TaskReply {
   if (!p) return { kind: 'need-job', jobId: msg.jobId };
   try {
     const backend = shardBackend(p.backend);
-    return { kind: 'ok', partial: executeShard(p, msg.shard, backend ? { backend } : {}) };
+    const stop = msg.stop;
+    const shouldStop = stop ? () => Atomics.load(stop, 0) !== 0 : undefined;
+    return { kind: 'ok', partial: executeShard(p, msg.shard, { ...(backend ? { backend } : {}), ...(shouldStop ? { shouldStop } : {}) }) };
   } catch (err) {
     return { kind: 'error', ...serializeError(err) };
   }
