@@ -14,7 +14,8 @@ import { Piscina } from 'piscina';
 import { CancelledError, InfoshardError, InternalError, OptionError, deserializeError } from '../shared/errors.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
-import type { TaskMessage, TaskReply } from './messages.js';
+import type { PrepareMessage, TaskMessage, TaskReply } from './messages.js';
+import type { Job } from '../shared/job/spec.js';
 import { sharePreparedJob } from './shared-job.js';
 
 export interface PoolOptions {
@@ -56,12 +57,21 @@ export class ShardPool {
     return this.piscina.utilization;
   }
 
+  /** Prepare `job` on a pool thread (never on the caller's event loop); its arrays come back shared. */
+  async prepare(job: Job, maxReplicates?: number): Promise<PreparedJob> {
+    const reply = (await this.piscina.run({ prepare: { job, ...(maxReplicates !== undefined ? { maxReplicates } : {}) } } satisfies PrepareMessage)) as TaskReply;
+    if (reply.kind === 'prepared') return reply.job;
+    if (reply.kind === 'error') throw deserializeError(reply);
+    throw new InternalError(`prepare: unexpected reply ${reply.kind}`);
+  }
+
   private async runOne(jobId: string, shard: ShardRequest, stop: Int32Array): Promise<ShardPartial> {
     let msg: TaskMessage = { jobId, shard, stop };
     for (let attempt = 0; attempt < 8; attempt++) {
       const reply = (await this.piscina.run(msg)) as TaskReply;
       if (reply.kind === 'ok') return reply.partial;
       if (reply.kind === 'error') throw deserializeError(reply);
+      if (reply.kind !== 'need-job') throw new InternalError(`shard ${shard.shardId}: unexpected reply ${reply.kind}`);
       const job = this.shared.get(jobId)?.job;
       if (!job) throw new InternalError(`job ${jobId} is not registered with the pool`);
       msg = { jobId, shard, job, stop };
