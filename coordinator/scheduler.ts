@@ -163,7 +163,7 @@ export class Scheduler {
   listJobs(): JobView[] {
     return [...this.jobs.all()].map((r) => ({
       id: r.stored.id, state: r.stored.state, shardsDone: r.doneCount, totalShards: r.stored.totalShards, error: r.stored.error,
-      measure: r.stored.spec.measure, estimator: r.stored.spec.estimator, createdAt: r.stored.createdAt, updatedAt: r.stored.updatedAt, requeued: r.requeued,
+      measure: r.stored.spec.measure, estimator: r.stored.spec.estimator, createdAt: r.stored.createdAt, updatedAt: r.stored.updatedAt, requeued: r.requeued, priority: r.weight,
     }));
   }
 

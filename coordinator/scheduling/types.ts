@@ -112,6 +112,8 @@ export interface JobView {
   updatedAt: number;
   /** Shards of this job queued again after a loss, deadline miss or transport error. */
   requeued: number;
+  /** Share weight among running jobs (docs/cluster.md, "Fair sharing"). */
+  priority: number;
 }
 
 /** A batch answered by a worker: how long it took and how many shards it carried. */
