@@ -2,9 +2,10 @@
  * The coordinator's scheduler: turns jobs into shards, hands shards to workers in batches,
  * and makes sure every shard is counted exactly once (docs/design.md, contracts 1, 4 and 5).
  *
- * - At most `threads` RunShards calls are outstanding per worker; a call carries a batch of
- *   shards sized so that the pending work spreads over all free slots (many trivial shards →
- *   big batches, few heavy ones → one shard per call).
+ * - At most `threads` RunShards calls are outstanding per worker. Running jobs share the slots
+ *   fairly (`scheduling/fair-share.ts`): a free slot goes to the job with the fewest shards in
+ *   flight per unit of priority, and a batch holds about `batchTargetMs` of that job's work
+ *   (many trivial shards → big batches, heavy ones → one shard per call), so slots free up often.
  * - Every batch has a soft deadline (shardDeadlineMs × batch length): when it fires the
  *   shards are queued again, preferring other workers, and the slow worker gets no new work
  *   until it answers. A late answer is ignored shard by shard (store.putShardResult dedups).

@@ -14,6 +14,7 @@ import type { JobRun } from '../../coordinator/scheduling/job-run.js';
 import { MemoryJobStore } from '../../coordinator/store.js';
 import type { JobResult, JobSpec } from '../../shared/job/spec.js';
 import type { ShardRequest } from '../../shared/job/shard.js';
+import { assertUsageError, runCli } from '../cli/run-cli.js';
 
 /** Jobs whose replicate count is the spec's `x.length` (so one core serves jobs of any size). */
 const core: JobCore = {
@@ -113,6 +114,14 @@ describe('cluster scheduler: fair sharing', () => {
     await assert.rejects(t.submit('bad', 4, 0), (e: Error & { field?: string }) => e.field === 'priority' && /priority/.test(e.message));
     await assert.rejects(t.submit('bad2', 4, 101), /priority/);
     await t.close();
+  });
+
+  it('CLI --priority: checked, and refused without --coordinator (one line, exit 2)', async function () {
+    this.timeout(60_000);
+    const mi = ['estimate', 'mi', '--data', 'samples/gauss.csv', '--x', 'x', '--y', 'y', '--permutations', '5'];
+    assertUsageError(await runCli([...mi, '--priority', '3']), /^infoshard: error: --priority applies to cluster jobs: give --coordinator HOST:PORT/);
+    assertUsageError(await runCli([...mi, '--priority', '101', '--coordinator', '127.0.0.1:1']), /--priority must be an integer in \[1, 100\], got '101'/);
+    assertUsageError(await runCli([...mi, '--priority', '0', '--coordinator', '127.0.0.1:1']), /--priority must be an integer >= 1, got '0'/);
   });
 
   describe('policy (fair-share.ts)', () => {
