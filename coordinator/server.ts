@@ -121,7 +121,7 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
       const [h, p] = splitHostPort(o.http);
       // the dashboard, /status, /metrics and job pages list workers and results: open on loopback,
       // behind the token elsewhere; the probes (/healthz, /readyz) stay open
-      metrics = createCoordinatorMetrics(scheduler, service.decoded);
+      metrics = createCoordinatorMetrics(scheduler, service.decoded, store);
       httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion(), ...(isLoopback(h) || token === undefined ? {} : { token }) }));
       httpPort = await new Promise<number>((resolve, reject) => {
         httpServer!.once('error', (e: NodeJS.ErrnoException) =>

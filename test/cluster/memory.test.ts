@@ -69,6 +69,10 @@ describe('cluster: coordinator memory over 200 jobs', function () {
       }
       assert.ok(dropped, 'the first job is gone from the store');
       assert.equal((await get(ids[199]!)).state, 'done', 'the newest job is still there');
+      const metrics = await (await fetch(`http://127.0.0.1:${cluster.coordinator.ready['http']}/metrics`)).text();
+      assert.equal(Number(/^infoshard_store_finished_jobs (\d+)$/m.exec(metrics)?.[1]), 100, 'the store holds --keep-jobs finished jobs');
+      assert.equal(Number(/^infoshard_store_dropped_total\{kind="jobs"\} (\d+)$/m.exec(metrics)?.[1]), 100);
+      assert.equal(Number(/^infoshard_store_dropped_total\{kind="shards"\} (\d+)$/m.exec(metrics)?.[1]), 200, "every job's one shard pruned");
     } finally {
       stub.close();
     }
