@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { loadProto } from '../../cluster/wire.js';
+import { loadProto, PROTOCOL_VERSION, type GetResultResponse } from '../../cluster/wire.js';
+import { GrpcDiscovery } from '../../cluster/discovery.js';
+import { MemoryEventPublisher } from '../../coordinator/events.js';
+import { MemoryJobStore, type JobState, type StoredJob } from '../../coordinator/store.js';
+import { startCoordinator } from '../../coordinator/server.js';
+import { coordinatorStub } from '../../coordinator/client.js';
+import type { WorkerLink } from '../../coordinator/scheduler.js';
 import { cliPath, repoRoot, spawnInfoshard, type Proc } from '../helpers/cluster.js';
 import { freePort, requireNatsServer, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
 
@@ -59,6 +65,20 @@ describe('cluster: processes fail loudly', function () {
     }
   });
 
+  it('a worker whose --listen address is taken exits 2 with one line naming --listen', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const r = await runToExit(['worker', '--coordinator', '127.0.0.1:1', '--listen', `127.0.0.1:${port}`, '--threads', '1']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`--listen 127\\.0\\.0\\.1:${port}: cannot listen`));
+    } finally {
+      taken.close();
+    }
+  });
+
   it('a worker that cannot reach NATS at start exits 3 with one line', async () => {
     const port = await freePort(); // nothing listens there
     const r = await runToExit(['worker', '--nats', `nats://127.0.0.1:${port}`, '--threads', '1']);
@@ -76,6 +96,53 @@ describe('cluster: processes fail loudly', function () {
     while (s !== 'SERVING') {
       await new Promise((r) => setTimeout(r, 50));
       s = await healthStatus(c.address);
+    }
+  });
+
+  it('gRPC health: NOT_SERVING while resuming, even with a worker; job calls wait for the resume', async () => {
+    // a store whose listing of unfinished jobs (the resume) waits for the test
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    class SlowStore extends MemoryJobStore {
+      override async listJobs(states?: readonly JobState[]): Promise<StoredJob[]> {
+        if (states?.includes('running')) await gate;
+        return super.listJobs(states);
+      }
+    }
+    const discovery = new GrpcDiscovery({ expireMs: 60_000 });
+    discovery.seen({ id: 'w0', address: 'fake:0', threads: 1, version: 't' }, true);
+    const idle: WorkerLink = {
+      async ensureDataset() {}, forgetDataset() {}, async cancelJob() {}, close() {},
+      runShards: () => ({ result: new Promise(() => {}), cancel() {} }),
+    };
+    const port = await freePort();
+    const starting = startCoordinator({
+      listen: `127.0.0.1:${port}`, connect: () => idle,
+      backends: { store: new SlowStore(), discovery, events: new MemoryEventPublisher(), close: () => discovery.close() },
+    });
+    const address = `127.0.0.1:${port}`;
+    let status = await healthStatus(address).catch(() => 'down');
+    while (status === 'down') status = await healthStatus(address).catch(() => 'down');
+    assert.equal(status, 'NOT_SERVING', 'resuming');
+    const stub = coordinatorStub(address);
+    let answered = false;
+    const call = new Promise<GetResultResponse>((resolve, reject) =>
+      stub.GetResult({ protocol_version: PROTOCOL_VERSION, job_id: 'nope', wait_ms: 0 }, {}, (e, r) => {
+        answered = true;
+        if (e) reject(e);
+        else resolve(r!);
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(answered, false, 'a job call waits while the coordinator resumes');
+    release();
+    const c = await starting;
+    try {
+      await assert.rejects(call, /unknown job nope/);
+      assert.equal(await healthStatus(address), 'SERVING');
+    } finally {
+      stub.close();
+      await c.close();
     }
   });
 
