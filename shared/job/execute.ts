@@ -175,7 +175,7 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
       break;
     }
     case 'biasprobe': {
-      for (let r = r0; r < r1; r++) values[r - r0] = estimateOnRows(measure, estimator, input, params, probeIndices(p, r));
+      for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimateOnRows(measure, estimator, input, params, probeIndices(p, r));
       break;
     }
     case 'jackknife': {
