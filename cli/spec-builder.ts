@@ -50,7 +50,7 @@ export interface EstimateFlags {
   maxReplicates?: string;
   /** 'permutation' or 'analytic' (the χ² test). */
   test?: string;
-  /** Trial column (several realisations pooled; docs/trials.md). */
+  /** Trial column (several realisations pooled; docs/info-dynamics.md, "Trials"). */
   trial?: string;
   /** Catalog options (--target-history …), keyed by their camelCase names. */
   [option: string]: string | boolean | undefined;

@@ -87,7 +87,7 @@ export interface JobSpec {
   /**
    * A column naming the trial (realisation) of each row: rows with the same value form one
    * trial, in file order. Embeddings (te, ais, pi, entropy_rate) never cross trials, and
-   * permutation surrogates permute or shift rows within trials only (docs/trials.md).
+   * permutation surrogates permute or shift rows within trials only (docs/info-dynamics.md, "Trials").
    */
   trial?: ColumnRef;
   /** Screening (docs/screening.md): every feature against the target `x` (given `z` for cmi). */

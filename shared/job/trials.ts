@@ -1,6 +1,6 @@
 /**
  * Trials: several independent realisations of a process in one table, told apart by a trial
- * column (docs/trials.md). A measure's transform (delay embedding) runs on each trial alone and
+ * column (docs/info-dynamics.md, "Trials"). A measure's transform (delay embedding) runs on each trial alone and
  * the embedded rows are stacked, so no embedding vector mixes two trials (JIDT's
  * addObservations per trial, IDTxl's replications). Surrogates respect trials: a shuffle or a
  * circular shift permutes rows within each trial only, so each trial keeps its own marginal.
