@@ -76,6 +76,16 @@ describe('plug-in conditional measures: exact reference', () => {
   });
 });
 
+describe('plug-in conditional TE: exact reference', () => {
+  it('TE(y→x | w) with plugin is the plug-in CMI (x_{t+1}; y_t | x_t, w_t)', () => {
+    const x = randomDiscrete(70, 1, 2, 10).data, y = randomDiscrete(70, 1, 3, 11).data, w = randomDiscrete(70, 1, 2, 12).data;
+    const run = openJob({ measure: 'te', estimator: 'plugin', x: ['x'], y: ['y'], z: ['w'], normalize: false, data: { names: ['x', 'y', 'w'], columns: [x, y, w], n: 70 } });
+    const c = (v: Float64Array, a: number, b: number): Matrix => ({ n: b - a, d: 1, data: v.slice(a, b) });
+    const z: Matrix = { n: 69, d: 2, data: Float64Array.from({ length: 138 }, (_, i) => (i % 2 === 0 ? x[i >> 1]! : w[i >> 1]!)) };
+    assert.ok(Math.abs(run.estimate() - referenceCmi(c(x, 1, 70), c(y, 0, 69), z)) < 1e-12);
+  });
+});
+
 describe('plug-in information dynamics: analytic truth', () => {
   const P = [[0.9, 0.1], [0.3, 0.7]];
   const x = markovChain(40_000, P, 1);

@@ -54,6 +54,15 @@ describe('gaussian information dynamics: analytic truth', () => {
     assert.ok(Math.abs(ais - 0.5 * Math.log(variance)) < 0.015, `${ais} vs ${0.5 * Math.log(variance)}`);
   });
 
+  it('KSG AIS and PI of AR(1) approach −½ ln(1 − a²) (loosely: KSG is biased at finite N)', () => {
+    const a = 0.6, x = arSeries(4000, [a], 8), data = { names: ['x'], columns: [x], n: x.length };
+    const truth = -0.5 * Math.log(1 - a * a);
+    for (const measure of ['ais', 'pi']) {
+      const v = openJob({ measure, estimator: 'ksg', k: 4, x: ['x'], data }).estimate();
+      assert.ok(Math.abs(v - truth) < 0.05, `${measure} ksg ${v} vs ${truth}`);
+    }
+  });
+
   it('TE of x_{t+1} = a x_t + c y_t + e (y iid) = ½ ln(1 + c²)', () => {
     const c = 0.8, data = coupledAr(20_000, 0.5, c, 5);
     const te = openJob({ measure: 'te', estimator: 'gaussian', x: ['x'], y: ['y'], data }).estimate();
