@@ -2,7 +2,7 @@
  * `node dist/bench/analytic-size.js [datasets]`: the size of the analytic χ² test (issue 15) by
  * simulation — the fraction of null datasets with p ≤ 0.05 and ≤ 0.01, and the KS distance of
  * the p-values from uniform — for plug-in MI, plug-in TE and Gaussian CMI / TE, at a sample size
- * where the asymptotics hold and one where they strain. Prints a Markdown table (docs/info-dynamics.md
+ * where the asymptotics hold and one where they strain (`[datasets] [name filter]`). Prints a Markdown table (docs/info-dynamics.md
  * quotes it). Seeded: the same table every run.
  */
 import { openJob } from '../shared/job/pipeline.js';
@@ -43,12 +43,19 @@ const CASES: [string, Gen, number[]][] = [
     }
     return { measure: 'te', estimator: 'gaussian', x: ['x'], y: ['y'], test: 'analytic', options: { sourceHistory: 2 }, data: { names: ['x', 'y'], columns: [x, y], n } };
   }, [50, 500]],
+  ...(['tc', 'dtc'] as const).map((measure): [string, Gen, number[]] => [`gaussian ${measure}, 4 independent variables (df 6)`, (s, n) => {
+    const r = stream(s, 0, 74);
+    const cols = [0, 1, 2, 3].map(() => Float64Array.from({ length: n }, () => r.nextGaussian()));
+    return { measure, estimator: 'gaussian', x: ['a', 'b', 'c', 'd'], test: 'analytic', data: { names: ['a', 'b', 'c', 'd'], columns: cols, n } };
+  }, [50, 500]]),
 ];
 
 export function main(argv: string[]): void {
   const runs = Number(argv[0] ?? 2000);
+  // optional second argument: only the cells whose name contains it
+  const only = argv[1];
   const lines = [`datasets per cell: ${runs}; 3.5-sd binomial bands: p ≤ 0.05 in ${(0.05 - 3.5 * Math.sqrt(0.0475 / runs)).toFixed(3)}–${(0.05 + 3.5 * Math.sqrt(0.0475 / runs)).toFixed(3)}, p ≤ 0.01 in ${Math.max(0, 0.01 - 3.5 * Math.sqrt(0.0099 / runs)).toFixed(3)}–${(0.01 + 3.5 * Math.sqrt(0.0099 / runs)).toFixed(3)}`, '', '| null model | N | P(p ≤ 0.05) | P(p ≤ 0.01) | KS distance |', '|---|---|---|---|---|'];
-  for (const [name, gen, ns] of CASES) {
+  for (const [name, gen, ns] of CASES.filter(([name]) => only === undefined || name.includes(only))) {
     for (const n of ns) {
       const ps: number[] = [];
       for (let s = 0; s < runs; s++) ps.push(openJob(gen(s, n)).finish([], { engine: 'embedded', version: 'bench', totalMs: 0 }).pValue!);

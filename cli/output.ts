@@ -33,7 +33,7 @@ export function humanSummary(r: JobResult, dataPath: string): string {
   if (r.pValue !== undefined && r.chi2) lines.push(`  p-value: ${fmt(r.pValue)} (analytic: 2N·Î = ${fmt(r.chi2.statistic)} ~ χ²(${r.chi2.df})); bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate)}`);
   else if (r.pValue !== undefined) lines.push(`  p-value: ${fmt(r.pValue)} (${r.replicates.permutation ?? '?'} permutations)`);
   if (r.trials) lines.push(`  trials: ${r.trials.count} (column ${r.trials.column}); embeddings and surrogates within trials`);
-  if (r.options && r.options['autoEmbed'] === 1) lines.push(`  auto-embedding chose ${Object.entries(r.options).filter(([k]) => /History$|Delay$/.test(k)).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
+  if (r.options && r.options['autoEmbed'] === 1) lines.push(`  auto-embedding chose ${Object.entries(r.options).filter(([k]) => ['targetHistory', 'targetDelay', 'sourceHistory', 'sourceDelay'].includes(k)).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
   if (r.null) lines.push(`  null: mean ${fmt(r.null.mean)}, sd ${fmt(r.null.sd)}; bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate - r.null.mean)}`);
   if (r.ensemble?.bagging) {
     const b = r.ensemble.bagging;

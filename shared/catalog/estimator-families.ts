@@ -74,7 +74,12 @@ export const PLUGIN_FAMILY: Family = {
 
 /** d_X · d_Y: the χ² degrees of freedom of Gaussian MI, CMI, TE, AIS (Barnett & Bossomaier 2012). */
 const dfGauss: DfFn = (i) => i.x.d * Y(i.y).d;
-/** Σ_{i<j} d_i d_j with one column per variable: D(D − 1)/2. */
+/**
+ * Σ_{i<j} d_i d_j with one column per variable: D(D − 1)/2. TC and DTC alike: under mutual
+ * independence both are ½ Σ_{i<j} r_ij² + O(r³) (expand ln|R| and each ln|R_{−d}| to second order
+ * in the sample correlations; each pair appears in D − 2 of the R_{−d}), so 2N·DTC has the same
+ * χ² limit as 2N·TC. Ω = TC − DTC vanishes at that order: no χ² null.
+ */
 const dfTc: DfFn = (i) => (i.x.d * (i.x.d - 1)) / 2;
 
 const corrected = (p: EstimatorParams) => (p.options?.['biasCorrection'] ?? 0) === 1;
@@ -123,7 +128,7 @@ export const GAUSSIAN_FAMILY: Family = {
     entropy: (i) => gaussianEntropyLocals(i.x),
     entropy_rate: (i) => gaussianCondEntropyLocals(i.x, Y(i.y)),
   },
-  chi2: { mi: dfGauss, cmi: dfGauss, te: dfGauss, ais: dfGauss, pi: dfGauss, tc: dfTc },
+  chi2: { mi: dfGauss, cmi: dfGauss, te: dfGauss, ais: dfGauss, pi: dfGauss, tc: dfTc, dtc: dfTc },
   options: [
     {
       name: 'biasCorrection',

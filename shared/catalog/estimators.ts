@@ -62,8 +62,8 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   },
   {
     name: 'plugin',
-    summary: 'plug-in (empirical frequencies) for discrete data, optional Miller–Madow',
-    reference: 'Miller 1955; Paninski, Neural Comput. 15 (2003) 1191',
+    summary: 'plug-in (empirical frequencies) for discrete data: MI, entropy, CMI, TE, AIS, PI, entropy rate; optional Miller–Madow; analytic χ² test',
+    reference: 'Miller 1955; Paninski, Neural Comput. 15 (2003) 1191; Cover & Thomas eqs. 2.10, 2.60; G-test asymptotics (Brillinger 2004)',
     knn: false,
     duplicates: 'expected',
     interval: 'plugin',

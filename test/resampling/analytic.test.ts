@@ -78,17 +78,19 @@ describe('analytic test: size under the null (simulation)', () => {
     check('gaussian cmi', ps);
   });
 
-  it('Gaussian TC of 3 independent variables (df 3, N = 150)', () => {
-    const ps: number[] = [];
-    for (let s = 0; s < runs; s++) {
-      const r = stream(s, 0, 80);
-      const cols = [0, 1, 2].map(() => Float64Array.from({ length: 150 }, () => r.nextGaussian()));
-      const run = openJob({ measure: 'tc', estimator: 'gaussian', x: ['a', 'b', 'c'], test: 'analytic', data: { names: ['a', 'b', 'c'], columns: cols, n: 150 } });
-      assert.equal(run.prepared.analytic!.df, 3);
-      ps.push(run.finish([], { engine: 'embedded', version: 't', totalMs: 0 }).pValue!);
-    }
-    check('gaussian tc', ps);
-  });
+  for (const measure of ['tc', 'dtc']) {
+    it(`Gaussian ${measure} of 4 independent variables (df 6, N = 150)`, () => {
+      const ps: number[] = [];
+      for (let s = 0; s < runs; s++) {
+        const r = stream(s, 0, 80);
+        const cols = [0, 1, 2, 3].map(() => Float64Array.from({ length: 150 }, () => r.nextGaussian()));
+        const run = openJob({ measure, estimator: 'gaussian', x: ['a', 'b', 'c', 'd'], test: 'analytic', data: { names: ['a', 'b', 'c', 'd'], columns: cols, n: 150 } });
+        assert.equal(run.prepared.analytic!.df, 6);
+        ps.push(run.finish([], { engine: 'embedded', version: 't', totalMs: 0 }).pValue!);
+      }
+      check(`gaussian ${measure}`, ps);
+    });
+  }
 
   it('the result says which test and reports 2N·Î, df and estimate − df/(2N)', () => {
     const r = stream(9, 0, 84);
