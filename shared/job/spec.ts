@@ -75,8 +75,8 @@ export interface JobSpec {
   ensemble?: EnsembleOptions;
   /** @default 'auto' */
   backend?: Backend;
-  /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. */
-  options?: Record<string, number>;
+  /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. Choice options (e.g. `norm`) by name. */
+  options?: Record<string, number | string>;
   /** Screening (docs/screening.md): every feature against the target `x` (given `z` for cmi). */
   screen?: ScreenOptions;
   /** Pairwise matrix (docs/screening.md): every pair of the `x` columns (given `z` for cmi). */
@@ -184,8 +184,8 @@ export interface JobResult {
   measure: Measure;
   estimator: string;
   k: number | null;
-  /** Measure and estimator options in effect (defaults filled), when the pair takes any. */
-  options?: Record<string, number>;
+  /** Measure and estimator options in effect (defaults filled), when the pair takes any; choice options by name. */
+  options?: Record<string, number | string>;
   n: number;
   estimate: number;
   units: Units;
