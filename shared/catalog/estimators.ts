@@ -25,7 +25,8 @@ import { ksg2Cmi } from '../estimators/ksg2-cmi.js';
 import { mixedCmi, mixedTc } from '../estimators/mixed-cmi.js';
 import { NORMS, normOf } from '../estimators/norms.js';
 import { BINNINGS, binnedEntropy, binnedMi, binningOptions, CORRECTIONS } from '../estimators/binning.js';
-import { BANDWIDTHS, boxEntropy, boxMi, KDE_MODES, kdeEntropy, kdeMi } from '../estimators/kernel.js';
+import { boxEntropy, boxMi } from '../estimators/box-kernel.js';
+import { BANDWIDTHS, KDE_MODES, kdeEntropy, kdeMi } from '../estimators/kde.js';
 
 const Y = (m: Matrix | undefined) => m as Matrix;
 
@@ -182,7 +183,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
     ],
     space: (_m, i) => i.x,
   },
-  // binned and kernel estimators (issue 15): binning.ts, kernel.ts
+  // binned and kernel estimators (issue 15): binning.ts, box-kernel.ts, kde.ts
   {
     name: 'binned',
     summary: 'histogram: fixed-width, equal-mass (quantile) or adaptive bins per column, then plug-in; optional Miller–Madow or Panzeri–Treves correction (entropy: of the binned variable)',

@@ -1,10 +1,11 @@
 /**
- * Kernel estimators (kernel.ts): the box kernel (JIDT's kernel calculators) and the Gaussian KDE
+ * Kernel estimators (box-kernel.ts, kde.ts): the box kernel (JIDT's kernel calculators) and the Gaussian KDE
  * (Scott / Silverman bandwidth, leave-one-out or resubstitution) against brute-force references
  * written from the definitions, and against the analytic entropy and MI of Gaussians.
  */
 import assert from 'node:assert/strict';
-import { boxEntropy, boxMi, kdeEntropy, kdeMi } from '../../shared/estimators/kernel.js';
+import { boxEntropy, boxMi } from '../../shared/estimators/box-kernel.js';
+import { kdeEntropy, kdeMi } from '../../shared/estimators/kde.js';
 import { cols, gaussianRows, mat, maxDist, type Rows } from './brute15.js';
 
 function sdOf(v: number[]): number {

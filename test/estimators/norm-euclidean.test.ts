@@ -112,8 +112,9 @@ describe('--norm euclidean: kNN estimators with the Euclidean unit ball', functi
     const data = { names: ['a', 'b'], columns: [Float64Array.from(r.map((v) => v[0]!)), Float64Array.from(r.map((v) => v[1]!))], n: 200 };
     const engine = createEngine({ threads: 1 });
     try {
-      const res = await engine.run({ measure: 'mi', estimator: 'ksg1', k: 3, x: ['a'], y: ['b'], data, normalize: false, options: { norm: 'euclidean' }, permutation: { shuffles: 9 } });
+      const res = await engine.run({ measure: 'mi', estimator: 'ksg1', k: 3, x: ['a'], y: ['b'], data, normalize: false, options: { norm: 'euclidean' }, permutation: { shuffles: 9 }, bootstrap: { replicates: 5 } });
       assert.equal(res.options?.['norm'], 'euclidean');
+      assert.ok(res.warnings.some((w) => /checked by simulation with the max-norm only, not with norm euclidean/.test(w)), res.warnings.join('; '));
       close(res.estimate, ksg1Euclidean(mat(cols(r, [0])), mat(cols(r, [1])), 3), 1e-15, 'pipeline = estimator');
       const mx = await engine.run({ measure: 'mi', estimator: 'ksg1', k: 3, x: ['a'], y: ['b'], data, normalize: false });
       assert.equal(mx.options?.['norm'], 'max', 'the default is reported too');
