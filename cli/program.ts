@@ -7,6 +7,8 @@ import type { OutputFlags } from './execute.js';
 import type { DataFormat } from '../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
+import { OptionError } from '../shared/errors.js';
+import { registerJobCommands, CLIENT_WAIT_S } from './jobs.js';
 import { packageVersion } from './version.js';
 import { allOptions, MEASURE_LIST } from '../shared/catalog/index.js';
 
@@ -29,12 +31,19 @@ interface CommonFlags {
   maxReplicates?: string;
   report?: string;
   plot?: string;
+  wait?: string;
+  detach?: boolean;
 }
 
 function outputFlags(f: CommonFlags): OutputFlags {
   const threads = intFlag(f.threads, '--threads', 1);
   const maxReplicates = intFlag(f.maxReplicates, '--max-replicates', 1);
+  const wait = intFlag(f.wait, '--wait', 0);
+  if (f.detach && !f.coordinator) throw new OptionError('--detach needs --coordinator (an embedded run ends with this process)', '--detach');
+  if (wait !== undefined && !f.coordinator) throw new OptionError('--wait needs --coordinator', '--wait');
   return {
+    ...(wait !== undefined ? { wait } : {}),
+    ...(f.detach ? { detach: true } : {}),
     ...(maxReplicates !== undefined ? { maxReplicates } : {}),
     ...(f.json ? { json: true } : {}),
     ...(f.progress ? { progress: true } : {}),
@@ -65,7 +74,9 @@ function addCommonOptions(cmd: Command): Command {
     .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
     .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
     .option('--tls-cert <file>', 'client certificate for mTLS')
-    .option('--tls-key <file>', 'client private key for mTLS');
+    .option('--tls-key <file>', 'client private key for mTLS')
+    .option('--wait <seconds>', `with --coordinator: how long to wait for an unreachable coordinator, at start and after a lost connection (default ${CLIENT_WAIT_S})`)
+    .option('--detach', 'with --coordinator: submit, print the job id on stdout and exit (follow it with infoshard watch|result JOB_ID)');
 }
 
 /** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */
@@ -188,5 +199,6 @@ export function createProgram(): Command {
     await executeJob({ spec, dataPath: flags.data, fieldPrefix: '--', xLabel: spec.screen ? '--target' : '--vars' }, out);
   });
   registerClusterCommands(program);
+  registerJobCommands(program);
   return program;
 }

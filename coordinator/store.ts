@@ -28,6 +28,11 @@ export interface StoredJob {
   totalShards: number;
   /** Set when state is 'failed' (or 'cancelled'): a typed error's code and message. */
   error?: SerializedError;
+  /**
+   * What the submitting client prints with the result (opaque JSON from SubmitJobRequest.client_json:
+   * source file, loader notes, load time), so `infoshard result` reprints the run's bytes.
+   */
+  client?: string;
 }
 
 /**

@@ -105,6 +105,8 @@ export interface JobView {
   updatedAt: number;
   /** Shards of this job queued again after a loss, deadline miss or transport error. */
   requeued: number;
+  /** Running, shards left, and no live worker to run them. */
+  waitingForWorkers: boolean;
 }
 
 /** A batch answered by a worker: how long it took and how many shards it carried. */

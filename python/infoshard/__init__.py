@@ -21,14 +21,14 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 
 from ._cli import as_block, cli_command, run_job
-from ._errors import (InfoshardCancelledError, InfoshardError, InfoshardInputError,
+from ._errors import (InfoshardAuthError, InfoshardCancelledError, InfoshardError, InfoshardInputError,
                       InfoshardUnavailableError)
 from ._result import ConfidenceInterval, Result
 from ._screen import ScreenResult
 
 __all__ = [
     "mi", "entropy", "cmi", "te", "divergence", "oinfo", "tc", "dtc", "screen", "ScreenResult", "Result", "ConfidenceInterval", "InfoshardError", "InfoshardInputError",
-    "InfoshardUnavailableError", "InfoshardCancelledError", "cli_command",
+    "InfoshardUnavailableError", "InfoshardAuthError", "InfoshardCancelledError", "cli_command",
 ]
 __version__ = "0.1.0"
 
