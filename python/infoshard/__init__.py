@@ -40,7 +40,7 @@ _OPTIONS: Dict[str, str] = {
     "permutation_kind": "value", "local_k": "value", "bagging": "value", "bagging_fraction": "value",
     "k_values": "list", "threads": "value", "max_replicates": "value", "miller_madow": "switch",
     "coordinator": "value", "token_file": "value", "coordinator_ca": "value",
-    "coordinator_server_name": "value", "tls_cert": "value", "tls_key": "value",
+    "coordinator_server_name": "value", "tls_cert": "value", "tls_key": "value", "wait": "value",
     # transfer entropy embedding
     "target_history": "value", "target_delay": "value", "source_history": "value", "source_delay": "value",
     "delay": "value", "cond_history": "value", "cond_delay": "value",
