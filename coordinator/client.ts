@@ -282,7 +282,8 @@ export class ClusterEngine implements Engine {
         try {
           r = await call<GetResultResponse>((cb) => (pending = this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000 }, {}, cb)));
         } catch (e) {
-          if (reconnected && e instanceof InfoshardError && e.code === 'E_NOT_FOUND') {
+          // the job was known before the outage: a coordinator that forgets it kept it in memory only
+          if ((reconnected || outage !== undefined) && e instanceof InfoshardError && e.code === 'E_NOT_FOUND') {
             throw new UnavailableError(`job ${jobId} is gone: coordinator ${this.address} restarted without a durable store (run it with --nats to keep jobs across restarts)`);
           }
           if (!isUnavailable(e)) throw e;

@@ -177,6 +177,29 @@ describe('cluster: operating jobs from the CLI', function () {
     }
   });
 
+  it('a coordinator without a durable store restarted under a waiting client: the client says the job is gone (exit 3)', async () => {
+    const port = await freePort();
+    let c = await spawnInfoshard(['coordinator', '--listen', `127.0.0.1:${port}`]);
+    const client = startClient(['estimate', 'mi', '--data', small, '--x', 'x', '--y', 'y', '--coordinator', `127.0.0.1:${port}`, '--wait', '60']);
+    try {
+      const id = await client.jobId();
+      await c.kill(); // no worker: the job was waiting; in memory it dies with the coordinator
+      c = await spawnInfoshard(['coordinator', '--listen', `127.0.0.1:${port}`]);
+      assert.equal(await client.exit, 3, client.stderr());
+      assert.match(errorLine(client.stderr()), new RegExp(`job ${id} is gone: coordinator 127\\.0\\.0\\.1:${port} restarted without a durable store \\(run it with --nats`));
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it('--detach and --wait without --coordinator are usage errors', async () => {
+    for (const flag of [['--detach'], ['--wait', '5']]) {
+      const r = await runClient(['estimate', 'mi', '--data', small, '--x', 'x', '--y', 'y', ...flag]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(errorLine(r.stderr), new RegExp(`${flag[0]} needs --coordinator`));
+    }
+  });
+
   describe('TLS mismatch', () => {
     let certs: ReturnType<typeof makeCerts>;
     let tls: RunningCoordinator;
