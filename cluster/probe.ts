@@ -38,6 +38,12 @@ function tcp(host: string, port: number): Promise<string | undefined> {
   });
 }
 
+/** An OpenSSL error as its reason alone ("…:SSL routines:ssl3_get_record:wrong version number:…\n" → "wrong version number"). */
+function reason(e: NodeJS.ErrnoException): string {
+  const msg = e.message || e.code || String(e);
+  return /SSL routines:[^:]*:([^:\n]+)/.exec(msg)?.[1] ?? msg.split('\n')[0]!;
+}
+
 /** Handshake as the channel would: whether the server answered TLS at all, and the TLS error if any. */
 function handshake(host: string, port: number, o: ClientSecurityOptions, verify: boolean): Promise<{ secured: boolean; error?: string }> {
   return new Promise((resolve) => {
@@ -64,7 +70,7 @@ function handshake(host: string, port: number, o: ClientSecurityOptions, verify:
       secured = true;
       setTimeout(() => done(undefined), 300);
     });
-    s.once('error', (e: NodeJS.ErrnoException) => done(e.message || e.code));
+    s.once('error', (e: NodeJS.ErrnoException) => done(reason(e)));
     s.once('close', () => done(settled ? undefined : 'the server closed the connection during the TLS handshake'));
   });
 }

@@ -3,6 +3,7 @@
  * --coordinator ...`): its output as it arrives (the job id is on stderr at once), signals, and
  * the exit code. Killed with the test process if still running.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -70,4 +71,11 @@ export function writeCsv(dir: string, name: string, ds: Dataset): string {
   const p = path.join(dir, name);
   writeFileSync(p, lines.join('\n') + '\n');
   return p;
+}
+
+/** The one `infoshard: error:` line of a failed run (asserted to be the only one). */
+export function errorLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('infoshard: error:'));
+  assert.equal(lines.length, 1, `one error line, got:\n${stderr}`);
+  return lines[0]!;
 }
