@@ -19,6 +19,8 @@ export interface EngineChoice {
   maxReplicates?: number;
   /** `--wait SECONDS`: how long to wait for an unreachable coordinator (at start and after a lost connection). */
   wait?: number;
+  /** Cluster jobs' share weight (1..100). */
+  priority?: number;
 }
 
 /** One line on stderr per connection or job event of the cluster client. */
@@ -42,6 +44,7 @@ export async function openCluster(choice: EngineChoice & { coordinator: string }
     ...(choice.tlsKey ? { key: choice.tlsKey } : {}),
     ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),
     ...(choice.wait !== undefined ? { waitMs: choice.wait * 1000 } : {}),
+    ...(choice.priority !== undefined ? { priority: choice.priority } : {}),
     onNotice: stderrNotice,
   });
 }

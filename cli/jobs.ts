@@ -90,7 +90,7 @@ export function jobJson(j: JobInfoMsg): Record<string, unknown> {
     jobId: j.job_id, state: j.state, waitingForWorkers: j.waiting_for_workers,
     shardsDone: j.progress_known ? j.shards_done : null, totalShards: j.total_shards,
     submitted: new Date(j.created_ms).toISOString(), updated: new Date(j.updated_ms).toISOString(),
-    measure: j.measure, estimator: j.estimator, workload: j.workload, ...(source !== undefined ? { source } : {}),
+    measure: j.measure, estimator: j.estimator, workload: j.workload, priority: j.priority, ...(source !== undefined ? { source } : {}),
     ...(j.error_code ? { error: { code: j.error_code, message: j.error_message } } : {}),
   };
 }
@@ -107,7 +107,7 @@ function statusText(j: JobInfoMsg): string {
     `job ${j.job_id}: ${j.state}${j.waiting_for_workers ? ' (waiting for workers: the coordinator has no live worker)' : ''}`,
     `  progress: ${progressOf(j)}`,
     `  submitted: ${when(j.created_ms)}, last change: ${when(j.updated_ms)}`,
-    `  job: ${describe(j)}${source !== undefined ? ` on ${source}` : ''}`,
+    `  job: ${describe(j)}${source !== undefined ? ` on ${source}` : ''}${j.priority > 1 ? `, priority ${j.priority}` : ''}`,
   ];
   if (j.error_code) lines.push(`  error: ${j.error_code}: ${j.error_message}`);
   return lines.join('\n') + '\n';

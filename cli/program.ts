@@ -33,6 +33,7 @@ interface CommonFlags {
   plot?: string;
   wait?: string;
   detach?: boolean;
+  priority?: string;
 }
 
 function outputFlags(f: CommonFlags): OutputFlags {
@@ -41,7 +42,11 @@ function outputFlags(f: CommonFlags): OutputFlags {
   const wait = intFlag(f.wait, '--wait', 0);
   if (f.detach && !f.coordinator) throw new OptionError('--detach needs --coordinator (an embedded run ends with this process)', '--detach');
   if (wait !== undefined && !f.coordinator) throw new OptionError('--wait needs --coordinator', '--wait');
+  const priority = intFlag(f.priority, '--priority', 1);
+  if (priority !== undefined && priority > 100) throw new OptionError(`--priority must be an integer in [1, 100], got '${f.priority}'`, '--priority');
+  if (priority !== undefined && !f.coordinator) throw new OptionError('--priority applies to cluster jobs: give --coordinator HOST:PORT', '--priority');
   return {
+    ...(priority !== undefined ? { priority } : {}),
     ...(wait !== undefined ? { wait } : {}),
     ...(f.detach ? { detach: true } : {}),
     ...(maxReplicates !== undefined ? { maxReplicates } : {}),
@@ -76,7 +81,8 @@ function addCommonOptions(cmd: Command): Command {
     .option('--tls-cert <file>', 'client certificate for mTLS')
     .option('--tls-key <file>', 'client private key for mTLS')
     .option('--wait <seconds>', `with --coordinator: how long to wait for an unreachable coordinator, at start and after a lost connection (default ${CLIENT_WAIT_S})`)
-    .option('--detach', 'with --coordinator: submit, print the job id on stdout and exit (follow it with infoshard watch|result JOB_ID)');
+    .option('--detach', 'with --coordinator: submit, print the job id on stdout and exit (follow it with infoshard watch|result JOB_ID)')
+    .option('--priority <P>', 'with --coordinator: share of the workers relative to other running jobs, 1..100 (default 1)');
 }
 
 /** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */

@@ -45,6 +45,8 @@ export interface ClusterClientOptions {
   maxMessageBytes?: number;
   /** Cap on replicate counts, enforced by the coordinator and workers as by the embedded engine. @default DEFAULTS.maxReplicates */
   maxReplicates?: number;
+  /** Share of the workers for this client's jobs relative to other running jobs, 1..100. @default 1 */
+  priority?: number;
   /**
    * How long to wait for an unreachable coordinator, at connect and after a lost connection,
    * before failing with UnavailableError. A TLS mismatch fails at once. @default CLIENT_DEFAULTS.waitMs
@@ -216,7 +218,8 @@ export class ClusterEngine implements Engine {
     // not retried: a SubmitJob lost with the connection may have created the job, and a second one would run twice
     const res = await call<SubmitJobResponse>((cb) =>
       this.stub.SubmitJob({
-        protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.o.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0), client_json: clientJson,
+        protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.o.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0),
+        priority: this.o.priority ?? 0, client_json: clientJson,
       }, {}, cb),
     );
     return res.job_id;

@@ -52,8 +52,12 @@ export interface CoordinatorServiceOptions extends CallGuard {
   registration?: GrpcDiscovery;
   /** @default WIRE_DEFAULTS.maxDatasetBytes */
   maxDatasetBytes?: number;
-  /** Bytes of decoded datasets kept so repeated jobs on the same data decode once. @default 4 GiB */
+  /** Bytes of decoded datasets kept so repeated jobs on the same data decode once. @default 1 GiB */
   decodedCacheBytes?: number;
+  /** Job calls (submit, watch, result, cancel) wait for this: the coordinator is resuming jobs until it resolves. */
+  ready?: Promise<void>;
+  /** grpc.health.v1 status: NOT_SERVING while resuming or with no live worker. @default always SERVING */
+  health?: () => 'SERVING' | 'NOT_SERVING';
 }
 
 function eventMsg(ev: JobEvent): JobEventMsg {
@@ -69,7 +73,7 @@ export class CoordinatorService {
   private readonly maxDatasetBytes: number;
 
   constructor(readonly o: CoordinatorServiceOptions) {
-    this.decoded = new DatasetCache(o.decodedCacheBytes ?? 4 * 1024 * 1024 * 1024);
+    this.decoded = new DatasetCache(o.decodedCacheBytes ?? 1024 * 1024 * 1024);
     this.maxDatasetBytes = o.maxDatasetBytes ?? WIRE_DEFAULTS.maxDatasetBytes;
   }
 
@@ -78,22 +82,24 @@ export class CoordinatorService {
     const { Coordinator, Health } = loadProto();
     const g: CallGuard = { token: this.o.token };
     const { scheduler, store } = this.o;
+    const ready = this.o.ready ?? Promise.resolve();
     server.addService(Coordinator.service, {
       PutDataset: datasetUpload(g, this.maxDatasetBytes, async (hash, bytes) => {
         this.decoded.put(hash, decodeDataset(bytes), bytes.length);
         await store.putDataset(hash, bytes);
       }),
       HasDataset: unary<HasDatasetRequest, { present: boolean }>(g, async (req) => ({ present: (await store.getDataset(req.hash)) !== undefined })),
-      SubmitJob: unary<SubmitJobRequest, SubmitJobResponse>(g, (req) => this.submit(req)),
-      WatchJob: serverStream<JobRef, JobEventMsg>(g, (req, call) => this.watch(req, call)),
-      GetResult: unary<GetResultRequest, GetResultResponse>(g, (req) => this.result(req)),
-      ListJobs: unary<ListJobsRequest, ListJobsResponse>(g, (req) => this.listJobs(req)),
+      SubmitJob: unary<SubmitJobRequest, SubmitJobResponse>(g, async (req) => (await ready, this.submit(req))),
+      WatchJob: serverStream<JobRef, JobEventMsg>(g, async (req, call) => (await ready, this.watch(req, call))),
+      GetResult: unary<GetResultRequest, GetResultResponse>(g, async (req) => (await ready, this.result(req))),
+      ListJobs: unary<ListJobsRequest, ListJobsResponse>(g, async (req) => (await ready, this.listJobs(req))),
       GetJob: unary<JobRef, JobInfoMsg>(g, async (req) => {
+        await ready;
         const j = await store.getJob(req.job_id);
         if (!j) throw new NotFoundError(`unknown job ${req.job_id}`);
         return this.info(j);
       }),
-      CancelJob: unary<JobRef, { cancelled: number }>(g, async (req) => ({ cancelled: (await scheduler.cancel(req.job_id)) ? 1 : 0 })),
+      CancelJob: unary<JobRef, { cancelled: number }>(g, async (req) => (await ready, { cancelled: (await scheduler.cancel(req.job_id)) ? 1 : 0 })),
       ListWorkers: unary<{ protocol_version: number }, ListWorkersResponse>(g, () => ({
         workers: scheduler.listWorkers().map((w) => ({
           id: w.id, address: w.address, threads: w.threads, version: w.version, last_seen_ms: w.lastSeen, outstanding: w.outstanding, shards_done: w.shardsDone,
@@ -106,8 +112,9 @@ export class CoordinatorService {
         return true;
       }),
     });
+    const health = this.o.health ?? (() => 'SERVING' as const);
     server.addService(Health.service, {
-      Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status: 'SERVING' }),
+      Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status: health() }),
     });
   }
 
@@ -136,7 +143,7 @@ export class CoordinatorService {
     } else if (!hash) {
       throw new OptionError('SubmitJob: give data_hash (after PutDataset) or the dataset bytes inline', 'data_hash');
     }
-    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID(), client || undefined);
+    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID(), req.priority || 1, client || undefined);
     return { job_id: job.id, total_shards: job.totalShards };
   }
 
@@ -196,6 +203,7 @@ export class CoordinatorService {
       progress_known: live !== undefined || j.state === 'done', created_ms: j.createdAt, updated_ms: live?.updatedAt ?? j.updatedAt,
       measure: j.spec.measure, estimator: j.spec.estimator ?? '', workload: workloadOf(j.spec), waiting_for_workers: live?.waitingForWorkers ?? false,
       error_code: (live?.error ?? j.error)?.code ?? '', error_message: (live?.error ?? j.error)?.message ?? '', client_json: j.client ?? '',
+      priority: j.priority ?? 1,
     };
   }
 
