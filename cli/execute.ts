@@ -22,6 +22,21 @@ import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
 import { withFlagNames } from './flag-names.js';
+import { checkLocals, localValues } from '../shared/job/locals.js';
+import { prepareJob } from '../shared/job/prepare.js';
+import { writeFile } from 'node:fs/promises';
+import { DataError } from '../shared/errors.js';
+
+/** `row,local` CSV, full precision. */
+async function writeLocals(path: string, v: Float64Array): Promise<void> {
+  const lines = ['row,local'];
+  v.forEach((x, i) => lines.push(`${i},${x}`));
+  try {
+    await writeFile(path, lines.join('\n') + '\n');
+  } catch (err) {
+    throw new DataError(`cannot write --locals ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** The engine choice (engine.ts) plus what to print and where. */
 export interface OutputFlags extends EngineChoice {
@@ -35,6 +50,8 @@ export interface OutputFlags extends EngineChoice {
   out?: string;
   /** Cluster only: submit, print the job id, exit (the job runs on). */
   detach?: boolean;
+  /** `--locals FILE`: the local values as CSV (shared/job/locals.ts). */
+  locals?: string;
 }
 
 /**
@@ -73,6 +90,14 @@ export function finalResult(result: JobResult, meta: ClientMeta, totalMs: number
     timings: { ...result.timings, loadMs: meta.loadMs, totalMs },
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion() },
   };
+}
+
+/**
+ * `--locals FILE`: the client prepares the job again (pure and deterministic: the same blocks the
+ * engine or the cluster estimated on) and writes one value per estimator row.
+ */
+async function writeJobLocals(out: OutputFlags, job: Job): Promise<void> {
+  if (out.locals) await writeLocals(out.locals, localValues(prepareJob(job, out.maxReplicates !== undefined ? { maxReplicates: out.maxReplicates } : {})));
 }
 
 /** Write the requested files (--replicates-out, --out, --report, --plot) and print the result; `jobId` leads the JSON. */
@@ -121,6 +146,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
   checkReportTargets(out);
+  if (out.locals) checkLocals(spec, `${p === '--' ? '--' : ''}locals`);
   const t0 = performance.now();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
   // unused column, must not abort the run); references resolve against the file's own names,
@@ -144,7 +170,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
             const ds = { names, columns: [], n: 0 };
             const label = (f: string) => (f === 'x' ? input.xLabel ?? `${p}x` : `${p}${f}`);
             const features = spec.screen && Array.isArray(spec.screen.features) ? spec.screen.features.map((r) => resolveColumn(ds, r, `${p}features`)) : [];
-            return [...new Set([...blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, label(f)))), ...features])];
+            const trial = spec.trial !== undefined ? [resolveColumn(ds, spec.trial, `${p}trial`)] : [];
+            return [...new Set([...blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, label(f)))), ...features, ...trial])];
           },
         }),
   });
@@ -158,6 +185,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   } else {
     const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
     for (const f of blocks) spec[f] = byName(spec[f]!);
+    if (spec.trial !== undefined) spec.trial = byName([spec.trial])[0]!;
     if (spec.screen && Array.isArray(spec.screen.features)) spec.screen = { ...spec.screen, features: byName(spec.screen.features) };
   }
   if (input.surrogatesPath && spec.permutation) {
@@ -168,7 +196,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, detach: _d, threads, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, locals: _l, detach: _d, threads, ...connection } = out;
   const meta: ClientMeta = { source: dataPath, notes, loadMs };
   const job = { ...spec, data, ...(dataQ ? { dataQ } : {}) };
   if (connection.coordinator) return runOnCluster(job, meta, { ...out, coordinator: connection.coordinator }, p);
@@ -193,13 +221,14 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   // totalMs is the whole command: performance.now() counts from process start, module loading included
   result = finalResult(result, meta, performance.now());
   result.provenance = { ...result.provenance, dataHash: result.provenance?.dataHash ?? datasetHash(data) };
+  await writeJobLocals(out, job);
   await emitResult(result, dataPath, out);
   return result;
 }
 
 /** Submit to the coordinator, print the job id, and (unless --detach) follow it to its result. */
 async function runOnCluster(job: Job, meta: ClientMeta, out: OutputFlags & { coordinator: string }, p: string): Promise<JobResult | undefined> {
-  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, detach, threads: _t, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, locals: _l, detach, threads: _t, ...connection } = out;
   const engine = await openCluster({ ...connection, wait: connection.wait ?? CLIENT_WAIT_S });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -221,6 +250,7 @@ async function runOnCluster(job: Job, meta: ClientMeta, out: OutputFlags & { coo
     const { result } = await followed.done;
     progress.stop();
     const final = finalResult(result, meta, meta.loadMs + result.timings.totalMs);
+    await writeJobLocals(out, job);
     await emitResult(final, meta.source, out, jobId);
     return final;
   } catch (err) {
