@@ -49,6 +49,7 @@ function outputFlags(f: CommonFlags): OutputFlags {
   const wait = intFlag(f.wait, '--wait', 0);
   if (f.detach && !f.coordinator) throw new OptionError('--detach needs --coordinator (an embedded run ends with this process)', '--detach');
   if (wait !== undefined && !f.coordinator) throw new OptionError('--wait needs --coordinator', '--wait');
+  if (f.detach && f.locals) throw new OptionError('--locals is written by a run that waits for its result; drop --detach', '--locals');
   const priority = intFlag(f.priority, '--priority', 1);
   if (priority !== undefined && priority > 100) throw new OptionError(`--priority must be an integer in [1, 100], got '${f.priority}'`, '--priority');
   if (priority !== undefined && !f.coordinator) throw new OptionError('--priority applies to cluster jobs: give --coordinator HOST:PORT', '--priority');
