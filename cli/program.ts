@@ -111,7 +111,8 @@ export function createProgram(): Command {
     .option('--surrogates <file>', 'user-supplied orderings (one permutation of 0..N-1 per line, or a JSON array of arrays)')
     .option('--bagging <B>', 'bagging ensemble over B subsamples')
     .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
-    .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7');
+    .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7')
+    .option('--ensemble <R>', 'neural estimators (mine, nwj, infonce, smile): train R critics with their own seeds and splits (default 1)');
   for (const o of allOptions()) estimate.option(`--${o.flag} <v>`, `${o.help}${o.default !== undefined ? ` (default ${o.default})` : ''}`);
   addCommonOptions(estimate).action(async (measure: string, flags: EstimateFlags & CommonFlags) => {
     const spec = buildSpec(measure, flags);

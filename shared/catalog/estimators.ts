@@ -18,6 +18,7 @@ import { ksgDualTotalCorrelation, ksgMultiInfo, ksgTotalCorrelation } from '../e
 import { renyiNnr } from '../estimators/renyi-nnr.js';
 import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
 import { klFromCounts, ksg1FromCounts, ksg2FromCounts, ksgCmiFromCounts, mixedKsgFromCounts } from '../estimators/point-counts.js';
+import { NEURAL_ESTIMATORS } from './neural.js';
 import { splitSamples } from './two-sample.js';
 import type { EstimatorDescriptor } from './types.js';
 
@@ -158,4 +159,5 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
     ],
     space: (_m, i) => i.x,
   },
+  ...NEURAL_ESTIMATORS,
 ];

@@ -82,7 +82,7 @@ export type DuplicatePolicy =
   | 'ignore'; // parametric (gaussian, gcmi)
 
 /** How a bootstrap interval is made for the estimator (shared/resampling/recipes.ts). */
-export type IntervalFamily = 'knn' | 'plugin' | 'parametric';
+export type IntervalFamily = 'knn' | 'plugin' | 'parametric' | 'neural';
 
 export type EstimateFn = (input: EstimatorInput, params: EstimatorParams) => number;
 
@@ -109,6 +109,11 @@ export interface EstimatorDescriptor {
   fromCounts?: CountsFormula;
   /** Estimator options, in `spec.options`. */
   options?: readonly OptionDescriptor[];
+  /**
+   * Trained estimator (shared/estimators/neural): a job runs the `neural` workload, one critic
+   * per replicate, and its estimate is the ensemble mean; bootstrap and permutation are refused.
+   */
+  neural?: boolean;
   /** The space whose duplicate rows matter (default: all blocks side by side). */
   space?: (measure: string, input: EstimatorInput) => Matrix;
 }

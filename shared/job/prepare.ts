@@ -10,7 +10,7 @@ import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
 import { resolveColumn } from '../data/select.js';
 import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
-import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
+import { estimatorOf, isKnn, isNeural, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { checkRecipe, intervalRecipe, uncheckedWarning } from '../resampling/recipes.js';
@@ -70,6 +70,8 @@ export interface PreparedJob {
   permutation?: ResolvedPermutation;
   bagging?: { replicates: number; fraction: number; size: number };
   kValues?: number[];
+  /** Neural estimators: R critics, one per replicate of the `neural` workload. */
+  neural?: { critics: number };
   /** Screen / pairwise jobs: the items (many.ts); `input` is then item 0's. */
   many?: PreparedMany;
 }
@@ -252,5 +254,6 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     });
     prepared.kValues = [...e.kValues];
   }
+  if (isNeural(job.estimator)) prepared.neural = { critics: e?.critics ?? 1 };
   return prepared;
 }
