@@ -166,6 +166,8 @@ export function createProgram(): Command {
     .option('--report <file>', 'write a self-contained HTML report with plots')
     .option('--plot <file>', 'write the estimates histogram alone (.svg or .png)')
     .option('--json', 'print one JSON object on stdout')
+    .option('--consistency <check>', 'self-consistency check of an MI estimator (Song & Ermon 2020): data-processing or additivity')
+    .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)')
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 
   program
