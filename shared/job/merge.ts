@@ -65,20 +65,25 @@ function missingRanges(kind: WorkloadKind, covered: Uint8Array): string[] {
 export function assemble(workloads: readonly Workload[], partials: Iterable<ShardPartial>): Map<WorkloadKind, Float64Array> {
   const values = new Map<WorkloadKind, Float64Array>();
   const covered = new Map<WorkloadKind, Uint8Array>();
-  for (const w of workloads) {
-    values.set(w.kind, new Float64Array(w.replicates * (w.width ?? 1)));
-    covered.set(w.kind, new Uint8Array(w.replicates));
-  }
+  // values per replicate: the partials' width (neural: a critic's vector; a many-variable job's
+  // job-level finish passes its row maxima, one per replicate, for a workload of width F)
+  const widths = new Map<WorkloadKind, number>();
+  for (const w of workloads) covered.set(w.kind, new Uint8Array(w.replicates));
   for (const p of partials) {
-    const v = values.get(p.workload);
-    const c = covered.get(p.workload)!;
+    const c = covered.get(p.workload);
     const width = p.width ?? 1;
-    if (!v || p.r0 < 0 || p.r1 * width > v.length || p.values.length !== (p.r1 - p.r0) * width) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
+    if (!values.has(p.workload) && c) {
+      values.set(p.workload, new Float64Array(c.length * width));
+      widths.set(p.workload, width);
+    }
+    const v = values.get(p.workload);
+    if (!v || !c || widths.get(p.workload) !== width || p.r0 < 0 || p.r1 > c.length || p.values.length !== (p.r1 - p.r0) * width) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
     v.set(p.values, p.r0 * width);
     c.fill(1, p.r0, p.r1);
   }
   const missing = workloads.flatMap((w) => missingRanges(w.kind, covered.get(w.kind)!));
   if (missing.length > 0) throw new InternalError(`missing shard results for replicates ${missing.join(', ')}`);
+  for (const w of workloads) if (!values.has(w.kind)) values.set(w.kind, new Float64Array(0));
   return values;
 }
 

@@ -11,9 +11,9 @@ const y = col(1.0, 0.3, 0.8, 0.2, 0.6, 0.5);
 describe('estimators: validation and errors', () => {
   it('lists estimators per measure and flags the kNN ones', () => {
     const list = listEstimators();
-    assert.deepEqual(list['mi'], ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi']);
+    assert.deepEqual(list['mi'], ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi', 'mine', 'nwj', 'infonce', 'smile']);
     assert.deepEqual(list['entropy'], ['kl', 'plugin']);
-    assert.deepEqual(list['cmi'], ['ksg_cmi', 'gaussian']);
+    assert.deepEqual(list['cmi'], ['ksg_cmi', 'gaussian', 'mine', 'nwj', 'infonce', 'smile']);
     assert.deepEqual(list['te'], ['ksg', 'gaussian']);
     assert.deepEqual(list['divergence'], ['kl', 'renyi_nnr']);
     for (const m of ['tc', 'dtc', 'oinfo', 'sinfo']) assert.deepEqual(list[m], ['ksg', 'gaussian']);
