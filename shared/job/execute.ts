@@ -151,7 +151,7 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
   if (p.many) return executeManyShard(p, shard, stop);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
-  if (shard.workload === 'neural') return executeNeuralShard(p, shard);
+  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop);
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
@@ -208,10 +208,10 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
 }
 
 /** Critics r0..r1−1 of a neural job, NEURAL_WIDTH values each (estimators/neural). */
-function executeNeuralShard(p: PreparedJob, shard: ShardRequest): ShardPartial {
+function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void): ShardPartial {
   const { r0, r1 } = shard;
   const values = new Float64Array((r1 - r0) * NEURAL_WIDTH);
-  for (let r = r0; r < r1; r++) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r), values, (r - r0) * NEURAL_WIDTH);
+  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r), values, (r - r0) * NEURAL_WIDTH);
   return { jobId: shard.jobId, shardId: shard.shardId, workload: 'neural', r0, r1, width: NEURAL_WIDTH, values };
 }
 
