@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { NEURAL_BOUNDS } from '../../shared/estimators/neural/index.js';
 import { unitWeights, type ScoreMatrix } from '../../shared/estimators/neural/scores.js';
 import { stream } from '../../shared/rng/index.js';
+import { tQuantile } from '../../shared/resampling/neural-ensemble.js';
 
 /** Rows a[0..K) of S as a sample (with repeats): joint pairs (a, a), product pairs (a, b) with different source rows. */
 function reference(name: string, s: ScoreMatrix, rows: number[], clip = 5): number {
@@ -37,6 +38,16 @@ function randomScores(m: number, seed: number): ScoreMatrix {
   for (let i = 0; i < m; i++) data[i * m + i] = data[i * m + i]! + 2;
   return { m, data };
 }
+
+describe('neural ensemble: t quantile', () => {
+  it('matches scipy.stats.t.ppf within the accuracy its comment states', () => {
+    // scipy.stats.t.ppf(p, nu)
+    for (const [p, nu, ref, rel] of [[0.975, 1, 12.706205, 1e-6], [0.975, 2, 4.302653, 1e-6], [0.975, 3, 3.182446, 1.5e-3], [0.975, 4, 2.776445, 4e-4], [0.975, 9, 2.262157, 1e-5], [0.975, 29, 2.045230, 1e-5]] as const) {
+      const v = tQuantile(p, nu);
+      assert.ok(Math.abs(v - ref) / ref < rel, `ν = ${nu}: ${v} vs ${ref}`);
+    }
+  });
+});
 
 describe('neural bounds: held-out formulas', () => {
   const s = randomScores(23, 1);

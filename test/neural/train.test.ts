@@ -44,7 +44,9 @@ describe('neural estimators: training', function () {
     }
     assert.equal(seen.size, n);
     assert.deepEqual([split.test.length, split.valid.length, split.train.length], [25, 15, 60]);
-    const r = trainCritic(NEURAL_BOUNDS.mine, m(0), m(1), split, s, rng);
+    const evals: number[] = [];
+    const r = trainCritic(NEURAL_BOUNDS.mine, m(0), m(1), split, s, rng, (e) => evals.push(e.step));
+    assert.deepEqual(evals, [150], 'the listener sees every validation (step and value)');
     assert.equal(r.test.m, split.test.length);
     // a critic that memorised 60 rows: large on them, nothing on unseen rows
     assert.ok(r.trainValue > r.estimate + 0.2, `train ${r.trainValue} vs held-out ${r.estimate}`);
