@@ -16,6 +16,7 @@ import { NEURAL_BOUNDS, NEURAL_WIDTH, neuralSettings, unpackReplicate } from '..
 import { checkBounds } from '../estimators/bounds.js';
 import { P_VALUE_CONVENTION, permutationPValue, summarizeNull } from '../resampling/permutation.js';
 import type { PreparedJob, ResolvedBootstrap } from './prepare.js';
+import { ANALYTIC_CONVENTION, analyticTest } from '../resampling/analytic.js';
 import { planWorkloads, type Workload } from './plan.js';
 import type { ShardPartial, WorkloadKind } from './shard.js';
 import type { JobResult } from './spec.js';
@@ -196,6 +197,7 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
     const { pValue } = permutationPValue(nul, thetaHat);
     const s = summarizeNull(nul);
     result.pValue = pValue;
+    result.test = 'permutation';
     result.pValueConvention = P_VALUE_CONVENTION;
     const q: Record<string, number> = {};
     for (const [key, v] of Object.entries(s.quantiles)) q[key] = u(v);
@@ -226,6 +228,15 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
     }
     if (neural.mean < 0) warnings.push(`the critics' held-out estimate is below 0 (${u(neural.mean).toPrecision(3)} ${p.units}): they found no dependence that holds on unseen rows`);
   }
+  if (p.analytic) {
+    const a = analyticTest(thetaHat, p.n, p.analytic.df);
+    result.pValue = a.pValue;
+    result.test = 'analytic';
+    result.pValueConvention = ANALYTIC_CONVENTION;
+    result.chi2 = { statistic: a.statistic, df: a.df };
+    result.biasCorrected = u(thetaHat - a.nullMean);
+  }
+  if (p.trials) result.trials = { ...p.trials };
 
   if (p.bagging || p.kValues) {
     result.ensemble = {};
