@@ -20,6 +20,7 @@ const FLAGS: [RegExp, string][] = [
   [/\bensemble\.bagging\.fraction\b/g, '--bagging-fraction'],
   [/\bensemble\.kValues\[(\d+)\]/g, '--k-values[$1]'],
   [/\bensemble\.kValues\b/g, '--k-values'],
+  [/\bensemble\.critics\b/g, '--ensemble'],
   [/\bmaxReplicates\b/g, '--max-replicates'],
   [/\bmillerMadow\b/g, '--miller-madow'],
   // catalog options: options.targetHistory → --target-history

@@ -116,6 +116,7 @@ export const JOB_FILE_SCHEMA = {
           properties: { replicates: posInt, fraction: { type: 'number' } },
         },
         kValues: { type: 'array', minItems: 1, items: posInt },
+        critics: posInt,
       },
     },
   },
@@ -222,6 +223,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   checkCap(d.bootstrap?.replicates, 'bootstrap.replicates', cap);
   checkCap(d.permutation?.shuffles, 'permutation.shuffles', cap);
   checkCap(d.ensemble?.bagging?.replicates, 'ensemble.bagging.replicates', cap);
+  checkCap(d.ensemble?.critics, 'ensemble.critics', cap);
   if (d.permutation && d.permutation.shuffles === undefined && d.permutation.surrogates === undefined) {
     throw new OptionError(`${source}: field 'permutation' needs 'shuffles' or 'surrogates'`, 'permutation.shuffles');
   }

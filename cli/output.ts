@@ -35,6 +35,13 @@ export function humanSummary(r: JobResult, dataPath: string): string {
   if (r.trials) lines.push(`  trials: ${r.trials.count} (column ${r.trials.column}); embeddings and surrogates within trials`);
   if (r.options && r.options['autoEmbed'] === 1) lines.push(`  auto-embedding chose ${Object.entries(r.options).filter(([k]) => ['targetHistory', 'targetDelay', 'sourceHistory', 'sourceDelay'].includes(k)).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
   if (r.null) lines.push(`  null: mean ${fmt(r.null.mean)}, sd ${fmt(r.null.sd)}; bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate - r.null.mean)}`);
+  if (r.ensemble?.neural) {
+    const e = r.ensemble.neural;
+    lines.push(`  critics: ${e.critics}, mean ${fmt(e.mean)}, sd ${fmt(e.sd)}; steps ${e.perCritic.map((c) => `${c.bestStep}/${c.steps}`).join(', ')} (kept/trained)`);
+    if (e.interval) lines.push(`  ensemble ${fmt(e.interval.level * 100)}% t interval [${fmt(e.interval.low)}, ${fmt(e.interval.high)}]: covers ${e.interval.covers}`);
+    lines.push(`  held-out ${fmt(e.heldOut.level * 100)}% bootstrap [${fmt(e.heldOut.low)}, ${fmt(e.heldOut.high)}]: covers ${e.heldOut.covers}`);
+    e.perCritic.forEach((c, r) => lines.push(`    critic ${r}: held-out ${fmt(c.estimate)} [${fmt(c.heldOutLow)}, ${fmt(c.heldOutHigh)}], kept step ${c.bestStep} of ${c.steps}, validation ${fmt(c.validation)}`));
+  }
   if (r.ensemble?.bagging) {
     const b = r.ensemble.bagging;
     lines.push(`  bagging: mean ${fmt(b.mean)}, sd ${fmt(b.sd)} over ${b.replicates} subsamples of ${fmt(b.fraction * 100)}%`);

@@ -138,6 +138,7 @@ export function createProgram(): Command {
     .option('--bagging <B>', 'bagging ensemble over B subsamples')
     .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
     .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7')
+    .option('--ensemble <R>', 'neural estimators (mine, nwj, infonce, smile): train R critics with their own seeds and splits (default 1)')
     .addOption(new Option('--test <kind>', `significance test: permutation (with --permutations) or analytic (2N·Î ~ χ²(df); ${analyticHelp()})`).choices(['permutation', 'analytic']))
     .option('--trial <col>', 'column labelling the trial of each row: embeddings never cross trials, surrogates stay within trials')
     .option('--locals <file>', `write the local (pointwise) values, one per row the estimator sees, as CSV (row,local); their mean is the estimate (${localsPairs().length} measure/estimator pairs: ${localsPairs().join(', ')})`);
@@ -194,6 +195,8 @@ export function createProgram(): Command {
     .option('--report <file>', 'write a self-contained HTML report with plots')
     .option('--plot <file>', 'write the estimates histogram alone (.svg or .png)')
     .option('--json', 'print one JSON object on stdout')
+    .option('--consistency <check>', 'self-consistency check of an MI estimator (Song & Ermon 2020): data-processing or additivity')
+    .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)')
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 
   program

@@ -47,6 +47,7 @@ export interface EstimateFlags {
   bagging?: string;
   baggingFraction?: string;
   kValues?: string;
+  ensemble?: string;
   maxReplicates?: string;
   /** 'permutation' or 'analytic' (the χ² test). */
   test?: string;
@@ -196,8 +197,11 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   requires(f, ['baggingFraction'], '--bagging', bag !== undefined);
   checkCap(bag, '--bagging', cap);
   const kValues = intListFlag(f.kValues, '--k-values', 1);
-  if (bag !== undefined || kValues) {
+  const critics = intFlag(f.ensemble, '--ensemble', 1);
+  checkCap(critics, '--ensemble', cap);
+  if (bag !== undefined || kValues || critics !== undefined) {
     spec.ensemble = {};
+    if (critics !== undefined) spec.ensemble.critics = critics;
     if (bag !== undefined) {
       const fraction = numberFlag(f.baggingFraction, '--bagging-fraction', Number.isFinite, 'a number');
       checkBaggingFraction(fraction, '--bagging-fraction');

@@ -12,6 +12,9 @@ import { describeOptions } from '../catalog/index.js';
 import { recentreSubsample, subsampleBias, subsampleScale } from '../resampling/bootstrap.js';
 import { confidenceInterval, type CiResult } from '../resampling/ci.js';
 import { summarizeBagging, summarizeKEnsemble } from '../resampling/ensemble.js';
+import { summarizeNeural } from '../resampling/neural-ensemble.js';
+import { NEURAL_BOUNDS, NEURAL_WIDTH, neuralSettings, unpackReplicate } from '../estimators/neural/index.js';
+import { checkBounds } from '../estimators/bounds.js';
 import { P_VALUE_CONVENTION, permutationPValue, summarizeNull } from '../resampling/permutation.js';
 import type { PreparedJob, ResolvedBootstrap } from './prepare.js';
 import { ANALYTIC_CONVENTION, analyticTest } from '../resampling/analytic.js';
@@ -64,19 +67,25 @@ function missingRanges(kind: WorkloadKind, covered: Uint8Array): string[] {
 export function assemble(workloads: readonly Workload[], partials: Iterable<ShardPartial>): Map<WorkloadKind, Float64Array> {
   const values = new Map<WorkloadKind, Float64Array>();
   const covered = new Map<WorkloadKind, Uint8Array>();
-  for (const w of workloads) {
-    values.set(w.kind, new Float64Array(w.replicates));
-    covered.set(w.kind, new Uint8Array(w.replicates));
-  }
+  // values per replicate: the partials' width (neural: a critic's vector; a many-variable job's
+  // job-level finish passes its row maxima, one per replicate, for a workload of width F)
+  const widths = new Map<WorkloadKind, number>();
+  for (const w of workloads) covered.set(w.kind, new Uint8Array(w.replicates));
   for (const p of partials) {
+    const c = covered.get(p.workload);
+    const width = p.width ?? 1;
+    if (!values.has(p.workload) && c) {
+      values.set(p.workload, new Float64Array(c.length * width));
+      widths.set(p.workload, width);
+    }
     const v = values.get(p.workload);
-    const c = covered.get(p.workload)!;
-    if (!v || p.r0 < 0 || p.r1 > v.length) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
-    v.set(p.values, p.r0);
+    if (!v || !c || widths.get(p.workload) !== width || p.r0 < 0 || p.r1 > c.length || p.values.length !== (p.r1 - p.r0) * width) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
+    v.set(p.values, p.r0 * width);
     c.fill(1, p.r0, p.r1);
   }
   const missing = workloads.flatMap((w) => missingRanges(w.kind, covered.get(w.kind)!));
   if (missing.length > 0) throw new InternalError(`missing shard results for replicates ${missing.join(', ')}`);
+  for (const w of workloads) if (!values.has(w.kind)) values.set(w.kind, new Float64Array(0));
   return values;
 }
 
@@ -117,9 +126,12 @@ export interface FinalizeMeta {
  * The JobResult from θ̂ (nats) and the completed partials. Units are converted last (bits =
  * nats / ln 2) for every reported value; p-values are unit-free.
  */
-export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Iterable<ShardPartial>, meta: FinalizeMeta): JobResult {
+export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterable<ShardPartial>, meta: FinalizeMeta): JobResult {
   const workloads = planWorkloads(p);
   const vals = assemble(workloads, partials);
+  // neural: the estimate is the mean of the critics' held-out estimates
+  const neural = p.neural ? summarizeNeural(Array.from({ length: p.neural.critics }, (_, r) => unpackReplicate(vals.get('neural')!, r * NEURAL_WIDTH))) : undefined;
+  const thetaHat = neural ? checkBounds(p.measure, p.estimator, p.input, p.params, neural.mean) : thetaIn;
   const u = p.units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
   const uArr = (a: Float64Array) => (p.units === 'bits' ? a.map((v) => v / Math.LN2) : a);
   const warnings = [...p.warnings];
@@ -196,6 +208,27 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     result.nullDistribution = uArr(nul);
   }
 
+  if (neural) {
+    const ci = (i: { low: number; high: number }) => ({ low: u(i.low), high: u(i.high) });
+    result.ensemble = {
+      neural: {
+        ...neural,
+        mean: u(neural.mean),
+        sd: u(neural.sd),
+        ...(neural.interval ? { interval: { ...neural.interval, ...ci(neural.interval) } } : {}),
+        heldOut: { ...neural.heldOut, ...ci(neural.heldOut) },
+        perCritic: neural.perCritic.map((c) => ({ ...c, estimate: u(c.estimate), heldOutLow: u(c.heldOutLow), heldOutHigh: u(c.heldOutHigh), heldOutSe: u(c.heldOutSe), validation: u(c.validation) })),
+      },
+    };
+    result.replicates.neural = neural.critics;
+    if (neural.critics === 1) warnings.push(`one critic: no ensemble spread or interval; train several with ensemble.critics (--ensemble R)`);
+    const s = neuralSettings(p.params.options);
+    const ceiling = NEURAL_BOUNDS[p.estimator as 'infonce'].ceiling(Math.min(s.evalRows, Math.floor(s.testFraction * p.n)));
+    if (neural.mean > ceiling - 0.1 * Math.abs(ceiling)) {
+      warnings.push(`${p.estimator} is within 10% of its ceiling ln K = ${u(ceiling).toPrecision(4)} ${p.units} (K = held-out rows): the true MI may be much higher; use smile or nwj`);
+    }
+    if (neural.mean < 0) warnings.push(`the critics' held-out estimate is below 0 (${u(neural.mean).toPrecision(3)} ${p.units}): they found no dependence that holds on unseen rows`);
+  }
   if (p.analytic) {
     const a = analyticTest(thetaHat, p.n, p.analytic.df);
     result.pValue = a.pValue;

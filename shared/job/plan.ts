@@ -6,12 +6,15 @@
 import { OptionError } from '../errors.js';
 import type { ShardRequest, WorkloadKind } from './shard.js';
 import type { PreparedJob } from './prepare.js';
+import { NEURAL_WIDTH } from '../estimators/neural/index.js';
 
 export interface Workload {
   kind: WorkloadKind;
   replicates: number;
-  /** Values per replicate (many-variable jobs: items); absent = 1. */
+  /** Values per replicate (many-variable jobs: items; neural: a critic's summary); absent = 1. */
   width?: number;
+  /** Most replicates in one shard, whatever shard size is asked for (neural: 1, a critic is seconds of work). */
+  maxShard?: number;
 }
 
 /**
@@ -31,6 +34,8 @@ export function planWorkloads(p: PreparedJob): Workload[] {
   if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : {}) });
   if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates });
   if (p.kValues) w.push({ kind: 'kensemble', replicates: p.kValues.length });
+  // one critic per shard so R critics spread over all threads and workers
+  if (p.neural) w.push({ kind: 'neural', replicates: p.neural.critics, width: NEURAL_WIDTH, maxShard: 1 });
   return w;
 }
 
@@ -43,7 +48,8 @@ export function planShards(jobId: string, workloads: readonly Workload[], shardS
   if (!Number.isInteger(shardSize) || shardSize <= 0) throw new OptionError(`shardSize must be a positive integer, got ${shardSize}`, 'shardSize');
   const out: ShardRequest[] = [];
   for (const w of workloads) {
-    const size = w.width ? Math.max(1, Math.min(shardSize, Math.floor(MAX_SHARD_VALUES / w.width))) : shardSize;
+    const cap = Math.min(w.maxShard ?? Infinity, w.width ? Math.floor(MAX_SHARD_VALUES / w.width) : Infinity);
+    const size = Math.max(1, Math.min(shardSize, cap));
     for (let r0 = 0; r0 < w.replicates; r0 += size) {
       const r1 = Math.min(w.replicates, r0 + size);
       out.push({ jobId, shardId: shardId(w.kind, r0, r1), workload: w.kind, r0, r1, ...(w.width ? { width: w.width } : {}) });

@@ -10,7 +10,7 @@ import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
 import { resolveColumn } from '../data/select.js';
 import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
-import { ESTIMATOR_LIST, estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
+import { ESTIMATOR_LIST, estimatorOf, isKnn, isNeural, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
 import { embedNextAndPast } from '../estimators/info-dynamics.js';
 import { autoEmbedOptions, type AisEmbed } from './auto-embed.js';
 import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
@@ -73,6 +73,8 @@ export interface PreparedJob {
   permutation?: ResolvedPermutation;
   bagging?: { replicates: number; fraction: number; size: number };
   kValues?: number[];
+  /** Neural estimators: R critics, one per replicate of the `neural` workload. */
+  neural?: { critics: number };
   /** Trial index of each row the estimator sees (a `trial` column; trials.ts). */
   groups?: Int32Array;
   trials?: { column: string; count: number };
@@ -297,5 +299,6 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     });
     prepared.kValues = [...e.kValues];
   }
+  if (isNeural(job.estimator)) prepared.neural = { critics: e?.critics ?? 1 };
   return prepared;
 }

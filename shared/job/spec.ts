@@ -5,6 +5,7 @@
  */
 import type { Dataset } from '../data/matrix.js';
 import type { Correction } from '../resampling/multiple-testing.js';
+import type { NeuralEnsembleSummary } from '../resampling/neural-ensemble.js';
 
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
 export type Measure = string;
@@ -51,6 +52,12 @@ export interface EnsembleOptions {
   bagging?: { replicates: number; fraction?: number };
   /** Estimate for each k and combine (mean). */
   kValues?: number[];
+  /**
+   * Neural estimators (mine, nwj, infonce, smile): R critics, each with its own seed-derived
+   * split, initial weights and batch order; one critic per replicate of the `neural` workload.
+   * @default 1
+   */
+  critics?: number;
 }
 
 export interface JobSpec {
@@ -218,7 +225,7 @@ export interface JobResult {
   /** estimate − mean(null), when a null was computed (analytic test: estimate − df/(2N)). */
   biasCorrected?: number;
   /** Replicate counts by workload. */
-  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number };
+  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number };
   /** Raw replicate values (library only; the CLI writes them with --replicates-out). */
   bootstrapDistribution?: Float64Array;
   nullDistribution?: Float64Array;
@@ -226,6 +233,8 @@ export interface JobResult {
     bagging?: { mean: number; sd: number; replicates: number; fraction: number };
     byK?: { k: number; estimate: number }[];
     combined?: number;
+    /** Neural estimators: the critics' mean (= `estimate`), spread and intervals (resampling/neural-ensemble.ts). */
+    neural?: NeuralEnsembleSummary;
   };
   /**
    * Many-variable jobs: the per-item results. `estimate` is then the largest item estimate,

@@ -3,7 +3,7 @@
  * work starts, with an error naming the field). Data-dependent checks (columns, N, surrogates)
  * happen in prepare.ts once the data is known.
  */
-import { measureOf } from '../catalog/index.js';
+import { isNeural, measureOf } from '../catalog/index.js';
 import { OptionError } from '../errors.js';
 import { DEFAULTS, type JobSpec } from './spec.js';
 import { validateMany } from './many.js';
@@ -150,6 +150,16 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
       if (!Array.isArray(e.kValues) || e.kValues.length === 0) throw new OptionError('ensemble.kValues must be a non-empty list of k', 'ensemble.kValues');
       if (e.kValues.length > max) throw new OptionError(`ensemble.kValues has ${e.kValues.length} entries, over the cap ${max}`, 'ensemble.kValues');
       e.kValues.forEach((k, i) => positiveInt(k, `ensemble.kValues[${i}]`));
+    }
+    if (e.critics !== undefined) {
+      positiveInt(e.critics, 'ensemble.critics', max);
+      if (!isNeural(spec.estimator)) throw new OptionError(`ensemble.critics applies to the neural estimators (mine, nwj, infonce, smile), not ${spec.estimator}`, 'ensemble.critics');
+    }
+  }
+  if (isNeural(spec.estimator)) {
+    // every replicate of a bootstrap or permutation test would retrain a critic: the ensemble is the neural interval (recipes.ts)
+    for (const [f, v] of [['screen', spec.screen], ['pairwise', spec.pairwise], ['permutation', spec.permutation], ['ensemble.bagging', e?.bagging], ['ensemble.kValues', e?.kValues]] as const) {
+      if (v !== undefined) throw new OptionError(`${f} cannot be used with the neural estimator ${spec.estimator}; use ensemble.critics (an ensemble of critics) for its spread and intervals`, f);
     }
   }
 }
