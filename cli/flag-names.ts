@@ -21,6 +21,7 @@ const FLAGS: [RegExp, string][] = [
   [/\bensemble\.kValues\b/g, '--k-values'],
   [/\bmaxReplicates\b/g, '--max-replicates'],
   [/\bmillerMadow\b/g, '--miller-madow'],
+  [/\bsummaries\b/g, '--summaries'],
 ];
 
 /** The flag for a job-spec field ('bootstrap.m' → '--subsample-m'; 'k' → '--k'). */

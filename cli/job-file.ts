@@ -58,6 +58,7 @@ export const JOB_FILE_SCHEMA = {
     units: { enum: [...UNITS] },
     jitter: { type: 'number', minimum: 0 },
     millerMadow: { type: 'boolean' },
+    summaries: { type: 'boolean' },
     seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     backend: { enum: [...BACKENDS] },
     maxReplicates: posInt,
@@ -136,6 +137,7 @@ interface JobFileDoc {
   units?: JobSpec['units'];
   jitter?: number;
   millerMadow?: boolean;
+  summaries?: boolean;
   seed?: number;
   backend?: JobSpec['backend'];
   maxReplicates?: number;
@@ -236,6 +238,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     seed: d.seed ?? DEFAULTS.seed,
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
     ...(d.millerMadow !== undefined ? { millerMadow: d.millerMadow } : {}),
+    ...(d.summaries !== undefined ? { summaries: d.summaries } : {}),
     ...(d.backend ? { backend: d.backend } : {}),
     ...(d.bootstrap ? { bootstrap: { level: DEFAULTS.level, ...d.bootstrap } } : {}), // method: the estimator's recipe
     ...(d.ensemble ? { ensemble: d.ensemble } : {}),

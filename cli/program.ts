@@ -58,7 +58,7 @@ function addCommonOptions(cmd: Command): Command {
     .option('--replicates-out <file>', 'write raw replicate values (.csv or .json)')
     .option('--report <file>', 'write a self-contained HTML report with plots')
     .option('--plot <file>', 'write the main figure alone (.svg or .png)')
-    .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000)')
+    .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000000)')
     .option('--progress', 'show a progress bar on stderr even with --json or without a terminal')
     .option('--coordinator <host:port>', 'submit to a cluster coordinator instead of the embedded engine')
     .option('--token-file <file>', 'bearer token for the coordinator')
@@ -110,6 +110,7 @@ export function createProgram(): Command {
     .option('--local-k <n>', 'Z-neighbourhood size for local permutation')
     .option('--surrogates <file>', 'user-supplied orderings (one permutation of 0..N-1 per line, or a JSON array of arrays)')
     .option('--bagging <B>', 'bagging ensemble over B subsamples')
+    .option('--summaries', 'merge partial statistics instead of replicate vectors (exact p-value counts, moments, a quantile sketch for CI endpoints; automatic above 100000 replicates)')
     .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
     .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7');
   for (const o of allOptions()) estimate.option(`--${o.flag} <v>`, `${o.help}${o.default !== undefined ? ` (default ${o.default})` : ''}`);

@@ -8,7 +8,7 @@ import type { Dataset } from '../shared/data/matrix.js';
 import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardPartial } from '../shared/job/shard.js';
 import { openJob } from '../shared/job/pipeline.js';
-import { backendProvenance } from '../shared/job/merge.js';
+import { backendProvenance, checkPartial } from '../shared/job/merge.js';
 import type { JobCore, PreparedJob } from './scheduler.js';
 import { packageVersion } from '../cluster/wire.js';
 import { splitCap } from '../cluster/spec-json.js';
@@ -46,6 +46,15 @@ export function createJobCore(): JobCore {
         plan(shardSize: number) {
           resampleStart = performance.now();
           return run.plan('', shardSize).map(({ workload, r0, r1, width }) => ({ workload, r0, r1, ...(width ? { width } : {}) }));
+        },
+        checkShard(req, values) {
+          // summary-path shards carry a packed summary, not r1 − r0 values (shared/job/summary.ts)
+          try {
+            checkPartial({ ...req, values }, run.workloads.some((w) => w.kind === req.workload && w.summary));
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
         },
         async finish(partials: ShardPartial[], info?: { backends: string[] }) {
           await theta;

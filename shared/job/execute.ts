@@ -16,6 +16,7 @@ import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 import { executeManyShard } from './many.js';
+import { packSummary, summarize } from './summary.js';
 
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
 const neighbourCache = new WeakMap<PreparedJob, ZNeighbours>();
@@ -131,7 +132,26 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
   return ran;
 }
 
+/** θ̂ per PreparedJob object (per thread): the summary path's threshold and sketch centre. */
+const thetaCache = new WeakMap<PreparedJob, number>();
+
+function thetaFor(p: PreparedJob): number {
+  let t = thetaCache.get(p);
+  if (t === undefined) thetaCache.set(p, (t = pointEstimate(p)));
+  return t;
+}
+
+/**
+ * The values of one shard, or — for a workload on the summary path (p.summaries) — their packed
+ * summary against θ̂ (job/summary.ts).
+ */
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
+  const partial = shardValues(p, shard, opts);
+  if (!p.summaries?.includes(shard.workload)) return partial;
+  return { ...partial, values: packSummary(summarize(partial.values, shard.r0, thetaFor(p))) };
+}
+
+function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions): ShardPartial {
   // screen / pairwise: a vector per replicate (CPU path; a batch backend is not used)
   if (p.many) return executeManyShard(p, shard);
   const { r0, r1 } = shard;
