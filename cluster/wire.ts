@@ -87,8 +87,14 @@ export interface JobEventMsg {
   job_id: string; type: string; phase: string; done: number; total: number;
   state: string; error_code: string; error_message: string;
 }
-export interface GetResultRequest { protocol_version: number; job_id: string; wait_ms: number }
-export interface GetResultResponse { state: string; result_json: string; error_code: string; error_message: string; error_json?: string }
+export interface GetResultRequest { protocol_version: number; job_id: string; wait_ms: number; offset?: number; page_bytes?: number }
+export interface GetResultResponse {
+  state: string; result_json: string; error_code: string; error_message: string; error_json?: string;
+  result_page?: Uint8Array; total_bytes?: number;
+}
+
+/** Result page size a client asks for: half the default message limit, so a page always fits. */
+export const RESULT_PAGE_BYTES = 8 * 1024 * 1024;
 export interface ListWorkersRequest { protocol_version: number }
 export interface WorkerStatusMsg {
   id: string; address: string; threads: number; version: string; last_seen_ms: number; outstanding: number; shards_done: number;

@@ -6,13 +6,13 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, RunOptions } from '../shared/job/spec.js';
-import { CancelledError, deserializeError, errorFromCode, OptionError, type SerializedError } from '../shared/errors.js';
+import { CancelledError, deserializeError, errorFromCode, InternalError, OptionError, type SerializedError } from '../shared/errors.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { canonicalJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import { putDataset } from './link.js';
 import {
-  decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, WIRE_DEFAULTS,
+  decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, RESULT_PAGE_BYTES, WIRE_DEFAULTS,
   type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse,
   type JobEventMsg, type JobRef, type ListWorkersResponse, type PutDatasetResponse, type SubmitJobRequest, type SubmitJobResponse,
 } from '../cluster/wire.js';
@@ -78,6 +78,25 @@ class ClusterEngine implements Engine {
 
   constructor(readonly stub: CoordinatorStub, private readonly maxReplicates?: number) {}
 
+  /**
+   * The result JSON of a done job from its first page: the remaining pages fetched in order and
+   * joined as bytes (a page may end inside a UTF-8 character). A coordinator that predates
+   * paging answers with the whole result_json instead.
+   */
+  private async pages(jobId: string, first: GetResultResponse): Promise<string> {
+    if (!first.total_bytes) return first.result_json;
+    const parts: Uint8Array[] = [first.result_page ?? new Uint8Array(0)];
+    let got = parts[0]!.length;
+    while (got < first.total_bytes) {
+      const r = await call<GetResultResponse>((cb) => this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 0, offset: got, page_bytes: RESULT_PAGE_BYTES }, {}, cb));
+      const page = r.result_page ?? new Uint8Array(0);
+      if (page.length === 0) throw new InternalError(`job ${jobId}: result page at byte ${got} of ${first.total_bytes} is empty`);
+      parts.push(page);
+      got += page.length;
+    }
+    return Buffer.concat(parts).toString('utf8');
+  }
+
   private upload(hash: string, bytes: () => Buffer): Promise<void> {
     let p = this.uploaded.get(hash);
     if (!p) {
@@ -129,8 +148,8 @@ class ClusterEngine implements Engine {
     const done = (async (): Promise<JobResult> => {
       try {
         for (;;) {
-          const r = await call<GetResultResponse>((cb) => this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000 }, {}, cb));
-          if (r.state === 'done') return decodeResult(r.result_json);
+          const r = await call<GetResultResponse>((cb) => this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000, page_bytes: RESULT_PAGE_BYTES }, {}, cb));
+          if (r.state === 'done') return decodeResult(await this.pages(jobId, r));
           if (r.state === 'cancelled') throw new CancelledError(r.error_message || `job ${jobId} cancelled`);
           if (r.state === 'failed') throw failure(r);
         }

@@ -1,10 +1,12 @@
 /**
  * The summary path on a real cluster (coordinator + 2 worker processes on loopback): the workers
  * return packed summaries, the coordinator merges them in block order, and the result is the
- * same bytes as the embedded engine's (issue 18; docs/cluster.md, "Memory").
+ * same bytes as the embedded engine's (issue 18; docs/cluster.md, "Memory"). A vector-path result
+ * is fetched in pages, so one over the message limit stays fetchable.
  */
 import assert from 'node:assert/strict';
-import { connectCluster } from '../../coordinator/client.js';
+import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
+import { PROTOCOL_VERSION, type GetResultResponse } from '../../cluster/wire.js';
 import { inlineExecutor, openJob, runJob } from '../../shared/job/pipeline.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { SUMMARY_BLOCK } from '../../shared/job/summary.js';
@@ -43,6 +45,36 @@ describe('cluster: the summary path', function () {
       // 3 bootstrap + 3 permutation block shards + 2 jackknife shards (--shard-size 10 does not cut summaries below a block)
       assert.equal(s.counters.shardsCompleted, 3 + 3 + 2);
     } finally {
+      await engine.close();
+    }
+  });
+
+  it('GetResult pages: a vector result read 1000 bytes at a time is the whole result_json, byte for byte', async () => {
+    const engine = await connectCluster(cluster!.address);
+    const stub = coordinatorStub(cluster!.address);
+    type Req = { protocol_version: number; job_id: string; wait_ms: number; offset?: number; page_bytes?: number };
+    const get = (req: Omit<Req, 'protocol_version'>) =>
+      new Promise<GetResultResponse>((resolve, reject) =>
+        (stub.GetResult as unknown as (r: Req, o: object, cb: (e: Error | null, v?: GetResultResponse) => void) => void)({ protocol_version: PROTOCOL_VERSION, ...req }, {}, (e, v) => (e ? reject(e) : resolve(v!))),
+      );
+    try {
+      const h = await engine.submit({ ...job, summaries: false, bootstrap: { replicates: 300 }, permutation: { shuffles: 300 } });
+      const viaClient = await h.result(); // the client itself reads pages
+      const whole = await get({ job_id: h.id, wait_ms: 0 });
+      const parts: Buffer[] = [];
+      let total = Infinity;
+      for (let off = 0; off < total; ) {
+        const r = await get({ job_id: h.id, wait_ms: 0, offset: off, page_bytes: 1000 });
+        total = r.total_bytes!;
+        parts.push(Buffer.from(r.result_page!));
+        off += r.result_page!.length;
+      }
+      assert.ok(parts.length > 5, `${parts.length} pages`);
+      assert.equal(Buffer.concat(parts).toString('utf8'), whole.result_json);
+      assert.equal(viaClient.nullDistribution!.length, 300);
+      assert.equal(viaClient.summaries, undefined);
+    } finally {
+      (stub as unknown as { close(): void }).close();
       await engine.close();
     }
   });
