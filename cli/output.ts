@@ -39,6 +39,10 @@ export function humanSummary(r: JobResult, dataPath: string): string {
   if (r.ensemble?.byK) {
     lines.push(`  by k: ${r.ensemble.byK.map((e) => `k=${e.k}: ${fmt(e.estimate)}`).join(', ')}${r.ensemble.combined !== undefined ? `; combined ${fmt(r.ensemble.combined)}` : ''}`);
   }
+  if (r.summaries) {
+    const byPath = (want: string) => Object.entries(r.summaries!.paths).filter(([, v]) => v === want).map(([k]) => k);
+    lines.push(`  summaries (${r.summaries.workloads.join(', ')}): exact counts for ${byPath('counts').join(', ') || '—'}; sketch (relative accuracy ${r.summaries.sketch.relativeAccuracy} about the estimate) for ${byPath('sketch').join(', ') || '—'}`);
+  }
   const t = r.timings;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   lines.push(`  time: load ${ms(t.loadMs ?? 0)}, estimate ${ms(t.estimateMs)}${t.resampleMs !== undefined ? `, resampling ${ms(t.resampleMs)}` : ''}, total ${ms(t.totalMs)}`);
