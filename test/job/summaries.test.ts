@@ -14,7 +14,9 @@ import { checkPartial } from '../../shared/job/merge.js';
 import { summaryShardSize } from '../../shared/job/plan.js';
 import { prepareJob } from '../../shared/job/prepare.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
-import { packSummary, SKETCH_ALPHA, SUMMARY_BLOCK, SUMMARY_THRESHOLD, summarize, unpackSummary } from '../../shared/job/summary.js';
+import { mergeSummaries, packSummary, SKETCH_ALPHA, SUMMARY_BLOCK, SUMMARY_THRESHOLD, summarize, unpackSummary } from '../../shared/job/summary.js';
+import { confidenceIntervalFromSummary } from '../../shared/resampling/ci-summary.js';
+import { ndtri } from '../../shared/stats/normal.js';
 import { bcaLevels, bcaZ0, jackknifeAcceleration } from '../../shared/resampling/ci.js';
 import { runInlineWithReplicates } from '../../shared/resampling/simulate.js';
 import { subsampleScale } from '../../shared/resampling/bootstrap.js';
@@ -81,6 +83,20 @@ describe('summaries: the quantile sketch and the packed shard summary', () => {
     assert.throws(() => checkPartial({ ...req, values: packed.subarray(0, packed.length - 1) }, true), InternalError);
     assert.throws(() => checkPartial({ ...req, values: v }, true), InternalError);
     assert.throws(() => summarize(v, 5, 0), InternalError);
+  });
+
+  it('subsample BCa z0 from the sketch: its rank fraction is within half the straddling bucket of the exact one', () => {
+    // skewed m-row estimates around θ̂ = 0.3 with mean above it (the subsample bias)
+    const v = Float64Array.from({ length: 3 * SUMMARY_BLOCK }, (_, i) => 0.3 + 0.02 * Math.exp(Math.sin(i * 7.31) * 1.3) - 0.01);
+    const ws = mergeSummaries([summarize(v, 0, 0.3)]);
+    const mean = ws.moments.mean;
+    const exact = (v.filter((x) => x < mean).length + v.filter((x) => x <= mean).length) / (2 * v.length);
+    const { below, straddle } = sketchCdf(ws.sketch, mean);
+    const fromSketch = (below + straddle / 2) / v.length;
+    assert.ok(Math.abs(fromSketch - exact) <= straddle / (2 * v.length) + 1e-15, `${fromSketch} vs ${exact} (straddle ${straddle})`);
+    const ci = confidenceIntervalFromSummary({ method: 'bca', level: 0.95, thetaHat: 0.3, summary: ws, subsample: { m: 50, n: 200 }, jackknife: [0.29, 0.31, 0.3, 0.305] });
+    assert.equal(ci.z0, ndtri(fromSketch));
+    assert.equal(ci.z0Path, 'sketch');
   });
 
   it('shards of a summarised workload are whole blocks, at most MAX_SUMMARY_SHARDS of them', () => {
