@@ -1,7 +1,9 @@
 /**
- * The summary path (issue 18): a shard of a large workload returns mergeable statistics of its
- * replicates instead of the replicates, so neither the coordinator nor the client ever holds B
- * values (docs/cluster.md, "Memory"; docs/intervals.md, "Summaries").
+ * The summary path (issue 18): a shard of a large bootstrap, permutation or bagging workload
+ * returns mergeable statistics of its replicates instead of the replicates (the jackknife and
+ * the k-ensemble are small, G ≤ N and a few k, and always travel as vectors), so neither the
+ * coordinator nor the client ever holds B values (docs/cluster.md, "Memory"; docs/intervals.md,
+ * "Summaries").
  *
  * A shard summary holds
  * - exceedance counts against θ̂ (stats/exceedance.ts): #{v < θ̂}, #{v ≤ θ̂}, #{v ≥ θ̂ − γ}.
@@ -26,7 +28,6 @@ import { type Exceedance, mergeExceedance } from '../stats/exceedance.js';
 import { emptyMoments, mergeMoments, pushMoment, type Moments } from '../stats/moments.js';
 import { createSketch, addToSketch, mergeInto, sketchFromData, sketchToData, type QuantileSketch } from '../stats/quantile-sketch.js';
 import { tieTolerance } from '../resampling/permutation.js';
-import type { WorkloadKind } from './shard.js';
 
 /** Replicates per moments block (the unit of the fixed-order merge; shards are whole blocks). */
 export const SUMMARY_BLOCK = 4096;
@@ -45,9 +46,6 @@ export const SKETCH_ALPHA = 0.005;
 
 /** Most shards per summarised workload: a shard's summary is up to a few tens of KB, so this bounds coordinator memory. */
 export const MAX_SUMMARY_SHARDS = 256;
-
-/** Workloads that may take the summary path (the jackknife and the k-ensemble are tiny and always vectors). */
-export const SUMMARY_WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'permutation', 'bagging'];
 
 export interface ShardSummary {
   r0: number;
