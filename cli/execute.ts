@@ -16,6 +16,21 @@ import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
 import { withFlagNames } from './flag-names.js';
+import { checkLocals, localValues } from '../shared/job/locals.js';
+import { prepareJob } from '../shared/job/prepare.js';
+import { writeFile } from 'node:fs/promises';
+import { DataError } from '../shared/errors.js';
+
+/** `row,local` CSV, full precision. */
+async function writeLocals(path: string, v: Float64Array): Promise<void> {
+  const lines = ['row,local'];
+  v.forEach((x, i) => lines.push(`${i},${x}`));
+  try {
+    await writeFile(path, lines.join('\n') + '\n');
+  } catch (err) {
+    throw new DataError(`cannot write --locals ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** The engine choice (engine.ts) plus what to print and where. */
 export interface OutputFlags extends EngineChoice {
@@ -27,6 +42,8 @@ export interface OutputFlags extends EngineChoice {
   plot?: string;
   /** screen / pairwise: CSV of the items. */
   out?: string;
+  /** `--locals FILE`: the local values as CSV (shared/job/locals.ts). */
+  locals?: string;
 }
 
 /** How to read the data file (`--header/--no-header`, `--delimiter`, `--format`; job-file fields). */
@@ -64,6 +81,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.summaries = false;
   }
   checkReportTargets(out);
+  if (out.locals) checkLocals(spec, `${p === '--' ? '--' : ''}locals`);
   const t0 = performance.now();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
   // unused column, must not abort the run); references resolve against the file's own names,
@@ -87,7 +105,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
             const ds = { names, columns: [], n: 0 };
             const label = (f: string) => (f === 'x' ? input.xLabel ?? `${p}x` : `${p}${f}`);
             const features = spec.screen && Array.isArray(spec.screen.features) ? spec.screen.features.map((r) => resolveColumn(ds, r, `${p}features`)) : [];
-            return [...new Set([...blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, label(f)))), ...features])];
+            const trial = spec.trial !== undefined ? [resolveColumn(ds, spec.trial, `${p}trial`)] : [];
+            return [...new Set([...blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, label(f)))), ...features, ...trial])];
           },
         }),
   });
@@ -101,6 +120,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   } else {
     const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
     for (const f of blocks) spec[f] = byName(spec[f]!);
+    if (spec.trial !== undefined) spec.trial = byName([spec.trial])[0]!;
     if (spec.screen && Array.isArray(spec.screen.features)) spec.screen = { ...spec.screen, features: byName(spec.screen.features) };
   }
   if (input.surrogatesPath && spec.permutation) {
@@ -111,7 +131,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, threads, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, locals: _l, threads, ...connection } = out;
   const engine = await openEngine({ threads: threads ?? availableParallelism(), ...connection });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -136,6 +156,9 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
   };
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
+  // local values: the client prepares the job again (pure and deterministic: the same blocks
+  // the engine or the cluster estimated on) and writes one value per estimator row
+  if (out.locals) await writeLocals(out.locals, localValues(prepareJob({ ...spec, data, ...(dataQ ? { dataQ } : {}) }, out.maxReplicates !== undefined ? { maxReplicates: out.maxReplicates } : {})));
   if (result.screen || result.pairwise) {
     const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
     if (out.out) await writeManyCsv(out.out, result);

@@ -9,7 +9,13 @@ import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { OptionError } from '../shared/errors.js';
 import { packageVersion } from './version.js';
-import { allOptions, MEASURE_LIST } from '../shared/catalog/index.js';
+import { allOptions, ESTIMATOR_LIST, MEASURE_LIST } from '../shared/catalog/index.js';
+import { localsPairs } from '../shared/job/locals.js';
+
+/** The pairs with an analytic test, from the catalog. */
+function analyticHelp(): string {
+  return ESTIMATOR_LIST.flatMap((e) => Object.keys(e.chi2 ?? {}).map((m) => `${m}/${e.name}`)).join(', ');
+}
 
 /** `mi (ksg1, ksg2, …); entropy (kl, plugin); …` from the catalog. */
 function estimatorHelp(): string {
@@ -30,6 +36,7 @@ interface CommonFlags {
   maxReplicates?: string;
   report?: string;
   plot?: string;
+  locals?: string;
   priority?: string;
 }
 
@@ -47,6 +54,7 @@ function outputFlags(f: CommonFlags): OutputFlags {
     ...(f.replicatesOut ? { replicatesOut: f.replicatesOut } : {}),
     ...(f.report ? { report: f.report } : {}),
     ...(f.plot ? { plot: f.plot } : {}),
+    ...(f.locals ? { locals: f.locals } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(f.coordinator ? { coordinator: f.coordinator } : {}),
     ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
@@ -119,7 +127,10 @@ export function createProgram(): Command {
     .option('--bagging <B>', 'bagging ensemble over B subsamples')
     .option('--summaries', 'merge partial statistics instead of replicate vectors (exact p-value counts, moments, a quantile sketch for CI endpoints; automatic above 100000 replicates)')
     .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
-    .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7');
+    .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7')
+    .addOption(new Option('--test <kind>', `significance test: permutation (with --permutations) or analytic (2N·Î ~ χ²(df); ${analyticHelp()})`).choices(['permutation', 'analytic']))
+    .option('--trial <col>', 'column labelling the trial of each row: embeddings never cross trials, surrogates stay within trials')
+    .option('--locals <file>', `write the local (pointwise) values, one per row the estimator sees, as CSV (row,local); their mean is the estimate (${localsPairs().length} measure/estimator pairs: ${localsPairs().join(', ')})`);
   for (const o of allOptions()) estimate.option(`--${o.flag} <v>`, `${o.help}${o.default !== undefined ? ` (default ${o.default})` : ''}`);
   addCommonOptions(estimate).action(async (measure: string, flags: EstimateFlags & CommonFlags) => {
     const spec = buildSpec(measure, flags);
@@ -141,7 +152,7 @@ export function createProgram(): Command {
   addCommonOptions(run).action(async (jobfile: string, flags: CommonFlags) => {
     const [{ executeJob }, { loadJobFile }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);
     const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
-    const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}) };
+    const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}), ...(job.locals ? { locals: job.locals } : {}) };
     await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.dataQPath ? { dataQPath: job.dataQPath } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
 

@@ -3,7 +3,7 @@ import { OptionError } from '../shared/errors.js';
 import { DEFAULTS, type BootstrapScheme, type Backend, type CiMethod, type JobSpec, type Measure, type Units } from '../shared/job/spec.js';
 import { parseColumnList } from '../shared/data/select.js';
 import { allOptions, defaultEstimator, measureNames, measureOf, resolveOptions } from '../shared/catalog/index.js';
-import { checkBaggingFraction, PERMUTATION_KINDS } from '../shared/job/validate.js';
+import { checkBaggingFraction, PERMUTATION_KINDS, TESTS } from '../shared/job/validate.js';
 import { checkCap, enumFlag, intFlag, intListFlag, numberFlag } from './options.js';
 
 export const MEASURES: readonly Measure[] = measureNames();
@@ -49,6 +49,10 @@ export interface EstimateFlags {
   baggingFraction?: string;
   kValues?: string;
   maxReplicates?: string;
+  /** 'permutation' or 'analytic' (the χ² test). */
+  test?: string;
+  /** Trial column (several realisations pooled; docs/info-dynamics.md, "Trials"). */
+  trial?: string;
   /** Catalog options (--target-history …), keyed by their camelCase names. */
   [option: string]: string | boolean | undefined;
 }
@@ -174,6 +178,16 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
     if (kind) spec.permutation.kind = kind;
     const lk = intFlag(f.localK, '--local-k', 1);
     if (lk !== undefined) spec.permutation.localK = lk;
+  }
+
+  const test = enumFlag(f.test, '--test', TESTS);
+  if (test === 'analytic' && permuting) throw new OptionError('--test analytic replaces the permutation test: give either --permutations or --test analytic, not both', '--test');
+  if (test === 'permutation' && !permuting) throw new OptionError('--test permutation needs --permutations (or --surrogates)', '--test');
+  if (test) spec.test = test;
+  if (f.trial !== undefined) {
+    const t = parseColumnList(f.trial);
+    if (t.length !== 1) throw new OptionError(`--trial takes one column; got ${JSON.stringify(f.trial)}`, '--trial');
+    spec.trial = t[0]!;
   }
 
   const bag = intFlag(f.bagging, '--bagging', 1);

@@ -3,7 +3,6 @@
  * serves. Definitions: docs/estimators.md; each implementation's file cites paper and equation.
  */
 import type { Matrix } from '../data/matrix.js';
-import { gaussianMi } from '../estimators/gaussian.js';
 import { klDivergence } from '../estimators/kl-divergence.js';
 import { klEntropy } from '../estimators/kl-entropy.js';
 import { ksg1 } from '../estimators/ksg1.js';
@@ -11,7 +10,6 @@ import { ksg2 } from '../estimators/ksg2.js';
 import { ksgCmi } from '../estimators/ksg-cmi.js';
 import { mixedKsg } from '../estimators/mixed-ksg.js';
 import { pluginEntropy, pluginMi } from '../estimators/plugin.js';
-import { gaussianCmi, gaussianMultiInfo } from '../estimators/gaussian-multi.js';
 import { gcmiMi } from '../estimators/gcmi.js';
 import { ksgCmiTheiler } from '../estimators/ksg-cmi-theiler.js';
 import { ksgDualTotalCorrelation, ksgMultiInfo, ksgTotalCorrelation } from '../estimators/multi-info.js';
@@ -19,6 +17,7 @@ import { renyiNnr } from '../estimators/renyi-nnr.js';
 import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
 import { klFromCounts, ksg1FromCounts, ksg2FromCounts, ksgCmiFromCounts, mixedKsgFromCounts } from '../estimators/point-counts.js';
 import { splitSamples } from './two-sample.js';
+import { GAUSSIAN_FAMILY, KL_LOCALS, KSG1_LOCALS, KSG_CMI_LOCALS, KSG_FAMILY, PLUGIN_FAMILY } from './estimator-families.js';
 import type { EstimatorDescriptor } from './types.js';
 
 const Y = (m: Matrix | undefined) => m as Matrix;
@@ -38,6 +37,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
     knn: true,
     duplicates: 'warn',
     measures: { mi: (i, p) => ksg1(i.x, Y(i.y), p.k) },
+    locals: KSG1_LOCALS,
     gpu: ['mi'],
   },
   {
@@ -62,31 +62,31 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
   },
   {
     name: 'plugin',
-    summary: 'plug-in (empirical frequencies) for discrete data, optional Miller–Madow',
-    reference: 'Miller 1955; Paninski, Neural Comput. 15 (2003) 1191',
+    summary: 'plug-in (empirical frequencies) for discrete data: MI, entropy, CMI, TE, AIS, PI, entropy rate; optional Miller–Madow; analytic χ² test',
+    reference: 'Miller 1955; Paninski, Neural Comput. 15 (2003) 1191; Cover & Thomas eqs. 2.10, 2.60; G-test asymptotics (Brillinger 2004)',
     knn: false,
     duplicates: 'expected',
     interval: 'plugin',
     measures: {
       mi: (i, p) => pluginMi(i.x, Y(i.y), { millerMadow: p.millerMadow ?? false }),
       entropy: (i, p) => pluginEntropy(i.x, { millerMadow: p.millerMadow ?? false }),
+      ...PLUGIN_FAMILY.measures,
     },
+    locals: PLUGIN_FAMILY.locals!,
+    chi2: PLUGIN_FAMILY.chi2!,
   },
   {
     name: 'gaussian',
-    summary: 'Gaussian (parametric, sample covariance)',
-    reference: 'Cover & Thomas, Elements of Information Theory, eq. 8.56',
+    summary: 'Gaussian (parametric, sample covariance; analytic χ² test and bias correction)',
+    reference: 'Cover & Thomas, Elements of Information Theory, eq. 8.56 and Theorem 8.4.1; Barnett & Bossomaier, PRL 109 (2012) 138105, eq. 5',
     knn: false,
     duplicates: 'ignore',
-    measures: {
-      mi: (i) => gaussianMi(i.x, Y(i.y)),
-      cmi: (i) => gaussianCmi(i.x, Y(i.y), Y(i.z)),
-      te: (i) => gaussianCmi(i.x, Y(i.y), Y(i.z)),
-      tc: (i) => gaussianMultiInfo(i.x).tc,
-      dtc: (i) => gaussianMultiInfo(i.x).dtc,
-      oinfo: (i) => gaussianMultiInfo(i.x).oinfo,
-      sinfo: (i) => gaussianMultiInfo(i.x).sinfo,
-    },
+    // mi, cmi, te, tc, dtc, oinfo, sinfo (gaussian.ts, gaussian-multi.ts) and entropy, entropy
+    // rate, ais, pi (gaussian-info.ts), each with the optional analytic bias correction
+    measures: GAUSSIAN_FAMILY.measures,
+    locals: GAUSSIAN_FAMILY.locals!,
+    chi2: GAUSSIAN_FAMILY.chi2!,
+    options: GAUSSIAN_FAMILY.options!,
   },
   {
     name: 'gcmi',
@@ -110,6 +110,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
         return klDivergence(ps, qs, { k: p.k });
       },
     },
+    locals: KL_LOCALS,
     gpu: ['entropy'],
     space: (_m, i) => i.x,
   },
@@ -121,6 +122,7 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
     knn: true,
     duplicates: 'warn',
     measures: { cmi: (i, p) => ksgCmi(i.x, Y(i.y), Y(i.z), p.k) },
+    locals: KSG_CMI_LOCALS,
     gpu: ['cmi'],
   },
   {
@@ -135,7 +137,9 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
       dtc: (i, p) => ksgDualTotalCorrelation(i.x, p.k),
       oinfo: (i, p) => ksgMultiInfo(i.x, p.k).oinfo,
       sinfo: (i, p) => ksgMultiInfo(i.x, p.k).sinfo,
+      ...KSG_FAMILY.measures,
     },
+    locals: KSG_FAMILY.locals!,
   },
   {
     name: 'renyi_nnr',

@@ -6,12 +6,13 @@ import type { Matrix } from '../data/matrix.js';
 import { DataError } from '../errors.js';
 import { embedTe } from '../estimators/transfer-entropy.js';
 import type { MeasureDescriptor, OptionDescriptor } from './types.js';
+import { AUTO_EMBED_OPTIONS, INFO_DYNAMICS_MEASURES } from './info-dynamics.js';
 
 const posInt = (name: string, flag: string, help: string, dflt: number): OptionDescriptor => ({ name, flag, help, integer: true, min: 1, default: dflt });
 
 export const TE_OPTIONS: readonly OptionDescriptor[] = [
-  posInt('targetHistory', 'target-history', 'target embedding length k (TE)', 1),
-  posInt('targetDelay', 'target-delay', 'target embedding delay τ_x (TE)', 1),
+  posInt('targetHistory', 'target-history', 'target (te) or series (ais, pi, entropy_rate) history length k', 1),
+  posInt('targetDelay', 'target-delay', 'target (te) or series (ais, pi, entropy_rate) history delay τ', 1),
   posInt('sourceHistory', 'source-history', 'source embedding length l (TE)', 1),
   posInt('sourceDelay', 'source-delay', 'source embedding delay τ_y (TE)', 1),
   posInt('delay', 'delay', 'source–target delay u (TE)', 1),
@@ -48,7 +49,7 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
     name: 'entropy',
     summary: 'entropy H(X) (differential for kl, discrete for plugin)',
     blocks: { y: 'none', z: 'none', meaning: { x: 'X columns' } },
-    estimators: ['kl', 'plugin'],
+    estimators: ['kl', 'plugin', 'gaussian'],
     scaleInvariant: false,
     permutation: null,
     noPermutation: 'entropy is not a dependence between blocks; use --bootstrap for an interval',
@@ -57,7 +58,7 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
     name: 'cmi',
     summary: 'conditional mutual information I(X;Y|Z)',
     blocks: { y: 'required', z: 'required', meaning: { x: 'X columns', y: 'Y columns', z: 'conditioning columns Z' } },
-    estimators: ['ksg_cmi', 'gaussian'],
+    estimators: ['ksg_cmi', 'gaussian', 'plugin'],
     scaleInvariant: true,
     permutation: { block: 'x', kinds: ['local', 'shuffle'], nullHypothesis: 'X and Y conditionally independent given Z (X permuted within Z-neighbourhoods)' },
   },
@@ -65,11 +66,11 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
     name: 'te',
     summary: 'transfer entropy TE(Y→X) = I(X_{t+1}; Y_past | X_past [, Z_past])',
     blocks: { y: 'required', z: 'optional', meaning: { x: 'target series', y: 'source series', z: 'conditioning series (conditional TE)' } },
-    estimators: ['ksg', 'gaussian'],
+    estimators: ['ksg', 'gaussian', 'plugin'],
     scaleInvariant: true,
     // after the transform y is the source past: surrogates never touch the target (IDTxl, JIDT)
     permutation: { block: 'y', kinds: ['shuffle', 'shift'], nullHypothesis: 'no information transfer from Y (source past shuffled or circularly shifted in time)' },
-    options: TE_OPTIONS,
+    options: [...TE_OPTIONS, ...AUTO_EMBED_OPTIONS],
     transform: (input, o) => {
       const e = embedTe(input.x, input.y as Matrix, input.z, o);
       // embedded rows are consecutive time steps; t travels with resampled rows (Theiler window)
@@ -95,4 +96,5 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
   multivariate('oinfo', 'O-information Ω = TC − DTC (> 0 redundancy, < 0 synergy)', null,
     'Ω is 0 under independence and under balanced redundancy and synergy alike, so a permutation null does not answer its question (the sign): read the sign from a bootstrap interval (--bootstrap)'),
   multivariate('sinfo', 'S-information Σ = TC + DTC', INDEPENDENCE),
+  ...INFO_DYNAMICS_MEASURES,
 ];

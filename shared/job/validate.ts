@@ -18,6 +18,7 @@ const SCHEMES = ['iid', 'subsample'] as const;
 export const PERMUTATION_KINDS = ['shuffle', 'local', 'shift', 'columns'] as const;
 const UNITS = ['nats', 'bits'] as const;
 const BACKENDS = ['auto', 'cpu', 'gpu'] as const;
+export const TESTS = ['permutation', 'analytic'] as const;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): void {
   if (value !== undefined && !allowed.includes(value as T)) {
@@ -127,6 +128,18 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
         throw new OptionError(`permutation.shuffles (${p.shuffles}) must equal the number of surrogates (${p.surrogates.length})`, 'permutation.shuffles');
       }
     }
+  }
+
+  oneOf(spec.test, TESTS, 'test');
+  if (spec.test === 'analytic' && p !== undefined) throw new OptionError('test analytic replaces the permutation test: give either permutation or test analytic, not both', 'test');
+  if (spec.test === 'permutation' && p === undefined) throw new OptionError('test permutation needs permutation (the number of shuffles)', 'test');
+  if (spec.test === 'analytic' && (spec.screen !== undefined || spec.pairwise !== undefined)) throw new OptionError('test analytic is not available for screen or pairwise jobs (use permutation)', 'test');
+  if (spec.trial !== undefined) {
+    const t = spec.trial;
+    if (!((typeof t === 'string' && t.length > 0) || (typeof t === 'number' && Number.isInteger(t) && t >= 0))) {
+      throw new OptionError(`trial must be a column name or a 0-based index; got ${JSON.stringify(t)}`, 'trial');
+    }
+    if (spec.screen !== undefined || spec.pairwise !== undefined) throw new OptionError('trial is not available for screen or pairwise jobs', 'trial');
   }
 
   const e = spec.ensemble;
