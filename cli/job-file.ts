@@ -69,7 +69,7 @@ export const JOB_FILE_SCHEMA = {
     options: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(allOptions().map((o) => [o.name, { type: o.integer ? 'integer' : 'number' }])),
+      properties: Object.fromEntries(allOptions().map((o) => [o.name, o.choices ? { enum: [...o.choices] } : { type: o.integer ? 'integer' : 'number' }])),
     },
     bootstrap: {
       type: 'object',
@@ -129,7 +129,7 @@ interface JobFileDoc {
   delimiter?: string;
   format?: DataFormat;
   dataQ?: string;
-  options?: Record<string, number>;
+  options?: Record<string, number | string>;
   measure: JobSpec['measure'];
   estimator?: string;
   k?: number;

@@ -8,6 +8,7 @@ import type { DataFormat } from '../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { OptionError } from '../shared/errors.js';
+import { registerJobCommands, CLIENT_WAIT_S } from './jobs.js';
 import { packageVersion } from './version.js';
 import { allOptions, ESTIMATOR_LIST, MEASURE_LIST } from '../shared/catalog/index.js';
 import { localsPairs } from '../shared/job/locals.js';
@@ -36,6 +37,8 @@ interface CommonFlags {
   maxReplicates?: string;
   report?: string;
   plot?: string;
+  wait?: string;
+  detach?: boolean;
   locals?: string;
   priority?: string;
 }
@@ -43,11 +46,17 @@ interface CommonFlags {
 function outputFlags(f: CommonFlags): OutputFlags {
   const threads = intFlag(f.threads, '--threads', 1);
   const maxReplicates = intFlag(f.maxReplicates, '--max-replicates', 1);
+  const wait = intFlag(f.wait, '--wait', 0);
+  if (f.detach && !f.coordinator) throw new OptionError('--detach needs --coordinator (an embedded run ends with this process)', '--detach');
+  if (wait !== undefined && !f.coordinator) throw new OptionError('--wait needs --coordinator', '--wait');
+  if (f.detach && f.locals) throw new OptionError('--locals is written by a run that waits for its result; drop --detach', '--locals');
   const priority = intFlag(f.priority, '--priority', 1);
   if (priority !== undefined && priority > 100) throw new OptionError(`--priority must be an integer in [1, 100], got '${f.priority}'`, '--priority');
   if (priority !== undefined && !f.coordinator) throw new OptionError('--priority applies to cluster jobs: give --coordinator HOST:PORT', '--priority');
   return {
     ...(priority !== undefined ? { priority } : {}),
+    ...(wait !== undefined ? { wait } : {}),
+    ...(f.detach ? { detach: true } : {}),
     ...(maxReplicates !== undefined ? { maxReplicates } : {}),
     ...(f.json ? { json: true } : {}),
     ...(f.progress ? { progress: true } : {}),
@@ -80,6 +89,8 @@ function addCommonOptions(cmd: Command): Command {
     .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
     .option('--tls-cert <file>', 'client certificate for mTLS')
     .option('--tls-key <file>', 'client private key for mTLS')
+    .option('--wait <seconds>', `with --coordinator: how long to wait for an unreachable coordinator, at start and after a lost connection (default ${CLIENT_WAIT_S})`)
+    .option('--detach', 'with --coordinator: submit, print the job id on stdout and exit (follow it with infoshard watch|result JOB_ID)')
     .option('--priority <P>', 'with --coordinator: share of the workers relative to other running jobs, 1..100 (default 1)');
 }
 
@@ -207,5 +218,6 @@ export function createProgram(): Command {
     await executeJob({ spec, dataPath: flags.data, fieldPrefix: '--', xLabel: spec.screen ? '--target' : '--vars' }, out);
   });
   registerClusterCommands(program);
+  registerJobCommands(program);
   return program;
 }

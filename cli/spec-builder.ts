@@ -82,12 +82,16 @@ export function checkBlocks(measure: Measure, hasY: boolean, hasZ: boolean, pref
 }
 
 /** Catalog options given as flags, parsed and range-checked; the message names the flag. */
-export function optionFlags(f: Record<string, unknown>): Record<string, number> | undefined {
-  const out: Record<string, number> = {};
+export function optionFlags(f: Record<string, unknown>): Record<string, number | string> | undefined {
+  const out: Record<string, number | string> = {};
   for (const o of allOptions()) {
     const raw = f[o.name];
     if (raw === undefined) continue;
     const flag = `--${o.flag}`;
+    if (o.choices) {
+      out[o.name] = enumFlag(String(raw), flag, o.choices)!;
+      continue;
+    }
     const min = o.minExclusive ? `> ${o.min}` : `>= ${o.min}`;
     const v = o.integer ? intFlag(String(raw), flag, o.minExclusive ? o.min + 1 : o.min) : numberFlag(String(raw), flag, (x) => (o.minExclusive ? x > o.min : x >= o.min) && (o.maxExclusive === undefined || x < o.maxExclusive), `a number ${min}${o.maxExclusive !== undefined ? ` and < ${o.maxExclusive}` : ''}`);
     if (v !== undefined) out[o.name] = v;

@@ -22,13 +22,13 @@ export const TE_OPTIONS: readonly OptionDescriptor[] = [
 ];
 
 /** Each x column one variable: the null of mutual independence shuffles every column but the first on its own. */
-function multivariate(name: string, summary: string, permutation: MeasureDescriptor['permutation'], noPermutation?: string): MeasureDescriptor {
+function multivariate(name: string, summary: string, permutation: MeasureDescriptor['permutation'], noPermutation?: string, extra: readonly string[] = []): MeasureDescriptor {
   return {
     ...(noPermutation ? { noPermutation } : {}),
     name,
     summary,
     blocks: { y: 'none', z: 'none', minX: 2, meaning: { x: 'variables (one per column, at least 2)' } },
-    estimators: ['ksg', 'gaussian'],
+    estimators: ['ksg', 'gaussian', ...extra],
     scaleInvariant: true,
     permutation,
   };
@@ -41,7 +41,7 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
     name: 'mi',
     summary: 'mutual information I(X;Y)',
     blocks: { y: 'required', z: 'none', meaning: { x: 'X columns', y: 'Y columns' } },
-    estimators: ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi'],
+    estimators: ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi', 'binned', 'kernel', 'kde'],
     scaleInvariant: true,
     permutation: { block: 'y', kinds: ['shuffle'], nullHypothesis: 'X and Y independent (Y rows shuffled against X)' },
   },
@@ -49,7 +49,7 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
     name: 'entropy',
     summary: 'entropy H(X) (differential for kl, discrete for plugin)',
     blocks: { y: 'none', z: 'none', meaning: { x: 'X columns' } },
-    estimators: ['kl', 'plugin', 'gaussian'],
+    estimators: ['kl', 'plugin', 'gaussian', 'binned', 'kernel', 'kde'],
     scaleInvariant: false,
     permutation: null,
     noPermutation: 'entropy is not a dependence between blocks; use --bootstrap for an interval',
@@ -58,7 +58,7 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
     name: 'cmi',
     summary: 'conditional mutual information I(X;Y|Z)',
     blocks: { y: 'required', z: 'required', meaning: { x: 'X columns', y: 'Y columns', z: 'conditioning columns Z' } },
-    estimators: ['ksg_cmi', 'gaussian', 'plugin'],
+    estimators: ['ksg_cmi', 'gaussian', 'plugin', 'ksg2', 'mixed_ksg'],
     scaleInvariant: true,
     permutation: { block: 'x', kinds: ['local', 'shuffle'], nullHypothesis: 'X and Y conditionally independent given Z (X permuted within Z-neighbourhoods)' },
   },
@@ -66,7 +66,7 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
     name: 'te',
     summary: 'transfer entropy TE(Y→X) = I(X_{t+1}; Y_past | X_past [, Z_past])',
     blocks: { y: 'required', z: 'optional', meaning: { x: 'target series', y: 'source series', z: 'conditioning series (conditional TE)' } },
-    estimators: ['ksg', 'gaussian', 'plugin'],
+    estimators: ['ksg', 'gaussian', 'plugin', 'ksg2'],
     scaleInvariant: true,
     // after the transform y is the source past: surrogates never touch the target (IDTxl, JIDT)
     permutation: { block: 'y', kinds: ['shuffle', 'shift'], nullHypothesis: 'no information transfer from Y (source past shuffled or circularly shifted in time)' },
@@ -91,7 +91,7 @@ export const MEASURE_LIST: readonly MeasureDescriptor[] = [
       if (input.y && input.y.d !== 1) throw new DataError(`divergence: the sample label (y) must be one column; got ${input.y.d}`);
     },
   },
-  multivariate('tc', 'total correlation (multi-information) TC = Σ H(X_d) − H(X)', INDEPENDENCE),
+  multivariate('tc', 'total correlation (multi-information) TC = Σ H(X_d) − H(X)', INDEPENDENCE, undefined, ['mixed_ksg']),
   multivariate('dtc', 'dual total correlation DTC = H(X) − Σ H(X_d | X_rest)', INDEPENDENCE),
   multivariate('oinfo', 'O-information Ω = TC − DTC (> 0 redundancy, < 0 synergy)', null,
     'Ω is 0 under independence and under balanced redundancy and synergy alike, so a permutation null does not answer its question (the sign): read the sign from a bootstrap interval (--bootstrap)'),

@@ -34,6 +34,11 @@ export interface OptionDescriptor {
   default?: number;
   /** The pair cannot run without it (no sensible default, e.g. Rényi's α). */
   required?: boolean;
+  /**
+   * A named choice (e.g. `norm`: max | euclidean): the job file and CLI take the name, the
+   * estimator gets its index (`integer`, min 0), and the result reports the name.
+   */
+  choices?: readonly string[];
 }
 
 export interface BlockRule {

@@ -25,7 +25,7 @@ export function checkLocals(spec: JobSpec, field: string): void {
     throw new OptionError(`${field}: ${spec.measure} with ${spec.estimator} has no local values (they are defined for: ${localsPairs().join(', ')})`, field);
   }
   if (spec.millerMadow) throw new OptionError(`${field}: local values are of the uncorrected estimate; drop the Miller–Madow correction`, field);
-  if (spec.measure === 'te' && (spec.options?.['theiler'] ?? 0) > 0) throw new OptionError(`${field}: local values of te with a Theiler window are not available; use theiler 0`, field);
+  if (spec.measure === 'te' && Number(spec.options?.['theiler'] ?? 0) > 0) throw new OptionError(`${field}: local values of te with a Theiler window are not available; use theiler 0`, field);
   if (spec.options?.['biasCorrection'] === 1) throw new OptionError(`${field}: local values are of the uncorrected estimate; drop the bias correction`, field);
 }
 

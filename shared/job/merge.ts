@@ -9,6 +9,7 @@
  * shard id: associative and commutative.
  */
 import { InternalError } from '../errors.js';
+import { describeOptions } from '../catalog/index.js';
 import { recentreSubsample, subsampleBias, subsampleScale } from '../resampling/bootstrap.js';
 import { confidenceInterval, type CiResult } from '../resampling/ci.js';
 import { summarizeBagging, summarizeKEnsemble } from '../resampling/ensemble.js';
@@ -183,7 +184,7 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     measure: p.measure,
     estimator: p.estimator,
     k: p.usesK ? p.k : null,
-    ...(Object.keys(p.options).length > 0 ? { options: { ...p.options } } : {}),
+    ...(Object.keys(p.options).length > 0 ? { options: describeOptions(p.measure, p.estimator, p.options) } : {}),
     n: p.n,
     estimate: u(thetaHat),
     units: p.units,

@@ -254,6 +254,8 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     const method = b.method ?? recipe.defaultMethod;
     checkRecipe(recipe, job.estimator, scheme, method);
     if (!recipe.checked) warnings.push(uncheckedWarning(job.measure, job.estimator));
+    // the calibration behind a recipe ran with the max-norm; the Euclidean variant shares the recipe unchecked
+    else if ((options['norm'] ?? 0) !== 0) warnings.push(`the coverage of bootstrap intervals for ${job.measure} with ${job.estimator} was checked by simulation with the max-norm only, not with norm euclidean (docs/intervals.md)`);
     let m = n;
     if (scheme === 'subsample') {
       m = b.m ?? defaultSubsampleSize(n, knn ? k : 1, recipe.subsampleFraction);

@@ -76,8 +76,8 @@ export interface JobSpec {
   ensemble?: EnsembleOptions;
   /** @default 'auto' */
   backend?: Backend;
-  /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. */
-  options?: Record<string, number>;
+  /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. Choice options (e.g. `norm`) by name. */
+  options?: Record<string, number | string>;
   /**
    * The significance test: 'permutation' (surrogates; needs `permutation`) or 'analytic'
    * (2N·Î ~ χ²(df), shared/resampling/analytic.ts; the catalog says which pairs have one).
@@ -226,8 +226,8 @@ export interface JobResult {
   measure: Measure;
   estimator: string;
   k: number | null;
-  /** Measure and estimator options in effect (defaults filled), when the pair takes any. */
-  options?: Record<string, number>;
+  /** Measure and estimator options in effect (defaults filled), when the pair takes any; choice options by name. */
+  options?: Record<string, number | string>;
   n: number;
   estimate: number;
   units: Units;

@@ -79,7 +79,7 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
     throw new OptionError(`${m.name} needs at least ${m.blocks.minX} x columns (${m.blocks.meaning.x}); got ${spec.x.length}`, 'x');
   }
   if (spec.options !== undefined && (spec.options === null || typeof spec.options !== 'object' || Array.isArray(spec.options))) {
-    throw new OptionError('options must be an object of numbers', 'options');
+    throw new OptionError('options must be an object of numbers (or names, for choice options such as norm)', 'options');
   }
   if (spec.normalize !== undefined && typeof spec.normalize !== 'boolean') throw new OptionError('normalize must be true or false', 'normalize');
   if (spec.millerMadow !== undefined && typeof spec.millerMadow !== 'boolean') throw new OptionError('millerMadow must be true or false', 'millerMadow');
