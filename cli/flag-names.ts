@@ -23,6 +23,7 @@ const FLAGS: [RegExp, string][] = [
   [/\bensemble\.critics\b/g, '--ensemble'],
   [/\bmaxReplicates\b/g, '--max-replicates'],
   [/\bmillerMadow\b/g, '--miller-madow'],
+  [/\bsummaries\b/g, '--summaries'],
   // catalog options: options.targetHistory → --target-history
   ...allOptions().map((o): [RegExp, string] => [new RegExp(`\\boptions\\.${o.name}\\b`, 'g'), `--${o.flag}`]),
 ];

@@ -58,6 +58,7 @@ export const JOB_FILE_SCHEMA = {
     units: { enum: [...UNITS] },
     jitter: { type: 'number', minimum: 0 },
     millerMadow: { type: 'boolean' },
+    summaries: { type: 'boolean' },
     seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     backend: { enum: [...BACKENDS] },
     maxReplicates: posInt,
@@ -140,6 +141,7 @@ interface JobFileDoc {
   units?: JobSpec['units'];
   jitter?: number;
   millerMadow?: boolean;
+  summaries?: boolean;
   seed?: number;
   backend?: JobSpec['backend'];
   test?: JobSpec['test'];
@@ -246,6 +248,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     seed: d.seed ?? DEFAULTS.seed,
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
     ...(d.millerMadow !== undefined ? { millerMadow: d.millerMadow } : {}),
+    ...(d.summaries !== undefined ? { summaries: d.summaries } : {}),
     ...(d.backend ? { backend: d.backend } : {}),
     ...(d.test ? { test: d.test } : {}),
     ...(d.trial !== undefined ? { trial: d.trial } : {}),

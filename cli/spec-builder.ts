@@ -32,6 +32,7 @@ export interface EstimateFlags {
   units?: string;
   jitter?: string;
   millerMadow?: boolean;
+  summaries?: boolean;
   seed?: string;
   backend?: string;
   bootstrap?: string;
@@ -147,6 +148,7 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   const jitter = numberFlag(f.jitter, '--jitter', (v) => v >= 0, 'a number >= 0');
   if (jitter !== undefined) spec.jitter = jitter;
   if (f.millerMadow) spec.millerMadow = true;
+  if (f.summaries) spec.summaries = true;
   const backend = enumFlag(f.backend, '--backend', BACKENDS);
   if (backend) spec.backend = backend;
 

@@ -17,6 +17,7 @@ import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 import { executeManyShard } from './many.js';
 import { NEURAL_WIDTH, neuralReplicate, packReplicate } from '../estimators/neural/index.js';
+import { packSummary, summarize } from './summary.js';
 import { groupedPermutation, groupedShift, groupedShuffle } from './trials.js';
 
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
@@ -147,7 +148,26 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
   return ran;
 }
 
+/** θ̂ per PreparedJob object (per thread): the summary path's threshold and sketch centre. */
+const thetaCache = new WeakMap<PreparedJob, number>();
+
+function thetaFor(p: PreparedJob): number {
+  let t = thetaCache.get(p);
+  if (t === undefined) thetaCache.set(p, (t = pointEstimate(p)));
+  return t;
+}
+
+/**
+ * The values of one shard, or — for a workload on the summary path (p.summaries) — their packed
+ * summary against θ̂ (job/summary.ts).
+ */
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
+  const partial = shardValues(p, shard, opts);
+  if (!p.summaries?.includes(shard.workload)) return partial;
+  return { ...partial, values: packSummary(summarize(partial.values, shard.r0, thetaFor(p))) };
+}
+
+function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions): ShardPartial {
   // screen / pairwise: a vector per replicate (CPU path; a batch backend is not used)
   const stop = stopper(opts.shouldStop);
   if (p.many) return executeManyShard(p, shard, stop);

@@ -101,6 +101,12 @@ export interface JobSpec {
   screen?: ScreenOptions;
   /** Pairwise matrix (docs/screening.md): every pair of the `x` columns (given `z` for cmi). */
   pairwise?: PairwiseOptions;
+  /**
+   * Merge partial statistics instead of replicate vectors (job/summary.ts): true for every
+   * bootstrap, permutation and bagging workload, false never. @default per workload: on above
+   * SUMMARY_THRESHOLD (100 000) replicates
+   */
+  summaries?: boolean;
 }
 
 /** Multiple-testing control of a many-variable job. */
@@ -200,6 +206,29 @@ export interface NullSummary {
   quantiles: Record<string, number>;
 }
 
+/**
+ * Which path made a result's numbers (issue 18): 'vector' = from the full replicate vector;
+ * 'counts' = exact exceedance counts (same bytes as the vector path); 'moments' = Chan et al.'s
+ * merge of block moments; 'sketch' = the quantile sketch (accuracy in `sketch`).
+ */
+export type NumberPath = 'vector' | 'counts' | 'moments' | 'sketch';
+
+export interface SummaryInfo {
+  /** Workloads merged as summaries (the others are vectors). */
+  workloads: string[];
+  /** Replicates per moments block; blocks are folded in block order. */
+  blockSize: number;
+  sketch: {
+    kind: 'DDSketch (Masson, Rim & Lee 2019) of offsets from the estimate';
+    relativeAccuracy: number;
+    /** The centre the accuracy is relative to: the estimate (result units). */
+    centre: number;
+    accuracy: string;
+  };
+  /** Result field → the path that made it, e.g. { 'ci.low': 'sketch', pValue: 'counts' }. */
+  paths: Record<string, NumberPath>;
+}
+
 export interface JobResult {
   measure: Measure;
   estimator: string;
@@ -242,6 +271,8 @@ export interface JobResult {
    */
   screen?: ScreenResult;
   pairwise?: PairwiseResult;
+  /** Present when any workload took the summary path: what was merged and which path made each number. */
+  summaries?: SummaryInfo;
   warnings: string[];
   timings: { loadMs?: number; estimateMs: number; resampleMs?: number; totalMs: number };
   provenance: {
@@ -301,6 +332,9 @@ export const DEFAULTS = {
   alpha: 0.05,
   /** Cap on tested items: features (screen) or pairs (pairwise). */
   maxItems: 100_000,
-  /** Cap on B or P unless raised by the caller (a bad job is rejected up front). */
-  maxReplicates: 1_000_000,
+  /**
+   * Cap on B or P unless raised by the caller (a bad job is rejected up front). Above 1e5 the
+   * summary path keeps memory independent of B (job/summary.ts), so the cap is 1e9.
+   */
+  maxReplicates: 1_000_000_000,
 } as const;
