@@ -309,7 +309,11 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     });
     prepared.kValues = [...e.kValues];
   }
-  if (isNeural(job.estimator)) prepared.neural = { critics: e?.critics ?? 1 };
+  if (isNeural(job.estimator)) {
+    prepared.neural = { critics: e?.critics ?? 1 };
+    // the neural ensemble recipe (recipes.ts) is marked unchecked: say so, as for any other unchecked pair
+    warnings.push(`the coverage of the ensemble and held-out intervals of ${job.estimator} has not been checked by simulation (docs/neural.md says what each targets)`);
+  }
   const summarised = summaryWorkloads(prepared, job.summaries);
   if (summarised.length > 0) prepared.summaries = summarised;
   return prepared;
