@@ -1,6 +1,6 @@
 /**
  * The installed packages a set of top-level packages needs at run time: the transitive closure
- * of `dependencies` and installed `optionalDependencies`, resolved the way Node resolves them
+ * of `dependencies` and installed `optionalDependencies` and `peerDependencies`, resolved the way Node resolves them
  * (node_modules of the requiring package, then of each folder above, up to the root). The
  * device pack (pack.sh) copies exactly these folders: the project's production dependencies
  * plus mocha for the parity tests, no other devDependencies.
@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 interface Manifest {
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 }
 
 function manifest(dir: string): Manifest {
@@ -53,6 +54,8 @@ export function moduleClosure(root: string, extra: string[] = []): string[] {
     const m = manifest(dir);
     for (const dep of Object.keys(m.dependencies ?? {})) queue.push({ from: dir, name: dep, optional: false });
     for (const dep of Object.keys(m.optionalDependencies ?? {})) queue.push({ from: dir, name: dep, optional: true });
+    // peers (optional ones too, e.g. node-fetch's `encoding`) are loaded when present: npm installs them
+    for (const dep of Object.keys(m.peerDependencies ?? {})) queue.push({ from: dir, name: dep, optional: true });
   }
   return [...seen].map((d) => path.relative(root, d)).sort();
 }
