@@ -16,6 +16,7 @@ import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 import { executeManyShard } from './many.js';
+import { executeTeStepShard } from './te-step.js';
 
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
 const neighbourCache = new WeakMap<PreparedJob, ZNeighbours>();
@@ -134,6 +135,7 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   // screen / pairwise: a vector per replicate (CPU path; a batch backend is not used)
   if (p.many) return executeManyShard(p, shard);
+  if (p.teStep) return executeTeStepShard(p, shard);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);

@@ -28,7 +28,7 @@ export function planWorkloads(p: PreparedJob): Workload[] {
     w.push({ kind: 'bootstrap', replicates: p.bootstrap.replicates });
     if (p.bootstrap.method === 'bca') w.push({ kind: 'jackknife', replicates: p.bootstrap.jackknifeGroups });
   }
-  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : {}) });
+  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : p.teStep ? { width: p.teStep.items.length } : {}) });
   if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates });
   if (p.kValues) w.push({ kind: 'kensemble', replicates: p.kValues.length });
   return w;

@@ -5,6 +5,7 @@
  */
 import type { Dataset } from '../data/matrix.js';
 import type { Correction } from '../resampling/multiple-testing.js';
+import type { TeStepOptions, TeStepResult } from './te-step.js';
 
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
 export type Measure = string;
@@ -81,6 +82,8 @@ export interface JobSpec {
   screen?: ScreenOptions;
   /** Pairwise matrix (docs/screening.md): every pair of the `x` columns (given `z` for cmi). */
   pairwise?: PairwiseOptions;
+  /** One step of TE network inference (te-step.ts; driven by network.ts): x = the variables. */
+  teStep?: TeStepOptions;
 }
 
 /** Multiple-testing control of a many-variable job. */
@@ -214,6 +217,8 @@ export interface JobResult {
    */
   screen?: ScreenResult;
   pairwise?: PairwiseResult;
+  /** teStep jobs: θ per item (nats) and the step's max / min / sequential tests. */
+  teStep?: TeStepResult;
   warnings: string[];
   timings: { loadMs?: number; estimateMs: number; resampleMs?: number; totalMs: number };
   provenance: {

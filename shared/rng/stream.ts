@@ -94,6 +94,8 @@ export const Domain = {
   bagging: 5,
   simulate: 6,
   surrogate: 7,
+  /** Per-step seeds of TE network inference (job/network.ts). */
+  network: 8,
 } as const;
 
 /** Fisher–Yates shuffle in place using `rng`. */
