@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { registerClusterCommands } from './cluster-commands.js';
 import { registerManyCommands } from './many.js';
+import { registerNetworkCommand } from './network.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
 import type { OutputFlags } from './execute.js';
 import type { DataFormat } from '../shared/data/load.js';
@@ -187,6 +188,7 @@ export function createProgram(): Command {
     const out = { ...outputFlags(flags as CommonFlags), ...(typeof flags.out === 'string' ? { out: flags.out } : {}) };
     await executeJob({ spec, dataPath: flags.data, fieldPrefix: '--', xLabel: spec.screen ? '--target' : '--vars' }, out);
   });
+  registerNetworkCommand(program);
   registerClusterCommands(program);
   return program;
 }

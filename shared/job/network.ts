@@ -119,66 +119,65 @@ interface Resolved {
   s: NetworkResult['settings'];
 }
 
-function int(v: unknown, field: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new OptionError(`${field} must be an integer ≥ ${min}; got ${JSON.stringify(v)}`, field);
-  return v;
-}
-
 /** Up-front checks with errors naming the field (the CLI maps fields to its flags). */
-export function resolveNetwork(job: NetworkJob, maxReplicates: number = DEFAULTS.maxReplicates): Resolved {
+export function resolveNetwork(job: NetworkJob, maxReplicates: number = DEFAULTS.maxReplicates, name: (field: string) => string = (f) => f): Resolved {
+  const int = (v: unknown, field: string, min: number): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new OptionError(`${name(field)} must be an integer ≥ ${min}; got ${JSON.stringify(v)}`, name(field));
+    return v;
+  };
   const ds = job.data;
   if (!ds || !Array.isArray(ds.columns) || ds.columns.length === 0 || !(ds.n > 0)) throw new DataError('the dataset is empty');
-  if (!Array.isArray(job.vars) || job.vars.length < 2) throw new OptionError('vars needs at least 2 variables', 'vars');
-  const cols = job.vars.map((c, i) => resolveColumn(ds, c, `vars[${i}]`));
+  if (!Array.isArray(job.vars) || job.vars.length < 2) throw new OptionError(`${name('vars')} needs at least 2 variables`, name('vars'));
+  const cols = job.vars.map((c, i) => resolveColumn(ds, c, name('vars')));
   const names = cols.map((j) => ds.names[j]!);
   const seen = new Set<number>();
   cols.forEach((j) => {
-    if (seen.has(j)) throw new OptionError(`column ${JSON.stringify(ds.names[j])} is listed twice in vars`, 'vars');
+    if (seen.has(j)) throw new OptionError(`column ${JSON.stringify(ds.names[j])} is listed twice in ${name('vars')}`, name('vars'));
     seen.add(j);
   });
   const targets = (job.targets ?? job.vars).map((c, i) => {
-    const j = resolveColumn(ds, c, `targets[${i}]`);
+    const j = resolveColumn(ds, c, name('targets'));
     const v = cols.indexOf(j);
-    if (v < 0) throw new OptionError(`target ${JSON.stringify(ds.names[j])} is not among vars (a target's sources are the other vars)`, 'targets');
+    if (v < 0) throw new OptionError(`target ${JSON.stringify(ds.names[j])} (${name('targets')}) is not among ${name('vars')}: a target's sources are the other variables`, name('targets'));
     return v;
   });
-  if (new Set(targets).size !== targets.length) throw new OptionError('a target is listed twice in targets', 'targets');
+  if (new Set(targets).size !== targets.length) throw new OptionError(`a target is listed twice in ${name('targets')}`, name('targets'));
   const maxLag = int(job.maxLag, 'maxLag', 1);
   const minLag = job.minLag === undefined ? 1 : int(job.minLag, 'minLag', 1);
-  if (minLag > maxLag) throw new OptionError(`minLag ${minLag} exceeds maxLag ${maxLag}`, 'minLag');
+  if (minLag > maxLag) throw new OptionError(`${name('minLag')} ${minLag} exceeds ${name('maxLag')} ${maxLag}`, name('minLag'));
   const maxLagTarget = job.maxLagTarget === undefined ? maxLag : int(job.maxLagTarget, 'maxLagTarget', 1);
   const estimator = job.estimator ?? 'ksg';
-  if (estimator !== 'ksg' && estimator !== 'gaussian') throw new OptionError(`estimator must be ksg or gaussian; got ${JSON.stringify(estimator)}`, 'estimator');
+  if (estimator !== 'ksg' && estimator !== 'gaussian') throw new OptionError(`${name('estimator')} must be ksg or gaussian; got ${JSON.stringify(estimator)}`, name('estimator'));
   const k = job.k === undefined ? DEFAULTS.k : int(job.k, 'k', 1);
   const permutations = job.permutations === undefined ? 200 : int(job.permutations, 'permutations', 1);
-  if (permutations > maxReplicates) throw new OptionError(`permutations = ${permutations} exceeds the cap of ${maxReplicates}`, 'permutations');
+  if (permutations > maxReplicates) throw new LimitError(`${name('permutations')} ${permutations} exceeds the cap of ${maxReplicates} replicates`);
   const alpha = job.alpha ?? DEFAULTS.alpha;
-  if (!(typeof alpha === 'number' && alpha > 0 && alpha < 1)) throw new OptionError(`alpha must be in (0, 1); got ${JSON.stringify(alpha)}`, 'alpha');
+  if (!(typeof alpha === 'number' && alpha > 0 && alpha < 1)) throw new OptionError(`${name('alpha')} must be in (0, 1); got ${JSON.stringify(alpha)}`, name('alpha'));
   // the smallest p-value is 1/(P+1): with fewer surrogates no test can ever reject (IDTxl check_n_perm)
-  if (1 / (permutations + 1) > alpha) throw new OptionError(`permutations = ${permutations}: the smallest p-value 1/(P+1) exceeds alpha = ${alpha}, so nothing could be selected; use at least ${Math.ceil(1 / alpha) - 1}`, 'permutations');
+  if (1 / (permutations + 1) > alpha) throw new OptionError(`${name('permutations')} ${permutations}: the smallest p-value 1/(P+1) exceeds alpha = ${alpha}, so nothing could be selected; use at least ${Math.ceil(1 / alpha) - 1}`, name('permutations'));
   const surrogate = job.surrogate ?? 'shuffle';
-  if (surrogate !== 'shuffle' && surrogate !== 'shift') throw new OptionError(`surrogate must be shuffle or shift; got ${JSON.stringify(surrogate)}`, 'surrogate');
+  if (surrogate !== 'shuffle' && surrogate !== 'shift') throw new OptionError(`${name('surrogate')} must be shuffle or shift; got ${JSON.stringify(surrogate)}`, name('surrogate'));
   const fdr = job.fdr ?? 'fdr_bh';
-  if (!(NETWORK_FDR as readonly string[]).includes(fdr)) throw new OptionError(`fdr must be one of ${NETWORK_FDR.join(', ')}; got ${JSON.stringify(fdr)}`, 'fdr');
+  if (!(NETWORK_FDR as readonly string[]).includes(fdr)) throw new OptionError(`${name('fdr')} must be one of ${NETWORK_FDR.join(', ')}; got ${JSON.stringify(fdr)}`, name('fdr'));
   const seed = job.seed ?? DEFAULTS.seed;
-  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new OptionError(`seed must be a non-negative integer; got ${JSON.stringify(seed)}`, 'seed');
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new OptionError(`${name('seed')} must be a non-negative integer; got ${JSON.stringify(seed)}`, name('seed'));
   const candidates = (cols.length - 1) * (maxLag - minLag + 1);
   if (candidates > DEFAULTS.maxItems) {
-    throw new LimitError(`vars: ${cols.length - 1} sources × ${maxLag - minLag + 1} lags = ${candidates} candidates per target exceed the job limit of ${DEFAULTS.maxItems}; use fewer variables or lags`);
+    throw new LimitError(`${name('vars')}: ${cols.length - 1} sources × ${maxLag - minLag + 1} lags = ${candidates} candidates per target exceed the job limit of ${DEFAULTS.maxItems}; use fewer variables or lags`);
   }
   const offset = Math.max(maxLag, maxLagTarget);
   const samples = ds.n - offset;
   // ksg: k neighbours besides the point; gaussian: a covariance of the widest item (every selected variable + Y)
   const need = estimator === 'ksg' ? Math.max(k + 2, 10) : maxLagTarget + candidates + 3;
   if (samples < need) {
-    throw new DataError(`${ds.n} rows leave ${samples} samples after the largest lag ${offset} (maxLag/maxLagTarget); ${estimator} needs at least ${need}: use fewer lags or more rows`);
+    throw new DataError(`${ds.n} rows leave ${samples} samples after the largest lag ${offset} (${name('maxLag')}${job.maxLagTarget !== undefined ? `/${name('maxLagTarget')}` : ''}); ${estimator} needs at least ${need}: use fewer lags or more rows`);
   }
   for (const j of cols) {
-    if (!(sampleSd(ds.columns[j]!) > 0)) throw new DataError(`column ${JSON.stringify(ds.names[j])} (in vars) is constant: it carries no information (drop it)`);
+    if (!(sampleSd(ds.columns[j]!) > 0)) throw new DataError(`column ${JSON.stringify(ds.names[j])} (in ${name('vars')}) is constant: it carries no information (drop it)`);
   }
   const normalize = job.normalize ?? true;
   const units = job.units ?? DEFAULTS.units;
-  if (units !== 'nats' && units !== 'bits') throw new OptionError(`units must be nats or bits; got ${JSON.stringify(units)}`, 'units');
+  if (units !== 'nats' && units !== 'bits') throw new OptionError(`${name('units')} must be nats or bits; got ${JSON.stringify(units)}`, name('units'));
   return {
     names,
     cols,
@@ -210,9 +209,9 @@ const without = (list: LaggedVar[], c: LaggedVar) => list.filter((d) => key(d) !
 export async function inferNetwork(
   engine: Engine,
   job: NetworkJob,
-  opts: { signal?: AbortSignal; onProgress?: (p: NetworkProgress) => void; maxReplicates?: number } = {},
+  opts: { signal?: AbortSignal; onProgress?: (p: NetworkProgress) => void; maxReplicates?: number; fieldName?: (field: string) => string } = {},
 ): Promise<NetworkResult> {
-  const r = resolveNetwork(job, opts.maxReplicates);
+  const r = resolveNetwork(job, opts.maxReplicates, opts.fieldName);
   const { s } = r;
   const offset = Math.max(s.maxLag, s.maxLagTarget);
   const progress: NetworkProgress = { targetsDone: 0, targetsTotal: r.targets.length, steps: 0 };
