@@ -7,10 +7,13 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { DataError } from '../shared/errors.js';
+import { dirname, resolve } from 'node:path';
+import { DataError, OptionError } from '../shared/errors.js';
 import { parseColumnList, resolveColumn } from '../shared/data/select.js';
 // the data readers and the pipeline load when the command runs (start-up of other commands)
 import type { NetworkFdr, NetworkJob, NetworkResult } from '../shared/job/network.js';
+import type { ColumnRef } from '../shared/job/spec.js';
+import type { DataFormat } from '../shared/data/load.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
 import { openEngine, type EngineChoice } from './engine.js';
 
@@ -122,15 +125,27 @@ async function writeEdgesCsv(path: string, r: NetworkResult): Promise<void> {
   }
 }
 
-export async function runNetwork(f: NetworkFlags): Promise<NetworkResult> {
-  const options = buildNetworkOptions(f);
+/** Engine, output and progress flags (shared by the command and `run` with a network job file). */
+export type NetworkRunFlags = Pick<NetworkFlags, 'json' | 'out' | 'progress' | 'threads' | 'maxReplicates' | 'coordinator' | 'tokenFile' | 'coordinatorCa' | 'coordinatorServerName' | 'tlsCert' | 'tlsKey'>;
+
+interface NetworkInput {
+  options: Omit<NetworkJob, 'data'>;
+  dataPath: string;
+  load?: { header?: boolean; delimiter?: string; format?: DataFormat };
+  /** Settings field → how the user named it (a flag, or a job-file field). */
+  fieldName: (field: string) => string;
+}
+
+async function executeNetwork(input: NetworkInput, f: NetworkRunFlags): Promise<NetworkResult> {
+  const { options } = input;
   const t0 = performance.now();
   const { loadDataset } = await import('../shared/data/load.js');
   const { inferNetwork } = await import('../shared/job/network.js');
   const refs = [...options.vars, ...(options.targets ?? [])];
-  const data = await loadDataset(f.data, {
+  const data = await loadDataset(input.dataPath, {
+    ...input.load,
     // only the variables are parsed (an ID column or a blank elsewhere must not abort the run)
-    select: (names) => [...new Set(refs.map((c) => resolveColumn({ names, columns: [], n: 0 }, c, refs.indexOf(c) < options.vars.length ? '--vars' : '--targets')))],
+    select: (names) => [...new Set(refs.map((c, i) => resolveColumn({ names, columns: [], n: 0 }, c, input.fieldName(i < options.vars.length ? 'vars' : 'targets'))))],
   });
   const loadMs = performance.now() - t0;
   const threads = intFlag(f.threads, '--threads', 1) ?? availableParallelism();
@@ -154,7 +169,7 @@ export async function runNetwork(f: NetworkFlags): Promise<NetworkResult> {
   try {
     result = await inferNetwork(engine, { ...options, data }, {
       signal: controller.signal,
-      fieldName: (field) => FLAG[field] ?? field,
+      fieldName: input.fieldName,
       ...(maxReplicates !== undefined ? { maxReplicates } : {}),
       ...(showProgress ? { onProgress: (p) => process.stderr.write(`network: targets ${p.targetsDone}/${p.targetsTotal}, tests ${p.steps}${process.stderr.isTTY ? '\r' : '\n'}`) } : {}),
     });
@@ -165,8 +180,67 @@ export async function runNetwork(f: NetworkFlags): Promise<NetworkResult> {
   if (showProgress && process.stderr.isTTY) process.stderr.write('\n');
   if (f.out) await writeEdgesCsv(f.out, result);
   const timings = { loadMs, totalMs: performance.now() };
-  process.stdout.write(f.json ? JSON.stringify({ ...result, timings, engine: f.coordinator ? 'cluster' : 'embedded' }) + '\n' : networkHuman(result, f.data));
+  process.stdout.write(f.json ? JSON.stringify({ ...result, timings, engine: f.coordinator ? 'cluster' : 'embedded' }) + '\n' : networkHuman(result, input.dataPath));
   return result;
+}
+
+export async function runNetwork(f: NetworkFlags): Promise<NetworkResult> {
+  return executeNetwork({ options: buildNetworkOptions(f), dataPath: f.data, fieldName: (field) => FLAG[field] ?? field }, f);
+}
+
+/** The `network` section of a job file (fields as NetworkOptions). */
+const NETWORK_FILE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['data', 'network'],
+  properties: {
+    data: { type: 'string', minLength: 1 },
+    header: { type: 'boolean' },
+    delimiter: { type: 'string', minLength: 1 },
+    format: { enum: ['csv', 'tsv', 'json', 'npy', 'arrow'] },
+    network: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['vars', 'maxLag'],
+      properties: {
+        vars: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] } }] },
+        targets: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] } }] },
+        maxLag: { type: 'integer', minimum: 1 },
+        minLag: { type: 'integer', minimum: 1 },
+        maxLagTarget: { type: 'integer', minimum: 1 },
+        estimator: { enum: ['ksg', 'gaussian'] },
+        k: { type: 'integer', minimum: 1 },
+        permutations: { type: 'integer', minimum: 1 },
+        alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        surrogate: { enum: ['shuffle', 'shift'] },
+        fdr: { enum: [...NETWORK_FDR] },
+        seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+        normalize: { type: 'boolean' },
+        units: { enum: [...UNITS] },
+      },
+    },
+  },
+} as const;
+
+/**
+ * `infoshard run job.yaml` where the file has a `network:` section (data, header, delimiter,
+ * format at the top level, as other job files). Returns undefined for any other job file.
+ */
+export async function runNetworkJobFile(path: string, doc: unknown, f: NetworkRunFlags): Promise<NetworkResult | undefined> {
+  if (!doc || typeof doc !== 'object' || !('network' in doc)) return undefined;
+  const [{ Ajv }, { describeSchemaError }] = await Promise.all([import('ajv'), import('./job-file.js')]);
+  const validate = new Ajv({ allErrors: false, strict: true }).compile(NETWORK_FILE_SCHEMA);
+  if (!validate(doc)) {
+    const errs = validate.errors!;
+    const { field, message } = describeSchemaError(errs.find((e) => e.keyword === 'oneOf') ?? errs[0]!);
+    throw new OptionError(`job file ${path}: ${message}`, field);
+  }
+  const d = doc as { data: string; header?: boolean; delimiter?: string; format?: DataFormat; network: Omit<NetworkJob, 'data' | 'vars' | 'targets'> & { vars: string | ColumnRef[]; targets?: string | ColumnRef[] } };
+  const list = (v: string | ColumnRef[]) => (typeof v === 'string' ? parseColumnList(v) : v);
+  const { vars, targets, ...rest } = d.network;
+  const options: Omit<NetworkJob, 'data'> = { ...rest, vars: list(vars), ...(targets !== undefined ? { targets: list(targets) } : {}) };
+  const load = { ...(d.header !== undefined ? { header: d.header } : {}), ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}), ...(d.format ? { format: d.format } : {}) };
+  return executeNetwork({ options, dataPath: d.data === '-' ? '-' : resolve(dirname(resolve(path)), d.data), load, fieldName: (field) => `network.${field}` }, f);
 }
 
 /** Add `network` to the program. */
