@@ -301,6 +301,12 @@ export async function inferNetwork(
   // FDR across targets on the omnibus p-values (a target without an omnibus test counts as p = 1)
   const pOmni = runs.map((x) => x.omnibus?.pValue ?? 1);
   const pAdj = s.fdr === 'none' ? Float64Array.from(pOmni) : adjustPValues(s.fdr, pOmni);
+  // p ≥ 1/(P+1): BH passes a lone significant target only when 1/(P+1) ≤ alpha/T (IDTxl network_fdr warns likewise)
+  const T = runs.length;
+  const cT = s.fdr === 'fdr_by' ? Array.from({ length: T }, (_, i) => 1 / (i + 1)).reduce((a, b) => a + b, 0) : 1;
+  if (s.fdr !== 'none' && T > 1 && 1 / (s.permutations + 1) > s.alpha / (T * cT)) {
+    warnings.add(`${s.fdr} over ${T} targets: the smallest omnibus p-value 1/(P+1) = ${(1 / (s.permutations + 1)).toPrecision(3)} exceeds alpha/${T}${cT !== 1 ? `/${cT.toPrecision(3)}` : ''} = ${(s.alpha / (T * cT)).toPrecision(3)}, so a target can lose its sources to the correction; use at least ${Math.ceil((T * cT) / s.alpha) - 1} permutations`);
+  }
   const u = s.units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
   const targets: NetworkTargetResult[] = [];
   const edges: NetworkEdge[] = [];

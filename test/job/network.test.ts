@@ -161,6 +161,8 @@ describe('network inference: recovery and determinism', function () {
       const b = await inferNetwork(two, small);
       assert.equal(JSON.stringify(b), JSON.stringify(a));
       assert.ok(a.edges.length > 0);
+      // 3 targets, P = 39: 1/40 > 0.05/3, so the FDR resolution warning is given
+      assert.ok(a.warnings.some((w) => /fdr_bh over 3 targets: the smallest omnibus p-value 1\/\(P\+1\) = 0.0250 exceeds alpha\/3 = 0.0167/.test(w)), a.warnings.join('; '));
       const c = await inferNetwork(one, { ...small, surrogate: 'shift' });
       assert.deepEqual(c.edges.map((e) => [e.source, e.target]), a.edges.map((e) => [e.source, e.target]));
     } finally {
