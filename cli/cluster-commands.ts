@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { OptionError } from '../shared/errors.js';
-import type { NatsModule } from '../coordinator/events.js';
+import type { ClusterBackends, NatsModule } from '../coordinator/events.js';
 import { intFlag } from './options.js';
 
 interface TlsFlags {
@@ -30,6 +30,7 @@ interface WorkerFlags extends TlsFlags {
   heartbeatMs?: string;
   faultDelayMs?: string;
   metrics?: string;
+  shutdownGraceMs?: string;
 }
 
 interface CoordinatorFlags extends TlsFlags {
@@ -44,6 +45,36 @@ interface CoordinatorFlags extends TlsFlags {
   expireMs?: string;
   workerCa?: string;
   workerServerName?: string;
+  batchTargetMs?: string;
+  keepJobs?: string;
+  keepJobsHours?: string;
+  keepDatasetsMb?: string;
+  shutdownGraceMs?: string;
+}
+
+/**
+ * Stop within `graceMs` whatever happens: a close that hangs (a NATS server that is gone, a
+ * store write retrying) must not keep a SIGTERM'd process alive; a second signal exits at once.
+ */
+async function closeWithin(what: string, close: () => Promise<void>, graceMs: number): Promise<void> {
+  const again = () => {
+    process.stderr.write(`${what}: second signal, exiting now\n`);
+    process.exit(1);
+  };
+  process.once('SIGINT', again);
+  process.once('SIGTERM', again);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => {
+    timer = setTimeout(() => r('late'), graceMs);
+  });
+  const how = await Promise.race([close().then(() => 'closed' as const, () => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (how === 'late') {
+    process.stderr.write(`${what}: shutdown took over ${graceMs} ms; exiting anyway\n`);
+    process.exit(1);
+  }
+  // whatever is left (a NATS client's reconnect timer, idle threads) must not keep us alive
+  process.exit(process.exitCode ?? 0);
 }
 
 /** Resolves when the process is asked to stop. */
@@ -84,6 +115,7 @@ export function registerClusterCommands(program: Command): void {
       .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (with --tls-cert/--tls-key also presented as client certificate)')
       .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
       .option('--heartbeat-ms <ms>', 'heartbeat period (default 250)')
+      .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, exit after this long even if shutdown is not done (default 10000)')
       .option('--metrics <host:port>', 'serve GET /metrics (Prometheus text: pool, throughput, backend, cache) on this address'),
   )
     .option('--fault-delay-ms <ms>', 'TEST ONLY: hold every RunShards call this long (simulates a hung worker)')
@@ -92,6 +124,7 @@ export function registerClusterCommands(program: Command): void {
       const cacheMb = intFlag(f.cacheMb, '--cache-mb', 1);
       const heartbeatMs = intFlag(f.heartbeatMs, '--heartbeat-ms', 10);
       const faultDelayMs = intFlag(f.faultDelayMs, '--fault-delay-ms', 0);
+      const workerGraceMs = intFlag(f.shutdownGraceMs, '--shutdown-grace-ms', 0) ?? 10_000;
       const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
       if (!f.coordinator && !f.nats) throw new OptionError('worker needs --coordinator HOST:PORT or --nats URL', '--coordinator');
       // gRPC (and the worker pool) load only when a worker or coordinator is started
@@ -125,7 +158,7 @@ export function registerClusterCommands(program: Command): void {
       });
       process.stdout.write(`infoshard worker ready id=${w.id} listen=${w.address} port=${w.port}${w.metricsPort !== undefined ? ` metrics=${w.metricsPort}` : ''}\n`);
       await untilSignal();
-      await w.close();
+      await closeWithin('worker', () => w.close(), workerGraceMs);
     });
 
   withTls(
@@ -142,16 +175,26 @@ export function registerClusterCommands(program: Command): void {
       .option('--max-batch <N>', 'most shards in one RunShards call (default 256)')
       .option('--expire-ms <ms>', 'a worker silent this long is dead (gRPC registration mode, default 1000)')
       .option('--worker-ca <file>', 'PEM CA to verify TLS workers (with --tls-cert/--tls-key also presented as client certificate)')
-      .option('--worker-server-name <name>', 'expected name in worker certificates'),
+      .option('--worker-server-name <name>', 'expected name in worker certificates')
+      .option('--batch-target-ms <ms>', 'aim for RunShards calls this long once a job\'s cost per shard is known: short calls share workers fairly between jobs (default 1000)')
+      .option('--keep-jobs <N>', 'finished jobs kept (record and result), oldest dropped first (default 1000)')
+      .option('--keep-jobs-hours <H>', 'finished jobs are dropped this long after they ended (default 168 = 7 days)')
+      .option('--keep-datasets-mb <MB>', 'MiB of datasets kept that no running job uses, least recently used dropped first (default 1024)')
+      .option('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, exit after this long even if shutdown is not done (default 10000)'),
   ).action(async (f: CoordinatorFlags) => {
     const shardSize = intFlag(f.shardSize, '--shard-size', 1);
     const shardDeadlineMs = intFlag(f.shardDeadlineMs, '--shard-deadline-ms', 1);
     const maxBatch = intFlag(f.maxBatch, '--max-batch', 1);
     const expireMs = intFlag(f.expireMs, '--expire-ms', 50);
     const maxMessageMb = intFlag(f.maxMessageMb, '--max-message-mb', 1);
+    const batchTargetMs = intFlag(f.batchTargetMs, '--batch-target-ms', 1);
+    const keepJobs = intFlag(f.keepJobs, '--keep-jobs', 1);
+    const keepJobsHours = intFlag(f.keepJobsHours, '--keep-jobs-hours', 1);
+    const keepDatasetsMb = intFlag(f.keepDatasetsMb, '--keep-datasets-mb', 0);
+    const graceMs = intFlag(f.shutdownGraceMs, '--shutdown-grace-ms', 0) ?? 10_000;
     const { readTokenFile } = await import('../cluster/security.js');
     const token = f.tokenFile ? readTokenFile(f.tokenFile) : undefined;
-    let backends;
+    let backends: ClusterBackends | undefined;
     if (f.nats) {
       if (!token && !f.workerCa) {
         process.stderr.write('coordinator: warning: --nats without --token-file or --worker-ca: anything that can publish on NATS can announce a worker and receive jobs and data\n');
@@ -173,6 +216,12 @@ export function registerClusterCommands(program: Command): void {
       ...(shardSize !== undefined ? { shardSize } : {}),
       ...(shardDeadlineMs !== undefined ? { shardDeadlineMs } : {}),
       ...(maxBatch !== undefined ? { maxBatch } : {}),
+      ...(batchTargetMs !== undefined ? { batchTargetMs } : {}),
+      retention: {
+        ...(keepJobs !== undefined ? { keepJobs } : {}),
+        ...(keepJobsHours !== undefined ? { keepJobsMs: keepJobsHours * 3600 * 1000 } : {}),
+        ...(keepDatasetsMb !== undefined ? { keepDatasetBytes: keepDatasetsMb * 1024 * 1024 } : {}),
+      },
       ...(expireMs !== undefined ? { expireMs } : {}),
       ...(maxMessageMb !== undefined ? { maxMessageBytes: maxMessageMb * 1024 * 1024 } : {}),
       ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
@@ -184,9 +233,13 @@ export function registerClusterCommands(program: Command): void {
         ...(f.workerCa ? { ca: f.workerCa, ...(f.tlsCert && f.tlsKey ? { cert: f.tlsCert, key: f.tlsKey } : {}) } : {}),
         ...(f.workerServerName ? { serverName: f.workerServerName } : {}),
       },
+    }).catch(async (e: unknown) => {
+      // a coordinator that did not start has not taken the backends over: close them, or the NATS client keeps us alive
+      await backends?.close().catch(() => undefined);
+      throw e;
     });
     process.stdout.write(`infoshard coordinator ready listen=${f.listen.replace(/:\d+$/, '')}:${c.port} port=${c.port} http=${c.httpPort ?? '-'}\n`);
     await untilSignal();
-    await c.close();
+    await closeWithin('coordinator', () => c.close(), graceMs);
   });
 }

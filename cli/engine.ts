@@ -16,6 +16,8 @@ export interface EngineChoice {
   tlsKey?: string;
   threads?: number;
   maxReplicates?: number;
+  /** Cluster jobs' share weight (1..100). */
+  priority?: number;
 }
 
 export async function openEngine(choice: EngineChoice): Promise<Engine> {
@@ -33,6 +35,7 @@ export async function openEngine(choice: EngineChoice): Promise<Engine> {
       ...(choice.tlsCert ? { cert: choice.tlsCert } : {}),
       ...(choice.tlsKey ? { key: choice.tlsKey } : {}),
       ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),
+      ...(choice.priority !== undefined ? { priority: choice.priority } : {}),
     });
   }
   const { createEngine } = await import('../engine/embedded.js');

@@ -32,12 +32,17 @@ interface CommonFlags {
   maxReplicates?: string;
   report?: string;
   plot?: string;
+  priority?: string;
 }
 
 function outputFlags(f: CommonFlags): OutputFlags {
   const threads = intFlag(f.threads, '--threads', 1);
   const maxReplicates = intFlag(f.maxReplicates, '--max-replicates', 1);
+  const priority = intFlag(f.priority, '--priority', 1);
+  if (priority !== undefined && priority > 100) throw new OptionError(`--priority must be an integer in [1, 100], got '${f.priority}'`, '--priority');
+  if (priority !== undefined && !f.coordinator) throw new OptionError('--priority applies to cluster jobs: give --coordinator HOST:PORT', '--priority');
   return {
+    ...(priority !== undefined ? { priority } : {}),
     ...(maxReplicates !== undefined ? { maxReplicates } : {}),
     ...(f.json ? { json: true } : {}),
     ...(f.progress ? { progress: true } : {}),
@@ -68,7 +73,8 @@ function addCommonOptions(cmd: Command): Command {
     .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
     .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
     .option('--tls-cert <file>', 'client certificate for mTLS')
-    .option('--tls-key <file>', 'client private key for mTLS');
+    .option('--tls-key <file>', 'client private key for mTLS')
+    .option('--priority <P>', 'with --coordinator: share of the workers relative to other running jobs, 1..100 (default 1)');
 }
 
 /** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */

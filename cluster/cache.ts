@@ -63,6 +63,14 @@ export class DatasetCache {
     this.used += bytes;
   }
 
+  /** Drop one entry (its dataset was deleted upstream). */
+  delete(hash: string): void {
+    const e = this.entries.get(hash);
+    if (!e) return;
+    this.entries.delete(hash);
+    this.used -= e.bytes;
+  }
+
   /** Entries and bytes held now; get() hits and misses since construction. */
   stats(): { count: number; bytes: number; hits: number; misses: number } {
     return { count: this.entries.size, bytes: this.used, hits: this.hits, misses: this.misses };

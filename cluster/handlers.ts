@@ -120,7 +120,17 @@ export const SERVER_OPTIONS: grpc.ServerOptions = {
 
 /** Bind, returning the actual port (port 0 → an ephemeral one). */
 export function bindServer(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port))));
+  // grpc-js logs a failed bind itself ("E No address added ..."); the caller reports it as one line
+  grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+  return new Promise<number>((resolve, reject) => server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)))).finally(() =>
+    grpc.setLogVerbosity(configuredVerbosity()),
+  );
+}
+
+/** grpc-js's log level as GRPC_VERBOSITY sets it (its default: ERROR). */
+function configuredVerbosity(): grpc.logVerbosity {
+  const v = process.env['GRPC_VERBOSITY']?.toUpperCase();
+  return v === 'DEBUG' ? grpc.logVerbosity.DEBUG : v === 'INFO' ? grpc.logVerbosity.INFO : v === 'NONE' ? grpc.logVerbosity.NONE : grpc.logVerbosity.ERROR;
 }
 
 /** Graceful shutdown, forced after `graceMs`. */

@@ -35,6 +35,8 @@ export interface ClusterClientOptions {
   maxMessageBytes?: number;
   /** Cap on replicate counts, enforced by the coordinator and workers as by the embedded engine. @default DEFAULTS.maxReplicates */
   maxReplicates?: number;
+  /** Share of the workers for this client's jobs relative to other running jobs, 1..100. @default 1 */
+  priority?: number;
 }
 
 type Cb<T> = (err: grpc.ServiceError | null, res?: T) => void;
@@ -76,7 +78,7 @@ class ClusterEngine implements Engine {
   private readonly uploaded = new Map<string, Promise<void>>();
   private closed = false;
 
-  constructor(readonly stub: CoordinatorStub, private readonly maxReplicates?: number) {}
+  constructor(readonly stub: CoordinatorStub, private readonly maxReplicates?: number, private readonly priority?: number) {}
 
   private upload(hash: string, bytes: () => Buffer): Promise<void> {
     let p = this.uploaded.get(hash);
@@ -107,7 +109,7 @@ class ClusterEngine implements Engine {
     const hash = datasetHash(data);
     await this.upload(hash, () => encodeDataset(data));
     const res = await call<SubmitJobResponse>((cb) =>
-      this.stub.SubmitJob({ protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0) }, {}, cb),
+      this.stub.SubmitJob({ protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0), priority: this.priority ?? 0 }, {}, cb),
     );
     const jobId = res.job_id;
     const channel = new ProgressChannel();
@@ -177,5 +179,5 @@ export async function connectCluster(address: string, opts: ClusterClientOptions
       reject(errorFromCode('E_UNAVAILABLE', `coordinator ${address} is not reachable: ${err.message}`));
     }),
   );
-  return new ClusterEngine(stub, opts.maxReplicates);
+  return new ClusterEngine(stub, opts.maxReplicates, opts.priority);
 }

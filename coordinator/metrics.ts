@@ -14,6 +14,12 @@ export interface CacheStats {
   stats(): { count: number; bytes: number; hits: number; misses: number };
 }
 
+/** What retention.ts reports (RetainingStore). */
+export interface RetentionStats {
+  readonly counters: { shardsPruned: number; jobsDropped: number; datasetsDropped: number; sweepErrors: number };
+  stats(): { datasets: number; datasetBytes: number; finishedJobs: number; runningJobs: number };
+}
+
 export interface CoordinatorMetrics {
   readonly registry: Registry;
   /** The exposition content type (text/plain; version=0.0.4). */
@@ -35,7 +41,7 @@ const COUNTERS: [keyof SchedulerCounters, string, string][] = [
   ['batches', 'infoshard_batches_total', 'RunShards calls made.'],
 ];
 
-export function createCoordinatorMetrics(scheduler: Scheduler, cache: CacheStats): CoordinatorMetrics {
+export function createCoordinatorMetrics(scheduler: Scheduler, cache: CacheStats, retention?: RetentionStats): CoordinatorMetrics {
   const registry = new Registry();
   // process CPU/memory, GC, and nodejs_eventloop_lag_seconds (the event-loop lag the issue asks for)
   collectDefaultMetrics({ register: registry });
@@ -123,6 +129,41 @@ export function createCoordinatorMetrics(scheduler: Scheduler, cache: CacheStats
       missesSeen = s.misses;
     },
   });
+
+  if (retention) {
+    new Gauge({
+      name: 'infoshard_store_dataset_bytes', help: 'Bytes of datasets the job store holds (retention: --keep-datasets-mb for idle ones).', registers: [registry],
+      collect() {
+        this.set(retention.stats().datasetBytes);
+      },
+    });
+    new Gauge({
+      name: 'infoshard_store_finished_jobs', help: 'Finished jobs the job store holds (retention: --keep-jobs, --keep-jobs-hours).', registers: [registry],
+      collect() {
+        this.set(retention.stats().finishedJobs);
+      },
+    });
+    const seen = { shards: 0, jobs: 0, datasets: 0, errors: 0 };
+    new Counter({
+      name: 'infoshard_store_dropped_total', help: 'What retention deleted from the job store, by kind (shards: values of ended jobs).', labelNames: ['kind'], registers: [registry],
+      collect() {
+        const c = retention.counters;
+        const now = { shards: c.shardsPruned, jobs: c.jobsDropped, datasets: c.datasetsDropped, errors: c.sweepErrors };
+        for (const k of ['shards', 'jobs', 'datasets'] as const) {
+          if (now[k] > seen[k]) this.inc({ kind: k }, now[k] - seen[k]);
+          seen[k] = now[k];
+        }
+      },
+    });
+    new Counter({
+      name: 'infoshard_store_sweep_errors_total', help: 'Retention sweeps that failed (the next one tries again).', registers: [registry],
+      collect() {
+        const n = retention.counters.sweepErrors;
+        if (n > seen.errors) this.inc(n - seen.errors);
+        seen.errors = n;
+      },
+    });
+  }
 
   return {
     registry,

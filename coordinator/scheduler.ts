@@ -2,9 +2,10 @@
  * The coordinator's scheduler: turns jobs into shards, hands shards to workers in batches,
  * and makes sure every shard is counted exactly once (docs/design.md, contracts 1, 4 and 5).
  *
- * - At most `threads` RunShards calls are outstanding per worker; a call carries a batch of
- *   shards sized so that the pending work spreads over all free slots (many trivial shards →
- *   big batches, few heavy ones → one shard per call).
+ * - At most `threads` RunShards calls are outstanding per worker. Running jobs share the slots
+ *   fairly (`scheduling/fair-share.ts`): a free slot goes to the job with the fewest shards in
+ *   flight per unit of priority, and a batch holds about `batchTargetMs` of that job's work
+ *   (many trivial shards → big batches, heavy ones → one shard per call), so slots free up often.
  * - Every batch has a soft deadline (shardDeadlineMs × batch length): when it fires the
  *   shards are queued again, preferring other workers, and the slow worker gets no new work
  *   until it answers. A late answer is ignored shard by shard (store.putShardResult dedups).
@@ -19,15 +20,16 @@
  */
 import type { Dataset } from '../shared/data/matrix.js';
 import type { JobSpec } from '../shared/job/spec.js';
-import { CancelledError, InfoshardError, InternalError, LimitError, NotFoundError, serializeError } from '../shared/errors.js';
+import { CancelledError, InfoshardError, InternalError, LimitError, NotFoundError, OptionError, serializeError } from '../shared/errors.js';
 import type { WorkerDiscovery, WorkerInfo } from '../cluster/discovery.js';
 import { encodeResult } from '../cluster/wire.js';
-import type { JobStore, JobState, StoredJob } from './store.js';
+import { MAX_PRIORITY, type JobStore, type JobState, type StoredJob } from './store.js';
 import type { EventPublisher } from './events.js';
 import {
-  closeRun, createRun, freeShards, hasPending, isLive, markDispatched, markDone, partialsOf, pendingCount, requeueShard, takeShards,
+  attemptEnded, closeRun, createRun, freeShards, hasPending, isLive, markDispatched, markDone, observeBatch, partialsOf, requeueShard, takeShards,
   type JobRun, type ShardState,
 } from './scheduling/job-run.js';
+import { batchSize, nextJob } from './scheduling/fair-share.js';
 import { JobTable } from './scheduling/job-table.js';
 import { RecoveryLog } from './scheduling/recovery.js';
 import {
@@ -91,14 +93,17 @@ export class Scheduler {
   // ---------------------------------------------------------------- jobs
 
   /** Accept a job: validate/prepare (typed errors name the field), plan, store, start. */
-  async submit(spec: JobSpec, data: Dataset, dataHash: string, id: string): Promise<StoredJob> {
+  async submit(spec: JobSpec, data: Dataset, dataHash: string, id: string, priority = 1): Promise<StoredJob> {
     if (this.closed) throw new InternalError('scheduler is closed');
+    if (!(Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY)) {
+      throw new OptionError(`priority must be an integer in [1, ${MAX_PRIORITY}]; got ${priority}`, 'priority');
+    }
     if (this.jobs.active.length >= this.o.maxActiveJobs) {
       throw new LimitError(`coordinator has ${this.jobs.active.length} unfinished jobs (limit ${this.o.maxActiveJobs}); try again later`);
     }
     const prepared = await this.core.prepare(spec, data, dataHash);
     const now = Date.now();
-    const stored: StoredJob = { id, spec, dataHash, state: 'running', createdAt: now, updatedAt: now, totalShards: 0 };
+    const stored: StoredJob = { id, spec, dataHash, state: 'running', createdAt: now, updatedAt: now, totalShards: 0, ...(priority !== 1 ? { priority } : {}) };
     const run = createRun(stored, prepared, new Map(), this.o.shardSize);
     await this.store.createJob(stored);
     this.start(run);
@@ -159,7 +164,7 @@ export class Scheduler {
   listJobs(): JobView[] {
     return [...this.jobs.all()].map((r) => ({
       id: r.stored.id, state: r.stored.state, shardsDone: r.doneCount, totalShards: r.stored.totalShards, error: r.stored.error,
-      measure: r.stored.spec.measure, estimator: r.stored.spec.estimator, createdAt: r.stored.createdAt, updatedAt: r.stored.updatedAt, requeued: r.requeued,
+      measure: r.stored.spec.measure, estimator: r.stored.spec.estimator, createdAt: r.stored.createdAt, updatedAt: r.stored.updatedAt, requeued: r.requeued, priority: r.weight,
     }));
   }
 
@@ -296,7 +301,7 @@ export class Scheduler {
     if (b.timedOut) return pending; // already queued again when the deadline fired
     for (const id of b.shardIds) {
       const s = b.job.shards.get(id)!;
-      s.running--;
+      attemptEnded(b.job, s);
       if (!s.done) pending.push(id);
     }
     return pending;
@@ -318,12 +323,13 @@ export class Scheduler {
       for (;;) {
         const free = [...this.workers.values()].filter((w) => !w.slow && w.batches.size < w.info.threads);
         if (free.length === 0) break;
-        const run = this.jobs.active.find(hasPending);
+        // Fair share: the job with the fewest shards in flight per unit of priority goes next.
+        const run = nextJob(this.jobs.active);
         if (!run) break;
         // Least loaded first (outstanding / threads).
         free.sort((a, b) => a.batches.size / a.info.threads - b.batches.size / b.info.threads);
         const slots = [...this.workers.values()].reduce((s, w) => s + (w.slow ? 0 : w.info.threads), 0);
-                const size = Math.max(1, Math.min(this.o.maxBatch, Math.ceil(pendingCount(run) / (2 * Math.max(1, slots)))));
+        const size = batchSize(run, this.jobs.active, slots, this.o);
         let dispatched = false;
         for (const w of free) {
           const ids = this.take(run, w, size, free.length > 1 || this.workers.size > 1);
@@ -387,8 +393,7 @@ export class Scheduler {
     b.worker.slow = true;
     this.counters.deadlineMisses++;
     for (const id of b.shardIds) {
-      const s = b.job.shards.get(id)!;
-      s.running--;
+      attemptEnded(b.job, b.job.shards.get(id)!);
       this.requeue(b.job, id, b.worker.info.id);
     }
     this.pump();
@@ -399,8 +404,10 @@ export class Scheduler {
     const pending = this.settle(b);
     b.worker.slow = false;
     const run = b.job;
+    const ms = Date.now() - b.startedAt;
+    if (!wasTimedOut) observeBatch(run, b.shardIds.length, ms);
     if (this.batchListeners.size) {
-      const ev = { workerId: b.worker.info.id, shards: b.shardIds.length, ms: Date.now() - b.startedAt };
+      const ev = { workerId: b.worker.info.id, shards: b.shardIds.length, ms };
       for (const l of this.batchListeners) l(ev);
     }
     for (const id of b.shardIds) {

@@ -19,6 +19,7 @@ import { Scheduler, type JobCore, type LinkFactory, type SchedulerOptions } from
 import { CoordinatorService } from './service.js';
 import { MemoryJobStore } from './store.js';
 import { createHttpHandler } from './http.js';
+import { RetainingStore, type RetentionOptions } from './retention.js';
 import { createCoordinatorMetrics, type CoordinatorMetrics } from './metrics.js';
 
 export interface CoordinatorOptions extends SchedulerOptions, ServerSecurityOptions {
@@ -40,6 +41,8 @@ export interface CoordinatorOptions extends SchedulerOptions, ServerSecurityOpti
   core?: JobCore;
   /** Replace how workers are dialled (tests). */
   connect?: LinkFactory;
+  /** What the store keeps of finished jobs and idle datasets (retention.ts). */
+  retention?: RetentionOptions;
 }
 
 export interface RunningCoordinator {
@@ -48,6 +51,8 @@ export interface RunningCoordinator {
   /** Bound HTTP port, when `http` was given. */
   httpPort?: number;
   scheduler: Scheduler;
+  /** The store as the coordinator uses it, with what retention dropped so far. */
+  retention: RetainingStore;
   close(): Promise<void>;
 }
 
@@ -67,53 +72,75 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
     events: new MemoryEventPublisher(),
     close: async () => {},
   };
-  const { store, events } = backends;
+  const store = new RetainingStore(backends.store, o.retention);
+  const { events } = backends;
   const workerSec: ClientSecurityOptions = o.workerClient ?? (token ? { token } : {});
   const connect: LinkFactory = o.connect ?? ((w) => new GrpcWorkerLink(w, workerSec, maxMessageBytes));
-  const scheduler = new Scheduler(o.core ?? createJobCore(), store, backends.discovery, events, connect, o);
-  const resumed = await scheduler.resume(decodeDataset);
-  if (resumed.length) process.stderr.write(`coordinator: resumed ${resumed.length} unfinished job(s): ${resumed.join(', ')}\n`);
+  const ownCore = o.core ? undefined : createJobCore();
+  const scheduler = new Scheduler(o.core ?? ownCore!, store, backends.discovery, events, connect, o);
 
+  // Listen first, then resume: while resuming, job calls wait and health says NOT_SERVING.
+  let resumed = false;
+  let markReady = () => {};
+  const ready = new Promise<void>((r) => (markReady = r));
   const server = new grpc.Server({
     ...SERVER_OPTIONS,
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
   });
-  const service = new CoordinatorService({ scheduler, store, events, token, maxDatasetBytes, ...(grpcDiscovery ? { registration: grpcDiscovery } : {}) });
+  const service = new CoordinatorService({
+    scheduler, store, events, token, maxDatasetBytes, ready,
+    health: () => (resumed && scheduler.listWorkers().length > 0 ? 'SERVING' : 'NOT_SERVING'),
+    ...(grpcDiscovery ? { registration: grpcDiscovery } : {}),
+  });
+  store.onDatasetDropped = (hash) => service.decoded.delete(hash);
   service.addTo(server);
-  const port = await bindServer(server, o.listen ?? COORDINATOR_DEFAULTS.listen, serverCredentials(o));
 
   let httpServer: http.Server | undefined;
-  let httpPort: number | undefined;
   let metrics: CoordinatorMetrics | undefined;
-  if (o.http) {
-    const [h, p] = splitHostPort(o.http);
-    // the dashboard, /status, /metrics and job pages list workers and results: open on loopback,
-    // behind the token elsewhere; the probes (/healthz, /readyz) stay open
-    metrics = createCoordinatorMetrics(scheduler, service.decoded);
-    httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion(), ...(isLoopback(h) || token === undefined ? {} : { token }) }));
-    httpPort = await new Promise<number>((resolve, reject) => {
-      httpServer!.once('error', reject);
-      httpServer!.listen(p, h, () => resolve((httpServer!.address() as { port: number }).port));
-    });
-  }
-
-  return {
-    port,
-    httpPort,
-    scheduler,
-    async close() {
-      await scheduler.close();
-      await shutdownServer(server);
-      if (httpServer) {
-        httpServer.closeAllConnections(); // dashboards keep connections alive between polls
-        await new Promise<void>((r) => httpServer!.close(() => r()));
-      }
-      metrics?.close();
-      await backends.close();
-      await grpcDiscovery?.close();
-    },
+  const close = async () => {
+    await scheduler.close();
+    await shutdownServer(server);
+    if (httpServer?.listening) {
+      httpServer.closeAllConnections(); // dashboards keep connections alive between polls
+      await new Promise<void>((r) => httpServer!.close(() => r()));
+    }
+    metrics?.close();
+    await store.close();
+    await backends.close();
+    await grpcDiscovery?.close();
+    await ownCore?.close();
   };
+  try {
+    const listen = o.listen ?? COORDINATOR_DEFAULTS.listen;
+    const port = await bindServer(server, listen, serverCredentials(o)).catch((e: Error) => {
+      throw new OptionError(`--listen ${listen}: cannot listen (${e.message})`, '--listen');
+    });
+    let httpPort: number | undefined;
+    if (o.http) {
+      const [h, p] = splitHostPort(o.http);
+      // the dashboard, /status, /metrics and job pages list workers and results: open on loopback,
+      // behind the token elsewhere; the probes (/healthz, /readyz) stay open
+      metrics = createCoordinatorMetrics(scheduler, service.decoded, store);
+      httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion(), ...(isLoopback(h) || token === undefined ? {} : { token }) }));
+      httpPort = await new Promise<number>((resolve, reject) => {
+        httpServer!.once('error', (e: NodeJS.ErrnoException) =>
+          reject(new OptionError(`--http ${o.http}: cannot listen (${e.code === 'EADDRINUSE' ? 'address already in use' : e.message})`, '--http')),
+        );
+        httpServer!.listen(p, h, () => resolve((httpServer!.address() as { port: number }).port));
+      });
+    }
+    await store.start();
+    const ids = await scheduler.resume(decodeDataset);
+    if (ids.length) process.stderr.write(`coordinator: resumed ${ids.length} unfinished job(s): ${ids.join(', ')}\n`);
+    resumed = true;
+    markReady();
+    return { port, httpPort, scheduler, retention: store, close };
+  } catch (e) {
+    // fail loudly: nothing of a half-started coordinator may keep the process alive
+    await close().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Whether a listen host is this machine only. */

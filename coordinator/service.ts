@@ -29,8 +29,12 @@ export interface CoordinatorServiceOptions extends CallGuard {
   registration?: GrpcDiscovery;
   /** @default WIRE_DEFAULTS.maxDatasetBytes */
   maxDatasetBytes?: number;
-  /** Bytes of decoded datasets kept so repeated jobs on the same data decode once. @default 4 GiB */
+  /** Bytes of decoded datasets kept so repeated jobs on the same data decode once. @default 1 GiB */
   decodedCacheBytes?: number;
+  /** Job calls (submit, watch, result, cancel) wait for this: the coordinator is resuming jobs until it resolves. */
+  ready?: Promise<void>;
+  /** grpc.health.v1 status: NOT_SERVING while resuming or with no live worker. @default always SERVING */
+  health?: () => 'SERVING' | 'NOT_SERVING';
 }
 
 function eventMsg(ev: JobEvent): JobEventMsg {
@@ -46,7 +50,7 @@ export class CoordinatorService {
   private readonly maxDatasetBytes: number;
 
   constructor(readonly o: CoordinatorServiceOptions) {
-    this.decoded = new DatasetCache(o.decodedCacheBytes ?? 4 * 1024 * 1024 * 1024);
+    this.decoded = new DatasetCache(o.decodedCacheBytes ?? 1024 * 1024 * 1024);
     this.maxDatasetBytes = o.maxDatasetBytes ?? WIRE_DEFAULTS.maxDatasetBytes;
   }
 
@@ -55,16 +59,17 @@ export class CoordinatorService {
     const { Coordinator, Health } = loadProto();
     const g: CallGuard = { token: this.o.token };
     const { scheduler, store } = this.o;
+    const ready = this.o.ready ?? Promise.resolve();
     server.addService(Coordinator.service, {
       PutDataset: datasetUpload(g, this.maxDatasetBytes, async (hash, bytes) => {
         this.decoded.put(hash, decodeDataset(bytes), bytes.length);
         await store.putDataset(hash, bytes);
       }),
       HasDataset: unary<HasDatasetRequest, { present: boolean }>(g, async (req) => ({ present: (await store.getDataset(req.hash)) !== undefined })),
-      SubmitJob: unary<SubmitJobRequest, SubmitJobResponse>(g, (req) => this.submit(req)),
-      WatchJob: serverStream<JobRef, JobEventMsg>(g, (req, call) => this.watch(req, call)),
-      GetResult: unary<GetResultRequest, GetResultResponse>(g, (req) => this.result(req)),
-      CancelJob: unary<JobRef, { cancelled: number }>(g, async (req) => ({ cancelled: (await scheduler.cancel(req.job_id)) ? 1 : 0 })),
+      SubmitJob: unary<SubmitJobRequest, SubmitJobResponse>(g, async (req) => (await ready, this.submit(req))),
+      WatchJob: serverStream<JobRef, JobEventMsg>(g, async (req, call) => (await ready, this.watch(req, call))),
+      GetResult: unary<GetResultRequest, GetResultResponse>(g, async (req) => (await ready, this.result(req))),
+      CancelJob: unary<JobRef, { cancelled: number }>(g, async (req) => (await ready, { cancelled: (await scheduler.cancel(req.job_id)) ? 1 : 0 })),
       ListWorkers: unary<{ protocol_version: number }, ListWorkersResponse>(g, () => ({
         workers: scheduler.listWorkers().map((w) => ({
           id: w.id, address: w.address, threads: w.threads, version: w.version, last_seen_ms: w.lastSeen, outstanding: w.outstanding, shards_done: w.shardsDone,
@@ -77,8 +82,9 @@ export class CoordinatorService {
         return true;
       }),
     });
+    const health = this.o.health ?? (() => 'SERVING' as const);
     server.addService(Health.service, {
-      Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status: 'SERVING' }),
+      Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status: health() }),
     });
   }
 
@@ -105,7 +111,7 @@ export class CoordinatorService {
     } else if (!hash) {
       throw new OptionError('SubmitJob: give data_hash (after PutDataset) or the dataset bytes inline', 'data_hash');
     }
-    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID());
+    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID(), req.priority || 1);
     return { job_id: job.id, total_shards: job.totalShards };
   }
 

@@ -28,7 +28,12 @@ export interface StoredJob {
   totalShards: number;
   /** Set when state is 'failed' (or 'cancelled'): a typed error's code and message. */
   error?: SerializedError;
+  /** Share of the workers relative to other running jobs (1..MAX_PRIORITY; absent = 1). */
+  priority?: number;
 }
+
+/** Largest job priority (share weight) a submission may ask for. */
+export const MAX_PRIORITY = 100;
 
 /**
  * A finished job's result in wire form: the JobResult as JSON with its Float64Array fields
@@ -59,6 +64,15 @@ export interface JobStore {
 
   putResult(jobId: string, result: StoredResult): Promise<void>;
   getResult(jobId: string): Promise<StoredResult | undefined>;
+
+  // Retention (coordinator/retention.ts decides what goes; the store only deletes).
+  /** Drop a job's finished-shard values (once it ended: its result holds what they said). Returns how many. */
+  pruneShards(jobId: string): Promise<number>;
+  /** Forget a job: its record, result and any shard values. */
+  deleteJob(jobId: string): Promise<void>;
+  /** Every dataset held, with its size in bytes. */
+  listDatasets(): Promise<{ hash: string; bytes: number }[]>;
+  deleteDataset(hash: string): Promise<void>;
 
   close(): Promise<void>;
 }
@@ -108,6 +122,22 @@ export class MemoryJobStore implements JobStore {
   }
   async getResult(jobId: string): Promise<StoredResult | undefined> {
     return this.results.get(jobId);
+  }
+  async pruneShards(jobId: string): Promise<number> {
+    const n = this.shards.get(jobId)?.size ?? 0;
+    this.shards.delete(jobId);
+    return n;
+  }
+  async deleteJob(jobId: string): Promise<void> {
+    this.jobs.delete(jobId);
+    this.results.delete(jobId);
+    this.shards.delete(jobId);
+  }
+  async listDatasets(): Promise<{ hash: string; bytes: number }[]> {
+    return [...this.datasets].map(([hash, b]) => ({ hash, bytes: b.length }));
+  }
+  async deleteDataset(hash: string): Promise<void> {
+    this.datasets.delete(hash);
   }
   async close(): Promise<void> {}
 }

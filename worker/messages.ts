@@ -2,6 +2,7 @@
 import type { PreparedJob } from '../shared/job/prepare.js';
 import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
 import type { SerializedError } from '../shared/errors.js';
+import type { Job } from '../shared/job/spec.js';
 
 /**
  * One shard to run. `job` is attached only when the thread has said it lacks the job: the
@@ -12,9 +13,21 @@ export interface TaskMessage {
   jobId: string;
   shard: ShardRequest;
   job?: PreparedJob;
+  /** Cancel flag of the RunShards call (one Int32 on a SharedArrayBuffer): non-zero stops the shard between replicates. */
+  stop?: Int32Array;
+}
+
+/**
+ * Prepare a job on a pool thread (normalising, ranks, neighbour structures cost seconds on a
+ * million rows; on the worker's event loop they would stall its heartbeats). The thread places
+ * the result on SharedArrayBuffers, so it comes back without a copy.
+ */
+export interface PrepareMessage {
+  prepare: { job: Job; maxReplicates?: number };
 }
 
 export type TaskReply =
   | { kind: 'ok'; partial: ShardPartial }
+  | { kind: 'prepared'; job: PreparedJob }
   | { kind: 'need-job'; jobId: string }
   | ({ kind: 'error' } & SerializedError);

@@ -2,7 +2,8 @@
  * The shard pool: a thin wrapper over piscina. Options are checked once here; threads run
  * `worker/task.ts`. A job's data is placed on SharedArrayBuffers once per job and sent to a
  * thread only when that thread asks for it (reply 'need-job'); every other task carries only
- * {jobId, shard}. Cancelling (AbortSignal) dispatches no further shard; in-flight shards finish.
+ * {jobId, shard}. Cancelling (AbortSignal) dispatches no further shard and stops the running
+ * ones between two replicates (a shared flag each thread reads; see `runShards`).
  * Jobs are reference-counted: overlapping `runShards` calls for the same job id share one
  * SharedArrayBuffer copy, and the pool forgets the job only when the last of them ends.
  */
@@ -13,7 +14,8 @@ import { Piscina } from 'piscina';
 import { CancelledError, InfoshardError, InternalError, OptionError, deserializeError } from '../shared/errors.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
-import type { TaskMessage, TaskReply } from './messages.js';
+import type { PrepareMessage, TaskMessage, TaskReply } from './messages.js';
+import type { Job } from '../shared/job/spec.js';
 import { sharePreparedJob } from './shared-job.js';
 
 export interface PoolOptions {
@@ -55,32 +57,45 @@ export class ShardPool {
     return this.piscina.utilization;
   }
 
-  private async runOne(jobId: string, shard: ShardRequest): Promise<ShardPartial> {
-    let msg: TaskMessage = { jobId, shard };
+  /** Prepare `job` on a pool thread (never on the caller's event loop); its arrays come back shared. */
+  async prepare(job: Job, maxReplicates?: number): Promise<PreparedJob> {
+    const reply = (await this.piscina.run({ prepare: { job, ...(maxReplicates !== undefined ? { maxReplicates } : {}) } } satisfies PrepareMessage)) as TaskReply;
+    if (reply.kind === 'prepared') return reply.job;
+    if (reply.kind === 'error') throw deserializeError(reply);
+    throw new InternalError(`prepare: unexpected reply ${reply.kind}`);
+  }
+
+  private async runOne(jobId: string, shard: ShardRequest, stop: Int32Array): Promise<ShardPartial> {
+    let msg: TaskMessage = { jobId, shard, stop };
     for (let attempt = 0; attempt < 8; attempt++) {
       const reply = (await this.piscina.run(msg)) as TaskReply;
       if (reply.kind === 'ok') return reply.partial;
       if (reply.kind === 'error') throw deserializeError(reply);
+      if (reply.kind !== 'need-job') throw new InternalError(`shard ${shard.shardId}: unexpected reply ${reply.kind}`);
       const job = this.shared.get(jobId)?.job;
       if (!job) throw new InternalError(`job ${jobId} is not registered with the pool`);
-      msg = { jobId, shard, job };
+      msg = { jobId, shard, job, stop };
     }
     throw new InternalError(`shard ${shard.shardId}: the job never reached a thread`);
   }
 
   /**
    * Run `shards` of `prepared` on the pool; resolves with every partial (completion order).
-   * At most 2 × threads shards are in flight; on abort no further shard is dispatched and the
-   * call rejects with CancelledError once the in-flight ones (at most one per thread plus the
-   * next queued) have returned. Running shards are not killed: piscina 5.3 can surface an
-   * "Unexpected message from Worker" error when a running task is aborted, so cancellation is
-   * cooperative at shard granularity (latency = one shard).
+   * At most 2 × threads shards are in flight; on abort no further shard is dispatched, the
+   * running ones stop after their current replicate, and the call rejects with CancelledError.
+   * Threads are not killed (piscina 5.3 can surface an "Unexpected message from Worker" error
+   * when a running task is aborted): the call's stop flag, one Int32 on a SharedArrayBuffer
+   * that every task of the call reads between replicates, makes cancellation cooperative at
+   * replicate granularity.
    */
   async runShards(prepared: PreparedJob, shards: readonly ShardRequest[], opts: RunShardsOptions = {}): Promise<ShardPartial[]> {
     const jobId = shards[0]?.jobId;
     if (jobId === undefined) return [];
     if (opts.signal?.aborted) throw new CancelledError();
     this.acquire(jobId, prepared);
+    const stopFlag = new Int32Array(new SharedArrayBuffer(4));
+    const onAbort = () => Atomics.store(stopFlag, 0, 1);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const out: ShardPartial[] = [];
     let next = 0;
     let failure: unknown;
@@ -89,24 +104,26 @@ export class ShardPool {
       while (!stop() && next < shards.length) {
         const s = shards[next++]!;
         try {
-          const partial = await this.runOne(jobId, s);
+          const partial = await this.runOne(jobId, s, stopFlag);
           out.push(partial);
           if (!stop()) opts.onShard?.(partial);
         } catch (err) {
           failure ??= err;
+          Atomics.store(stopFlag, 0, 1); // the call fails anyway: free the other threads
         }
       }
     };
     try {
       await Promise.all(Array.from({ length: Math.min(shards.length, 2 * this.threads) }, lane));
     } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
       this.release(jobId);
     }
+    if (opts.signal?.aborted) throw new CancelledError();
     if (failure !== undefined) {
       if (failure instanceof InfoshardError) throw failure;
       throw new InternalError(`shard failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
     }
-    if (opts.signal?.aborted) throw new CancelledError();
     return out;
   }
 

@@ -63,48 +63,60 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const log = o.log ?? ((s: string) => process.stderr.write(`worker: ${s}\n`));
   const token = o.tokenFile ? readTokenFile(o.tokenFile) : undefined;
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const runner = o.runner ?? PoolRunner.create(o.threads ?? (await import('node:os')).availableParallelism());
-  const service = new WorkerService({
-    id, runner, cache: new DatasetCache(o.cacheBytes ?? CACHE_DEFAULTS.maxBytes), token,
-    ...(o.faultDelayMs ? { faultDelayMs: o.faultDelayMs } : {}),
-  });
   const maxMessageBytes = o.maxMessageBytes ?? WIRE_DEFAULTS.maxMessageBytes;
   const server = new grpc.Server({ ...SERVER_OPTIONS, 'grpc.max_receive_message_length': maxMessageBytes, 'grpc.max_send_message_length': maxMessageBytes });
-  service.addTo(server);
-  const listen = o.listen ?? '127.0.0.1:0';
-  const port = await bindServer(server, listen, serverCredentials(o));
-  const host = listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  const address = o.advertise ?? `${host === '0.0.0.0' || host === '::' || host === '' ? hostname() : host}:${port}`;
-
-  const clientSec: ClientSecurityOptions = { ...(o.coordinatorClient ?? {}), ...(token && !o.coordinatorClient?.token ? { token } : {}) };
-  let announcer: WorkerAnnouncer;
-  if (o.nats) {
-    // Loaded only with --nats, so a gRPC-mode worker never loads the NATS client.
-    const nats = await import('../cluster/nats/announce.js');
-    announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.natsPrefix ? { prefix: o.natsPrefix } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}), ...(token ? { token } : {}) });
-  } else {
-    announcer = new GrpcAnnouncer(o.coordinator!, clientSec, o.heartbeatMs, log);
-  }
+  let announcer: WorkerAnnouncer | undefined;
+  let runner: ShardRunner | undefined;
   let metrics: WorkerMetricsServer | undefined;
-  if (o.metrics) {
-    const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(o.metrics);
-    if (!m) throw new OptionError(`metrics address '${o.metrics}' must be HOST:PORT`, 'metrics');
-    metrics = await serveWorkerMetrics(service, m[1] || '127.0.0.1', Number(m[2]));
-  }
-  // announce last: the coordinator may dispatch the moment it hears of us
-  await announcer.start({ id, address, threads: runner.threads, version: packageVersion() });
-
-  return {
-    id,
-    port,
-    address,
-    service,
-    ...(metrics ? { metricsPort: metrics.port } : {}),
-    async close() {
-      await announcer.stop();
-      await metrics?.close();
-      await shutdownServer(server, 1000);
-      await runner.close();
-    },
+  const close = async () => {
+    await announcer?.stop();
+    await metrics?.close();
+    await shutdownServer(server, 1000);
+    await runner?.close();
   };
+  try {
+    // What can fail at start (the address, NATS) comes before the pool's threads exist: a failed
+    // start then exits with one line, and no thread is torn down half-loaded.
+    const listen = o.listen ?? '127.0.0.1:0';
+    const port = await bindServer(server, listen, serverCredentials(o)).catch((e: Error) => {
+      throw new OptionError(`--listen ${listen}: cannot listen (${e.message})`, '--listen');
+    });
+    const host = listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    const address = o.advertise ?? `${host === '0.0.0.0' || host === '::' || host === '' ? hostname() : host}:${port}`;
+    if (o.nats) {
+      // Loaded only with --nats, so a gRPC-mode worker never loads the NATS client. A NATS server
+      // that is not there fails the start (UnavailableError) rather than leaving a worker that
+      // looks healthy and never gets work.
+      const nats = await import('../cluster/nats/announce.js');
+      announcer = await nats.createNatsAnnouncer(o.nats, { ...(o.natsCreds ? { credsFile: o.natsCreds } : {}), ...(o.natsPrefix ? { prefix: o.natsPrefix } : {}), ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}), ...(token ? { token } : {}) });
+    }
+    runner = o.runner ?? PoolRunner.create(o.threads ?? (await import('node:os')).availableParallelism());
+    const service = new WorkerService({
+      id, runner, cache: new DatasetCache(o.cacheBytes ?? CACHE_DEFAULTS.maxBytes), token,
+      ...(o.faultDelayMs ? { faultDelayMs: o.faultDelayMs } : {}),
+    });
+    service.addTo(server); // nobody calls before the announce below
+
+    const clientSec: ClientSecurityOptions = { ...(o.coordinatorClient ?? {}), ...(token && !o.coordinatorClient?.token ? { token } : {}) };
+    announcer ??= new GrpcAnnouncer(o.coordinator!, clientSec, o.heartbeatMs, log);
+    if (o.metrics) {
+      const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(o.metrics);
+      if (!m) throw new OptionError(`metrics address '${o.metrics}' must be HOST:PORT`, 'metrics');
+      metrics = await serveWorkerMetrics(service, m[1] || '127.0.0.1', Number(m[2]));
+    }
+    // announce last: the coordinator may dispatch the moment it hears of us
+    await announcer.start({ id, address, threads: runner.threads, version: packageVersion() });
+    return {
+      id,
+      port,
+      address,
+      service,
+      ...(metrics ? { metricsPort: metrics.port } : {}),
+      close,
+    };
+  } catch (e) {
+    // fail loudly: a half-started worker (pool threads, a bound port) must not keep the process alive
+    await close().catch(() => undefined);
+    throw e;
+  }
 }

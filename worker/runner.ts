@@ -6,11 +6,11 @@
 import type { Dataset } from '../shared/data/matrix.js';
 import type { JobSpec } from '../shared/job/spec.js';
 import type { ShardRequest } from '../shared/job/shard.js';
-import { prepareJob, type PreparedJob } from '../shared/job/prepare.js';
+import type { PreparedJob } from '../shared/job/prepare.js';
+import { checkShardRanges, planWorkloads } from '../shared/job/plan.js';
 import { InternalError } from '../shared/errors.js';
 import { splitCap } from '../cluster/spec-json.js';
 import { createPool, type ShardPool } from './pool.js';
-import { sharePreparedJob } from './shared-job.js';
 import { backendProvenance } from '../shared/job/merge.js';
 import type { ShardRunOutput, ShardRunner } from './server.js';
 
@@ -19,7 +19,7 @@ const MAX_PREPARED = 8;
 
 export class PoolRunner implements ShardRunner {
   readonly threads: number;
-  private readonly prepared = new Map<string, { dataHash: string; spec: string; p: PreparedJob }>();
+  private readonly prepared = new Map<string, { dataHash: string; spec: string; p: Promise<PreparedJob> }>();
   private active = 0;
 
   constructor(private readonly pool: ShardPool) {
@@ -38,7 +38,8 @@ export class PoolRunner implements ShardRunner {
     return this.pool.utilization;
   }
 
-  private prepare(jobId: string, spec: JobSpec, dataHash: string, data: Dataset): PreparedJob {
+  /** The prepared job, cached per job id; prepared on a pool thread, so a big job never stalls heartbeats. */
+  private prepare(jobId: string, spec: JobSpec, dataHash: string, data: Dataset): Promise<PreparedJob> {
     const specKey = JSON.stringify(spec);
     const hit = this.prepared.get(jobId);
     if (hit && hit.dataHash === dataHash && hit.spec === specKey) {
@@ -47,14 +48,20 @@ export class PoolRunner implements ShardRunner {
       return hit.p;
     }
     const { spec: jobSpec, maxReplicates } = splitCap(spec);
-    const p = sharePreparedJob(prepareJob({ ...jobSpec, data }, maxReplicates !== undefined ? { maxReplicates } : {}));
-    this.prepared.set(jobId, { dataHash, spec: specKey, p });
+    const p = this.pool.prepare({ ...jobSpec, data }, maxReplicates);
+    const entry = { dataHash, spec: specKey, p };
+    this.prepared.set(jobId, entry);
+    // a failed preparation is not kept: the next call tries again (and fails the same way, typed)
+    p.catch(() => {
+      if (this.prepared.get(jobId) === entry) this.prepared.delete(jobId);
+    });
     while (this.prepared.size > MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
     return p;
   }
 
   async run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<ShardRunOutput> {
-    const p = this.prepare(job.jobId, job.spec, job.dataHash, job.data);
+    const p = await this.prepare(job.jobId, job.spec, job.dataHash, job.data);
+    checkShardRanges(planWorkloads(p), shards);
     // Concurrent calls of one job share the pool's copy: the pool reference-counts jobs.
     let left = shards.length;
     this.active += left;

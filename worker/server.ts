@@ -125,6 +125,9 @@ export class WorkerService {
       if (!WORKLOADS.includes(s.workload as WorkloadKind)) {
         throw new OptionError(`shards[${i}].workload: unknown workload '${s.workload}' (one of ${WORKLOADS.join(', ')})`, `shards[${i}].workload`);
       }
+      if (!(Number.isSafeInteger(s.r0) && Number.isSafeInteger(s.r1) && s.r0 >= 0)) {
+        throw new OptionError(`shards[${i}]: replicate range [${s.r0}, ${s.r1}) must be non-negative integers`, `shards[${i}].r0`);
+      }
       if (!(s.r1 > s.r0)) throw new OptionError(`shards[${i}]: empty replicate range [${s.r0}, ${s.r1})`, `shards[${i}].r1`);
       return { jobId: req.job_id, shardId: s.shard_id, workload: s.workload as WorkloadKind, r0: s.r0, r1: s.r1 };
     });

@@ -7,7 +7,9 @@
 import { executeShard } from '../shared/job/execute.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import { serializeError } from '../shared/errors.js';
-import type { TaskMessage, TaskReply } from './messages.js';
+import type { PrepareMessage, TaskMessage, TaskReply } from './messages.js';
+import { prepareJob } from '../shared/job/prepare.js';
+import { sharePreparedJob } from './shared-job.js';
 import { shardBackend } from './backend.js';
 
 const MAX_CACHED_JOBS = 4;
@@ -29,12 +31,22 @@ function lookup(msg: TaskMessage): PreparedJob | undefined {
   return p;
 }
 
-export default function runTask(msg: TaskMessage): TaskReply {
+export default function runTask(msg: TaskMessage | PrepareMessage): TaskReply {
+  if ('prepare' in msg) {
+    try {
+      const { job, maxReplicates } = msg.prepare;
+      return { kind: 'prepared', job: sharePreparedJob(prepareJob(job, maxReplicates !== undefined ? { maxReplicates } : {})) };
+    } catch (err) {
+      return { kind: 'error', ...serializeError(err) };
+    }
+  }
   const p = lookup(msg);
   if (!p) return { kind: 'need-job', jobId: msg.jobId };
   try {
     const backend = shardBackend(p.backend);
-    return { kind: 'ok', partial: executeShard(p, msg.shard, backend ? { backend } : {}) };
+    const stop = msg.stop;
+    const shouldStop = stop ? () => Atomics.load(stop, 0) !== 0 : undefined;
+    return { kind: 'ok', partial: executeShard(p, msg.shard, { ...(backend ? { backend } : {}), ...(shouldStop ? { shouldStop } : {}) }) };
   } catch (err) {
     return { kind: 'error', ...serializeError(err) };
   }

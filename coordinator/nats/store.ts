@@ -211,10 +211,7 @@ export class NatsJobStore implements JobStore {
     return b ? dec.decode(b) : undefined;
   }
 
-  /**
-   * Drop a finished job's shard records (its result stays). Not part of JobStore: retention is
-   * an operator's choice (`infoshard` keeps shards until the job is pruned).
-   */
+  /** Drop a job's shard records and their value blobs (its result stays); the coordinator calls it when a job ends. */
   async pruneShards(jobId: string): Promise<number> {
     const prefix = `${idToKey(jobId)}.`;
     const keys = await this.link.retry(`list shards of ${jobId}`, async () => collect(await this.shards.keys(`${prefix}>`)));
@@ -227,6 +224,21 @@ export class NatsJobStore implements JobStore {
       await this.link.retry(`delete shard ${key}`, () => this.shards.purge(key));
     }
     return keys.length;
+  }
+
+  async deleteJob(jobId: string): Promise<void> {
+    await this.pruneShards(jobId);
+    await this.link.retry(`delete result of ${jobId}`, () => this.blobs.delete(resultBlobName(jobId)).then(() => undefined));
+    await this.link.retry(`delete job ${jobId}`, () => this.jobs.purge(idToKey(jobId)));
+  }
+
+  async listDatasets(): Promise<{ hash: string; bytes: number }[]> {
+    const infos = await this.link.retry('list datasets', () => this.datasets.list());
+    return infos.filter((i) => !i.deleted).map((i) => ({ hash: i.name, bytes: i.size }));
+  }
+
+  async deleteDataset(hash: string): Promise<void> {
+    await this.link.retry(`delete dataset ${hash}`, () => this.datasets.delete(hash).then(() => undefined));
   }
 
   /** The store shares the backends' connection; closing it is the owner's job. */

@@ -23,6 +23,7 @@ export interface ShardState {
 export interface JobRun {
   stored: StoredJob;
   specJson: string;
+  /** Replaced by `ENDED_JOB` when the job ends, so a finished job holds no data (bounded memory). */
   prepared: PreparedJob;
   /** Emptied when the job ends (late answers then find nothing and count as duplicates). */
   shards: Map<string, ShardState>;
@@ -41,6 +42,12 @@ export interface JobRun {
   finishing: boolean;
   /** Shards of this job queued again (worker lost, deadline, transport error), for /status. */
   requeued: number;
+  /** Shards of this job in flight on workers now (attempts not yet answered, failed or timed out). */
+  inflight: number;
+  /** Share weight among running jobs (the submission's priority, default 1). */
+  weight: number;
+  /** Moving average of a batch's wall time per shard, ms (undefined until a batch answered). */
+  msPerShard?: number;
 }
 
 /** A run of `stored` with its shards planned; shards in `finished` (a resumed job) count as done. */
@@ -48,7 +55,7 @@ export function createRun(stored: StoredJob, prepared: PreparedJob, finished: Ma
   const run: JobRun = {
     stored, specJson: JSON.stringify(stored.spec), prepared, shards: new Map(), fresh: [], freshHead: 0, retry: [],
     doneCount: 0, doneReplicates: new Map(), totalReplicates: new Map(), workersUsed: new Set(), backends: new Set(), lastProgress: 0, finishing: false,
-    requeued: 0,
+    requeued: 0, inflight: 0, weight: stored.priority ?? 1,
   };
   for (const s of prepared.plan(shardSize)) {
     const shardId = `${s.workload}:${s.r0}-${s.r1}`;
@@ -123,7 +130,20 @@ export function markDispatched(run: JobRun, ids: string[], workerId: string): vo
     s.running++;
     s.attempts++;
   }
+  run.inflight += ids.length;
   run.workersUsed.add(workerId);
+}
+
+/** One attempt of shard `s` stopped (answered, failed, timed out or dropped). */
+export function attemptEnded(run: JobRun, s: ShardState): void {
+  s.running--;
+  run.inflight--;
+}
+
+/** A batch of `shards` shards took `ms`: update the job's cost estimate (batch sizes follow it). */
+export function observeBatch(run: JobRun, shards: number, ms: number): void {
+  const per = ms / Math.max(1, shards);
+  run.msPerShard = run.msPerShard === undefined ? per : 0.7 * run.msPerShard + 0.3 * per;
 }
 
 /**
@@ -156,8 +176,19 @@ export function closeRun(run: JobRun, state: JobState, error?: SerializedError):
   if (error) run.stored.error = error;
 }
 
-/** Free an ended job's per-shard state, once its batches are settled (late answers then count as duplicates). */
+/** What an ended job holds instead of its prepared job (the closures held the dataset). */
+const ENDED_JOB: PreparedJob = {
+  plan() {
+    throw new InternalError('the job has ended');
+  },
+  finish() {
+    return Promise.reject(new InternalError('the job has ended'));
+  },
+};
+
+/** Free an ended job's per-shard state and data, once its batches are settled (late answers then count as duplicates). */
 export function freeShards(run: JobRun): void {
+  run.prepared = ENDED_JOB;
   run.shards = new Map();
   run.fresh = [];
   run.retry = [];

@@ -1,12 +1,13 @@
 /**
  * The coordinator's table of jobs: every run it knows (unfinished ones in submission order,
- * plus a bounded history of finished ones for the status page; the store keeps them all) and
- * the callers waiting for a job to end.
+ * plus a bounded history of finished ones for the status page, each holding only its record:
+ * `freeShards` drops its data; the store keeps finished jobs as retention.ts allows) and the
+ * callers waiting for a job to end.
  */
 import type { JobRun } from './job-run.js';
 import { isLive } from './job-run.js';
 
-/** Finished jobs kept in memory for listJobs (/status); the store keeps them all. */
+/** Finished jobs kept in memory for listJobs (/status), records only. */
 export const MAX_FINISHED_JOBS = 1000;
 
 export class JobTable {

@@ -4,6 +4,9 @@
  */
 import type { RecoveryRecord } from './types.js';
 
+/** Records kept (oldest dropped first). */
+const MAX_RECORDS = 1000;
+
 export class RecoveryLog {
   private readonly records: RecoveryRecord[] = [];
   /** Lost workers whose shards are not all running again yet: `${jobId}\n${shardId}` keys left. */
@@ -14,6 +17,7 @@ export class RecoveryLog {
     const left = new Set(shards.map(([j, s]) => `${j}\n${s}`));
     const rec: RecoveryRecord = { workerId, reason, requeued: left.size, lostAt: Date.now() };
     this.records.push(rec);
+    if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
     if (left.size === 0) rec.redispatchedAfterMs = 0;
     else this.pending.set(workerId, { rec, left });
   }

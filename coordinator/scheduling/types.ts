@@ -62,6 +62,12 @@ export interface SchedulerOptions {
   maxActiveJobs?: number;
   /** A shard that failed this many times fails its job. @default 5 */
   maxAttempts?: number;
+  /**
+   * Wall time one RunShards call should take once a job's cost per shard is known, ms: short
+   * enough that slots free up often (a job submitted behind a long one waits about this long
+   * for its first slot), long enough that the per-call overhead stays small. @default 1000
+   */
+  batchTargetMs?: number;
 }
 
 export const SCHEDULER_DEFAULTS: Required<SchedulerOptions> = {
@@ -71,6 +77,7 @@ export const SCHEDULER_DEFAULTS: Required<SchedulerOptions> = {
   hardDeadlineFactor: 4,
   maxActiveJobs: 1000,
   maxAttempts: 5,
+  batchTargetMs: 1000,
 };
 
 // ------------------------------------------------------------------ views
@@ -105,6 +112,8 @@ export interface JobView {
   updatedAt: number;
   /** Shards of this job queued again after a loss, deadline miss or transport error. */
   requeued: number;
+  /** Share weight among running jobs (docs/cluster.md, "Fair sharing"). */
+  priority: number;
 }
 
 /** A batch answered by a worker: how long it took and how many shards it carried. */

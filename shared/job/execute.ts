@@ -4,7 +4,7 @@
  * so the values are identical whatever the shard boundaries, threads or machines.
  */
 import { createPermutationContext, estimate, estimateOnRows, type EstimatorInput, type PermutationContext } from '../estimators/index.js';
-import { InternalError } from '../errors.js';
+import { CancelledError, InternalError } from '../errors.js';
 import { checkBounds } from '../estimators/bounds.js';
 import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
@@ -53,6 +53,19 @@ export interface ExecuteOptions {
   backend?: ShardBackend;
   /** Replicates per backend call. @default DEFAULT_BACKEND_BATCH */
   batchSize?: number;
+  /**
+   * Asked after every replicate (every backend batch): true stops the shard with CancelledError,
+   * so a cancelled job frees its threads within one replicate, not one shard.
+   */
+  shouldStop?: () => boolean;
+}
+
+/** A check to call between replicates: throws CancelledError once `shouldStop` says so. */
+export function stopper(shouldStop?: () => boolean): () => void {
+  if (!shouldStop) return () => {};
+  return () => {
+    if (shouldStop()) throw new CancelledError('shard cancelled');
+  };
 }
 
 function isBijection(perm: Int32Array): boolean {
@@ -100,11 +113,11 @@ function indexSetFor(p: PreparedJob, workload: WorkloadKind, r: number): Int32Ar
  * its own stream, so batching changes no value; a local permutation that repeats rows is not a
  * bijection and goes to the CPU path, as it does without a backend. Returns the names of what ran.
  */
-function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBackend, batch: number, values: Float64Array): Set<string> {
+function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBackend, batch: number, values: Float64Array, stop: () => void): Set<string> {
   const { r0, r1, workload } = shard;
   const { measure, estimator, params, input } = p;
   const ran = new Set<string>();
-  for (let b0 = r0; b0 < r1; b0 += batch) {
+  for (let b0 = r0; b0 < r1; b0 += batch, stop()) {
     const b1 = Math.min(r1, b0 + batch);
     if (workload === 'permutation') {
       const perms: Int32Array[] = [];
@@ -134,8 +147,9 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
 
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   // screen / pairwise: a vector per replicate (CPU path; a batch backend is not used)
-  if (p.many) return executeManyShard(p, shard);
-  if (p.teStep) return executeTeStepShard(p, shard);
+  const stop = stopper(opts.shouldStop);
+  if (p.many) return executeManyShard(p, shard, stop);
+  if (p.teStep) return executeTeStepShard(p, shard, stop);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
@@ -143,7 +157,7 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
     if (!(Number.isInteger(batch) && batch > 0)) throw new InternalError(`batchSize must be a positive integer; got ${batch}`);
     const values = new Float64Array(r1 - r0);
-    const ran = executeBatched(p, shard, opts.backend, batch, values);
+    const ran = executeBatched(p, shard, opts.backend, batch, values, stop);
     return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, values, backend: [...ran].sort().join(',') };
   }
   const values = new Float64Array(r1 - r0);
@@ -153,22 +167,22 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
   switch (shard.workload) {
     case 'bootstrap': {
       const b = p.bootstrap!;
-      for (let r = r0; r < r1; r++) values[r - r0] = estimateOnRows(measure, estimator, input, params, bootstrapIndices(b.scheme, seed, r, n, b.m));
+      for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimateOnRows(measure, estimator, input, params, bootstrapIndices(b.scheme, seed, r, n, b.m));
       break;
     }
     case 'jackknife': {
       const g = p.bootstrap!.jackknifeGroups;
-      for (let r = r0; r < r1; r++) values[r - r0] = estimateOnRows(measure, estimator, input, params, jackknifeKeep(r, g, n));
+      for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimateOnRows(measure, estimator, input, params, jackknifeKeep(r, g, n));
       break;
     }
     case 'permutation': {
       if (columns) {
-        for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, columnSurrogate(p, r), params);
+        for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimate(measure, estimator, columnSurrogate(p, r), params);
       } else if (opts.reuseContext === false) {
-        for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, permutedInput(p, permutationFor(p, r)), params);
+        for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimate(measure, estimator, permutedInput(p, permutationFor(p, r)), params);
       } else {
         const ctx: PermutationContext = createPermutationContext(measure, estimator, input, params);
-        for (let r = r0; r < r1; r++) {
+        for (let r = r0; r < r1; r++, stop()) {
           const perm = permutationFor(p, r);
           // Runge's local permutation may repeat rows (see local-permutation.ts); the context
           // takes bijections only, so such a replicate is estimated on the gathered rows.
@@ -179,12 +193,12 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
     }
     case 'bagging': {
       const bg = p.bagging!;
-      for (let r = r0; r < r1; r++) values[r - r0] = estimateOnRows(measure, estimator, input, params, baggingIndices(seed, r, n, bg.size));
+      for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimateOnRows(measure, estimator, input, params, baggingIndices(seed, r, n, bg.size));
       break;
     }
     case 'kensemble': {
       const ks = p.kValues!;
-      for (let r = r0; r < r1; r++) values[r - r0] = estimate(measure, estimator, input, { ...params, k: ks[r]! });
+      for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimate(measure, estimator, input, { ...params, k: ks[r]! });
       break;
     }
     default:

@@ -216,7 +216,7 @@ function inverse(perm: Int32Array): Int32Array {
 }
 
 /** The values of a permutation shard of a many-variable job: replicate-major, (r1 − r0) × items. */
-export function executeManyShard(p: PreparedJob, shard: ShardRequest): ShardPartial {
+export function executeManyShard(p: PreparedJob, shard: ShardRequest, stop: () => void = () => {}): ShardPartial {
   const m = p.many!;
   if (shard.workload !== 'permutation') throw new InternalError(`${m.kind} jobs have no ${shard.workload} workload`);
   const { r0, r1 } = shard;
@@ -228,7 +228,7 @@ export function executeManyShard(p: PreparedJob, shard: ShardRequest): ShardPart
     for (let r = r0; r < r1; r++) perms.push(permutationFor(p, r));
     const bij = perms.map(isBijection);
     const block = p.permutation!.block;
-    for (let f = 0; f < F; f++) {
+    for (let f = 0; f < F; f++, stop()) {
       const input = itemInput(p, f);
       const ctx = createPermutationContext(measure, estimator, input, params);
       for (let i = 0; i < reps; i++) {
@@ -245,7 +245,7 @@ export function executeManyShard(p: PreparedJob, shard: ShardRequest): ShardPart
     let t = 0;
     for (let i = 0; i < V; i++) {
       const inv = measure === 'mi' ? perms.map((ps) => inverse(ps[i]!)) : [];
-      for (let j = i + 1; j < V; j++, t++) {
+      for (let j = i + 1; j < V; j++, t++, stop()) {
         if (pairs[2 * t] !== i || pairs[2 * t + 1] !== j) throw new InternalError('pair order');
         const input = itemInput(p, t);
         if (measure === 'mi') {

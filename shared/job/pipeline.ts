@@ -30,10 +30,21 @@ export interface JobRun {
   readonly total: number;
   /** θ̂ on the full data, computed once (timed for the result). */
   estimate(): number;
+  /** θ̂ as `estimate()` computed it, to hand to another `JobRun` of the same job (another thread). */
+  pointEstimate(): PointEstimate;
+  /** Take θ̂ computed by another `JobRun` of the same job: `estimate()` then returns it without computing. */
+  adoptEstimate(e: PointEstimate): void;
   /** Shards of at most `shardSize` replicates. @throws OptionError for a bad size */
   plan(jobId: string, shardSize: number): ShardRequest[];
   /** The result from θ̂ and the completed partials. */
   finish(partials: Iterable<ShardPartial>, meta: Omit<FinalizeMeta, 'estimateMs'>): JobResult;
+}
+
+/** θ̂ of a job (per item for many-variable jobs) and how long it took; plain data, so it crosses threads. */
+export interface PointEstimate {
+  theta: number;
+  thetas?: Float64Array;
+  estimateMs: number;
 }
 
 /** Validate and prepare `job` (a bad job is rejected here, before anything is queued). */
@@ -58,6 +69,16 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
         estimateMs = performance.now() - t;
       }
       return theta;
+    },
+    pointEstimate() {
+      const t = run.estimate();
+      return { theta: t, ...(thetas ? { thetas } : {}), estimateMs };
+    },
+    adoptEstimate(e) {
+      if (prepared.many && !e.thetas) throw new OptionError('a many-variable job needs its per-item estimates', 'thetas');
+      theta = e.theta;
+      thetas = e.thetas;
+      estimateMs = e.estimateMs;
     },
     plan(jobId, shardSize) {
       if (!(Number.isInteger(shardSize) && shardSize > 0)) throw new OptionError(`shardSize must be a positive integer; got ${shardSize}`, 'shardSize');

@@ -52,6 +52,25 @@ export function planShards(jobId: string, workloads: readonly Workload[], shardS
   return out;
 }
 
+/**
+ * Refuse shards that are not part of the job: a workload it does not have, or a replicate range
+ * outside [0, replicates). A worker checks every RunShards call with it (a coordinator never
+ * sends such a shard; anything else that does gets an error, not values of replicates that the
+ * job never defined). Sub-ranges of the plan's shards are fine: values depend on r alone.
+ */
+export function checkShardRanges(workloads: readonly Workload[], shards: readonly Pick<ShardRequest, 'workload' | 'r0' | 'r1'>[]): void {
+  shards.forEach((s, i) => {
+    const w = workloads.find((x) => x.kind === s.workload);
+    if (!w) {
+      const have = workloads.map((x) => x.kind).join(', ') || 'none';
+      throw new OptionError(`shards[${i}].workload: this job has no ${s.workload} workload (it has ${have})`, `shards[${i}].workload`);
+    }
+    if (!(Number.isSafeInteger(s.r0) && Number.isSafeInteger(s.r1) && s.r0 >= 0 && s.r0 < s.r1 && s.r1 <= w.replicates)) {
+      throw new OptionError(`shards[${i}]: replicate range [${s.r0}, ${s.r1}) is outside the job's ${s.workload} replicates [0, ${w.replicates})`, `shards[${i}].r1`);
+    }
+  });
+}
+
 /** Total replicates over workloads. */
 export function totalReplicates(workloads: readonly Workload[]): number {
   return workloads.reduce((s, w) => s + w.replicates, 0);

@@ -236,7 +236,7 @@ function sharedCmiContext(x: Matrix, y: Matrix, z: Matrix, shared: { yz: Matrix;
 }
 
 /** The values of a shard of a teStep job: replicate-major, (r1 − r0) × items. */
-export function executeTeStepShard(p: PreparedJob, shard: ShardRequest): ShardPartial {
+export function executeTeStepShard(p: PreparedJob, shard: ShardRequest, stop: () => void = () => {}): ShardPartial {
   const s = p.teStep!;
   if (shard.workload !== 'permutation') throw new InternalError(`teStep jobs have no ${shard.workload} workload`);
   const { r0, r1 } = shard;
@@ -261,7 +261,7 @@ export function executeTeStepShard(p: PreparedJob, shard: ShardRequest): ShardPa
       // mi (y = candidate) and gaussian cmi (x = candidate): the catalog's permuted block is the candidate
       ctx = createPermutationContext(c.measure, c.estimator, c.input, p.params);
     }
-    for (let i = 0; i < reps; i++) values[i * F + t] = ctx.estimate(perms[i]!);
+    for (let i = 0; i < reps; i++, stop()) values[i * F + t] = ctx.estimate(perms[i]!);
   }
   return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, width: F, values };
 }

@@ -105,11 +105,20 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
   it('a job gives the embedded engine\'s bytes', async () => {
     const engine = await connectCluster(`127.0.0.1:${grpcPort}`);
     try {
-      const r = await engine.run(natsJob());
+      const h = await engine.submit(natsJob());
+      const r = await h.result();
       assert.equal(comparable(r), comparable(embedded));
       assert.equal(r.provenance.engine, 'cluster');
       const s = await status(httpPort);
       assert.equal(s.counters.shardsCompleted, 44);
+      // the job ended: its shard values leave JetStream (retention.ts prunes them in the background); the result stays
+      const peek = await createNatsBackends(nats!.url, {});
+      try {
+        await until('the finished job\'s shards pruned from JetStream', async () => ((await peek.store.getShardResults(h.id)).size === 0 ? true : undefined));
+        assert.ok(await peek.store.getResult(h.id), 'the result is kept');
+      } finally {
+        await peek.close();
+      }
     } finally {
       await engine.close();
     }
