@@ -75,7 +75,7 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
       return { theta: t, ...(thetas ? { thetas } : {}), estimateMs };
     },
     adoptEstimate(e) {
-      if (prepared.many && !e.thetas) throw new OptionError('a many-variable job needs its per-item estimates', 'thetas');
+      if ((prepared.many || prepared.teStep) && !e.thetas) throw new OptionError('a many-variable job needs its per-item estimates', 'thetas');
       theta = e.theta;
       thetas = e.thetas;
       estimateMs = e.estimateMs;
