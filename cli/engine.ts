@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Engine } from '../shared/job/spec.js';
 import { NotFoundError } from '../shared/errors.js';
+import type { ClusterEngine } from '../coordinator/client.js';
 
 export interface EngineChoice {
   coordinator?: string;
@@ -16,28 +17,40 @@ export interface EngineChoice {
   tlsKey?: string;
   threads?: number;
   maxReplicates?: number;
+  /** `--wait SECONDS`: how long to wait for an unreachable coordinator (at start and after a lost connection). */
+  wait?: number;
   /** Cluster jobs' share weight (1..100). */
   priority?: number;
 }
 
-export async function openEngine(choice: EngineChoice): Promise<Engine> {
-  if (choice.coordinator) {
-    if (choice.tokenFile) {
-      await readFile(choice.tokenFile).catch((err: unknown) => {
-        throw new NotFoundError(`token file not found: ${choice.tokenFile}`, { cause: err });
-      });
-    }
-    const { connectCluster } = await import('../coordinator/client.js'); // gRPC loads only in cluster mode
-    return connectCluster(choice.coordinator, {
-      ...(choice.tokenFile ? { tokenFile: choice.tokenFile } : {}),
-      ...(choice.coordinatorCa ? { ca: choice.coordinatorCa } : {}),
-      ...(choice.coordinatorServerName ? { serverName: choice.coordinatorServerName } : {}),
-      ...(choice.tlsCert ? { cert: choice.tlsCert } : {}),
-      ...(choice.tlsKey ? { key: choice.tlsKey } : {}),
-      ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),
-      ...(choice.priority !== undefined ? { priority: choice.priority } : {}),
+/** One line on stderr per connection or job event of the cluster client. */
+export function stderrNotice(line: string): void {
+  process.stderr.write(`infoshard: ${line}\n`);
+}
+
+/** The cluster client for `--coordinator` (token file checked first: its absence is a usage error). */
+export async function openCluster(choice: EngineChoice & { coordinator: string }): Promise<ClusterEngine> {
+  if (choice.tokenFile) {
+    await readFile(choice.tokenFile).catch((err: unknown) => {
+      throw new NotFoundError(`token file not found: ${choice.tokenFile}`, { cause: err });
     });
   }
+  const { connectCluster } = await import('../coordinator/client.js'); // gRPC loads only in cluster mode
+  return connectCluster(choice.coordinator, {
+    ...(choice.tokenFile ? { tokenFile: choice.tokenFile } : {}),
+    ...(choice.coordinatorCa ? { ca: choice.coordinatorCa } : {}),
+    ...(choice.coordinatorServerName ? { serverName: choice.coordinatorServerName } : {}),
+    ...(choice.tlsCert ? { cert: choice.tlsCert } : {}),
+    ...(choice.tlsKey ? { key: choice.tlsKey } : {}),
+    ...(choice.maxReplicates !== undefined ? { maxReplicates: choice.maxReplicates } : {}),
+    ...(choice.wait !== undefined ? { waitMs: choice.wait * 1000 } : {}),
+    ...(choice.priority !== undefined ? { priority: choice.priority } : {}),
+    onNotice: stderrNotice,
+  });
+}
+
+export async function openEngine(choice: EngineChoice): Promise<Engine> {
+  if (choice.coordinator) return openCluster({ ...choice, coordinator: choice.coordinator });
   const { createEngine } = await import('../engine/embedded.js');
   return createEngine({
     ...(choice.threads !== undefined ? { threads: choice.threads } : {}),

@@ -1,6 +1,11 @@
 /**
  * The one path every command takes once it has a JobSpec and a data file:
- * load → check columns → attach surrogates → open the engine → run (progress, Ctrl-C) → print.
+ * load → check columns → attach surrogates → open the engine → run (progress, Ctrl-C/SIGTERM) → print.
+ *
+ * On a coordinator the run is a job with an id (printed on stderr, `jobId` in --json): the
+ * client sends what it prints besides the result (source file, loader notes, load time) with
+ * the job, so `infoshard result JOB_ID` (cli/jobs.ts) prints the same bytes later, and
+ * `--detach` only submits. Ctrl-C/SIGTERM cancel the job (the embedded run: its threads).
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -9,13 +14,29 @@ import { resolveColumn, selectColumns } from '../shared/data/select.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { OptionError } from '../shared/errors.js';
 import { checkReportTargets, writeJobReport, writeManyReport } from '../report/index.js';
-import type { ColumnRef, JobResult, JobSpec } from '../shared/job/spec.js';
-import { openEngine, type EngineChoice } from './engine.js';
+import type { ColumnRef, Job, JobResult, JobSpec } from '../shared/job/spec.js';
+import { openCluster, openEngine, type EngineChoice } from './engine.js';
+import { CLIENT_WAIT_S } from './jobs.js';
 import { humanSummary, jsonView, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
 import { withFlagNames } from './flag-names.js';
+import { checkLocals, localValues } from '../shared/job/locals.js';
+import { prepareJob } from '../shared/job/prepare.js';
+import { writeFile } from 'node:fs/promises';
+import { DataError } from '../shared/errors.js';
+
+/** `row,local` CSV, full precision. */
+async function writeLocals(path: string, v: Float64Array): Promise<void> {
+  const lines = ['row,local'];
+  v.forEach((x, i) => lines.push(`${i},${x}`));
+  try {
+    await writeFile(path, lines.join('\n') + '\n');
+  } catch (err) {
+    throw new DataError(`cannot write --locals ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** The engine choice (engine.ts) plus what to print and where. */
 export interface OutputFlags extends EngineChoice {
@@ -27,6 +48,71 @@ export interface OutputFlags extends EngineChoice {
   plot?: string;
   /** screen / pairwise: CSV of the items. */
   out?: string;
+  /** Cluster only: submit, print the job id, exit (the job runs on). */
+  detach?: boolean;
+  /** `--locals FILE`: the local values as CSV (shared/job/locals.ts). */
+  locals?: string;
+}
+
+/**
+ * What a run prints besides the result itself; travels with a cluster job (client_json) so that
+ * `infoshard result` can print the run's bytes again.
+ */
+export interface ClientMeta {
+  /** The data file as given (the summary's "on FILE"). */
+  source: string;
+  /** Loader notes (text columns encoded, ...), printed as warnings before the result's own. */
+  notes: string[];
+  /** Time to read the data, ms. */
+  loadMs: number;
+}
+
+export function parseClientMeta(json: string, jobId: string): ClientMeta {
+  try {
+    const m = JSON.parse(json) as Partial<ClientMeta>;
+    if (typeof m.source === 'string' && Array.isArray(m.notes) && typeof m.loadMs === 'number') return m as ClientMeta;
+  } catch {
+    /* below */
+  }
+  // submitted by a library caller, not the CLI: nothing to add
+  return { source: `job ${jobId}`, notes: [], loadMs: 0 };
+}
+
+/**
+ * The result as printed: loader notes first among the warnings, the load time, and the total
+ * (the whole command for an embedded run; load + the coordinator's job time on a cluster, which
+ * `infoshard result` can reproduce).
+ */
+export function finalResult(result: JobResult, meta: ClientMeta, totalMs: number): JobResult {
+  return {
+    ...result,
+    warnings: [...meta.notes, ...result.warnings],
+    timings: { ...result.timings, loadMs: meta.loadMs, totalMs },
+    provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion() },
+  };
+}
+
+/**
+ * `--locals FILE`: the client prepares the job again (pure and deterministic: the same blocks the
+ * engine or the cluster estimated on) and writes one value per estimator row.
+ */
+async function writeJobLocals(out: OutputFlags, job: Job): Promise<void> {
+  if (out.locals) await writeLocals(out.locals, localValues(prepareJob(job, out.maxReplicates !== undefined ? { maxReplicates: out.maxReplicates } : {})));
+}
+
+/** Write the requested files (--replicates-out, --out, --report, --plot) and print the result; `jobId` leads the JSON. */
+export async function emitResult(result: JobResult, source: string, out: OutputFlags, jobId?: string): Promise<void> {
+  const id = jobId !== undefined ? { jobId } : {};
+  if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
+  if (result.screen || result.pairwise) {
+    const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
+    if (out.out) await writeManyCsv(out.out, result);
+    await writeManyReport(out, result, { source, version: result.provenance.version });
+    process.stdout.write(out.json ? JSON.stringify({ ...id, ...manyJson(result) }) + '\n' : manyHuman(result, source));
+    return;
+  }
+  await writeJobReport(out, result, { source, version: result.provenance.version });
+  process.stdout.write(out.json ? JSON.stringify({ ...id, ...jsonView(result) }) + '\n' : humanSummary(result, source));
 }
 
 /** How to read the data file (`--header/--no-header`, `--delimiter`, `--format`; job-file fields). */
@@ -50,7 +136,8 @@ export interface ExecuteInput {
   xLabel?: string;
 }
 
-export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult> {
+/** Resolves to the printed result (undefined after --detach). */
+export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult | undefined> {
   const { spec, dataPath, fieldPrefix: p } = input;
   if (out.replicatesOut && !/\.(csv|json)$/i.test(out.replicatesOut)) {
     throw new OptionError(`--replicates-out ${out.replicatesOut}: unknown extension (use .csv or .json)`, '--replicates-out');
@@ -59,6 +146,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
   checkReportTargets(out);
+  if (out.locals) checkLocals(spec, `${p === '--' ? '--' : ''}locals`);
   const t0 = performance.now();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
   // unused column, must not abort the run); references resolve against the file's own names,
@@ -82,7 +170,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
             const ds = { names, columns: [], n: 0 };
             const label = (f: string) => (f === 'x' ? input.xLabel ?? `${p}x` : `${p}${f}`);
             const features = spec.screen && Array.isArray(spec.screen.features) ? spec.screen.features.map((r) => resolveColumn(ds, r, `${p}features`)) : [];
-            return [...new Set([...blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, label(f)))), ...features])];
+            const trial = spec.trial !== undefined ? [resolveColumn(ds, spec.trial, `${p}trial`)] : [];
+            return [...new Set([...blocks.flatMap((f) => spec[f]!.map((r) => resolveColumn(ds, r, label(f)))), ...features, ...trial])];
           },
         }),
   });
@@ -96,6 +185,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   } else {
     const byName = (refs: ColumnRef[]) => refs.map((r) => fileNames[resolveColumn({ names: fileNames, columns: [], n: 0 }, r)]!);
     for (const f of blocks) spec[f] = byName(spec[f]!);
+    if (spec.trial !== undefined) spec.trial = byName([spec.trial])[0]!;
     if (spec.screen && Array.isArray(spec.screen.features)) spec.screen = { ...spec.screen, features: byName(spec.screen.features) };
   }
   if (input.surrogatesPath && spec.permutation) {
@@ -106,39 +196,69 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     spec.permutation = { ...spec.permutation, shuffles: surrogates.length, surrogates };
   }
 
-  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, threads, ...connection } = out;
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, locals: _l, detach: _d, threads, ...connection } = out;
+  const meta: ClientMeta = { source: dataPath, notes, loadMs };
+  const job = { ...spec, data, ...(dataQ ? { dataQ } : {}) };
+  if (connection.coordinator) return runOnCluster(job, meta, { ...out, coordinator: connection.coordinator }, p);
+
   const engine = await openEngine({ threads: threads ?? availableParallelism(), ...connection });
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const progress = createProgress(wantProgress(out));
   let result: JobResult;
   try {
-    result = await engine.run({ ...spec, data, ...(dataQ ? { dataQ } : {}) }, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+    result = await engine.run(job, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
   } catch (err) {
     throw p === '--' ? withFlagNames(err) : err; // jobs from flags: errors name the flag typed
   } finally {
     progress.stop();
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await engine.close();
   }
-
-  result = {
-    ...result,
-    warnings: [...notes, ...result.warnings],
-    // totalMs is the whole command: performance.now() counts from process start, module loading included
-    timings: { ...result.timings, loadMs, totalMs: performance.now() },
-    provenance: { ...result.provenance, version: result.provenance?.version ?? packageVersion(), dataHash: result.provenance?.dataHash ?? datasetHash(data) },
-  };
-  if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
-  if (result.screen || result.pairwise) {
-    const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
-    if (out.out) await writeManyCsv(out.out, result);
-    await writeManyReport(out, result, { source: dataPath, version: result.provenance.version });
-    process.stdout.write(out.json ? JSON.stringify(manyJson(result)) + '\n' : manyHuman(result, dataPath));
-    return result;
-  }
-  await writeJobReport(out, result, { source: dataPath, version: result.provenance.version });
-  process.stdout.write(out.json ? JSON.stringify(jsonView(result)) + '\n' : humanSummary(result, dataPath));
+  // totalMs is the whole command: performance.now() counts from process start, module loading included
+  result = finalResult(result, meta, performance.now());
+  result.provenance = { ...result.provenance, dataHash: result.provenance?.dataHash ?? datasetHash(data) };
+  await writeJobLocals(out, job);
+  await emitResult(result, dataPath, out);
   return result;
+}
+
+/** Submit to the coordinator, print the job id, and (unless --detach) follow it to its result. */
+async function runOnCluster(job: Job, meta: ClientMeta, out: OutputFlags & { coordinator: string }, p: string): Promise<JobResult | undefined> {
+  const { json: _j, progress: _p, replicatesOut: _r, report: _h, plot: _g, out: _o, locals: _l, detach, threads: _t, ...connection } = out;
+  const engine = await openCluster({ ...connection, wait: connection.wait ?? CLIENT_WAIT_S });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  // installed before the submission: a signal during the upload still cancels the job it creates
+  if (!detach) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  const progress = createProgress(!detach && wantProgress(out));
+  try {
+    const jobId = await engine.submitOnly(job, JSON.stringify(meta));
+    process.stderr.write(`infoshard: job ${jobId} submitted to ${connection.coordinator}\n`);
+    if (detach) {
+      process.stdout.write(out.json ? JSON.stringify({ jobId }) + '\n' : `${jobId}\n`);
+      return undefined;
+    }
+    // the "waiting for workers" event (total 0) is a notice line, not a bar
+    const followed = engine.attach(jobId, { signal: controller.signal, onProgress: (pr) => pr.total > 0 && progress.update(pr), cancelOnAbort: true });
+    const { result } = await followed.done;
+    progress.stop();
+    const final = finalResult(result, meta, meta.loadMs + result.timings.totalMs);
+    await writeJobLocals(out, job);
+    await emitResult(final, meta.source, out, jobId);
+    return final;
+  } catch (err) {
+    throw p === '--' ? withFlagNames(err) : err;
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await engine.close();
+  }
 }

@@ -4,6 +4,7 @@
  * keep their field names.
  */
 import { OptionError } from '../shared/errors.js';
+import { allOptions } from '../shared/catalog/index.js';
 
 const FLAGS: [RegExp, string][] = [
   [/\bbootstrap\.replicates\b/g, '--bootstrap'],
@@ -21,6 +22,8 @@ const FLAGS: [RegExp, string][] = [
   [/\bensemble\.kValues\b/g, '--k-values'],
   [/\bmaxReplicates\b/g, '--max-replicates'],
   [/\bmillerMadow\b/g, '--miller-madow'],
+  // catalog options: options.targetHistory → --target-history
+  ...allOptions().map((o): [RegExp, string] => [new RegExp(`\\boptions\\.${o.name}\\b`, 'g'), `--${o.flag}`]),
 ];
 
 /** The flag for a job-spec field ('bootstrap.m' → '--subsample-m'; 'k' → '--k'). */

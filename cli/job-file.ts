@@ -61,11 +61,14 @@ export const JOB_FILE_SCHEMA = {
     seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     backend: { enum: [...BACKENDS] },
     maxReplicates: posInt,
+    test: { enum: ['permutation', 'analytic'] },
+    trial: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] },
+    locals: { type: 'string', minLength: 1 },
     // measure and estimator options from the catalog (ranges checked when resolved)
     options: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(allOptions().map((o) => [o.name, { type: o.integer ? 'integer' : 'number' }])),
+      properties: Object.fromEntries(allOptions().map((o) => [o.name, o.choices ? { enum: [...o.choices] } : { type: o.integer ? 'integer' : 'number' }])),
     },
     bootstrap: {
       type: 'object',
@@ -125,7 +128,7 @@ interface JobFileDoc {
   delimiter?: string;
   format?: DataFormat;
   dataQ?: string;
-  options?: Record<string, number>;
+  options?: Record<string, number | string>;
   measure: JobSpec['measure'];
   estimator?: string;
   k?: number;
@@ -138,6 +141,9 @@ interface JobFileDoc {
   millerMadow?: boolean;
   seed?: number;
   backend?: JobSpec['backend'];
+  test?: JobSpec['test'];
+  trial?: ColumnRef;
+  locals?: string;
   maxReplicates?: number;
   bootstrap?: NonNullable<JobSpec['bootstrap']>;
   permutation?: { shuffles?: number; kind?: (typeof PERMUTATION_KINDS)[number]; localK?: number; surrogates?: string };
@@ -191,6 +197,8 @@ export interface JobFile {
   surrogatesPath?: string;
   /** Replicate cap from the file's `maxReplicates` (or the override), for the engine. */
   maxReplicates?: number;
+  /** Absolute path for the local values (`locals`), if any. */
+  locals?: string;
 }
 
 /**
@@ -237,6 +245,8 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
     ...(d.millerMadow !== undefined ? { millerMadow: d.millerMadow } : {}),
     ...(d.backend ? { backend: d.backend } : {}),
+    ...(d.test ? { test: d.test } : {}),
+    ...(d.trial !== undefined ? { trial: d.trial } : {}),
     ...(d.bootstrap ? { bootstrap: { level: DEFAULTS.level, ...d.bootstrap } } : {}), // method: the estimator's recipe
     ...(d.ensemble ? { ensemble: d.ensemble } : {}),
     ...(d.screen ? { screen: { ...d.screen, features: d.screen.features === 'all' ? 'all' : refs(d.screen.features)! } } : {}),
@@ -257,6 +267,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
       : {}),
     ...(d.dataQ ? { dataQPath: resolve(baseDir, d.dataQ) } : {}),
     ...(surrogatesPath ? { surrogatesPath } : {}),
+    ...(d.locals ? { locals: resolve(baseDir, d.locals) } : {}),
     ...(explicitCap !== undefined ? { maxReplicates: explicitCap } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * CLI entry: run the program and turn every failure into one line on stderr and an exit code
- * (the error's `exitCode`: 2 for bad input or options, 3 for unavailable/timeouts, 130 cancelled).
+ * (the error's `exitCode`: 2 for bad input or options, 3 for unavailable/timeouts, 4 for auth/TLS
+ * failures, 130 cancelled; docs/cluster.md lists them).
  * No stack traces unless INFOSHARD_DEBUG is set.
  */
 import { CommanderError } from 'commander';

@@ -30,7 +30,10 @@ export function humanSummary(r: JobResult, dataPath: string): string {
     lines.push(`  ${fmt(r.ci.level * 100)}% CI (${r.ci.method}, ${r.ci.scheme}${m}${scaled}, B=${r.replicates.bootstrap ?? '?'}): [${fmt(r.ci.low)}, ${fmt(r.ci.high)}]`);
     if (r.ci.target) lines.push(`    covers E[estimate at N=${r.n}], not the true value${r.ci.bias ? `; bias diagnostic z = ${r.ci.bias.z.toFixed(2)}, extrapolated bias ${fmt(r.ci.bias.extrapolated)}` : ''}`);
   }
-  if (r.pValue !== undefined) lines.push(`  p-value: ${fmt(r.pValue)} (${r.replicates.permutation ?? '?'} permutations)`);
+  if (r.pValue !== undefined && r.chi2) lines.push(`  p-value: ${fmt(r.pValue)} (analytic: 2N·Î = ${fmt(r.chi2.statistic)} ~ χ²(${r.chi2.df})); bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate)}`);
+  else if (r.pValue !== undefined) lines.push(`  p-value: ${fmt(r.pValue)} (${r.replicates.permutation ?? '?'} permutations)`);
+  if (r.trials) lines.push(`  trials: ${r.trials.count} (column ${r.trials.column}); embeddings and surrogates within trials`);
+  if (r.options && r.options['autoEmbed'] === 1) lines.push(`  auto-embedding chose ${Object.entries(r.options).filter(([k]) => ['targetHistory', 'targetDelay', 'sourceHistory', 'sourceDelay'].includes(k)).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
   if (r.null) lines.push(`  null: mean ${fmt(r.null.mean)}, sd ${fmt(r.null.sd)}; bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate - r.null.mean)}`);
   if (r.ensemble?.bagging) {
     const b = r.ensemble.bagging;

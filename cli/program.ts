@@ -10,8 +10,15 @@ import type { DataFormat } from '../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
 import { OptionError } from '../shared/errors.js';
+import { registerJobCommands, CLIENT_WAIT_S } from './jobs.js';
 import { packageVersion } from './version.js';
-import { allOptions, MEASURE_LIST } from '../shared/catalog/index.js';
+import { allOptions, ESTIMATOR_LIST, MEASURE_LIST } from '../shared/catalog/index.js';
+import { localsPairs } from '../shared/job/locals.js';
+
+/** The pairs with an analytic test, from the catalog. */
+function analyticHelp(): string {
+  return ESTIMATOR_LIST.flatMap((e) => Object.keys(e.chi2 ?? {}).map((m) => `${m}/${e.name}`)).join(', ');
+}
 
 /** `mi (ksg1, ksg2, …); entropy (kl, plugin); …` from the catalog. */
 function estimatorHelp(): string {
@@ -32,23 +39,33 @@ interface CommonFlags {
   maxReplicates?: string;
   report?: string;
   plot?: string;
+  wait?: string;
+  detach?: boolean;
+  locals?: string;
   priority?: string;
 }
 
 function outputFlags(f: CommonFlags): OutputFlags {
   const threads = intFlag(f.threads, '--threads', 1);
   const maxReplicates = intFlag(f.maxReplicates, '--max-replicates', 1);
+  const wait = intFlag(f.wait, '--wait', 0);
+  if (f.detach && !f.coordinator) throw new OptionError('--detach needs --coordinator (an embedded run ends with this process)', '--detach');
+  if (wait !== undefined && !f.coordinator) throw new OptionError('--wait needs --coordinator', '--wait');
+  if (f.detach && f.locals) throw new OptionError('--locals is written by a run that waits for its result; drop --detach', '--locals');
   const priority = intFlag(f.priority, '--priority', 1);
   if (priority !== undefined && priority > 100) throw new OptionError(`--priority must be an integer in [1, 100], got '${f.priority}'`, '--priority');
   if (priority !== undefined && !f.coordinator) throw new OptionError('--priority applies to cluster jobs: give --coordinator HOST:PORT', '--priority');
   return {
     ...(priority !== undefined ? { priority } : {}),
+    ...(wait !== undefined ? { wait } : {}),
+    ...(f.detach ? { detach: true } : {}),
     ...(maxReplicates !== undefined ? { maxReplicates } : {}),
     ...(f.json ? { json: true } : {}),
     ...(f.progress ? { progress: true } : {}),
     ...(f.replicatesOut ? { replicatesOut: f.replicatesOut } : {}),
     ...(f.report ? { report: f.report } : {}),
     ...(f.plot ? { plot: f.plot } : {}),
+    ...(f.locals ? { locals: f.locals } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(f.coordinator ? { coordinator: f.coordinator } : {}),
     ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
@@ -74,6 +91,8 @@ function addCommonOptions(cmd: Command): Command {
     .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
     .option('--tls-cert <file>', 'client certificate for mTLS')
     .option('--tls-key <file>', 'client private key for mTLS')
+    .option('--wait <seconds>', `with --coordinator: how long to wait for an unreachable coordinator, at start and after a lost connection (default ${CLIENT_WAIT_S})`)
+    .option('--detach', 'with --coordinator: submit, print the job id on stdout and exit (follow it with infoshard watch|result JOB_ID)')
     .option('--priority <P>', 'with --coordinator: share of the workers relative to other running jobs, 1..100 (default 1)');
 }
 
@@ -120,7 +139,10 @@ export function createProgram(): Command {
     .option('--surrogates <file>', 'user-supplied orderings (one permutation of 0..N-1 per line, or a JSON array of arrays)')
     .option('--bagging <B>', 'bagging ensemble over B subsamples')
     .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
-    .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7');
+    .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7')
+    .addOption(new Option('--test <kind>', `significance test: permutation (with --permutations) or analytic (2N·Î ~ χ²(df); ${analyticHelp()})`).choices(['permutation', 'analytic']))
+    .option('--trial <col>', 'column labelling the trial of each row: embeddings never cross trials, surrogates stay within trials')
+    .option('--locals <file>', `write the local (pointwise) values, one per row the estimator sees, as CSV (row,local); their mean is the estimate (${localsPairs().length} measure/estimator pairs: ${localsPairs().join(', ')})`);
   for (const o of allOptions()) estimate.option(`--${o.flag} <v>`, `${o.help}${o.default !== undefined ? ` (default ${o.default})` : ''}`);
   addCommonOptions(estimate).action(async (measure: string, flags: EstimateFlags & CommonFlags) => {
     const spec = buildSpec(measure, flags);
@@ -151,7 +173,7 @@ export function createProgram(): Command {
       return;
     }
     const job = jobFromDocument(doc, dirname(resolve(jobfile)), `job file ${jobfile}`, intFlag(flags.maxReplicates, '--max-replicates', 1));
-    const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}) };
+    const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}), ...(job.locals ? { locals: job.locals } : {}) };
     await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.dataQPath ? { dataQPath: job.dataQPath } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
 
@@ -207,5 +229,6 @@ export function createProgram(): Command {
   });
   registerNetworkCommand(program);
   registerClusterCommands(program);
+  registerJobCommands(program);
   return program;
 }

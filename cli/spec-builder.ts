@@ -3,7 +3,7 @@ import { OptionError } from '../shared/errors.js';
 import { DEFAULTS, type BootstrapScheme, type Backend, type CiMethod, type JobSpec, type Measure, type Units } from '../shared/job/spec.js';
 import { parseColumnList } from '../shared/data/select.js';
 import { allOptions, defaultEstimator, measureNames, measureOf, resolveOptions } from '../shared/catalog/index.js';
-import { checkBaggingFraction, PERMUTATION_KINDS } from '../shared/job/validate.js';
+import { checkBaggingFraction, PERMUTATION_KINDS, TESTS } from '../shared/job/validate.js';
 import { checkCap, enumFlag, intFlag, intListFlag, numberFlag } from './options.js';
 
 export const MEASURES: readonly Measure[] = measureNames();
@@ -48,6 +48,10 @@ export interface EstimateFlags {
   baggingFraction?: string;
   kValues?: string;
   maxReplicates?: string;
+  /** 'permutation' or 'analytic' (the χ² test). */
+  test?: string;
+  /** Trial column (several realisations pooled; docs/info-dynamics.md, "Trials"). */
+  trial?: string;
   /** Catalog options (--target-history …), keyed by their camelCase names. */
   [option: string]: string | boolean | undefined;
 }
@@ -77,12 +81,16 @@ export function checkBlocks(measure: Measure, hasY: boolean, hasZ: boolean, pref
 }
 
 /** Catalog options given as flags, parsed and range-checked; the message names the flag. */
-export function optionFlags(f: Record<string, unknown>): Record<string, number> | undefined {
-  const out: Record<string, number> = {};
+export function optionFlags(f: Record<string, unknown>): Record<string, number | string> | undefined {
+  const out: Record<string, number | string> = {};
   for (const o of allOptions()) {
     const raw = f[o.name];
     if (raw === undefined) continue;
     const flag = `--${o.flag}`;
+    if (o.choices) {
+      out[o.name] = enumFlag(String(raw), flag, o.choices)!;
+      continue;
+    }
     const min = o.minExclusive ? `> ${o.min}` : `>= ${o.min}`;
     const v = o.integer ? intFlag(String(raw), flag, o.minExclusive ? o.min + 1 : o.min) : numberFlag(String(raw), flag, (x) => (o.minExclusive ? x > o.min : x >= o.min) && (o.maxExclusive === undefined || x < o.maxExclusive), `a number ${min}${o.maxExclusive !== undefined ? ` and < ${o.maxExclusive}` : ''}`);
     if (v !== undefined) out[o.name] = v;
@@ -172,6 +180,16 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
     if (kind) spec.permutation.kind = kind;
     const lk = intFlag(f.localK, '--local-k', 1);
     if (lk !== undefined) spec.permutation.localK = lk;
+  }
+
+  const test = enumFlag(f.test, '--test', TESTS);
+  if (test === 'analytic' && permuting) throw new OptionError('--test analytic replaces the permutation test: give either --permutations or --test analytic, not both', '--test');
+  if (test === 'permutation' && !permuting) throw new OptionError('--test permutation needs --permutations (or --surrogates)', '--test');
+  if (test) spec.test = test;
+  if (f.trial !== undefined) {
+    const t = parseColumnList(f.trial);
+    if (t.length !== 1) throw new OptionError(`--trial takes one column; got ${JSON.stringify(f.trial)}`, '--trial');
+    spec.trial = t[0]!;
   }
 
   const bag = intFlag(f.bagging, '--bagging', 1);

@@ -40,7 +40,9 @@ export function serverStream<Req extends { protocol_version?: number }, Res>(
       await fn(call.request, call);
     })().then(
       () => call.end(),
-      (err: unknown) => call.destroy(toServiceError(err) as grpc.ServiceError),
+      // 'error' makes grpc-js send this status and end the call; destroy() would drop it and
+      // leave the client waiting forever
+      (err: unknown) => call.emit('error', toServiceError(err)),
     );
   };
 }

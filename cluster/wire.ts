@@ -81,14 +81,21 @@ export interface HasDatasetRequest { protocol_version: number; hash: string }
 export interface HasDatasetResponse { present: boolean }
 export interface JobRef { protocol_version: number; job_id: string }
 export interface CancelResponse { cancelled: number }
-export interface SubmitJobRequest { protocol_version: number; spec_json: string; data_hash: string; dataset: Buffer; priority?: number }
+export interface SubmitJobRequest { protocol_version: number; spec_json: string; data_hash: string; dataset: Buffer; priority?: number; client_json?: string }
 export interface SubmitJobResponse { job_id: string; total_shards: number }
 export interface JobEventMsg {
   job_id: string; type: string; phase: string; done: number; total: number;
   state: string; error_code: string; error_message: string;
 }
 export interface GetResultRequest { protocol_version: number; job_id: string; wait_ms: number }
-export interface GetResultResponse { state: string; result_json: string; error_code: string; error_message: string; error_json?: string }
+export interface GetResultResponse { state: string; result_json: string; error_code: string; error_message: string; error_json?: string; client_json?: string }
+export interface JobInfoMsg {
+  job_id: string; state: string; shards_done: number; total_shards: number; progress_known: boolean; created_ms: number; updated_ms: number;
+  measure: string; estimator: string; workload: string; waiting_for_workers: boolean; error_code: string; error_message: string; client_json: string;
+  priority: number;
+}
+export interface ListJobsRequest { protocol_version: number; states: string[]; limit: number }
+export interface ListJobsResponse { jobs: JobInfoMsg[] }
 export interface ListWorkersRequest { protocol_version: number }
 export interface WorkerStatusMsg {
   id: string; address: string; threads: number; version: string; last_seen_ms: number; outstanding: number; shards_done: number;

@@ -3,19 +3,29 @@
  * uploaded once per coordinator (HasDataset → PutDataset, content-addressed), the job spec goes
  * as JSON, progress streams back (WatchJob), and the result is the same JobResult the embedded
  * engine returns, with `provenance.engine = 'cluster'`.
+ *
+ * A job outlives its client's connection (issue 13): a client whose coordinator goes away (crash,
+ * rollout) waits for it up to `waitMs`, then re-attaches to the job by id (the coordinator resumes
+ * it from its durable store) and keeps waiting for the result. `attach(jobId)` does the same for a
+ * job submitted earlier (`infoshard watch|result`), and `listJobs`/`getJob`/`cancelJob` serve the
+ * `jobs`/`status`/`cancel` commands.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, RunOptions } from '../shared/job/spec.js';
-import { CancelledError, deserializeError, errorFromCode, OptionError, type SerializedError } from '../shared/errors.js';
+import {
+  AuthError, CancelledError, deserializeError, errorFromCode, InfoshardError, OptionError, UnavailableError, type SerializedError,
+} from '../shared/errors.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { canonicalJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import { putDataset } from './link.js';
 import {
   decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, WIRE_DEFAULTS,
-  type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse,
-  type JobEventMsg, type JobRef, type ListWorkersResponse, type PutDatasetResponse, type SubmitJobRequest, type SubmitJobResponse,
+  type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse, type JobEventMsg,
+  type JobInfoMsg, type JobRef, type ListJobsRequest, type ListJobsResponse, type ListWorkersResponse, type PutDatasetResponse,
+  type SubmitJobRequest, type SubmitJobResponse,
 } from '../cluster/wire.js';
+import { probeConnection } from '../cluster/probe.js';
 import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../cluster/security.js';
 import { wireSpecJson } from '../cluster/spec-json.js';
 
@@ -37,6 +47,35 @@ export interface ClusterClientOptions {
   maxReplicates?: number;
   /** Share of the workers for this client's jobs relative to other running jobs, 1..100. @default 1 */
   priority?: number;
+  /**
+   * How long to wait for an unreachable coordinator, at connect and after a lost connection,
+   * before failing with UnavailableError. A TLS mismatch fails at once. @default CLIENT_DEFAULTS.waitMs
+   */
+  waitMs?: number;
+  /** One line for people on each connection or job event (coordinator unreachable/back, waiting for workers). */
+  onNotice?: (line: string) => void;
+}
+
+export const CLIENT_DEFAULTS = {
+  /** 60 s: a coordinator restart or rollout (resume from the store included) fits with room. */
+  waitMs: 60_000,
+  /** A cancel on interrupt that gets no answer within this is reported as failed. */
+  cancelMs: 5_000,
+} as const;
+
+/** Per-job options of a cluster submission. */
+export interface ClusterRunOptions extends RunOptions {
+  /** Opaque JSON kept with the job and returned with its result (SubmitJobRequest.client_json). */
+  clientJson?: string;
+}
+
+/** A job this client follows: submitted here, or attached to by id. */
+export interface AttachedJob {
+  readonly id: string;
+  /** The result and the client_json it was submitted with; rejects with the job's typed error. */
+  readonly done: Promise<{ result: JobResult; clientJson: string }>;
+  progress(): AsyncIterable<Progress>;
+  cancel(): Promise<void>;
 }
 
 type Cb<T> = (err: grpc.ServiceError | null, res?: T) => void;
@@ -48,10 +87,16 @@ export interface CoordinatorStub extends grpc.Client {
   GetResult(req: GetResultRequest, opts: grpc.CallOptions, cb: Cb<GetResultResponse>): grpc.ClientUnaryCall;
   CancelJob(req: JobRef, opts: grpc.CallOptions, cb: Cb<CancelResponse>): grpc.ClientUnaryCall;
   ListWorkers(req: object, opts: grpc.CallOptions, cb: Cb<ListWorkersResponse>): grpc.ClientUnaryCall;
+  ListJobs(req: ListJobsRequest, opts: grpc.CallOptions, cb: Cb<ListJobsResponse>): grpc.ClientUnaryCall;
+  GetJob(req: JobRef, opts: grpc.CallOptions, cb: Cb<JobInfoMsg>): grpc.ClientUnaryCall;
+}
+
+function securityOf(o: ClusterClientOptions): ClientSecurityOptions {
+  return o.insecure ? { ...o, ca: undefined, cert: undefined, key: undefined } : { ...o };
 }
 
 export function coordinatorStub(address: string, o: ClusterClientOptions = {}): CoordinatorStub {
-  const sec: ClientSecurityOptions = o.insecure ? { ...o, ca: undefined, cert: undefined, key: undefined } : { ...o };
+  const sec = securityOf(o);
   const { Coordinator } = loadProto();
   return new Coordinator(address, channelCredentials(sec), clientOptions(sec, o.maxMessageBytes ?? WIRE_DEFAULTS.maxMessageBytes)) as unknown as CoordinatorStub;
 }
@@ -61,6 +106,12 @@ function call<T>(fn: (cb: Cb<T>) => unknown): Promise<T> {
 }
 
 const V = PROTOCOL_VERSION;
+
+function ready(stub: grpc.Client, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => stub.waitForReady(deadline, (err) => resolve(!err)));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A failed job's typed error: the full error (field, cause) when the coordinator sent it, else code and message. */
 function failure(r: GetResultResponse): Error {
@@ -74,17 +125,68 @@ function failure(r: GetResultResponse): Error {
   return errorFromCode(r.error_code, r.error_message);
 }
 
-class ClusterEngine implements Engine {
+function isUnavailable(e: unknown): boolean {
+  return e instanceof InfoshardError && e.code === 'E_UNAVAILABLE';
+}
+
+export class ClusterEngine implements Engine {
   private readonly uploaded = new Map<string, Promise<void>>();
   private closed = false;
+  /** Jobs followed now: stopped by close() so that nothing keeps the process alive. */
+  private readonly following = new Set<() => void>();
+  private readonly waitMs: number;
 
-  constructor(readonly stub: CoordinatorStub, private readonly maxReplicates?: number, private readonly priority?: number) {}
+  constructor(readonly stub: CoordinatorStub, readonly address: string, private readonly o: ClusterClientOptions = {}) {
+    this.waitMs = o.waitMs ?? CLIENT_DEFAULTS.waitMs;
+  }
+
+  private notice(line: string): void {
+    this.o.onNotice?.(line);
+  }
+
+  /**
+   * Wait until the coordinator answers again, at most until `since + waitMs`. A TLS mismatch
+   * throws AuthError at once; running out of time throws UnavailableError naming the cause.
+   */
+  async awaitCoordinator(since = Date.now(), signal?: AbortSignal): Promise<void> {
+    const end = since + this.waitMs;
+    // one real attempt even with waitMs 0
+    if (await ready(this.stub, Date.now() + 1000)) return;
+    const p = await probeConnection(this.address, securityOf(this.o));
+    if (p.kind === 'tls') throw new AuthError(p.detail);
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    if (left > 0) this.notice(`coordinator ${this.address} is not reachable (${p.detail}); waiting up to ${left} s for it (--wait)`);
+    while (Date.now() < end && !signal?.aborted) {
+      if (await ready(this.stub, Math.min(end, Date.now() + 1000))) {
+        if (left > 0) this.notice(`coordinator ${this.address} is back`);
+        return;
+      }
+    }
+    if (signal?.aborted) throw new CancelledError('interrupted while waiting for the coordinator');
+    const last = await probeConnection(this.address, securityOf(this.o));
+    if (last.kind === 'tls') throw new AuthError(last.detail);
+    throw new UnavailableError(`coordinator ${this.address} is not reachable (${last.detail}) after waiting ${Math.round(this.waitMs / 1000)} s (--wait)`);
+  }
+
+  /** A unary call that rides out an outage of the coordinator (within waitMs). */
+  private async rpc<T>(fn: (cb: Cb<T>) => unknown): Promise<T> {
+    let since: number | undefined;
+    for (;;) {
+      try {
+        return await call(fn);
+      } catch (e) {
+        if (!isUnavailable(e)) throw e;
+        since ??= Date.now();
+        await this.awaitCoordinator(since);
+      }
+    }
+  }
 
   private upload(hash: string, bytes: () => Buffer): Promise<void> {
     let p = this.uploaded.get(hash);
     if (!p) {
       p = (async () => {
-        const has = await call<HasDatasetResponse>((cb) => this.stub.HasDataset({ protocol_version: V, hash }, {}, cb));
+        const has = await this.rpc<HasDatasetResponse>((cb) => this.stub.HasDataset({ protocol_version: V, hash }, {}, cb));
         if (!has.present) await putDataset(this.stub, hash, bytes());
       })();
       p.catch(() => this.uploaded.delete(hash));
@@ -93,60 +195,128 @@ class ClusterEngine implements Engine {
     return p;
   }
 
-  async submit(job: Job): Promise<JobHandle> {
-    return this.start(job, {});
+  async submit(job: Job, opts: ClusterRunOptions = {}): Promise<JobHandle> {
+    return this.handle(await this.submitJob(job, opts));
   }
 
-  async run(job: Job, opts: RunOptions = {}): Promise<JobResult> {
-    const h = await this.start(job, opts);
-    return h.result();
+  async run(job: Job, opts: ClusterRunOptions = {}): Promise<JobResult> {
+    return (await this.submitJob(job, opts)).done.then((d) => d.result);
   }
 
-  private async start(job: Job, opts: RunOptions): Promise<JobHandle> {
+  /** Upload the data (once), submit, and follow the job; the signal cancels it. */
+  async submitJob(job: Job, opts: ClusterRunOptions = {}): Promise<AttachedJob> {
+    return this.attach(await this.submitOnly(job, opts.clientJson), { ...opts, cancelOnAbort: true });
+  }
+
+  /** Upload the data (once) and submit; the job id (`--detach`: nothing follows the job). */
+  async submitOnly(job: Job, clientJson = ''): Promise<string> {
     if (this.closed) throw new OptionError('the cluster engine is closed', 'engine');
     // two-sample jobs travel as one table (the same bytes the embedded engine hashes)
     const { data, dataQ: _q, ...spec } = canonicalJob(job);
     const hash = datasetHash(data);
     await this.upload(hash, () => encodeDataset(data));
+    // not retried: a SubmitJob lost with the connection may have created the job, and a second one would run twice
     const res = await call<SubmitJobResponse>((cb) =>
-      this.stub.SubmitJob({ protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0), priority: this.priority ?? 0 }, {}, cb),
+      this.stub.SubmitJob({
+        protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.o.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0),
+        priority: this.o.priority ?? 0, client_json: clientJson,
+      }, {}, cb),
     );
-    const jobId = res.job_id;
+    return res.job_id;
+  }
+
+  /**
+   * Follow job `jobId` until it ends: progress from WatchJob, the result from GetResult, both
+   * re-established after the coordinator comes back. With `cancelOnAbort` the signal cancels
+   * the job (a submitting client's Ctrl-C or SIGTERM); without, it only stops following.
+   */
+  attach(jobId: string, opts: RunOptions & { cancelOnAbort?: boolean } = {}): AttachedJob {
     const channel = new ProgressChannel();
-    const watch = this.stub.WatchJob({ protocol_version: V, job_id: jobId });
-    watch.on('data', (ev: JobEventMsg) => {
-      if (ev.type !== 'progress') return;
-      const p: Progress = { jobId, phase: ev.phase, done: ev.done, total: ev.total };
-      channel.push(p);
-      opts.onProgress?.(p);
-    });
-    watch.on('error', () => channel.close());
-    watch.on('end', () => channel.close());
-    const cancel = async () => {
-      await call<CancelResponse>((cb) => this.stub.CancelJob({ protocol_version: V, job_id: jobId }, {}, cb));
+    let watch: grpc.ClientReadableStream<JobEventMsg> | undefined;
+    let waitingSaid = false;
+    const openWatch = () => {
+      watch?.cancel();
+      const w = this.stub.WatchJob({ protocol_version: V, job_id: jobId });
+      w.on('data', (ev: JobEventMsg) => {
+        if (ev.type === 'waiting') {
+          if (!waitingSaid) this.notice(`job ${jobId}: waiting for workers (the coordinator has no live worker)`);
+          waitingSaid = true;
+          const p: Progress = { jobId, phase: 'waiting for workers', done: 0, total: 0 };
+          opts.onProgress?.(p);
+          return;
+        }
+        if (ev.type !== 'progress') return;
+        waitingSaid = false;
+        const p: Progress = { jobId, phase: ev.phase, done: ev.done, total: ev.total };
+        channel.push(p);
+        opts.onProgress?.(p);
+      });
+      // a dropped stream is opened again once GetResult gets through; its own errors end nothing
+      w.on('error', () => undefined);
+      watch = w;
     };
-    const onAbort = () => void cancel().catch(() => undefined);
+    openWatch();
+
+    const cancel = () => call<CancelResponse>((cb) => this.stub.CancelJob({ protocol_version: V, job_id: jobId }, { deadline: Date.now() + CLIENT_DEFAULTS.cancelMs }, cb));
+    let interrupted: (e: Error) => void = () => undefined;
+    const interruption = new Promise<never>((_, reject) => (interrupted = reject));
+    interruption.catch(() => undefined);
+    let pending: grpc.ClientUnaryCall | undefined;
+    const stop = () => {
+      pending?.cancel();
+      interrupted(new CancelledError(`stopped following job ${jobId}: the client closed`));
+    };
+    this.following.add(stop);
+    const onAbort = () => {
+      if (!opts.cancelOnAbort) return interrupted(new CancelledError(`stopped following job ${jobId}; it keeps running (infoshard status ${jobId})`));
+      // the result loop sees 'cancelled'; these two only cover a coordinator that does not answer
+      const t = setTimeout(() => interrupted(new CancelledError(`interrupted; job ${jobId} did not confirm the cancel within ${CLIENT_DEFAULTS.cancelMs / 1000} s and may still run (infoshard cancel ${jobId})`)), CLIENT_DEFAULTS.cancelMs);
+      t.unref();
+      cancel().catch((e: Error) => interrupted(new CancelledError(`interrupted; cancelling job ${jobId} failed (${e.message}); it may still run (infoshard cancel ${jobId})`)));
+    };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
-    const done = (async (): Promise<JobResult> => {
-      try {
-        for (;;) {
-          const r = await call<GetResultResponse>((cb) => this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000 }, {}, cb));
-          if (r.state === 'done') return decodeResult(r.result_json);
-          if (r.state === 'cancelled') throw new CancelledError(r.error_message || `job ${jobId} cancelled`);
-          if (r.state === 'failed') throw failure(r);
+
+    const loop = async (): Promise<{ result: JobResult; clientJson: string }> => {
+      let outage: number | undefined;
+      let reconnected = false;
+      for (;;) {
+        let r: GetResultResponse;
+        try {
+          r = await call<GetResultResponse>((cb) => (pending = this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000 }, {}, cb)));
+        } catch (e) {
+          // the job was known before the outage: a coordinator that forgets it kept it in memory only
+          if ((reconnected || outage !== undefined) && e instanceof InfoshardError && e.code === 'E_NOT_FOUND') {
+            throw new UnavailableError(`job ${jobId} is gone: coordinator ${this.address} restarted without a durable store (run it with --nats to keep jobs across restarts)`);
+          }
+          if (!isUnavailable(e)) throw e;
+          outage ??= Date.now();
+          await this.awaitCoordinator(outage, opts.signal);
+          await sleep(100);
+          continue;
         }
-      } finally {
-        opts.signal?.removeEventListener('abort', onAbort);
-        watch.cancel();
-        channel.close();
+        if (outage !== undefined) {
+          outage = undefined;
+          reconnected = true;
+          openWatch();
+        }
+        if (r.state === 'done') return { result: decodeResult(r.result_json), clientJson: r.client_json ?? '' };
+        if (r.state === 'cancelled') throw new CancelledError(r.error_message || `job ${jobId} cancelled`);
+        if (r.state === 'failed') throw failure(r);
       }
-    })();
+    };
+    const done = Promise.race([loop(), interruption]).finally(() => {
+      this.following.delete(stop);
+      pending?.cancel();
+      opts.signal?.removeEventListener('abort', onAbort);
+      watch?.cancel();
+      channel.close();
+    });
     done.catch(() => undefined);
     return {
       id: jobId,
+      done,
       progress: () => channel.iterate(),
-      result: () => done,
       cancel: async () => {
         await cancel();
         await done.then(() => undefined, () => undefined);
@@ -154,30 +324,52 @@ class ClusterEngine implements Engine {
     };
   }
 
+  private handle(a: AttachedJob): JobHandle {
+    return { id: a.id, progress: () => a.progress(), result: () => a.done.then((d) => d.result), cancel: () => a.cancel() };
+  }
+
   async listWorkers(): Promise<ListWorkersResponse['workers']> {
-    return (await call<ListWorkersResponse>((cb) => this.stub.ListWorkers({ protocol_version: V }, {}, cb))).workers;
+    return (await this.rpc<ListWorkersResponse>((cb) => this.stub.ListWorkers({ protocol_version: V }, {}, cb))).workers;
+  }
+
+  /** Jobs the coordinator knows, newest first (`states` filters; `limit` 0 = the server's 100). */
+  async listJobs(states: string[] = [], limit = 0): Promise<JobInfoMsg[]> {
+    return (await this.rpc<ListJobsResponse>((cb) => this.stub.ListJobs({ protocol_version: V, states, limit }, {}, cb))).jobs;
+  }
+
+  getJob(jobId: string): Promise<JobInfoMsg> {
+    return this.rpc<JobInfoMsg>((cb) => this.stub.GetJob({ protocol_version: V, job_id: jobId }, {}, cb));
+  }
+
+  /** Cancel a job by id; true when it was running. */
+  async cancelJob(jobId: string): Promise<boolean> {
+    return (await this.rpc<CancelResponse>((cb) => this.stub.CancelJob({ protocol_version: V, job_id: jobId }, {}, cb))).cancelled > 0;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const stop of [...this.following]) stop();
     this.stub.close();
   }
 }
 
-export type ClusterEngineHandle = Engine & { listWorkers(): Promise<ListWorkersResponse['workers']> };
+export type ClusterEngineHandle = ClusterEngine;
 
-/** Connect to a coordinator (checks it answers within `timeoutMs`); throws UnavailableError otherwise. */
-export async function connectCluster(address: string, opts: ClusterClientOptions = {}): Promise<ClusterEngineHandle> {
+/**
+ * Connect to a coordinator, waiting up to `waitMs` for one that is down or restarting (with a
+ * notice); a TLS mismatch throws AuthError at once, no answer in time UnavailableError.
+ */
+export async function connectCluster(address: string, opts: ClusterClientOptions = {}): Promise<ClusterEngine> {
   if (opts.maxReplicates !== undefined && !(Number.isInteger(opts.maxReplicates) && opts.maxReplicates >= 1)) {
     throw new OptionError(`maxReplicates must be a positive integer; got ${opts.maxReplicates}`, 'maxReplicates');
   }
   const stub = coordinatorStub(address, opts);
-  await new Promise<void>((resolve, reject) =>
-    stub.waitForReady(Date.now() + 10_000, (err) => {
-      if (!err) return resolve();
-      stub.close();
-      reject(errorFromCode('E_UNAVAILABLE', `coordinator ${address} is not reachable: ${err.message}`));
-    }),
-  );
-  return new ClusterEngine(stub, opts.maxReplicates, opts.priority);
+  const engine = new ClusterEngine(stub, address, opts);
+  try {
+    await engine.awaitCoordinator();
+  } catch (e) {
+    stub.close();
+    throw e;
+  }
+  return engine;
 }

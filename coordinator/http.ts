@@ -52,7 +52,11 @@ export function createHttpHandler(d: HttpDeps): http.RequestListener {
     }
     const url = (req.url ?? '/').split('?')[0]!;
     if (url === '/healthz') return json(200, { status: 'ok' });
-    if (url === '/readyz') return json(200, { status: 'ready', workers: d.scheduler.listWorkers().length });
+    if (url === '/readyz') {
+      // ready = a job submitted now would run: with no live worker it would only wait
+      const workers = d.scheduler.listWorkers().length;
+      return workers > 0 ? json(200, { status: 'ready', workers }) : json(503, { status: 'not ready', reason: 'waiting for workers: none is live', workers });
+    }
     if (d.token !== undefined) {
       try {
         checkBearer(d.token, req.headers.authorization);

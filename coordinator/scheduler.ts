@@ -93,7 +93,7 @@ export class Scheduler {
   // ---------------------------------------------------------------- jobs
 
   /** Accept a job: validate/prepare (typed errors name the field), plan, store, start. */
-  async submit(spec: JobSpec, data: Dataset, dataHash: string, id: string, priority = 1): Promise<StoredJob> {
+  async submit(spec: JobSpec, data: Dataset, dataHash: string, id: string, priority = 1, client?: string): Promise<StoredJob> {
     if (this.closed) throw new InternalError('scheduler is closed');
     if (!(Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY)) {
       throw new OptionError(`priority must be an integer in [1, ${MAX_PRIORITY}]; got ${priority}`, 'priority');
@@ -103,7 +103,9 @@ export class Scheduler {
     }
     const prepared = await this.core.prepare(spec, data, dataHash);
     const now = Date.now();
-    const stored: StoredJob = { id, spec, dataHash, state: 'running', createdAt: now, updatedAt: now, totalShards: 0, ...(priority !== 1 ? { priority } : {}) };
+    const stored: StoredJob = {
+      id, spec, dataHash, state: 'running', createdAt: now, updatedAt: now, totalShards: 0, ...(priority !== 1 ? { priority } : {}), ...(client ? { client } : {}),
+    };
     const run = createRun(stored, prepared, new Map(), this.o.shardSize);
     await this.store.createJob(stored);
     this.start(run);
@@ -162,10 +164,26 @@ export class Scheduler {
   }
 
   listJobs(): JobView[] {
-    return [...this.jobs.all()].map((r) => ({
+    return [...this.jobs.all()].map((r) => this.viewOf(r));
+  }
+
+  /** One job's live view (undefined once it left the in-memory table). */
+  jobView(id: string): JobView | undefined {
+    const r = this.jobs.get(id);
+    return r && this.viewOf(r);
+  }
+
+  private viewOf(r: JobRun): JobView {
+    return {
       id: r.stored.id, state: r.stored.state, shardsDone: r.doneCount, totalShards: r.stored.totalShards, error: r.stored.error,
       measure: r.stored.spec.measure, estimator: r.stored.spec.estimator, createdAt: r.stored.createdAt, updatedAt: r.stored.updatedAt, requeued: r.requeued, priority: r.weight,
-    }));
+      waitingForWorkers: this.waitingForWorkers() && isLive(r) && r.doneCount < r.stored.totalShards,
+    };
+  }
+
+  /** No live worker: running jobs cannot progress ("waiting for workers" on /status, WatchJob; /readyz not ready). */
+  waitingForWorkers(): boolean {
+    return this.workers.size === 0;
   }
 
   /** Be told of every answered batch (the /metrics shard latency histogram); returns an unsubscribe. */

@@ -14,12 +14,35 @@ import { datasetUpload, serverStream, unary, type CallGuard } from '../cluster/h
 import { parseSpec } from '../cluster/spec-json.js';
 import {
   decodeDataset, loadProto, sha256Hex, WIRE_DEFAULTS,
-  type GetResultRequest, type GetResultResponse, type HasDatasetRequest, type JobEventMsg, type JobRef, type ListWorkersResponse,
+  type GetResultRequest, type GetResultResponse, type HasDatasetRequest, type JobEventMsg, type JobInfoMsg, type JobRef, type ListJobsRequest,
+  type ListJobsResponse, type ListWorkersResponse,
   type RegisterWorkerRequest, type RegisterWorkerResponse, type SubmitJobRequest, type SubmitJobResponse,
 } from '../cluster/wire.js';
 import type { EventPublisher, JobEvent } from './events.js';
 import type { Scheduler } from './scheduler.js';
-import { TERMINAL_STATES, type JobStore } from './store.js';
+import { TERMINAL_STATES, type JobState, type JobStore, type StoredJob } from './store.js';
+import type { JobSpec } from '../shared/job/spec.js';
+
+/** Largest SubmitJobRequest.client_json kept with a job. */
+export const MAX_CLIENT_JSON = 64 * 1024;
+/** How often a WatchJob stream checks whether its job waits for workers. */
+const WAITING_POLL_MS = 500;
+
+/** "bootstrap 200, permutation 100": the replicate workloads a spec asks for ('' for a point estimate). */
+export function workloadOf(spec: JobSpec): string {
+  const parts: string[] = [];
+  if (spec.screen) parts.push('screen');
+  if (spec.pairwise) parts.push('pairwise');
+  if (spec.bootstrap) parts.push(`bootstrap ${spec.bootstrap.replicates}`);
+  if (spec.permutation) parts.push(`permutation ${spec.permutation.shuffles || spec.permutation.surrogates?.length || 0}`);
+  if (spec.ensemble?.bagging) parts.push(`bagging ${spec.ensemble.bagging.replicates}`);
+  if (spec.ensemble?.kValues) parts.push(`k ${spec.ensemble.kValues.join('/')}`);
+  return parts.join(', ');
+}
+
+function waitingMsg(jobId: string): JobEventMsg {
+  return { job_id: jobId, type: 'waiting', phase: 'waiting for workers', done: 0, total: 0, state: 'running', error_code: '', error_message: '' };
+}
 
 export interface CoordinatorServiceOptions extends CallGuard {
   scheduler: Scheduler;
@@ -69,6 +92,13 @@ export class CoordinatorService {
       SubmitJob: unary<SubmitJobRequest, SubmitJobResponse>(g, async (req) => (await ready, this.submit(req))),
       WatchJob: serverStream<JobRef, JobEventMsg>(g, async (req, call) => (await ready, this.watch(req, call))),
       GetResult: unary<GetResultRequest, GetResultResponse>(g, async (req) => (await ready, this.result(req))),
+      ListJobs: unary<ListJobsRequest, ListJobsResponse>(g, async (req) => (await ready, this.listJobs(req))),
+      GetJob: unary<JobRef, JobInfoMsg>(g, async (req) => {
+        await ready;
+        const j = await store.getJob(req.job_id);
+        if (!j) throw new NotFoundError(`unknown job ${req.job_id}`);
+        return this.info(j);
+      }),
       CancelJob: unary<JobRef, { cancelled: number }>(g, async (req) => (await ready, { cancelled: (await scheduler.cancel(req.job_id)) ? 1 : 0 })),
       ListWorkers: unary<{ protocol_version: number }, ListWorkersResponse>(g, () => ({
         workers: scheduler.listWorkers().map((w) => ({
@@ -100,6 +130,8 @@ export class CoordinatorService {
 
   private async submit(req: SubmitJobRequest): Promise<SubmitJobResponse> {
     const spec = parseSpec(req.spec_json);
+    const client = req.client_json ?? '';
+    if (client.length > MAX_CLIENT_JSON) throw new OptionError(`client_json: ${client.length} characters, over the limit of ${MAX_CLIENT_JSON}`, 'client_json');
     let hash = req.data_hash;
     if (req.dataset.length > 0) {
       if (req.dataset.length > this.maxDatasetBytes) throw new DataError(`dataset: ${req.dataset.length} bytes, over the limit of ${this.maxDatasetBytes}`);
@@ -111,17 +143,26 @@ export class CoordinatorService {
     } else if (!hash) {
       throw new OptionError('SubmitJob: give data_hash (after PutDataset) or the dataset bytes inline', 'data_hash');
     }
-    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID(), req.priority || 1);
+    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID(), req.priority || 1, client || undefined);
     return { job_id: job.id, total_shards: job.totalShards };
   }
 
   private watch(req: JobRef, call: grpc.ServerWritableStream<JobRef, JobEventMsg>): Promise<void> {
-    const { events, store } = this.o;
+    const { events, store, scheduler } = this.o;
     return new Promise<void>((resolve, reject) => {
       let unsub = () => {};
+      let poll: NodeJS.Timeout | undefined;
+      let waiting = false;
       const finish = () => {
         unsub();
+        clearInterval(poll);
         resolve();
+      };
+      // "waiting for workers" on the stream once, each time the job starts waiting
+      const checkWaiting = () => {
+        const now = scheduler.jobView(req.job_id)?.waitingForWorkers === true;
+        if (now && !waiting) call.write(waitingMsg(req.job_id));
+        waiting = now;
       };
       unsub = events.subscribe(req.job_id, (ev) => {
         call.write(eventMsg(ev));
@@ -135,9 +176,35 @@ export class CoordinatorService {
           return;
         }
         call.write(eventMsg({ type: 'state', jobId: j.id, state: j.state, ...(j.error ? { error: j.error } : {}) }));
-        if (TERMINAL_STATES.includes(j.state)) finish();
-      }, reject);
+        if (TERMINAL_STATES.includes(j.state)) return finish();
+        checkWaiting();
+        poll = setInterval(checkWaiting, WAITING_POLL_MS);
+      }, (e: unknown) => {
+        unsub();
+        reject(e);
+      });
     });
+  }
+
+  /** Newest first; live shard counts from the scheduler, the rest from the store. */
+  private async listJobs(req: ListJobsRequest): Promise<ListJobsResponse> {
+    const states = (req.states ?? []).filter((x) => x !== '') as JobState[];
+    for (const st of states) if (!['running', ...TERMINAL_STATES].includes(st)) throw new OptionError(`unknown job state '${st}' (running, done, failed, cancelled)`, 'states');
+    const all = await this.o.store.listJobs(states.length ? states : undefined);
+    all.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+    return { jobs: all.slice(0, req.limit || 100).map((j) => this.info(j)) };
+  }
+
+  private info(j: StoredJob): JobInfoMsg {
+    const live = this.o.scheduler.jobView(j.id);
+    const state = live?.state ?? j.state;
+    return {
+      job_id: j.id, state, shards_done: live ? live.shardsDone : j.state === 'done' ? j.totalShards : 0, total_shards: live?.totalShards ?? j.totalShards,
+      progress_known: live !== undefined || j.state === 'done', created_ms: j.createdAt, updated_ms: live?.updatedAt ?? j.updatedAt,
+      measure: j.spec.measure, estimator: j.spec.estimator ?? '', workload: workloadOf(j.spec), waiting_for_workers: live?.waitingForWorkers ?? false,
+      error_code: (live?.error ?? j.error)?.code ?? '', error_message: (live?.error ?? j.error)?.message ?? '', client_json: j.client ?? '',
+      priority: j.priority ?? 1,
+    };
   }
 
   private async result(req: GetResultRequest): Promise<GetResultResponse> {
@@ -147,7 +214,10 @@ export class CoordinatorService {
     if (!j) throw new NotFoundError(`unknown job ${req.job_id}`);
     const result = j.state === 'done' ? await store.getResult(j.id) : undefined;
     if (j.state === 'done' && !result) throw new InternalError(`job ${j.id} is done but its result is missing`);
-    return { state: j.state, result_json: result ?? '', error_code: j.error?.code ?? '', error_message: j.error?.message ?? '', error_json: j.error ? JSON.stringify(j.error) : '' };
+    return {
+      state: j.state, result_json: result ?? '', error_code: j.error?.code ?? '', error_message: j.error?.message ?? '', error_json: j.error ? JSON.stringify(j.error) : '',
+      client_json: j.client ?? '',
+    };
   }
 
   private registration(g: CallGuard, fn: (d: GrpcDiscovery, req: RegisterWorkerRequest) => boolean) {

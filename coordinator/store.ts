@@ -30,6 +30,11 @@ export interface StoredJob {
   error?: SerializedError;
   /** Share of the workers relative to other running jobs (1..MAX_PRIORITY; absent = 1). */
   priority?: number;
+  /**
+   * What the submitting client prints with the result (opaque JSON from SubmitJobRequest.client_json:
+   * source file, loader notes, load time), so `infoshard result` reprints the run's bytes.
+   */
+  client?: string;
 }
 
 /** Largest job priority (share weight) a submission may ask for. */

@@ -90,9 +90,10 @@ export class TimeoutError extends InfoshardError {
   }
 }
 
+/** A missing or wrong token, or a TLS/certificate mismatch. CLI exit 4 (its own: retrying will not help). */
 export class AuthError extends InfoshardError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'E_AUTH', 3, GrpcStatus.UNAUTHENTICATED, options);
+    super(message, 'E_AUTH', 4, GrpcStatus.UNAUTHENTICATED, options);
   }
 }
 

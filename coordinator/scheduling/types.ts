@@ -114,6 +114,8 @@ export interface JobView {
   requeued: number;
   /** Share weight among running jobs (docs/cluster.md, "Fair sharing"). */
   priority: number;
+  /** Running, shards left, and no live worker to run them. */
+  waitingForWorkers: boolean;
 }
 
 /** A batch answered by a worker: how long it took and how many shards it carried. */

@@ -21,14 +21,14 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 
 from ._cli import as_block, cli_command, run_job
-from ._errors import (InfoshardCancelledError, InfoshardError, InfoshardInputError,
+from ._errors import (InfoshardAuthError, InfoshardCancelledError, InfoshardError, InfoshardInputError,
                       InfoshardUnavailableError)
 from ._result import ConfidenceInterval, Result
 from ._screen import ScreenResult
 
 __all__ = [
     "mi", "entropy", "cmi", "te", "divergence", "oinfo", "tc", "dtc", "screen", "ScreenResult", "Result", "ConfidenceInterval", "InfoshardError", "InfoshardInputError",
-    "InfoshardUnavailableError", "InfoshardCancelledError", "cli_command",
+    "InfoshardUnavailableError", "InfoshardAuthError", "InfoshardCancelledError", "cli_command",
 ]
 __version__ = "0.1.0"
 
@@ -40,7 +40,7 @@ _OPTIONS: Dict[str, str] = {
     "permutation_kind": "value", "local_k": "value", "bagging": "value", "bagging_fraction": "value",
     "k_values": "list", "threads": "value", "max_replicates": "value", "miller_madow": "switch",
     "coordinator": "value", "token_file": "value", "coordinator_ca": "value",
-    "coordinator_server_name": "value", "tls_cert": "value", "tls_key": "value",
+    "coordinator_server_name": "value", "tls_cert": "value", "tls_key": "value", "wait": "value",
     # transfer entropy embedding
     "target_history": "value", "target_delay": "value", "source_history": "value", "source_delay": "value",
     "delay": "value", "cond_history": "value", "cond_delay": "value",

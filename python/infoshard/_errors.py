@@ -20,6 +20,10 @@ class InfoshardUnavailableError(InfoshardError, ConnectionError):
     """The coordinator could not be reached (CLI exit 3)."""
 
 
+class InfoshardAuthError(InfoshardError, PermissionError):
+    """The coordinator refused the token, or TLS did not verify (CLI exit 4)."""
+
+
 class InfoshardCancelledError(InfoshardError):
     """The job was cancelled (CLI exit 130)."""
 
@@ -27,5 +31,5 @@ class InfoshardCancelledError(InfoshardError):
 def error_for(code: int, stderr: str) -> InfoshardError:
     lines = [ln for ln in stderr.splitlines() if ln.startswith(PREFIX)]
     message = lines[-1][len(PREFIX):] if lines else (stderr.strip() or f"infoshard exited with status {code}")
-    cls = {2: InfoshardInputError, 3: InfoshardUnavailableError, 130: InfoshardCancelledError}.get(code, InfoshardError)
+    cls = {2: InfoshardInputError, 3: InfoshardUnavailableError, 4: InfoshardAuthError, 130: InfoshardCancelledError}.get(code, InfoshardError)
     return cls(message, code)

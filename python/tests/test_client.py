@@ -139,7 +139,7 @@ def test_bad_arguments_fail_before_any_process():
 
 def test_unreachable_coordinator_is_a_connection_error():
     with pytest.raises(infoshard.InfoshardUnavailableError) as e:
-        infoshard.mi(np.arange(50.0), np.arange(50.0) ** 2, coordinator="127.0.0.1:1")
+        infoshard.mi(np.arange(50.0), np.arange(50.0) ** 2, coordinator="127.0.0.1:1", wait=1)
     assert e.value.exit_code == 3 and isinstance(e.value, ConnectionError)
     assert "127.0.0.1:1" in str(e.value)
 

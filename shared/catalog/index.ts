@@ -86,7 +86,35 @@ export function optionsFor(measure: string, estimator: string): OptionDescriptor
   return [...(measureOf(measure).options ?? []), ...(findEstimator(estimator)?.options ?? [])];
 }
 
-function checkOption(o: OptionDescriptor, v: unknown, field: string): number {
+/** A choice option's value (its name, or its index) as the index; other options unchanged. */
+function choiceIndex(o: OptionDescriptor, v: unknown, field: string): unknown {
+  if (!o.choices) return v;
+  const i = typeof v === 'string' ? o.choices.indexOf(v) : typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < o.choices.length ? v : -1;
+  if (i < 0) throw new OptionError(`${field} must be one of ${o.choices.join(', ')}; got ${JSON.stringify(v)}`, field);
+  return i;
+}
+
+/** A choice option's name for its index (`norm` 1 → 'euclidean'). */
+export function choiceName(o: OptionDescriptor, index: number): string {
+  return o.choices?.[index] ?? String(index);
+}
+
+/**
+ * The options in effect as a result reports them: choice options by name (so a result says
+ * `norm: 'euclidean'`), numbers as they are.
+ */
+export function describeOptions(measure: string, estimator: string, options: Readonly<Record<string, number>>): Record<string, number | string> {
+  const known = optionsFor(measure, estimator);
+  const out: Record<string, number | string> = {};
+  for (const [key, v] of Object.entries(options)) {
+    const o = known.find((d) => d.name === key);
+    out[key] = o?.choices ? choiceName(o, v) : v;
+  }
+  return out;
+}
+
+function checkOption(o: OptionDescriptor, raw: unknown, field: string): number {
+  const v = choiceIndex(o, raw, field);
   const ok =
     typeof v === 'number' &&
     Number.isFinite(v) &&

@@ -34,6 +34,11 @@ export interface OptionDescriptor {
   default?: number;
   /** The pair cannot run without it (no sensible default, e.g. Rényi's α). */
   required?: boolean;
+  /**
+   * A named choice (e.g. `norm`: max | euclidean): the job file and CLI take the name, the
+   * estimator gets its index (`integer`, min 0), and the result reports the name.
+   */
+  choices?: readonly string[];
 }
 
 export interface BlockRule {
@@ -86,6 +91,12 @@ export type IntervalFamily = 'knn' | 'plugin' | 'parametric';
 
 export type EstimateFn = (input: EstimatorInput, params: EstimatorParams) => number;
 
+/** Local (pointwise) values of an estimate, one per row the estimator sees; their mean is the estimate. */
+export type LocalsFn = (input: EstimatorInput, params: EstimatorParams) => Float64Array;
+
+/** Degrees of freedom of the analytic test 2N·Î ~ χ²(df) for this input (shared/resampling/analytic.ts). */
+export type DfFn = (input: EstimatorInput) => number;
+
 export interface EstimatorDescriptor {
   name: string;
   summary: string;
@@ -109,6 +120,10 @@ export interface EstimatorDescriptor {
   fromCounts?: CountsFormula;
   /** Estimator options, in `spec.options`. */
   options?: readonly OptionDescriptor[];
+  /** Local values per measure (`--locals`), where the estimator defines them. */
+  locals?: Readonly<Record<string, LocalsFn>>;
+  /** The analytic χ² test per measure (`test: 'analytic'`, `--test analytic`): its degrees of freedom. */
+  chi2?: Readonly<Record<string, DfFn>>;
   /** The space whose duplicate rows matter (default: all blocks side by side). */
   space?: (measure: string, input: EstimatorInput) => Matrix;
 }

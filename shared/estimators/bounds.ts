@@ -19,7 +19,8 @@ const ROUNDING = 1e-12;
 /** The checked value: the estimate itself, or 0 for a plugin value that rounding took below 0. */
 export function checkBounds(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, value: number): number {
   if (estimator === 'plugin' && !params.millerMadow && value < 0 && value > -ROUNDING) return 0;
-  if (measure !== 'mi' || !Number.isFinite(value)) return value;
+  // ais and pi are MIs of the embedded blocks (x, y): the same bound
+  if ((measure !== 'mi' && measure !== 'ais' && measure !== 'pi') || !Number.isFinite(value)) return value;
   let bound = Infinity, which = '', levels = 0;
   for (const name of ['x', 'y'] as const) {
     const m = input[name];

@@ -4,7 +4,7 @@
  * duplicates) run once per job. Errors name the field, row or column.
  */
 import { hstack, type Matrix } from '../data/matrix.js';
-import { estimatorOf, measureOf, usesK } from '../catalog/index.js';
+import { estimatorOf, measureOf, usesK, type MeasureDescriptor } from '../catalog/index.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
 import { duplicateRows } from './cells.js';
 import { checkTies } from './ties-guard.js';
@@ -15,6 +15,14 @@ function checkBlock(m: Matrix | undefined, name: string, n: number): void {
   if (!Number.isInteger(m.n) || !Number.isInteger(m.d) || m.d < 1) throw new DataError(`${name}: needs at least one column (got d = ${m.d})`);
   if (m.data.length !== m.n * m.d) throw new DataError(`${name}: data holds ${m.data.length} values, expected n·d = ${m.n}·${m.d}`);
   if (m.n !== n) throw new DataError(`${name} has ${m.n} rows but x has ${n}: blocks must have the same rows`);
+}
+
+/**
+ * Whether block b of the estimator's input is in use: declared by the measure, or made by its
+ * transform (ais, pi, entropy_rate take one series and embed it into x and y).
+ */
+function used(m: MeasureDescriptor, b: 'y' | 'z', input: EstimatorInput): boolean {
+  return input[b] !== undefined && (m.blocks[b] !== 'none' || m.transform !== undefined);
 }
 
 /** Structural checks from the catalog entries; throws OptionError / DataError / EstimatorError. */
@@ -28,7 +36,7 @@ export function validateShape(measure: string, estimator: string, input: Estimat
   for (const b of ['y', 'z'] as const) {
     const rule = m.blocks[b];
     if (rule === 'required' && !input[b]) throw new OptionError(`${measure} needs ${b} (${m.blocks.meaning[b]})`, b);
-    if (rule !== 'none') checkBlock(input[b], b, n);
+    if (rule !== 'none' || used(m, b, input)) checkBlock(input[b], b, n);
   }
   checkBlock(input.t, 't', n);
   if (m.blocks.minX !== undefined && input.x.d < m.blocks.minX) {
@@ -60,10 +68,10 @@ function checkFinite(m: Matrix | undefined, name: string): void {
 function jointSpace(measure: string, estimator: string, input: EstimatorInput): Matrix {
   const e = estimatorOf(measure, estimator);
   if (e.space) return e.space(measure, input);
-  const rule = measureOf(measure).blocks;
   const blocks = [input.x];
-  if (input.y && rule.y !== 'none') blocks.push(input.y);
-  if (input.z && rule.z !== 'none') blocks.push(input.z);
+  const m = measureOf(measure);
+  if (used(m, 'y', input)) blocks.push(input.y!);
+  if (used(m, 'z', input)) blocks.push(input.z!);
   return blocks.length === 1 ? input.x : hstack(...blocks);
 }
 
@@ -75,7 +83,7 @@ export function checkInput(measure: string, estimator: string, input: EstimatorI
   const warnings: string[] = [];
   checkFinite(input.x, 'x');
   for (const b of ['y', 'z'] as const) {
-    if (m.blocks[b] !== 'none') checkFinite(input[b], b);
+    if (m.blocks[b] !== 'none' || used(m, b, input)) checkFinite(input[b], b);
     else if (input[b]) warnings.push(`${b} is ignored for ${measure}`);
   }
   if (params.millerMadow && estimator !== 'plugin') warnings.push(`millerMadow applies to the plugin estimator only; ignored for ${estimator}`);
@@ -89,7 +97,7 @@ export function checkInput(measure: string, estimator: string, input: EstimatorI
     }
   } else if (e.duplicates === 'warn') {
     // kNN estimators with a k: refuse when ties make the k-th distance 0 for many rows (ties-guard.ts)
-    if (usesK(estimator)) checkTies(estimator, { x: input.x, ...(input.y && m.blocks.y !== 'none' ? { y: input.y } : {}), ...(input.z && m.blocks.z !== 'none' ? { z: input.z } : {}) }, params.k);
+    if (usesK(estimator)) checkTies(estimator, { x: input.x, ...(used(m, 'y', input) ? { y: input.y } : {}), ...(used(m, 'z', input) ? { z: input.z } : {}) }, params.k);
     const dup = duplicateRows(jointSpace(measure, estimator, input));
     if (dup > 0) {
       warnings.push(

@@ -18,6 +18,7 @@ import { ksg1FromParts } from './ksg1.js';
 import { ksg2FromParts } from './ksg2.js';
 import { ksgCmiFromParts } from './ksg-cmi.js';
 import { mixedKsgFromParts } from './mixed-ksg.js';
+import { normOf } from './norms.js';
 import { dispatch } from './registry.js';
 import { tieTolerance } from './ties.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
@@ -50,7 +51,9 @@ export function permuteBlock(input: EstimatorInput, block: 'x' | 'y', perm: Arra
 export function buildContext(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
   const { x } = input;
   const n = x.n, k = params.k;
-  if (measure === 'mi' && (estimator === 'ksg1' || estimator === 'ksg2' || estimator === 'mixed_ksg')) {
+  // the reused structures below are max-norm; other norms take the generic path
+  const fast = normOf(params.options) === 'max';
+  if (fast && measure === 'mi' && (estimator === 'ksg1' || estimator === 'ksg2' || estimator === 'mixed_ksg')) {
     const y = input.y as Matrix;
     const xc = rangeCounter(x), yc = rangeCounter(y);
     const tol = tieTolerance(x, y);
@@ -79,7 +82,7 @@ export function buildContext(measure: string, estimator: string, input: Estimato
       },
     };
   }
-  if (measure === 'cmi' && estimator === 'ksg_cmi') {
+  if (fast && measure === 'cmi' && estimator === 'ksg_cmi') {
     const y = input.y as Matrix, z = input.z as Matrix;
     const yz = hstack(y, z);
     const yzc = rangeCounter(yz), zc = rangeCounter(z);

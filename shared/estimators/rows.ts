@@ -13,6 +13,7 @@ import { validateShape } from './check.js';
 import { ksg1 } from './ksg1.js';
 import { ksg2 } from './ksg2.js';
 import { mixedKsg } from './mixed-ksg.js';
+import { normOf } from './norms.js';
 import { dispatch } from './registry.js';
 import type { BlockOrders, EstimatorInput, EstimatorParams } from './types.js';
 
@@ -58,7 +59,8 @@ const ORDERED: Readonly<Record<string, (x: Matrix, y: Matrix, k: number, orders?
  * simply run on the gathered rows.
  */
 export function estimateOnRows(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams, rows: ArrayLike<number>): number {
-  const f = ORDERED[`${measure}:${estimator}`];
+  // the ordered fast paths are max-norm (a Euclidean job takes the generic path)
+  const f = normOf(params.options) === 'max' ? ORDERED[`${measure}:${estimator}`] : undefined;
   const y = input.y;
   if (!f || !y || (input.x.d !== 1 && y.d !== 1)) {
     const sub: EstimatorInput = { x: gatherRows(input.x, rows) };

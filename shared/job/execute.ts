@@ -17,6 +17,7 @@ import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 import { executeManyShard } from './many.js';
 import { executeTeStepShard } from './te-step.js';
+import { groupedPermutation, groupedShift, groupedShuffle } from './trials.js';
 
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
 const neighbourCache = new WeakMap<PreparedJob, ZNeighbours>();
@@ -36,8 +37,9 @@ export function permutationFor(p: PreparedJob, r: number): Int32Array {
   const perm = p.permutation!;
   if (perm.surrogates) return perm.surrogates[r]!;
   if (perm.kind === 'local') return localPermutation(neighboursFor(p), p.seed, r);
-  if (perm.kind === 'shift') return shiftPermutation(p.seed, r, p.n);
-  return shufflePermutation(p.seed, r, p.n);
+  // with trials, surrogates permute or shift rows within each trial (trials.ts)
+  if (perm.kind === 'shift') return p.groups ? groupedShift(p.seed, r, p.groups) : shiftPermutation(p.seed, r, p.n);
+  return p.groups ? groupedShuffle(p.seed, r, p.groups) : shufflePermutation(p.seed, r, p.n);
 }
 
 export interface ExecuteOptions {
@@ -90,7 +92,7 @@ function columnSurrogate(p: PreparedJob, r: number): EstimatorInput {
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) data[i * d] = x.data[i * d]!;
   for (let j = 1; j < d; j++) {
-    const perm = permutation(n, rng);
+    const perm = p.groups ? groupedPermutation(p.groups, rng) : permutation(n, rng);
     for (let i = 0; i < n; i++) data[i * d + j] = x.data[perm[i]! * d + j]!;
   }
   return { ...p.input, x: { n, d, data } };

@@ -8,11 +8,13 @@
  * shard id: associative and commutative.
  */
 import { InternalError } from '../errors.js';
+import { describeOptions } from '../catalog/index.js';
 import { recentreSubsample, subsampleBias, subsampleScale } from '../resampling/bootstrap.js';
 import { confidenceInterval, type CiResult } from '../resampling/ci.js';
 import { summarizeBagging, summarizeKEnsemble } from '../resampling/ensemble.js';
 import { P_VALUE_CONVENTION, permutationPValue, summarizeNull } from '../resampling/permutation.js';
 import type { PreparedJob, ResolvedBootstrap } from './prepare.js';
+import { ANALYTIC_CONVENTION, analyticTest } from '../resampling/analytic.js';
 import { planWorkloads, type Workload } from './plan.js';
 import type { ShardPartial, WorkloadKind } from './shard.js';
 import type { JobResult } from './spec.js';
@@ -125,7 +127,7 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     measure: p.measure,
     estimator: p.estimator,
     k: p.usesK ? p.k : null,
-    ...(Object.keys(p.options).length > 0 ? { options: { ...p.options } } : {}),
+    ...(Object.keys(p.options).length > 0 ? { options: describeOptions(p.measure, p.estimator, p.options) } : {}),
     n: p.n,
     estimate: u(thetaHat),
     units: p.units,
@@ -184,6 +186,7 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     const { pValue } = permutationPValue(nul, thetaHat);
     const s = summarizeNull(nul);
     result.pValue = pValue;
+    result.test = 'permutation';
     result.pValueConvention = P_VALUE_CONVENTION;
     const q: Record<string, number> = {};
     for (const [key, v] of Object.entries(s.quantiles)) q[key] = u(v);
@@ -192,6 +195,16 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     result.replicates.permutation = p.permutation.shuffles;
     result.nullDistribution = uArr(nul);
   }
+
+  if (p.analytic) {
+    const a = analyticTest(thetaHat, p.n, p.analytic.df);
+    result.pValue = a.pValue;
+    result.test = 'analytic';
+    result.pValueConvention = ANALYTIC_CONVENTION;
+    result.chi2 = { statistic: a.statistic, df: a.df };
+    result.biasCorrected = u(thetaHat - a.nullMean);
+  }
+  if (p.trials) result.trials = { ...p.trials };
 
   if (p.bagging || p.kValues) {
     result.ensemble = {};

@@ -10,7 +10,10 @@ import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
 import { resolveColumn } from '../data/select.js';
 import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
-import { estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
+import { ESTIMATOR_LIST, estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
+import { embedNextAndPast } from '../estimators/info-dynamics.js';
+import { autoEmbedOptions, type AisEmbed } from './auto-embed.js';
+import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
 import { Domain, stream } from '../rng/index.js';
 import { defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { checkRecipe, intervalRecipe, uncheckedWarning } from '../resampling/recipes.js';
@@ -71,6 +74,11 @@ export interface PreparedJob {
   permutation?: ResolvedPermutation;
   bagging?: { replicates: number; fraction: number; size: number };
   kValues?: number[];
+  /** Trial index of each row the estimator sees (a `trial` column; trials.ts). */
+  groups?: Int32Array;
+  trials?: { column: string; count: number };
+  /** The analytic χ² test (test 'analytic'): its degrees of freedom. */
+  analytic?: { df: number };
   /** Screen / pairwise jobs: the items (many.ts); `input` is then item 0's. */
   many?: PreparedMany;
   /** Network-inference steps: the series and items (te-step.ts); `input` is then item 0's. */
@@ -114,6 +122,22 @@ function buildBlock(ds: Dataset, plan: BlockPlan, normalize: boolean, jitter: nu
 }
 
 export interface PrepareOptions extends ValidateOptions {}
+
+/**
+ * Degrees of freedom of the analytic test of this job (catalog: the estimator's `chi2` entry).
+ * The test is of the uncorrected estimate, so bias corrections are refused with it.
+ */
+function analyticDf(job: Job, input: EstimatorInput, options: Readonly<Record<string, number>>): number {
+  const e = estimatorOf(job.measure, job.estimator);
+  const df = e.chi2?.[job.measure];
+  if (!df) {
+    const where = ESTIMATOR_LIST.flatMap((d) => Object.keys(d.chi2 ?? {}).map((m) => `${m} with ${d.name}`));
+    throw new OptionError(`test analytic is not available for ${job.measure} with ${job.estimator} (it is for: ${where.join(', ')})`, 'test');
+  }
+  if (job.millerMadow) throw new OptionError('test analytic tests the uncorrected plug-in estimate; drop millerMadow (the result reports estimate − df/(2N) as biasCorrected)', 'millerMadow');
+  if (options['biasCorrection'] === 1) throw new OptionError('test analytic tests the uncorrected estimate; drop options.biasCorrection (the result reports estimate − df/(2N) as biasCorrected)', 'options.biasCorrection');
+  return df(input);
+}
 
 /**
  * The one-table form of a job: a two-sample job given as `data` (P) and `dataQ` (Q) becomes
@@ -173,15 +197,27 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     selected[f] = blocks[b]!;
     columns[f] = names(plans[b]!);
   }
+  // trials (trials.ts): the transform runs on each trial alone, surrogates stay within trials
+  let segments: Int32Array[] | undefined, trialName: string | undefined;
+  if (job.trial !== undefined) {
+    const tc = resolveColumn(ds, job.trial, 'trial');
+    trialName = ds.names[tc]!;
+    if (plans.some((p) => p.cols.includes(tc))) throw new OptionError(`trial column ${JSON.stringify(trialName)} is also selected as data; the trial label must be a column of its own`, 'trial');
+    segments = trialSegments(ds.columns[tc]!, trialName);
+  }
+  const transformed = (opts: Record<string, number>, sel: EstimatorInput = selected): { input: EstimatorInput; groups?: Int32Array } => {
+    const f = (part: EstimatorInput) => (md.transform ? md.transform(part, opts) : part);
+    return segments ? perTrial(sel, segments, f) : { input: f(sel) };
+  };
+  // auto-embedding (auto-embed.ts) chooses history lengths and delays before the embedding
+  const baseParams: EstimatorParams = { k, ...(job.millerMadow !== undefined ? { millerMadow: job.millerMadow } : {}) };
+  const aisEmbed: AisEmbed = (series, h) => (segments ? perTrial({ x: series }, segments, (part) => embedNextAndPast(part.x, h)).input : embedNextAndPast(series, h));
+  const embedding = md.name === 'te' || md.name === 'ais' ? autoEmbedOptions(md.name, job.estimator, selected, options, job.options, baseParams, aisEmbed) : options;
   // the measure's transform (TE: delay embedding) runs once; replicates resample its rows
-  const input = md.transform ? md.transform(selected, options) : selected;
+  const { input, groups } = transformed(embedding);
   const n = input.x.n;
 
-  const params: EstimatorParams = {
-    k,
-    ...(job.millerMadow !== undefined ? { millerMadow: job.millerMadow } : {}),
-    ...(Object.keys(options).length > 0 ? { options } : {}),
-  };
+  const params: EstimatorParams = { ...baseParams, ...(Object.keys(embedding).length > 0 ? { options: embedding } : {}) };
   warnings.push(...checkEstimator(job.measure, job.estimator, input, params));
   const knn = isKnn(job.estimator);
   // backend gpu for a pair without kernels (catalog: gpuSupports) runs on the CPU and says so in provenance.backend
@@ -200,13 +236,18 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     millerMadow: job.millerMadow ?? false,
     backend,
     n,
-    options,
+    options: embedding,
     columns,
     input,
     params,
     dataHash: datasetHash(ds),
     warnings,
   };
+  if (segments && groups) {
+    prepared.groups = groups;
+    prepared.trials = { column: trialName!, count: segments.length };
+  }
+  if (job.test === 'analytic') prepared.analytic = { df: analyticDf(job, input, embedding) };
 
   if (job.bootstrap) {
     const b = job.bootstrap;
@@ -216,6 +257,8 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     const method = b.method ?? recipe.defaultMethod;
     checkRecipe(recipe, job.estimator, scheme, method);
     if (!recipe.checked) warnings.push(uncheckedWarning(job.measure, job.estimator));
+    // the calibration behind a recipe ran with the max-norm; the Euclidean variant shares the recipe unchecked
+    else if ((options['norm'] ?? 0) !== 0) warnings.push(`the coverage of bootstrap intervals for ${job.measure} with ${job.estimator} was checked by simulation with the max-norm only, not with norm euclidean (docs/intervals.md)`);
     let m = n;
     if (scheme === 'subsample') {
       m = b.m ?? defaultSubsampleSize(n, knn ? k : 1, recipe.subsampleFraction);
@@ -239,10 +282,12 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     const localK = p.localK ?? DEFAULTS.localK;
     if (kind === 'local' && localK >= n) throw new OptionError(`permutation.localK = ${localK} must be below N = ${n}`, 'permutation.localK');
     if (kind === 'shift' && n < 3) throw new OptionError(`permutation.kind shift needs at least 3 samples; got ${n}`, 'permutation.kind');
+    if (kind === 'local' && groups) throw new OptionError('permutation.kind local does not keep rows within trials; use shuffle with a trial column', 'permutation.kind');
     prepared.permutation = { shuffles: p.shuffles, kind, block: mp.block, localK };
     if (p.surrogates) {
       if (kind === 'columns') throw new OptionError(`permutation.surrogates are row orderings of one block; ${job.measure} permutes every column on its own`, 'permutation.surrogates');
       prepared.permutation.surrogates = validateSurrogates(p.surrogates, n);
+      if (groups) checkWithinTrials(prepared.permutation.surrogates, groups);
     }
   }
 

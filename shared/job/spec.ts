@@ -13,6 +13,7 @@ export type Units = 'nats' | 'bits';
 export type CiMethod = 'percentile' | 'basic' | 'bca' | 'normal';
 export type BootstrapScheme = 'iid' | 'subsample';
 export type Backend = 'auto' | 'cpu' | 'gpu';
+export type SignificanceTest = 'permutation' | 'analytic';
 /** Column reference: a header name or a 0-based index. */
 export type ColumnRef = string | number;
 
@@ -76,8 +77,20 @@ export interface JobSpec {
   ensemble?: EnsembleOptions;
   /** @default 'auto' */
   backend?: Backend;
-  /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. */
-  options?: Record<string, number>;
+  /** Measure and estimator options from the catalog, e.g. TE's `targetHistory`; unknown names are rejected. Choice options (e.g. `norm`) by name. */
+  options?: Record<string, number | string>;
+  /**
+   * The significance test: 'permutation' (surrogates; needs `permutation`) or 'analytic'
+   * (2N·Î ~ χ²(df), shared/resampling/analytic.ts; the catalog says which pairs have one).
+   * @default 'permutation' when `permutation` is given
+   */
+  test?: SignificanceTest;
+  /**
+   * A column naming the trial (realisation) of each row: rows with the same value form one
+   * trial, in file order. Embeddings (te, ais, pi, entropy_rate) never cross trials, and
+   * permutation surrogates permute or shift rows within trials only (docs/info-dynamics.md, "Trials").
+   */
+  trial?: ColumnRef;
   /** Screening (docs/screening.md): every feature against the target `x` (given `z` for cmi). */
   screen?: ScreenOptions;
   /** Pairwise matrix (docs/screening.md): every pair of the `x` columns (given `z` for cmi). */
@@ -187,8 +200,8 @@ export interface JobResult {
   measure: Measure;
   estimator: string;
   k: number | null;
-  /** Measure and estimator options in effect (defaults filled), when the pair takes any. */
-  options?: Record<string, number>;
+  /** Measure and estimator options in effect (defaults filled), when the pair takes any; choice options by name. */
+  options?: Record<string, number | string>;
   n: number;
   estimate: number;
   units: Units;
@@ -196,10 +209,16 @@ export interface JobResult {
   seed: number;
   ci?: ConfidenceInterval;
   pValue?: number;
+  /** Which test gave `pValue`. */
+  test?: SignificanceTest;
   /** e.g. '(b+1)/(m+1), b = #{null >= observed - tol} (Phipson & Smyth 2010)' */
   pValueConvention?: string;
+  /** The analytic test: 2N·Î (Î in nats) and its χ² degrees of freedom. */
+  chi2?: { statistic: number; df: number };
+  /** Trials pooled (`trial` column): its name and the number of trials. */
+  trials?: { column: string; count: number };
   null?: NullSummary;
-  /** estimate − mean(null), when a null was computed. */
+  /** estimate − mean(null), when a null was computed (analytic test: estimate − df/(2N)). */
   biasCorrected?: number;
   /** Replicate counts by workload. */
   replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number };

@@ -19,6 +19,7 @@ const SCHEMES = ['iid', 'subsample'] as const;
 export const PERMUTATION_KINDS = ['shuffle', 'local', 'shift', 'columns'] as const;
 const UNITS = ['nats', 'bits'] as const;
 const BACKENDS = ['auto', 'cpu', 'gpu'] as const;
+export const TESTS = ['permutation', 'analytic'] as const;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): void {
   if (value !== undefined && !allowed.includes(value as T)) {
@@ -80,7 +81,7 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
     throw new OptionError(`${m.name} needs at least ${m.blocks.minX} x columns (${m.blocks.meaning.x}); got ${spec.x.length}`, 'x');
   }
   if (spec.options !== undefined && (spec.options === null || typeof spec.options !== 'object' || Array.isArray(spec.options))) {
-    throw new OptionError('options must be an object of numbers', 'options');
+    throw new OptionError('options must be an object of numbers (or names, for choice options such as norm)', 'options');
   }
   if (spec.normalize !== undefined && typeof spec.normalize !== 'boolean') throw new OptionError('normalize must be true or false', 'normalize');
   if (spec.millerMadow !== undefined && typeof spec.millerMadow !== 'boolean') throw new OptionError('millerMadow must be true or false', 'millerMadow');
@@ -125,6 +126,18 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
         throw new OptionError(`permutation.shuffles (${p.shuffles}) must equal the number of surrogates (${p.surrogates.length})`, 'permutation.shuffles');
       }
     }
+  }
+
+  oneOf(spec.test, TESTS, 'test');
+  if (spec.test === 'analytic' && p !== undefined) throw new OptionError('test analytic replaces the permutation test: give either permutation or test analytic, not both', 'test');
+  if (spec.test === 'permutation' && p === undefined) throw new OptionError('test permutation needs permutation (the number of shuffles)', 'test');
+  if (spec.test === 'analytic' && (spec.screen !== undefined || spec.pairwise !== undefined)) throw new OptionError('test analytic is not available for screen or pairwise jobs (use permutation)', 'test');
+  if (spec.trial !== undefined) {
+    const t = spec.trial;
+    if (!((typeof t === 'string' && t.length > 0) || (typeof t === 'number' && Number.isInteger(t) && t >= 0))) {
+      throw new OptionError(`trial must be a column name or a 0-based index; got ${JSON.stringify(t)}`, 'trial');
+    }
+    if (spec.screen !== undefined || spec.pairwise !== undefined) throw new OptionError('trial is not available for screen or pairwise jobs', 'trial');
   }
 
   const e = spec.ensemble;

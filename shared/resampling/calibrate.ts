@@ -56,6 +56,11 @@ export function estimatorGrid(): CalibrationCell[] {
     { generator: { kind: 'gaussian-cmi', rho: 0.6 }, n: 200, measure: 'cmi', estimator: 'ksg_cmi' },
     { generator: { kind: 'gaussian-cmi', rho: 0.6 }, n: 800, measure: 'cmi', estimator: 'ksg_cmi' },
     { generator: { kind: 'mixture', m: 4 }, n: 200, estimator: 'mixed_ksg', normalize: false },
+    // issue 15
+    { generator: { kind: 'gaussian', rho: 0.6 }, n: 200, estimator: 'binned' },
+    { generator: { kind: 'gaussian-cmi', rho: 0.6 }, n: 200, measure: 'cmi', estimator: 'ksg2' },
+    { generator: { kind: 'gaussian-cmi', rho: 0.6 }, n: 200, measure: 'cmi', estimator: 'mixed_ksg' },
+    { generator: { kind: 'gaussian', rho: 0 }, n: 200, measure: 'entropy', estimator: 'binned', normalize: false },
   ];
 }
 

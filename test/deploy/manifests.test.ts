@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { parse, parseAllDocuments } from 'yaml';
 import { createProgram } from '../../cli/program.js';
 import { startCoordinator } from '../../coordinator/server.js';
+import { startWorker } from '../../worker/process.js';
 
 function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -176,7 +177,8 @@ describe('deploy/compose.yaml', () => {
     const url = /http:\/\/127\.0\.0\.1:(\d+)(\/\w+)/.exec(coordCheck);
     assert.ok(url, `coordinator healthcheck has no local URL: ${coordCheck}`);
     assert.equal(Number(url[1]), portOf(coord.get('--http')!));
-    assert.ok(['/healthz', '/readyz'].includes(url[2]!));
+    // /healthz, not /readyz: the workers wait for this check, and /readyz waits for workers
+    assert.equal(url[2], '/healthz');
     const workerCheck = arr(obj(svc('worker')['healthcheck'], 'hc')['test'], 'test').join(' ');
     assert.match(workerCheck, new RegExp(`connect\\(${portOf(worker.get('--listen')!)},`));
     assert.match(arr(obj(svc('nats')['healthcheck'], 'hc')['test'], 'test').join(' '), /:8222\/healthz/);
@@ -294,15 +296,29 @@ describe('deploy/k8s', () => {
 });
 
 describe('probe endpoints on a live coordinator', () => {
-  it('/healthz and /readyz answer 200 on the --http port', async () => {
+  it('/healthz answers 200; /readyz 503 "waiting for workers" until a worker is live, then 200', async () => {
     const c = await startCoordinator({ listen: '127.0.0.1:0', http: '127.0.0.1:0' });
+    const get = async (p: string) => {
+      const r = await fetch(`http://127.0.0.1:${c.httpPort}${p}`);
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    let w: Awaited<ReturnType<typeof startWorker>> | undefined;
     try {
-      for (const p of ['/healthz', '/readyz']) {
-        const r = await fetch(`http://127.0.0.1:${c.httpPort}${p}`);
-        assert.equal(r.status, 200, p);
-        await r.arrayBuffer();
+      assert.equal((await get('/healthz')).status, 200);
+      const before = await get('/readyz');
+      assert.equal(before.status, 503);
+      assert.match(String(before.body['reason']), /waiting for workers/);
+      w = await startWorker({ listen: '127.0.0.1:0', coordinator: `127.0.0.1:${c.port}`, threads: 1, log: () => undefined });
+      const end = Date.now() + 10_000;
+      let after = await get('/readyz');
+      while (after.status !== 200 && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = await get('/readyz');
       }
+      assert.equal(after.status, 200);
+      assert.equal(after.body['workers'], 1);
     } finally {
+      await w?.close();
       await c.close();
     }
   });

@@ -128,8 +128,8 @@ export class GpuBackend implements Backend {
     return this.counter.compiledKernels;
   }
 
-  supports(measure: Measure, estimator: string): boolean {
-    return planSupported(measure, estimator);
+  supports(measure: Measure, estimator: string, params?: EstimatorParams): boolean {
+    return planSupported(measure, estimator, params?.options);
   }
 
   describe(): string {
@@ -208,7 +208,7 @@ export class GpuBackend implements Backend {
   }
 
   permutationBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, perms: readonly Int32Array[]): Float64Array {
-    if (!this.supports(measure, estimator)) {
+    if (!this.supports(measure, estimator, params)) {
       this.last = 'cpu (no gpu kernel for ' + estimator + ')';
       return this.cpu.permutationBatch(measure, estimator, input, params, perms);
     }
@@ -217,7 +217,7 @@ export class GpuBackend implements Backend {
   }
 
   indexBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, indexSets: readonly Int32Array[]): Float64Array {
-    if (!this.supports(measure, estimator)) {
+    if (!this.supports(measure, estimator, params)) {
       this.last = 'cpu (no gpu kernel for ' + estimator + ')';
       return this.cpu.indexBatch(measure, estimator, input, params, indexSets);
     }
@@ -227,14 +227,14 @@ export class GpuBackend implements Backend {
 
   /** permutationBatch for every mode, the asynchronous ones included. */
   async permutationBatchAsync(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, perms: readonly Int32Array[]): Promise<Float64Array> {
-    if (!this.supports(measure, estimator)) return this.permutationBatch(measure, estimator, input, params, perms);
+    if (!this.supports(measure, estimator, params)) return this.permutationBatch(measure, estimator, input, params, perms);
     const reps = this.permutationReps(input, makePlan(measure, estimator, input), perms);
     return this.finish(measure, estimator, input, params, await this.countsAsync(measure, estimator, input, params, reps));
   }
 
   /** indexBatch for every mode, the asynchronous ones included. */
   async indexBatchAsync(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, indexSets: readonly Int32Array[]): Promise<Float64Array> {
-    if (!this.supports(measure, estimator)) return this.indexBatch(measure, estimator, input, params, indexSets);
+    if (!this.supports(measure, estimator, params)) return this.indexBatch(measure, estimator, input, params, indexSets);
     const reps = this.indexReps(input, makePlan(measure, estimator, input), indexSets);
     return this.finish(measure, estimator, input, params, await this.countsAsync(measure, estimator, input, params, reps));
   }

@@ -38,9 +38,10 @@ const KINDS: Record<string, { measure: Measure; kind: PlanKind }> = {
 };
 
 /** True when the batched kernels implement (measure, estimator). */
-export function planSupported(measure: Measure, estimator: string): boolean {
-  // the catalog says which pairs have kernels; KINDS says which kernel plan computes them
-  return gpuSupports(measure, estimator) && KINDS[estimator]?.measure === measure;
+export function planSupported(measure: Measure, estimator: string, options?: Readonly<Record<string, number>>): boolean {
+  // the catalog says which pairs have kernels; KINDS says which kernel plan computes them;
+  // the kernels are max-norm: a Euclidean job (option norm ≠ 0) runs on the CPU
+  return gpuSupports(measure, estimator) && KINDS[estimator]?.measure === measure && !options?.['norm'];
 }
 
 function range(a: number, b: number): number[] {

@@ -96,7 +96,7 @@ export class AutoBackend implements Backend {
       const c = this.timed(this.cpu, run, head);
       out.set(c.values, 0);
       start = head.length;
-      if (!gpu || !gpu.supports(measure, estimator)) {
+      if (!gpu || !gpu.supports(measure, estimator, params)) {
         cal = { choice: 'cpu', cpuMsPerReplicate: c.ms, gpuMsPerReplicate: null, note: note ?? `no gpu kernel for ${estimator}` };
       } else if (HOST_MODES.has(gpu.mode) && m > HOST_CALIBRATION_MAX_N) {
         cal = { choice: 'cpu', cpuMsPerReplicate: c.ms, gpuMsPerReplicate: null, note: `gpu.js runs on the host (${gpu.mode}) and N = ${m} > ${HOST_CALIBRATION_MAX_N}: brute force cannot win` };

@@ -23,7 +23,7 @@ export interface Backend {
   /** Estimates on the rows `idx` of every block (bootstrap draws, subsamples), one per set. */
   indexBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, indexSets: readonly Int32Array[]): Float64Array;
   /** True when this backend handles the estimator on its own kernels (else it delegates to the CPU). */
-  supports(measure: Measure, estimator: string): boolean;
+  supports(measure: Measure, estimator: string, params?: EstimatorParams): boolean;
   /**
    * What actually ran, for `provenance.backend`: e.g. 'cpu', 'gpu.js/webasm',
    * 'auto→cpu (calibrated)'. Reflects the last batch.
