@@ -49,6 +49,9 @@ export {
 } from './shared/errors.js';
 export { estimate, checkEstimator, listEstimators, isKnnEstimator, type EstimatorInput, type EstimatorParams } from './shared/estimators/index.js';
 export { simulate, generatorTruth, type SimulateSpec, type SimulateResult, type Generator } from './shared/resampling/simulate.js';
+export { runConsistency, type ConsistencySpec, type ConsistencyResult, type ConsistencyCheck } from './shared/resampling/consistency.js';
+export { NEURAL_DEFAULTS, neuralReplicate, trainCritic, splitRows, type NeuralSettings, type NeuralReplicate } from './shared/estimators/neural/index.js';
+export type { NeuralEnsembleSummary } from './shared/resampling/neural-ensemble.js';
 export { confidenceInterval, type CiResult } from './shared/resampling/ci.js';
 export { permutationPValue, P_VALUE_CONVENTION } from './shared/resampling/permutation.js';
 export { prepareJob, type PreparedJob } from './shared/job/prepare.js';

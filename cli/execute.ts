@@ -145,6 +145,11 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
+  if (out.replicatesOut) {
+    // --replicates-out needs the vectors: it keeps every workload off the summary path (job/summary.ts)
+    if (spec.summaries === true) throw new OptionError(`--replicates-out writes every replicate; it cannot be combined with ${p}summaries`, '--replicates-out');
+    spec.summaries = false;
+  }
   checkReportTargets(out);
   if (out.locals) checkLocals(spec, `${p === '--' ? '--' : ''}locals`);
   const t0 = performance.now();

@@ -20,8 +20,10 @@ const FLAGS: [RegExp, string][] = [
   [/\bensemble\.bagging\.fraction\b/g, '--bagging-fraction'],
   [/\bensemble\.kValues\[(\d+)\]/g, '--k-values[$1]'],
   [/\bensemble\.kValues\b/g, '--k-values'],
+  [/\bensemble\.critics\b/g, '--ensemble'],
   [/\bmaxReplicates\b/g, '--max-replicates'],
   [/\bmillerMadow\b/g, '--miller-madow'],
+  [/\bsummaries\b/g, '--summaries'],
   // catalog options: options.targetHistory → --target-history
   ...allOptions().map((o): [RegExp, string] => [new RegExp(`\\boptions\\.${o.name}\\b`, 'g'), `--${o.flag}`]),
 ];

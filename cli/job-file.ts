@@ -58,6 +58,7 @@ export const JOB_FILE_SCHEMA = {
     units: { enum: [...UNITS] },
     jitter: { type: 'number', minimum: 0 },
     millerMadow: { type: 'boolean' },
+    summaries: { type: 'boolean' },
     seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     backend: { enum: [...BACKENDS] },
     maxReplicates: posInt,
@@ -116,6 +117,7 @@ export const JOB_FILE_SCHEMA = {
           properties: { replicates: posInt, fraction: { type: 'number' } },
         },
         kValues: { type: 'array', minItems: 1, items: posInt },
+        critics: posInt,
       },
     },
   },
@@ -139,6 +141,7 @@ interface JobFileDoc {
   units?: JobSpec['units'];
   jitter?: number;
   millerMadow?: boolean;
+  summaries?: boolean;
   seed?: number;
   backend?: JobSpec['backend'];
   test?: JobSpec['test'];
@@ -222,6 +225,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
   checkCap(d.bootstrap?.replicates, 'bootstrap.replicates', cap);
   checkCap(d.permutation?.shuffles, 'permutation.shuffles', cap);
   checkCap(d.ensemble?.bagging?.replicates, 'ensemble.bagging.replicates', cap);
+  checkCap(d.ensemble?.critics, 'ensemble.critics', cap);
   if (d.permutation && d.permutation.shuffles === undefined && d.permutation.surrogates === undefined) {
     throw new OptionError(`${source}: field 'permutation' needs 'shuffles' or 'surrogates'`, 'permutation.shuffles');
   }
@@ -244,6 +248,7 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
     seed: d.seed ?? DEFAULTS.seed,
     ...(d.jitter !== undefined ? { jitter: d.jitter } : {}),
     ...(d.millerMadow !== undefined ? { millerMadow: d.millerMadow } : {}),
+    ...(d.summaries !== undefined ? { summaries: d.summaries } : {}),
     ...(d.backend ? { backend: d.backend } : {}),
     ...(d.test ? { test: d.test } : {}),
     ...(d.trial !== undefined ? { trial: d.trial } : {}),

@@ -1,5 +1,6 @@
 /** Printing a JobResult: one JSON object (`--json`) or a short summary; raw replicates to a file. */
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { extname } from 'node:path';
 import { DataError } from '../shared/errors.js';
 import type { JobResult } from '../shared/job/spec.js';
@@ -35,12 +36,23 @@ export function humanSummary(r: JobResult, dataPath: string): string {
   if (r.trials) lines.push(`  trials: ${r.trials.count} (column ${r.trials.column}); embeddings and surrogates within trials`);
   if (r.options && r.options['autoEmbed'] === 1) lines.push(`  auto-embedding chose ${Object.entries(r.options).filter(([k]) => ['targetHistory', 'targetDelay', 'sourceHistory', 'sourceDelay'].includes(k)).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
   if (r.null) lines.push(`  null: mean ${fmt(r.null.mean)}, sd ${fmt(r.null.sd)}; bias-corrected estimate ${fmt(r.biasCorrected ?? r.estimate - r.null.mean)}`);
+  if (r.ensemble?.neural) {
+    const e = r.ensemble.neural;
+    lines.push(`  critics: ${e.critics}, mean ${fmt(e.mean)}, sd ${fmt(e.sd)}; steps ${e.perCritic.map((c) => `${c.bestStep}/${c.steps}`).join(', ')} (kept/trained)`);
+    if (e.interval) lines.push(`  ensemble ${fmt(e.interval.level * 100)}% t interval [${fmt(e.interval.low)}, ${fmt(e.interval.high)}]: covers ${e.interval.covers}`);
+    lines.push(`  held-out ${fmt(e.heldOut.level * 100)}% bootstrap [${fmt(e.heldOut.low)}, ${fmt(e.heldOut.high)}]: covers ${e.heldOut.covers}`);
+    e.perCritic.forEach((c, r) => lines.push(`    critic ${r}: held-out ${fmt(c.estimate)} [${fmt(c.heldOutLow)}, ${fmt(c.heldOutHigh)}], kept step ${c.bestStep} of ${c.steps}, validation ${fmt(c.validation)}`));
+  }
   if (r.ensemble?.bagging) {
     const b = r.ensemble.bagging;
     lines.push(`  bagging: mean ${fmt(b.mean)}, sd ${fmt(b.sd)} over ${b.replicates} subsamples of ${fmt(b.fraction * 100)}%`);
   }
   if (r.ensemble?.byK) {
     lines.push(`  by k: ${r.ensemble.byK.map((e) => `k=${e.k}: ${fmt(e.estimate)}`).join(', ')}${r.ensemble.combined !== undefined ? `; combined ${fmt(r.ensemble.combined)}` : ''}`);
+  }
+  if (r.summaries) {
+    const byPath = (want: string) => Object.entries(r.summaries!.paths).filter(([, v]) => v === want).map(([k]) => k);
+    lines.push(`  summaries (${r.summaries.workloads.join(', ')}): exact counts for ${byPath('counts').join(', ') || '—'}; sketch (relative accuracy ${r.summaries.sketch.relativeAccuracy} about the estimate) for ${byPath('sketch').join(', ') || '—'}`);
   }
   const t = r.timings;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -59,23 +71,38 @@ export function replicateSeries(r: JobResult): Record<string, Float64Array> {
 
 /**
  * Write replicate values: CSV (`workload,replicate,value`) when the file ends in .csv, else JSON
- * (`{ "bootstrap": [...], "null": [...] }`). Values are written with full precision.
+ * (`{ "bootstrap": [...], "null": [...] }`). Values are written with full precision, streamed in
+ * chunks: the text of 1e6+ replicates (tens of MB) is never built as one string.
  */
 export async function writeReplicates(path: string, r: JobResult): Promise<void> {
-  const series = replicateSeries(r);
-  let text: string;
-  if (extname(path).toLowerCase() === '.csv') {
-    const lines = ['workload,replicate,value'];
-    for (const [name, values] of Object.entries(series)) values.forEach((v, i) => lines.push(`${name},${i},${v}`));
-    text = lines.join('\n') + '\n';
-  } else {
-    const obj: Record<string, (number | null)[]> = {};
-    for (const [name, values] of Object.entries(series)) obj[name] = Array.from(values, (v) => (Number.isFinite(v) ? v : null));
-    text = JSON.stringify(obj) + '\n';
-  }
+  const series = Object.entries(replicateSeries(r));
+  const csv = extname(path).toLowerCase() === '.csv';
+  const out = createWriteStream(path);
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  const write = async (text: string) => {
+    if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
+  };
+  const CHUNK = 8192;
   try {
-    await writeFile(path, text);
+    await write(csv ? 'workload,replicate,value\n' : '{');
+    for (const [j, [name, values]] of series.entries()) {
+      if (!csv) await write(`${j > 0 ? ',' : ''}${JSON.stringify(name)}:[`);
+      for (let i0 = 0; i0 < values.length; i0 += CHUNK) {
+        const parts: string[] = [];
+        for (let i = i0; i < Math.min(values.length, i0 + CHUNK); i++) {
+          const v = values[i]!;
+          parts.push(csv ? `${name},${i},${v}\n` : `${i > 0 ? ',' : ''}${Number.isFinite(v) ? v : 'null'}`);
+        }
+        await write(parts.join(''));
+      }
+      if (!csv) await write(']');
+    }
+    await write(csv ? '' : '}\n');
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
   } catch (err) {
+    out.destroy();
     throw new DataError(`cannot write --replicates-out ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

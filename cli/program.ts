@@ -83,7 +83,7 @@ function addCommonOptions(cmd: Command): Command {
     .option('--replicates-out <file>', 'write raw replicate values (.csv or .json)')
     .option('--report <file>', 'write a self-contained HTML report with plots')
     .option('--plot <file>', 'write the main figure alone (.svg or .png)')
-    .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000)')
+    .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000000)')
     .option('--progress', 'show a progress bar on stderr even with --json or without a terminal')
     .option('--coordinator <host:port>', 'submit to a cluster coordinator instead of the embedded engine')
     .option('--token-file <file>', 'bearer token for the coordinator')
@@ -138,8 +138,10 @@ export function createProgram(): Command {
     .option('--local-k <n>', 'Z-neighbourhood size for local permutation')
     .option('--surrogates <file>', 'user-supplied orderings (one permutation of 0..N-1 per line, or a JSON array of arrays)')
     .option('--bagging <B>', 'bagging ensemble over B subsamples')
+    .option('--summaries', 'merge partial statistics instead of replicate vectors (exact p-value counts, moments, a quantile sketch for CI endpoints; automatic above 100000 replicates)')
     .option('--bagging-fraction <f>', 'subsample fraction for bagging (default 0.5)')
     .option('--k-values <list>', 'ensemble over several k, e.g. 3,5,7')
+    .option('--ensemble <R>', 'neural estimators (mine, nwj, infonce, smile): train R critics with their own seeds and splits (default 1)')
     .addOption(new Option('--test <kind>', `significance test: permutation (with --permutations) or analytic (2N·Î ~ χ²(df); ${analyticHelp()})`).choices(['permutation', 'analytic']))
     .option('--trial <col>', 'column labelling the trial of each row: embeddings never cross trials, surrogates stay within trials')
     .option('--locals <file>', `write the local (pointwise) values, one per row the estimator sees, as CSV (row,local); their mean is the estimate (${localsPairs().length} measure/estimator pairs: ${localsPairs().join(', ')})`);
@@ -205,6 +207,8 @@ export function createProgram(): Command {
     .option('--report <file>', 'write a self-contained HTML report with plots')
     .option('--plot <file>', 'write the estimates histogram alone (.svg or .png)')
     .option('--json', 'print one JSON object on stdout')
+    .option('--consistency <check>', 'self-consistency check of an MI estimator (Song & Ermon 2020): data-processing or additivity')
+    .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)')
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 
   program

@@ -32,6 +32,7 @@ export interface EstimateFlags {
   units?: string;
   jitter?: string;
   millerMadow?: boolean;
+  summaries?: boolean;
   seed?: string;
   backend?: string;
   bootstrap?: string;
@@ -47,6 +48,7 @@ export interface EstimateFlags {
   bagging?: string;
   baggingFraction?: string;
   kValues?: string;
+  ensemble?: string;
   maxReplicates?: string;
   /** 'permutation' or 'analytic' (the χ² test). */
   test?: string;
@@ -146,6 +148,7 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   const jitter = numberFlag(f.jitter, '--jitter', (v) => v >= 0, 'a number >= 0');
   if (jitter !== undefined) spec.jitter = jitter;
   if (f.millerMadow) spec.millerMadow = true;
+  if (f.summaries) spec.summaries = true;
   const backend = enumFlag(f.backend, '--backend', BACKENDS);
   if (backend) spec.backend = backend;
 
@@ -196,8 +199,11 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   requires(f, ['baggingFraction'], '--bagging', bag !== undefined);
   checkCap(bag, '--bagging', cap);
   const kValues = intListFlag(f.kValues, '--k-values', 1);
-  if (bag !== undefined || kValues) {
+  const critics = intFlag(f.ensemble, '--ensemble', 1);
+  checkCap(critics, '--ensemble', cap);
+  if (bag !== undefined || kValues || critics !== undefined) {
     spec.ensemble = {};
+    if (critics !== undefined) spec.ensemble.critics = critics;
     if (bag !== undefined) {
       const fraction = numberFlag(f.baggingFraction, '--bagging-fraction', Number.isFinite, 'a number');
       checkBaggingFraction(fraction, '--bagging-fraction');

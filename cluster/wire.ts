@@ -87,8 +87,14 @@ export interface JobEventMsg {
   job_id: string; type: string; phase: string; done: number; total: number;
   state: string; error_code: string; error_message: string;
 }
-export interface GetResultRequest { protocol_version: number; job_id: string; wait_ms: number }
-export interface GetResultResponse { state: string; result_json: string; error_code: string; error_message: string; error_json?: string; client_json?: string }
+export interface GetResultRequest { protocol_version: number; job_id: string; wait_ms: number; offset?: number; page_bytes?: number }
+export interface GetResultResponse {
+  state: string; result_json: string; error_code: string; error_message: string; error_json?: string; client_json?: string;
+  result_page?: Uint8Array; total_bytes?: number;
+}
+
+/** Result page size a client asks for: half the default message limit, so a page always fits. */
+export const RESULT_PAGE_BYTES = 8 * 1024 * 1024;
 export interface JobInfoMsg {
   job_id: string; state: string; shards_done: number; total_shards: number; progress_known: boolean; created_ms: number; updated_ms: number;
   measure: string; estimator: string; workload: string; waiting_for_workers: boolean; error_code: string; error_message: string; client_json: string;

@@ -13,14 +13,14 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, RunOptions } from '../shared/job/spec.js';
 import {
-  AuthError, CancelledError, deserializeError, errorFromCode, InfoshardError, OptionError, UnavailableError, type SerializedError,
+  AuthError, CancelledError, deserializeError, errorFromCode, InfoshardError, InternalError, OptionError, UnavailableError, type SerializedError,
 } from '../shared/errors.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { canonicalJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import { putDataset } from './link.js';
 import {
-  decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, WIRE_DEFAULTS,
+  decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, RESULT_PAGE_BYTES, WIRE_DEFAULTS,
   type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse, type JobEventMsg,
   type JobInfoMsg, type JobRef, type ListJobsRequest, type ListJobsResponse, type ListWorkersResponse, type PutDatasetResponse,
   type SubmitJobRequest, type SubmitJobResponse,
@@ -182,6 +182,25 @@ export class ClusterEngine implements Engine {
     }
   }
 
+  /**
+   * The result JSON of a done job from its first page: the remaining pages fetched in order and
+   * joined as bytes (a page may end inside a UTF-8 character). A coordinator that predates
+   * paging answers with the whole result_json instead.
+   */
+  private async pages(jobId: string, first: GetResultResponse): Promise<string> {
+    if (!first.total_bytes) return first.result_json;
+    const parts: Uint8Array[] = [first.result_page ?? new Uint8Array(0)];
+    let got = parts[0]!.length;
+    while (got < first.total_bytes) {
+      const r = await call<GetResultResponse>((cb) => this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 0, offset: got, page_bytes: RESULT_PAGE_BYTES }, {}, cb));
+      const page = r.result_page ?? new Uint8Array(0);
+      if (page.length === 0) throw new InternalError(`job ${jobId}: result page at byte ${got} of ${first.total_bytes} is empty`);
+      parts.push(page);
+      got += page.length;
+    }
+    return Buffer.concat(parts).toString('utf8');
+  }
+
   private upload(hash: string, bytes: () => Buffer): Promise<void> {
     let p = this.uploaded.get(hash);
     if (!p) {
@@ -283,7 +302,7 @@ export class ClusterEngine implements Engine {
       for (;;) {
         let r: GetResultResponse;
         try {
-          r = await call<GetResultResponse>((cb) => (pending = this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000 }, {}, cb)));
+          r = await call<GetResultResponse>((cb) => (pending = this.stub.GetResult({ protocol_version: V, job_id: jobId, wait_ms: 30_000, page_bytes: RESULT_PAGE_BYTES }, {}, cb)));
         } catch (e) {
           // the job was known before the outage: a coordinator that forgets it kept it in memory only
           if ((reconnected || outage !== undefined) && e instanceof InfoshardError && e.code === 'E_NOT_FOUND') {
@@ -300,7 +319,7 @@ export class ClusterEngine implements Engine {
           reconnected = true;
           openWatch();
         }
-        if (r.state === 'done') return { result: decodeResult(r.result_json), clientJson: r.client_json ?? '' };
+        if (r.state === 'done') return { result: decodeResult(await this.pages(jobId, r)), clientJson: r.client_json ?? '' };
         if (r.state === 'cancelled') throw new CancelledError(r.error_message || `job ${jobId} cancelled`);
         if (r.state === 'failed') throw failure(r);
       }

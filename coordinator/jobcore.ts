@@ -16,7 +16,7 @@ import type { JobResult, JobSpec } from '../shared/job/spec.js';
 import { planShards, type Workload } from '../shared/job/plan.js';
 import type { ShardPartial } from '../shared/job/shard.js';
 import type { PointEstimate } from '../shared/job/pipeline.js';
-import { backendProvenance } from '../shared/job/merge.js';
+import { backendProvenance, checkPartial } from '../shared/job/merge.js';
 import { deserializeError, InternalError } from '../shared/errors.js';
 import type { JobCore, PreparedJob } from './scheduler.js';
 import { packageVersion } from '../cluster/wire.js';
@@ -71,6 +71,15 @@ export function createJobCore(o: JobCoreOptions = {}): JobCore & { close(): Prom
         plan(shardSize: number) {
           resampleStart = performance.now();
           return planShards('', workloads, shardSize).map(({ workload, r0, r1, width }) => ({ workload, r0, r1, ...(width ? { width } : {}) }));
+        },
+        checkShard(req, values) {
+          // summary-path shards carry a packed summary, not r1 − r0 values (shared/job/summary.ts)
+          try {
+            checkPartial({ ...req, values }, workloads.some((w) => w.kind === req.workload && w.summary));
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
         },
         async finish(partials: ShardPartial[], info?: { backends: string[] }) {
           const estimate = await theta;

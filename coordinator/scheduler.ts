@@ -443,9 +443,10 @@ export class Scheduler {
       this.counters.duplicatesIgnored++;
       return;
     }
-    const expected = s.req.r1 - s.req.r0;
-    if (v.length !== expected * (s.req.width ?? 1)) {
-      await this.endJob(run, 'failed', new InternalError(`shard ${shardId}: worker ${w.info.id} returned ${v.length} values, expected ${expected * (s.req.width ?? 1)}`));
+    const expected = (s.req.r1 - s.req.r0) * (s.req.width ?? 1);
+    const bad = run.prepared.checkShard ? run.prepared.checkShard(s.req, v) : v.length !== expected ? `shard ${shardId} returned ${v.length} values, expected ${expected}` : undefined;
+    if (bad) {
+      await this.endJob(run, 'failed', new InternalError(`worker ${w.info.id}: ${bad}`));
       return;
     }
     const first = await this.store.putShardResult(run.stored.id, shardId, v);

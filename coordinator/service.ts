@@ -214,6 +214,15 @@ export class CoordinatorService {
     if (!j) throw new NotFoundError(`unknown job ${req.job_id}`);
     const result = j.state === 'done' ? await store.getResult(j.id) : undefined;
     if (j.state === 'done' && !result) throw new InternalError(`job ${j.id} is done but its result is missing`);
+    if (result && req.page_bytes) {
+      // a page of the UTF-8 bytes: results over the message limit (vector path, B in the millions) stay fetchable
+      const bytes = Buffer.from(result, 'utf8');
+      const from = Math.min(req.offset ?? 0, bytes.length);
+      return {
+        state: j.state, result_json: '', result_page: bytes.subarray(from, from + req.page_bytes), total_bytes: bytes.length,
+        error_code: '', error_message: '', error_json: '', client_json: j.client ?? '',
+      };
+    }
     return {
       state: j.state, result_json: result ?? '', error_code: j.error?.code ?? '', error_message: j.error?.message ?? '', error_json: j.error ? JSON.stringify(j.error) : '',
       client_json: j.client ?? '',

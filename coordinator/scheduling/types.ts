@@ -14,6 +14,11 @@ import type { JobState } from '../store.js';
 export interface PreparedJob {
   /** Replicate shards of every workload, `shardSize` replicates each (ids are assigned here). */
   plan(shardSize: number): Omit<ShardRequest, 'jobId' | 'shardId'>[];
+  /**
+   * Why a worker's values for `req` are unacceptable (wrong length, or not a well-formed summary
+   * on the summary path), or undefined when they are fine. Absent: the length must be (r1 − r0) × width.
+   */
+  checkShard?(req: ShardRequest, values: Float64Array): string | undefined;
   /** Merge all shard values into the final result (same function as the embedded engine). */
   finish(partials: ShardPartial[], info?: { backends: string[] }): Promise<JobResult>;
 }

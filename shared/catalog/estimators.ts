@@ -16,6 +16,7 @@ import { ksgDualTotalCorrelation, ksgMultiInfo, ksgTotalCorrelation } from '../e
 import { renyiNnr } from '../estimators/renyi-nnr.js';
 import type { EstimatorInput, EstimatorParams } from '../estimators/types.js';
 import { klFromCounts, ksg1FromCounts, ksg2FromCounts, ksgCmiFromCounts, mixedKsgFromCounts } from '../estimators/point-counts.js';
+import { NEURAL_ESTIMATORS } from './neural.js';
 import { splitSamples } from './two-sample.js';
 import { GAUSSIAN_FAMILY, KL_LOCALS, KSG1_LOCALS, KSG_CMI_LOCALS, KSG_FAMILY, PLUGIN_FAMILY } from './estimator-families.js';
 import type { EstimatorDescriptor, OptionDescriptor } from './types.js';
@@ -234,4 +235,5 @@ export const ESTIMATOR_LIST: readonly EstimatorDescriptor[] = [
       choice('kdeMode', 'kde-mode', 'kde: density at each sample point leave-one-out (loo, default) or resubstitution', KDE_MODES),
     ],
   },
+  ...NEURAL_ESTIMATORS,
 ];

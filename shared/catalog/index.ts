@@ -69,6 +69,11 @@ export function usesK(estimator: string): boolean {
   return e ? (e.usesK ?? e.knn) : false;
 }
 
+/** Trained (neural) estimator: runs the `neural` workload of critics (catalog/neural.ts). */
+export function isNeural(estimator: string): boolean {
+  return ESTIMATORS.get(estimator)?.neural ?? false;
+}
+
 /** Whether batched gpu.js kernels exist for (measure, estimator). */
 export function gpuSupports(measure: string, estimator: string): boolean {
   return ESTIMATORS.get(estimator)?.gpu?.includes(measure) ?? false;

@@ -87,7 +87,7 @@ export type DuplicatePolicy =
   | 'ignore'; // parametric (gaussian, gcmi)
 
 /** How a bootstrap interval is made for the estimator (shared/resampling/recipes.ts). */
-export type IntervalFamily = 'knn' | 'plugin' | 'parametric';
+export type IntervalFamily = 'knn' | 'plugin' | 'parametric' | 'neural';
 
 export type EstimateFn = (input: EstimatorInput, params: EstimatorParams) => number;
 
@@ -124,6 +124,11 @@ export interface EstimatorDescriptor {
   locals?: Readonly<Record<string, LocalsFn>>;
   /** The analytic χ² test per measure (`test: 'analytic'`, `--test analytic`): its degrees of freedom. */
   chi2?: Readonly<Record<string, DfFn>>;
+  /**
+   * Trained estimator (shared/estimators/neural): a job runs the `neural` workload, one critic
+   * per replicate, and its estimate is the ensemble mean; bootstrap and permutation are refused.
+   */
+  neural?: boolean;
   /** The space whose duplicate rows matter (default: all blocks side by side). */
   space?: (measure: string, input: EstimatorInput) => Matrix;
 }

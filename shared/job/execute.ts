@@ -17,6 +17,8 @@ import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 import { executeManyShard } from './many.js';
 import { executeTeStepShard } from './te-step.js';
+import { NEURAL_WIDTH, neuralReplicate, packReplicate } from '../estimators/neural/index.js';
+import { packSummary, summarize } from './summary.js';
 import { groupedPermutation, groupedShift, groupedShuffle } from './trials.js';
 
 /** Z-neighbour lists for local permutation, built once per PreparedJob object (per thread). */
@@ -147,13 +149,33 @@ function executeBatched(p: PreparedJob, shard: ShardRequest, backend: ShardBacke
   return ran;
 }
 
+/** θ̂ per PreparedJob object (per thread): the summary path's threshold and sketch centre. */
+const thetaCache = new WeakMap<PreparedJob, number>();
+
+function thetaFor(p: PreparedJob): number {
+  let t = thetaCache.get(p);
+  if (t === undefined) thetaCache.set(p, (t = pointEstimate(p)));
+  return t;
+}
+
+/**
+ * The values of one shard, or — for a workload on the summary path (p.summaries) — their packed
+ * summary against θ̂ (job/summary.ts).
+ */
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
+  const partial = shardValues(p, shard, opts);
+  if (!p.summaries?.includes(shard.workload)) return partial;
+  return { ...partial, values: packSummary(summarize(partial.values, shard.r0, thetaFor(p))) };
+}
+
+function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions): ShardPartial {
   // screen / pairwise: a vector per replicate (CPU path; a batch backend is not used)
   const stop = stopper(opts.shouldStop);
   if (p.many) return executeManyShard(p, shard, stop);
   if (p.teStep) return executeTeStepShard(p, shard, stop);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
+  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop);
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
@@ -207,6 +229,14 @@ export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteO
       throw new InternalError(`unknown workload ${String(shard.workload)}`);
   }
   return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, values, ...(opts.backend ? { backend: 'cpu' } : {}) };
+}
+
+/** Critics r0..r1−1 of a neural job, NEURAL_WIDTH values each (estimators/neural). */
+function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void): ShardPartial {
+  const { r0, r1 } = shard;
+  const values = new Float64Array((r1 - r0) * NEURAL_WIDTH);
+  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r), values, (r - r0) * NEURAL_WIDTH);
+  return { jobId: shard.jobId, shardId: shard.shardId, workload: 'neural', r0, r1, width: NEURAL_WIDTH, values };
 }
 
 /** The point estimate θ̂ on the full prepared data (nats). */

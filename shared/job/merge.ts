@@ -3,7 +3,8 @@
  *
  * Partials are placed by replicate index, so the assembled vectors — and everything computed
  * from them (CI, p-value, null summary) — are the same bytes whatever the shard sizes, the
- * order of arrival or the number of threads. A second completion of a shard id is ignored
+ * order of arrival or the number of threads. Workloads on the summary path (job/summary.ts)
+ * are merged as summaries instead, with the same independence. A second completion of a shard id is ignored
  * (at-least-once shards, exactly-once results). Merging two partial sets is set union keyed by
  * shard id: associative and commutative.
  */
@@ -12,12 +13,19 @@ import { describeOptions } from '../catalog/index.js';
 import { recentreSubsample, subsampleBias, subsampleScale } from '../resampling/bootstrap.js';
 import { confidenceInterval, type CiResult } from '../resampling/ci.js';
 import { summarizeBagging, summarizeKEnsemble } from '../resampling/ensemble.js';
+import { summarizeNeural } from '../resampling/neural-ensemble.js';
+import { NEURAL_BOUNDS, NEURAL_WIDTH, neuralSettings, unpackReplicate } from '../estimators/neural/index.js';
+import { checkBounds } from '../estimators/bounds.js';
 import { P_VALUE_CONVENTION, permutationPValue, summarizeNull } from '../resampling/permutation.js';
 import type { PreparedJob, ResolvedBootstrap } from './prepare.js';
 import { ANALYTIC_CONVENTION, analyticTest } from '../resampling/analytic.js';
 import { planWorkloads, type Workload } from './plan.js';
 import type { ShardPartial, WorkloadKind } from './shard.js';
-import type { JobResult } from './spec.js';
+import type { JobResult, NumberPath, SummaryInfo } from './spec.js';
+import { mergeSummaries, SKETCH_ALPHA, SUMMARY_BLOCK, unpackSummary, type ShardSummary, type WorkloadSummary } from './summary.js';
+import { confidenceIntervalFromSummary, summaryQuantile } from '../resampling/ci-summary.js';
+import { pValueFromCount, NULL_QUANTILES } from '../resampling/permutation.js';
+import { sd } from '../stats/moments.js';
 
 /**
  * |z| above which the subsample bias diagnostic warns (issue 10: it fired in 1–12% of 2-D
@@ -28,13 +36,25 @@ export const BIAS_Z_WARNING = 1.5;
 /** Partials keyed by shard id. */
 export type PartialSet = Map<string, ShardPartial>;
 
-/** Add a partial; false (and no change) if that shard id was already completed. */
-export function addPartial(set: PartialSet, p: ShardPartial): boolean {
+/**
+ * Add a partial; false (and no change) if that shard id was already completed. `summary`: the
+ * workload is on the summary path, so `values` must be a well-formed packed summary.
+ */
+export function addPartial(set: PartialSet, p: ShardPartial, summary = false): boolean {
   if (set.has(p.shardId)) return false;
-  const expected = (p.r1 - p.r0) * (p.width ?? 1);
-  if (p.values.length !== expected) throw new InternalError(`shard ${p.shardId} returned ${p.values.length} values for ${p.r1 - p.r0} replicates × ${p.width ?? 1}`);
+  checkPartial(p, summary);
   set.set(p.shardId, p);
   return true;
+}
+
+/** Throws InternalError when a shard's values do not fit its range (a vector) or are not its summary. */
+export function checkPartial(p: Pick<ShardPartial, 'shardId' | 'r0' | 'r1' | 'width' | 'values'>, summary: boolean): void {
+  if (summary) {
+    unpackSummary(p.values, p.r0, p.r1, p.shardId);
+    return;
+  }
+  const expected = (p.r1 - p.r0) * (p.width ?? 1);
+  if (p.values.length !== expected) throw new InternalError(`shard ${p.shardId} returned ${p.values.length} values for ${p.r1 - p.r0} replicates × ${p.width ?? 1}`);
 }
 
 /** Union of two partial sets (first completion of a shard id wins; they are identical anyway). */
@@ -62,22 +82,61 @@ function missingRanges(kind: WorkloadKind, covered: Uint8Array): string[] {
 
 /** Replicate vector per workload, by replicate index; throws InternalError naming missing ranges. */
 export function assemble(workloads: readonly Workload[], partials: Iterable<ShardPartial>): Map<WorkloadKind, Float64Array> {
-  const values = new Map<WorkloadKind, Float64Array>();
+  return collect(workloads, partials).vectors;
+}
+
+/**
+ * Vector workloads assembled by replicate index, summarised ones merged (job/summary.ts); throws
+ * InternalError naming missing ranges. Coverage of a summarised workload is kept as sorted
+ * ranges, not a per-replicate map, so it costs nothing per replicate.
+ */
+export function collect(workloads: readonly Workload[], partials: Iterable<ShardPartial>): { vectors: Map<WorkloadKind, Float64Array>; summaries: Map<WorkloadKind, WorkloadSummary> } {
+  const vectors = new Map<WorkloadKind, Float64Array>();
   const covered = new Map<WorkloadKind, Uint8Array>();
+  const parts = new Map<WorkloadKind, ShardSummary[]>();
+  const byKind = new Map(workloads.map((w) => [w.kind, w]));
+  // values per replicate: the partials' width (neural: a critic's vector; a many-variable job's
+  // job-level finish passes its row maxima, one per replicate, for a workload of width F)
+  const widths = new Map<WorkloadKind, number>();
   for (const w of workloads) {
-    values.set(w.kind, new Float64Array(w.replicates));
-    covered.set(w.kind, new Uint8Array(w.replicates));
+    if (w.summary) parts.set(w.kind, []);
+    else covered.set(w.kind, new Uint8Array(w.replicates));
   }
   for (const p of partials) {
-    const v = values.get(p.workload);
-    const c = covered.get(p.workload)!;
-    if (!v || p.r0 < 0 || p.r1 > v.length) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
-    v.set(p.values, p.r0);
-    c.fill(1, p.r0, p.r1);
+    const w = byKind.get(p.workload);
+    if (!w || p.r0 < 0 || p.r1 > w.replicates) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
+    if (w.summary) {
+      parts.get(w.kind)!.push(unpackSummary(p.values, p.r0, p.r1, p.shardId));
+      continue;
+    }
+    const width = p.width ?? 1;
+    if (!vectors.has(w.kind)) {
+      vectors.set(w.kind, new Float64Array(w.replicates * width));
+      widths.set(w.kind, width);
+    }
+    if (widths.get(w.kind) !== width || p.values.length !== (p.r1 - p.r0) * width) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
+    vectors.get(w.kind)!.set(p.values, p.r0 * width);
+    covered.get(w.kind)!.fill(1, p.r0, p.r1);
   }
-  const missing = workloads.flatMap((w) => missingRanges(w.kind, covered.get(w.kind)!));
+  const missing: string[] = [];
+  const summaries = new Map<WorkloadKind, WorkloadSummary>();
+  for (const w of workloads) {
+    if (!w.summary) {
+      missing.push(...missingRanges(w.kind, covered.get(w.kind)!));
+      continue;
+    }
+    const ps = parts.get(w.kind)!.sort((x, y) => x.r0 - y.r0);
+    let at = 0;
+    for (const q of ps) {
+      if (q.r0 > at) missing.push(`${w.kind}:${at}-${q.r0}`);
+      at = Math.max(at, q.r1);
+    }
+    if (at < w.replicates) missing.push(`${w.kind}:${at}-${w.replicates}`);
+    if (ps.length > 0) summaries.set(w.kind, mergeSummaries(ps));
+  }
   if (missing.length > 0) throw new InternalError(`missing shard results for replicates ${missing.join(', ')}`);
-  return values;
+  for (const w of workloads) if (!w.summary && !vectors.has(w.kind)) vectors.set(w.kind, new Float64Array(0));
+  return { vectors, summaries };
 }
 
 /**
@@ -101,6 +160,14 @@ export function bootstrapInterval(b: Pick<ResolvedBootstrap, 'method' | 'level' 
   return confidenceInterval({ method: b.method, level: b.level, thetaHat, distribution: forCi, ...(jack ? { jackknife: jack } : {}) });
 }
 
+function biasWarning(p: PreparedJob, u: (v: number) => number, mean: number, thetaHat: number, z: number, extrapolated: number): string {
+  return (
+    `the estimator's bias is large relative to the interval: estimates on m = ${p.bootstrap!.m} rows average ${u(mean).toPrecision(4)} against ${u(thetaHat).toPrecision(4)} on N = ${p.n} ` +
+    `(z = ${z.toFixed(2)} standard errors); a fit linear in 1/m extrapolates a bias of ${u(extrapolated).toPrecision(3)} ${p.units} at N. ` +
+    'The interval covers the estimator\'s mean at this N, not the true value'
+  );
+}
+
 export interface FinalizeMeta {
   engine: 'embedded' | 'cluster';
   version: string;
@@ -117,9 +184,12 @@ export interface FinalizeMeta {
  * The JobResult from θ̂ (nats) and the completed partials. Units are converted last (bits =
  * nats / ln 2) for every reported value; p-values are unit-free.
  */
-export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Iterable<ShardPartial>, meta: FinalizeMeta): JobResult {
+export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterable<ShardPartial>, meta: FinalizeMeta): JobResult {
   const workloads = planWorkloads(p);
-  const vals = assemble(workloads, partials);
+  const { vectors: vals, summaries: sums } = collect(workloads, partials);
+  // neural: the estimate is the mean of the critics' held-out estimates
+  const neural = p.neural ? summarizeNeural(Array.from({ length: p.neural.critics }, (_, r) => unpackReplicate(vals.get('neural')!, r * NEURAL_WIDTH))) : undefined;
+  const thetaHat = neural ? checkBounds(p.measure, p.estimator, p.input, p.params, neural.mean) : thetaIn;
   const u = p.units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
   const uArr = (a: Float64Array) => (p.units === 'bits' ? a.map((v) => v / Math.LN2) : a);
   const warnings = [...p.warnings];
@@ -150,7 +220,11 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     if (bad > 0) warnings.push(`${bad} of ${a.length} ${name} replicates are not finite`);
   };
 
-  if (p.bootstrap) {
+  const paths: Record<string, NumberPath> = {};
+  const bootSum = sums.get('bootstrap');
+  if (p.bootstrap && bootSum) {
+    bootstrapFromSummary(p, thetaHat, bootSum, vals.get('jackknife'), result, u, paths);
+  } else if (p.bootstrap) {
     const b = p.bootstrap;
     const dist = vals.get('bootstrap')!;
     nonFinite('bootstrap', dist);
@@ -167,20 +241,26 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     if (sub) {
       const bias = subsampleBias(dist, thetaHat, b.m, p.n);
       result.ci.bias = { z: bias.z, subsampleMean: u(bias.subsampleMean), extrapolated: u(bias.extrapolatedBias) };
-      if (Math.abs(bias.z) > BIAS_Z_WARNING) {
-        warnings.push(
-          `the estimator's bias is large relative to the interval: estimates on m = ${b.m} rows average ${u(bias.subsampleMean).toPrecision(4)} against ${u(thetaHat).toPrecision(4)} on N = ${p.n} ` +
-            `(z = ${bias.z.toFixed(2)} standard errors); a fit linear in 1/m extrapolates a bias of ${u(bias.extrapolatedBias).toPrecision(3)} ${p.units} at N. ` +
-            'The interval covers the estimator\'s mean at this N, not the true value',
-        );
-      }
+      if (Math.abs(bias.z) > BIAS_Z_WARNING) warnings.push(biasWarning(p, u, bias.subsampleMean, thetaHat, bias.z, bias.extrapolatedBias));
     }
     result.replicates.bootstrap = b.replicates;
     if (jack) result.replicates.jackknife = jack.length;
     result.bootstrapDistribution = uArr(dist);
   }
 
-  if (p.permutation) {
+  const permSum = sums.get('permutation');
+  if (p.permutation && permSum) {
+    nonFiniteSummary('permutation', permSum, warnings);
+    // exact counts: the same b, hence the same p bytes, as permutationPValue on the vector
+    result.pValue = pValueFromCount(permSum.exceedance.atLeast, permSum.exceedance.total);
+    result.pValueConvention = P_VALUE_CONVENTION;
+    const q: Record<string, number> = {};
+    for (const key of NULL_QUANTILES) q[String(key)] = u(summaryQuantile(permSum, key));
+    result.null = { count: permSum.exceedance.total, mean: u(permSum.moments.mean), sd: u(sd(permSum.moments)), quantiles: q };
+    result.biasCorrected = u(thetaHat - permSum.moments.mean);
+    result.replicates.permutation = p.permutation.shuffles;
+    Object.assign(paths, { pValue: 'counts', 'null.mean': 'moments', 'null.sd': 'moments', 'null.quantiles': 'sketch', biasCorrected: 'moments' });
+  } else if (p.permutation) {
     const nul = vals.get('permutation')!;
     nonFinite('permutation', nul);
     const { pValue } = permutationPValue(nul, thetaHat);
@@ -196,6 +276,27 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
     result.nullDistribution = uArr(nul);
   }
 
+  if (neural) {
+    const ci = (i: { low: number; high: number }) => ({ low: u(i.low), high: u(i.high) });
+    result.ensemble = {
+      neural: {
+        ...neural,
+        mean: u(neural.mean),
+        sd: u(neural.sd),
+        ...(neural.interval ? { interval: { ...neural.interval, ...ci(neural.interval) } } : {}),
+        heldOut: { ...neural.heldOut, ...ci(neural.heldOut) },
+        perCritic: neural.perCritic.map((c) => ({ ...c, estimate: u(c.estimate), heldOutLow: u(c.heldOutLow), heldOutHigh: u(c.heldOutHigh), heldOutSe: u(c.heldOutSe), validation: u(c.validation) })),
+      },
+    };
+    result.replicates.neural = neural.critics;
+    if (neural.critics === 1) warnings.push(`one critic: no ensemble spread or interval; train several with ensemble.critics (--ensemble R)`);
+    const s = neuralSettings(p.params.options);
+    const ceiling = NEURAL_BOUNDS[p.estimator as 'infonce'].ceiling(Math.min(s.evalRows, Math.floor(s.testFraction * p.n)));
+    if (neural.mean > ceiling - 0.1 * Math.abs(ceiling)) {
+      warnings.push(`${p.estimator} is within 10% of its ceiling ln K = ${u(ceiling).toPrecision(4)} ${p.units} (K = held-out rows): the true MI may be much higher; use smile or nwj`);
+    }
+    if (neural.mean < 0) warnings.push(`the critics' held-out estimate is below 0 (${u(neural.mean).toPrecision(3)} ${p.units}): they found no dependence that holds on unseen rows`);
+  }
   if (p.analytic) {
     const a = analyticTest(thetaHat, p.n, p.analytic.df);
     result.pValue = a.pValue;
@@ -208,7 +309,13 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
 
   if (p.bagging || p.kValues) {
     result.ensemble = {};
-    if (p.bagging) {
+    const bagSum = sums.get('bagging');
+    if (p.bagging && bagSum) {
+      nonFiniteSummary('bagging', bagSum, warnings);
+      result.ensemble.bagging = { mean: u(bagSum.moments.mean), sd: u(sd(bagSum.moments)), replicates: p.bagging.replicates, fraction: p.bagging.fraction };
+      result.replicates.bagging = p.bagging.replicates;
+      Object.assign(paths, { 'ensemble.bagging.mean': 'moments', 'ensemble.bagging.sd': 'moments' });
+    } else if (p.bagging) {
       const s = summarizeBagging(vals.get('bagging')!, p.bagging.fraction);
       result.ensemble.bagging = { mean: u(s.mean), sd: u(s.sd), replicates: s.replicates, fraction: s.fraction };
       result.replicates.bagging = s.replicates;
@@ -219,5 +326,59 @@ export function finalizeResult(p: PreparedJob, thetaHat: number, partials: Itera
       result.ensemble.combined = u(s.combined);
     }
   }
+  if (sums.size > 0) result.summaries = summaryInfo([...sums.keys()], u(thetaHat), paths);
   return result;
+}
+
+function summaryInfo(workloads: string[], centre: number, paths: Record<string, NumberPath>): SummaryInfo {
+  return {
+    workloads,
+    blockSize: SUMMARY_BLOCK,
+    sketch: {
+      kind: 'DDSketch (Masson, Rim & Lee 2019) of offsets from the estimate',
+      relativeAccuracy: SKETCH_ALPHA,
+      centre,
+      accuracy:
+        `a sketch quantile is within ${SKETCH_ALPHA}·max(|x_(i) − estimate|, |x_(i+1) − estimate|) of the exact percentile between order statistics x_(i), x_(i+1) ` +
+        '(times √(m/(N−m)) for subsample intervals); numbers marked counts are exact, moments are exact up to rounding',
+    },
+    paths,
+  };
+}
+
+function nonFiniteSummary(name: string, s: WorkloadSummary, warnings: string[]): void {
+  const bad = s.sketch.negInf + s.sketch.posInf + s.sketch.nan;
+  if (bad > 0) warnings.push(`${bad} of ${s.sketch.count} ${name} replicates are not finite`);
+}
+
+/** result.ci (and its diagnostics) from a bootstrap summary; see resampling/ci-summary.ts. */
+function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSummary, jack: Float64Array | undefined, result: JobResult, u: (v: number) => number, paths: Record<string, NumberPath>): void {
+  const b = p.bootstrap!;
+  const sub = b.scheme === 'subsample';
+  nonFiniteSummary('bootstrap', s, result.warnings);
+  const ci = confidenceIntervalFromSummary({
+    method: b.method, level: b.level, thetaHat, summary: s, ...(sub ? { subsample: { m: b.m, n: p.n } } : {}), ...(b.method === 'bca' && jack ? { jackknife: jack } : {}),
+  });
+  if (ci.warning) result.warnings.push(ci.warning);
+  result.ci = { low: u(ci.low), high: u(ci.high), level: b.level, method: b.method, scheme: b.scheme };
+  if (sub) result.ci.m = b.m;
+  if (b.method === 'bca') result.ci.jackknifeGroups = b.jackknifeGroups;
+  result.ci.scaling = sub ? 'sqrt(m/(N-m))' : 'none';
+  result.ci.scale = sub ? subsampleScale(b.m, p.n) : 1;
+  result.ci.target = 'E[estimate at N]';
+  const endpoints: NumberPath = b.method === 'normal' ? 'moments' : 'sketch';
+  Object.assign(paths, { 'ci.low': endpoints, 'ci.high': endpoints });
+  if (ci.z0Path) paths['ci.z0'] = ci.z0Path;
+  if (sub) {
+    // subsampleBias from the merged moments of the finite replicates (bootstrap.ts)
+    const mean = s.moments.mean;
+    const se = subsampleScale(b.m, p.n) * sd(s.moments);
+    const z = (mean - thetaHat) / se;
+    const extrapolated = ((mean - thetaHat) * b.m) / (p.n - b.m);
+    result.ci.bias = { z, subsampleMean: u(mean), extrapolated: u(extrapolated) };
+    paths['ci.bias'] = 'moments';
+    if (Math.abs(z) > BIAS_Z_WARNING) result.warnings.push(biasWarning(p, u, mean, thetaHat, z, extrapolated));
+  }
+  result.replicates.bootstrap = b.replicates;
+  if (jack) result.replicates.jackknife = jack.length;
 }

@@ -65,6 +65,9 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
         if (prepared.many || prepared.teStep) {
           thetas = prepared.many ? pointEstimates(prepared) : teStepEstimates(prepared);
           theta = thetas.reduce((m, v) => (v <= m ? m : Number.isNaN(v) ? Infinity : v), -Infinity);
+        } else if (prepared.neural) {
+          // neural: θ̂ is the critics' mean, known only when the `neural` shards are in (finish)
+          theta = NaN;
         } else theta = pointEstimate(prepared);
         estimateMs = performance.now() - t;
       }

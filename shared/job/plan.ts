@@ -6,12 +6,18 @@
 import { OptionError } from '../errors.js';
 import type { ShardRequest, WorkloadKind } from './shard.js';
 import type { PreparedJob } from './prepare.js';
+import { NEURAL_WIDTH } from '../estimators/neural/index.js';
+import { MAX_SUMMARY_SHARDS, SUMMARY_BLOCK } from './summary.js';
 
 export interface Workload {
   kind: WorkloadKind;
   replicates: number;
-  /** Values per replicate (many-variable jobs: items); absent = 1. */
+  /** Values per replicate (many-variable jobs: items; neural: a critic's summary); absent = 1. */
   width?: number;
+  /** Most replicates in one shard, whatever shard size is asked for (neural: 1, a critic is seconds of work). */
+  maxShard?: number;
+  /** Shards return summaries (job/summary.ts) and are whole SUMMARY_BLOCKs. */
+  summary?: true;
 }
 
 /**
@@ -24,13 +30,16 @@ export const MAX_SHARD_VALUES = 1 << 20;
 /** Workloads a prepared job needs, in a fixed order. */
 export function planWorkloads(p: PreparedJob): Workload[] {
   const w: Workload[] = [];
+  const sum = (kind: WorkloadKind) => (p.summaries?.includes(kind) ? { summary: true as const } : {});
   if (p.bootstrap) {
-    w.push({ kind: 'bootstrap', replicates: p.bootstrap.replicates });
+    w.push({ kind: 'bootstrap', replicates: p.bootstrap.replicates, ...sum('bootstrap') });
     if (p.bootstrap.method === 'bca') w.push({ kind: 'jackknife', replicates: p.bootstrap.jackknifeGroups });
   }
-  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : p.teStep ? { width: p.teStep.items.length } : {}) });
-  if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates });
+  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : p.teStep ? { width: p.teStep.items.length } : {}), ...sum('permutation') });
+  if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates, ...sum('bagging') });
   if (p.kValues) w.push({ kind: 'kensemble', replicates: p.kValues.length });
+  // one critic per shard so R critics spread over all threads and workers
+  if (p.neural) w.push({ kind: 'neural', replicates: p.neural.critics, width: NEURAL_WIDTH, maxShard: 1 });
   return w;
 }
 
@@ -43,13 +52,23 @@ export function planShards(jobId: string, workloads: readonly Workload[], shardS
   if (!Number.isInteger(shardSize) || shardSize <= 0) throw new OptionError(`shardSize must be a positive integer, got ${shardSize}`, 'shardSize');
   const out: ShardRequest[] = [];
   for (const w of workloads) {
-    const size = w.width ? Math.max(1, Math.min(shardSize, Math.floor(MAX_SHARD_VALUES / w.width))) : shardSize;
+    const cap = Math.min(w.maxShard ?? Infinity, w.width ? Math.floor(MAX_SHARD_VALUES / w.width) : Infinity);
+    const size = w.summary ? summaryShardSize(w.replicates, shardSize) : Math.max(1, Math.min(shardSize, cap));
     for (let r0 = 0; r0 < w.replicates; r0 += size) {
       const r1 = Math.min(w.replicates, r0 + size);
       out.push({ jobId, shardId: shardId(w.kind, r0, r1), workload: w.kind, r0, r1, ...(w.width ? { width: w.width } : {}) });
     }
   }
   return out;
+}
+
+/**
+ * Shard size of a summarised workload: whole SUMMARY_BLOCKs (so the block fold is the same for
+ * any shard size), at least `shardSize`, and large enough for at most MAX_SUMMARY_SHARDS shards.
+ */
+export function summaryShardSize(replicates: number, shardSize: number): number {
+  const want = Math.max(shardSize, Math.ceil(replicates / MAX_SUMMARY_SHARDS));
+  return Math.ceil(want / SUMMARY_BLOCK) * SUMMARY_BLOCK;
 }
 
 /**

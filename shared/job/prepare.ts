@@ -10,7 +10,7 @@ import { datasetHash } from '../data/hash.js';
 import { columnsToMatrix, type Dataset, type Matrix } from '../data/matrix.js';
 import { resolveColumn } from '../data/select.js';
 import { checkEstimator, type EstimatorInput, type EstimatorParams } from '../estimators/index.js';
-import { ESTIMATOR_LIST, estimatorOf, isKnn, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
+import { ESTIMATOR_LIST, estimatorOf, isKnn, isNeural, measureOf, resolveOptions, stackSamples, usesK, type SurrogateKind } from '../catalog/index.js';
 import { embedNextAndPast } from '../estimators/info-dynamics.js';
 import { autoEmbedOptions, type AisEmbed } from './auto-embed.js';
 import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
@@ -25,6 +25,8 @@ import { sampleSd } from '../stats/moments.js';
 import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 import { prepareMany, type PreparedMany } from './many.js';
 import { prepareTeStep, type PreparedTeStep } from './te-step.js';
+import { SUMMARY_THRESHOLD } from './summary.js';
+import type { WorkloadKind } from './shard.js';
 
 export interface ResolvedBootstrap {
   replicates: number;
@@ -74,6 +76,8 @@ export interface PreparedJob {
   permutation?: ResolvedPermutation;
   bagging?: { replicates: number; fraction: number; size: number };
   kValues?: number[];
+  /** Neural estimators: R critics, one per replicate of the `neural` workload. */
+  neural?: { critics: number };
   /** Trial index of each row the estimator sees (a `trial` column; trials.ts). */
   groups?: Int32Array;
   trials?: { column: string; count: number };
@@ -83,6 +87,8 @@ export interface PreparedJob {
   many?: PreparedMany;
   /** Network-inference steps: the series and items (te-step.ts); `input` is then item 0's. */
   teStep?: PreparedTeStep;
+  /** Workloads that return summaries instead of replicate values (job/summary.ts); absent = none. */
+  summaries?: WorkloadKind[];
 }
 
 
@@ -304,5 +310,25 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     });
     prepared.kValues = [...e.kValues];
   }
+  if (isNeural(job.estimator)) {
+    prepared.neural = { critics: e?.critics ?? 1 };
+    // the neural ensemble recipe (recipes.ts) is marked unchecked: say so, as for any other unchecked pair
+    warnings.push(`the coverage of the ensemble and held-out intervals of ${job.estimator} has not been checked by simulation (docs/neural.md says what each targets)`);
+  }
+  const summarised = summaryWorkloads(prepared, job.summaries);
+  if (summarised.length > 0) prepared.summaries = summarised;
   return prepared;
+}
+
+/**
+ * The workloads that take the summary path: all of bootstrap, permutation and bagging when
+ * `summaries` is true, none when false, else those above SUMMARY_THRESHOLD replicates. Many-variable
+ * jobs never (their max-statistic test needs every replicate's item values).
+ */
+function summaryWorkloads(p: PreparedJob, summaries: boolean | undefined): WorkloadKind[] {
+  if (summaries === false || p.many) return [];
+  const counts: [WorkloadKind, number | undefined][] = [
+    ['bootstrap', p.bootstrap?.replicates], ['permutation', p.permutation?.shuffles], ['bagging', p.bagging?.replicates],
+  ];
+  return counts.filter(([, c]) => c !== undefined && (summaries === true || c > SUMMARY_THRESHOLD)).map(([w]) => w);
 }

@@ -6,6 +6,7 @@
 import type { Dataset } from '../data/matrix.js';
 import type { Correction } from '../resampling/multiple-testing.js';
 import type { TeStepOptions, TeStepResult } from './te-step.js';
+import type { NeuralEnsembleSummary } from '../resampling/neural-ensemble.js';
 
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
 export type Measure = string;
@@ -52,6 +53,12 @@ export interface EnsembleOptions {
   bagging?: { replicates: number; fraction?: number };
   /** Estimate for each k and combine (mean). */
   kValues?: number[];
+  /**
+   * Neural estimators (mine, nwj, infonce, smile): R critics, each with its own seed-derived
+   * split, initial weights and batch order; one critic per replicate of the `neural` workload.
+   * @default 1
+   */
+  critics?: number;
 }
 
 export interface JobSpec {
@@ -97,6 +104,12 @@ export interface JobSpec {
   pairwise?: PairwiseOptions;
   /** One step of TE network inference (te-step.ts; driven by network.ts): x = the variables. */
   teStep?: TeStepOptions;
+  /**
+   * Merge partial statistics instead of replicate vectors (job/summary.ts): true for every
+   * bootstrap, permutation and bagging workload, false never. @default per workload: on above
+   * SUMMARY_THRESHOLD (100 000) replicates
+   */
+  summaries?: boolean;
 }
 
 /** Multiple-testing control of a many-variable job. */
@@ -196,6 +209,29 @@ export interface NullSummary {
   quantiles: Record<string, number>;
 }
 
+/**
+ * Which path made a result's numbers (issue 18): 'vector' = from the full replicate vector;
+ * 'counts' = exact exceedance counts (same bytes as the vector path); 'moments' = Chan et al.'s
+ * merge of block moments; 'sketch' = the quantile sketch (accuracy in `sketch`).
+ */
+export type NumberPath = 'vector' | 'counts' | 'moments' | 'sketch';
+
+export interface SummaryInfo {
+  /** Workloads merged as summaries (the others are vectors). */
+  workloads: string[];
+  /** Replicates per moments block; blocks are folded in block order. */
+  blockSize: number;
+  sketch: {
+    kind: 'DDSketch (Masson, Rim & Lee 2019) of offsets from the estimate';
+    relativeAccuracy: number;
+    /** The centre the accuracy is relative to: the estimate (result units). */
+    centre: number;
+    accuracy: string;
+  };
+  /** Result field → the path that made it, e.g. { 'ci.low': 'sketch', pValue: 'counts' }. */
+  paths: Record<string, NumberPath>;
+}
+
 export interface JobResult {
   measure: Measure;
   estimator: string;
@@ -221,7 +257,7 @@ export interface JobResult {
   /** estimate − mean(null), when a null was computed (analytic test: estimate − df/(2N)). */
   biasCorrected?: number;
   /** Replicate counts by workload. */
-  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number };
+  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number };
   /** Raw replicate values (library only; the CLI writes them with --replicates-out). */
   bootstrapDistribution?: Float64Array;
   nullDistribution?: Float64Array;
@@ -229,6 +265,8 @@ export interface JobResult {
     bagging?: { mean: number; sd: number; replicates: number; fraction: number };
     byK?: { k: number; estimate: number }[];
     combined?: number;
+    /** Neural estimators: the critics' mean (= `estimate`), spread and intervals (resampling/neural-ensemble.ts). */
+    neural?: NeuralEnsembleSummary;
   };
   /**
    * Many-variable jobs: the per-item results. `estimate` is then the largest item estimate,
@@ -238,6 +276,8 @@ export interface JobResult {
   pairwise?: PairwiseResult;
   /** teStep jobs: θ per item (nats) and the step's max / min / sequential tests. */
   teStep?: TeStepResult;
+  /** Present when any workload took the summary path: what was merged and which path made each number. */
+  summaries?: SummaryInfo;
   warnings: string[];
   timings: { loadMs?: number; estimateMs: number; resampleMs?: number; totalMs: number };
   provenance: {
@@ -297,6 +337,9 @@ export const DEFAULTS = {
   alpha: 0.05,
   /** Cap on tested items: features (screen) or pairs (pairwise). */
   maxItems: 100_000,
-  /** Cap on B or P unless raised by the caller (a bad job is rejected up front). */
-  maxReplicates: 1_000_000,
+  /**
+   * Cap on B or P unless raised by the caller (a bad job is rejected up front). Above 1e5 the
+   * summary path keeps memory independent of B (job/summary.ts), so the cap is 1e9.
+   */
+  maxReplicates: 1_000_000_000,
 } as const;

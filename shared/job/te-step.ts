@@ -120,7 +120,7 @@ export function validateTeStep(spec: JobSpec): void {
   });
   if (!spec.permutation) throw new OptionError('teStep needs permutation.shuffles (its tests come from the surrogates)', 'permutation');
   if (spec.permutation.surrogates) throw new OptionError('teStep draws its own surrogates; user surrogates are not supported', 'permutation.surrogates');
-  for (const f of ['bootstrap', 'ensemble', 'jitter', 'screen', 'pairwise', 'test', 'trial'] as const) {
+  for (const f of ['bootstrap', 'ensemble', 'jitter', 'screen', 'pairwise', 'test', 'trial', 'summaries'] as const) {
     if (spec[f] !== undefined) throw new OptionError(`teStep does not take ${f}`, f);
   }
   if (spec.options !== undefined && Object.keys(spec.options).length > 0) throw new OptionError('teStep takes no measure options (the embedding is in its items)', 'options');

@@ -3,7 +3,7 @@
  * work starts, with an error naming the field). Data-dependent checks (columns, N, surrogates)
  * happen in prepare.ts once the data is known.
  */
-import { measureOf } from '../catalog/index.js';
+import { isNeural, measureOf } from '../catalog/index.js';
 import { OptionError } from '../errors.js';
 import { DEFAULTS, type JobSpec } from './spec.js';
 import { validateMany } from './many.js';
@@ -85,6 +85,10 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   }
   if (spec.normalize !== undefined && typeof spec.normalize !== 'boolean') throw new OptionError('normalize must be true or false', 'normalize');
   if (spec.millerMadow !== undefined && typeof spec.millerMadow !== 'boolean') throw new OptionError('millerMadow must be true or false', 'millerMadow');
+  if (spec.summaries !== undefined && typeof spec.summaries !== 'boolean') throw new OptionError('summaries must be true or false', 'summaries');
+  if (spec.summaries === true && (spec.screen !== undefined || spec.pairwise !== undefined)) {
+    throw new OptionError('summaries do not apply to screen/pairwise jobs (their max-statistic test needs every replicate\'s item values)', 'summaries');
+  }
   oneOf(spec.units, UNITS, 'units');
   oneOf(spec.backend, BACKENDS, 'backend');
   if (spec.jitter !== undefined && !(typeof spec.jitter === 'number' && Number.isFinite(spec.jitter) && spec.jitter >= 0)) {
@@ -152,6 +156,16 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
       if (!Array.isArray(e.kValues) || e.kValues.length === 0) throw new OptionError('ensemble.kValues must be a non-empty list of k', 'ensemble.kValues');
       if (e.kValues.length > max) throw new OptionError(`ensemble.kValues has ${e.kValues.length} entries, over the cap ${max}`, 'ensemble.kValues');
       e.kValues.forEach((k, i) => positiveInt(k, `ensemble.kValues[${i}]`));
+    }
+    if (e.critics !== undefined) {
+      positiveInt(e.critics, 'ensemble.critics', max);
+      if (!isNeural(spec.estimator)) throw new OptionError(`ensemble.critics applies to the neural estimators (mine, nwj, infonce, smile), not ${spec.estimator}`, 'ensemble.critics');
+    }
+  }
+  if (isNeural(spec.estimator)) {
+    // every replicate of a bootstrap or permutation test would retrain a critic: the ensemble is the neural interval (recipes.ts)
+    for (const [f, v] of [['screen', spec.screen], ['pairwise', spec.pairwise], ['permutation', spec.permutation], ['ensemble.bagging', e?.bagging], ['ensemble.kValues', e?.kValues]] as const) {
+      if (v !== undefined) throw new OptionError(`${f} cannot be used with the neural estimator ${spec.estimator}; use ensemble.critics (an ensemble of critics) for its spread and intervals`, f);
     }
   }
 }

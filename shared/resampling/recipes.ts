@@ -12,6 +12,11 @@
  * - plugin (histogram counts) and parametric (Gaussian): the classic iid bootstrap; copies of a
  *   row only repeat a count or a moment term, which is what the iid bootstrap assumes.
  *   Subsampling is allowed too (the same recentred, scaled recipe).
+ * - neural (mine, nwj, infonce, smile): no bootstrap of the job at all (each replicate would
+ *   retrain a critic). The "neural ensemble" recipe instead: R critics with their own seeds and
+ *   splits (`ensemble.critics`), reported as (a) a t interval for the ensemble mean over R
+ *   critics and (b) the bootstrap of each critic's held-out evaluation (percentile, resampling
+ *   its test rows with the critic fixed), averaged over the ensemble (resampling/neural-ensemble.ts).
  * Every interval targets E[Î_N], the estimator's expectation at this sample size, not the true
  * value; the two differ by the estimator's bias (see `subsampleBias`).
  */
@@ -47,6 +52,8 @@ const KNN_CMI: IntervalRecipe = { ...KNN, subsampleFraction: 1 / 2 };
 // plug-in: basic (85% for MI, 68% for an entropy at its maximum) and BCa (91%, 76%) under-covered;
 // percentile and normal are what was checked to hold (docs/intervals.md)
 const PLUGIN: IntervalRecipe = { family: 'plugin', schemes: ['iid', 'subsample'], methods: ['percentile', 'normal'], defaultMethod: 'percentile', subsampleFraction: 1 / 4, checked: true };
+// neural: the job's bootstrap is refused; the interval comes from the ensemble (see above)
+const NEURAL: IntervalRecipe = { family: 'neural', schemes: [], methods: [], defaultMethod: 'normal', subsampleFraction: 1 / 4, checked: false };
 const PARAMETRIC: IntervalRecipe = { family: 'parametric', schemes: ['iid', 'subsample'], methods: ALL_METHODS, defaultMethod: 'percentile', subsampleFraction: 1 / 4, checked: true };
 
 /**
@@ -80,7 +87,7 @@ export function intervalRecipe(measure: Measure, estimator: string): IntervalRec
   if (r) return r;
   // the catalog entry's interval family (default: knn for kNN estimators, else parametric)
   const e = estimatorOf(measure, estimator);
-  const family = { knn: KNN, plugin: PLUGIN, parametric: PARAMETRIC }[e.interval ?? (e.knn ? 'knn' : 'parametric')];
+  const family = { knn: KNN, plugin: PLUGIN, parametric: PARAMETRIC, neural: NEURAL }[e.interval ?? (e.knn ? 'knn' : 'parametric')];
   return { ...family, checked: false };
 }
 
@@ -102,6 +109,13 @@ export function iidRefusal(estimator: string): string {
 
 /** Check a requested scheme and method against the recipe (OptionError naming the field). */
 export function checkRecipe(recipe: IntervalRecipe, estimator: string, scheme: BootstrapScheme, method: CiMethod): void {
+  if (recipe.family === 'neural') {
+    throw new OptionError(
+      `bootstrap cannot be used with the neural estimator ${estimator}: every replicate would retrain a critic. ` +
+        'Its interval comes from the neural ensemble: ensemble.critics (--ensemble R) trains R critics and reports a t interval over them and the bootstrap of their held-out evaluation',
+      'bootstrap',
+    );
+  }
   if (!recipe.schemes.includes(scheme)) {
     throw new OptionError(scheme === 'iid' && recipe.family === 'knn' ? iidRefusal(estimator) : `bootstrap.scheme ${scheme} is not available for ${estimator} (use ${recipe.schemes.join(' or ')})`, 'bootstrap.scheme');
   }

@@ -94,8 +94,14 @@ export const Domain = {
   bagging: 5,
   simulate: 6,
   surrogate: 7,
+  /** Neural critics: split, initial weights and batch order of critic r (shared/estimators/neural). */
+  neural: 8,
+  /** The second critic of a neural CMI, I(X;Z) (its own initial weights and batches). */
+  neuralCmi: 9,
+  /** Bootstrap of critic r's held-out evaluation. */
+  neuralHeldOut: 10,
   /** Per-step seeds of TE network inference (job/network.ts). */
-  network: 8,
+  network: 11,
 } as const;
 
 /** Fisher–Yates shuffle in place using `rng`. */

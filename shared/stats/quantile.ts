@@ -13,7 +13,7 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 }
 
 /** numpy's `_lerp`. */
-function lerp(a: number, b: number, t: number): number {
+export function lerp(a: number, b: number, t: number): number {
   const diff = b - a;
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }

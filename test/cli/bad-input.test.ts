@@ -51,7 +51,7 @@ describe('CLI bad input (child process)', function () {
     assertUsageError(await runCli(mi(good, '--k', '0')), /--k must be an integer >= 1, got '0'/);
     assertUsageError(await runCli(mi(good, '--k', '2.5')), /--k must be an integer >= 1/);
     assertUsageError(await runCli(mi(good, '--bootstrap', '0')), /--bootstrap must be an integer >= 1/);
-    assertUsageError(await runCli(mi(good, '--bootstrap', '2000000')), /--bootstrap 2000000 exceeds the cap of 1000000/);
+    assertUsageError(await runCli(mi(good, '--bootstrap', '2000000000')), /--bootstrap 2000000000 exceeds the cap of 1000000000/);
     assertUsageError(await runCli(mi(good, '--permutations', '50', '--max-replicates', '10')), /--permutations 50 exceeds the cap of 10/);
     assertUsageError(await runCli(mi(good, '--bootstrap', '10', '--level', '1.5')), /--level must be in \(0, 1\), got '1.5'/);
     assertUsageError(await runCli(mi(good, '--level', '0.9')), /--level requires --bootstrap/);

@@ -81,7 +81,7 @@ describe('job file document → JobSpec', () => {
 describe('simulate flags → SimulateSpec', () => {
   it('maps generators and the per-dataset job', () => {
     assert.deepEqual(buildSimulateSpec({ generator: 'student', rho: '0.3', nu: '5', n: '200', datasets: '7', bootstrap: '50', ci: 'basic', permutations: '40', seed: '9', normalize: true }), {
-      generator: { kind: 'student-t', rho: 0.3, nu: 5 }, n: 200, datasets: 7, seed: 9, maxReplicates: 1_000_000,
+      generator: { kind: 'student-t', rho: 0.3, nu: 5 }, n: 200, datasets: 7, seed: 9, maxReplicates: 1_000_000_000,
       job: { estimator: 'ksg1', k: 3, normalize: true, units: 'nats', bootstrap: { replicates: 50, method: 'basic', level: 0.95 }, permutation: { shuffles: 40 } },
     });
     assert.deepEqual(buildSimulateSpec({ generator: 'mixture', m: '3', normalize: false }).generator, { kind: 'mixture', m: 3 });

@@ -148,11 +148,18 @@ describe("cluster: the client's --max-replicates", function () {
     } finally {
       await low.close();
     }
-    // Above the default cap of 1e6: the coordinator plans it and the worker runs its shards.
-    const high = await connectCluster(capCluster!.address, { maxReplicates: 2_000_000 });
+    // Above the default cap of 1e9: the coordinator plans it (the summary path: at most 256
+    // shards) and the worker accepts it (its prepareJob applies the client's cap; a refusal would
+    // fail the job) and runs a shard. A shard is 3.9e6 replicates, so "running" is the evidence.
+    const high = await connectCluster(capCluster!.address, { maxReplicates: 2_000_000_000 });
     try {
-      const h = await high.submit({ ...spec, permutation: { shuffles: 1_000_001 }, data: ds } as never);
-      const s = await capCluster!.waitFor((st) => (st.jobs.find((j) => j.id === h.id)?.shardsDone ?? 0) >= 2, 30_000, 'shards of the capped job done');
+      const h = await high.submit({ ...spec, permutation: { shuffles: 1_000_000_001 }, data: ds } as never);
+      const until = Date.now() + 30_000;
+      while ((await workerHealth(capCluster!.workers[0]!.address)).active_tasks < 1) {
+        assert.ok(Date.now() < until, 'the worker never started a shard of the capped job');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const s = await capCluster!.status();
       assert.equal(s.jobs.find((j) => j.id === h.id)!.state, 'running');
       await h.cancel();
       await assert.rejects(h.result(), CancelledError);

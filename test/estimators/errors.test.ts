@@ -11,9 +11,9 @@ const y = col(1.0, 0.3, 0.8, 0.2, 0.6, 0.5);
 describe('estimators: validation and errors', () => {
   it('lists estimators per measure and flags the kNN ones', () => {
     const list = listEstimators();
-    assert.deepEqual(list['mi'], ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi', 'binned', 'kernel', 'kde']);
+    assert.deepEqual(list['mi'], ['ksg1', 'ksg2', 'mixed_ksg', 'plugin', 'gaussian', 'gcmi', 'binned', 'kernel', 'kde', 'mine', 'nwj', 'infonce', 'smile']);
     assert.deepEqual(list['entropy'], ['kl', 'plugin', 'gaussian', 'binned', 'kernel', 'kde']);
-    assert.deepEqual(list['cmi'], ['ksg_cmi', 'gaussian', 'plugin', 'ksg2', 'mixed_ksg']);
+    assert.deepEqual(list['cmi'], ['ksg_cmi', 'gaussian', 'plugin', 'ksg2', 'mixed_ksg', 'mine', 'nwj', 'infonce', 'smile']);
     assert.deepEqual(list['te'], ['ksg', 'gaussian', 'plugin', 'ksg2']);
     for (const m of ['ais', 'pi']) assert.deepEqual(list[m], ['ksg', 'gaussian', 'plugin']);
     assert.deepEqual(list['entropy_rate'], ['plugin', 'gaussian']);

@@ -26,7 +26,7 @@ describe('job: validation names the bad field', () => {
     field({ bootstrap: { replicates: -5 } }, 'bootstrap.replicates');
     field({ bootstrap: { replicates: 2.5 } }, 'bootstrap.replicates');
     field({ bootstrap: { replicates: 1001 } }, 'bootstrap.replicates', { maxReplicates: 1000 });
-    field({ bootstrap: { replicates: 2_000_000 } }, 'bootstrap.replicates');
+    field({ bootstrap: { replicates: 2_000_000_000 } }, 'bootstrap.replicates'); // over the default cap of 1e9
   });
   it('permutation shuffles ≤ 0 or over the cap; permutation on entropy; local on mi', () => {
     field({ permutation: { shuffles: 0 } }, 'permutation.shuffles');

@@ -1,0 +1,128 @@
+/**
+ * Summary-path memory benchmark (issue 18): permutation tests of `gaussian` MI at N = 200 on a
+ * real cluster — one coordinator process and 2 worker processes (1 thread each) on loopback —
+ * with the coordinator's resident memory sampled from /proc while each job runs.
+ *
+ *   npm run bench -- summaries [--permutations 200000,1000000,3000000] [--vector 1000000]
+ *
+ * Each count in --permutations runs on the summary path (automatic above 1e5); each count in
+ * --vector runs with `summaries: false` (the replicate vector path) for contrast. Writes
+ * bench/results/summaries-latest.{json,md}. Times include the load of a shared machine.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { connectCluster } from '../coordinator/client.js';
+import { packageVersion } from '../engine/embedded.js';
+import { stream } from '../shared/rng/index.js';
+import { repoRoot } from './paths.js';
+
+interface Run {
+  path: 'summaries' | 'vector';
+  permutations: number;
+  wallS: number;
+  /** Largest coordinator RSS sampled during the job (MiB), and before it started. */
+  coordinatorRssMiB: number;
+  coordinatorRssBeforeMiB: number;
+  clientRssMiB: number;
+  resultJsonBytes: number;
+  pValue: number;
+}
+
+function counts(flag: string, def: number[]): number[] {
+  const i = process.argv.indexOf(`--${flag}`);
+  return i > 0 ? process.argv[i + 1]!.split(',').filter(Boolean).map(Number) : def;
+}
+
+/** Resident set of a process in MiB (VmRSS from /proc). */
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function start(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'bin', 'infoshard.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /ready .*port=(\d+)/.exec(out);
+      if (m) resolve({ proc, port: Number(m[1]) });
+    });
+    proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    proc.once('exit', (c) => reject(new Error(`infoshard ${args[0]} exited ${c}: ${out}`)));
+  });
+}
+
+function data(n: number) {
+  const r = stream(3, 0, 99);
+  const x = new Float64Array(n), y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = r.nextGaussian();
+    x[i] = a;
+    y[i] = 0.2 * a + Math.sqrt(1 - 0.04) * r.nextGaussian();
+  }
+  return { names: ['x', 'y'], columns: [x, y], n };
+}
+
+export async function main(): Promise<void> {
+  const summaryCounts = counts('permutations', [200_000, 1_000_000, 3_000_000]);
+  const vectorCounts = counts('vector', [1_000_000]);
+  const t0 = performance.now();
+  const loadStart = loadavg();
+  const runs: Run[] = [];
+  const ds = data(200);
+  const plan = [...summaryCounts.map((p) => ['summaries', p] as const), ...vectorCounts.map((p) => ['vector', p] as const)];
+  for (const [kind, P] of plan) {
+    // a fresh coordinator per run: a process keeps its heap after a big job, which would hide the next one's
+    const coord = await start(['coordinator', '--listen', '127.0.0.1:0']);
+    const workers = await Promise.all([0, 1].map(() => start(['worker', '--coordinator', `127.0.0.1:${coord.port}`, '--listen', '127.0.0.1:0', '--threads', '1'])));
+    const engine = await connectCluster(`127.0.0.1:${coord.port}`);
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // registration
+      const before = rssMiB(coord.proc.pid!);
+      let peak = before, client = process.memoryUsage().rss / 2 ** 20;
+      const timer = setInterval(() => {
+        peak = Math.max(peak, rssMiB(coord.proc.pid!));
+        client = Math.max(client, process.memoryUsage().rss / 2 ** 20);
+      }, 200);
+      const t = performance.now();
+      const r = await engine.run({
+        measure: 'mi', estimator: 'gaussian', x: ['x'], y: ['y'], seed: 1, data: ds, permutation: { shuffles: P }, ...(kind === 'vector' ? { summaries: false } : {}),
+      });
+      clearInterval(timer);
+      peak = Math.max(peak, rssMiB(coord.proc.pid!));
+      const run: Run = {
+        path: kind, permutations: P, wallS: (performance.now() - t) / 1000, coordinatorRssMiB: peak, coordinatorRssBeforeMiB: before, clientRssMiB: client,
+        resultJsonBytes: JSON.stringify(r, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v)).length, pValue: r.pValue!,
+      };
+      runs.push(run);
+      process.stderr.write(`${JSON.stringify(run)}\n`);
+    } finally {
+      await engine.close();
+      for (const p of [...workers.map((w) => w.proc), coord.proc]) p.kill('SIGTERM');
+    }
+  }
+  const report = {
+    kind: 'summaries', version: packageVersion(), startedAt: new Date().toISOString(), wallS: (performance.now() - t0) / 1000,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', node: process.version, loadavgStart: loadStart, loadavgEnd: loadavg() },
+    job: 'mi gaussian, N = 200, permutation test; coordinator + 2 worker processes (1 thread each), memory store, loopback',
+    runs,
+  };
+  const dir = path.join(repoRoot(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'summaries-latest.json'), JSON.stringify(report, null, 2) + '\n');
+  const md = [
+    `# Summary path: coordinator memory (${report.startedAt}, ${report.machine.cpus} cores, load ${loadStart.map((v) => v.toFixed(1)).join('/')})`,
+    '',
+    report.job,
+    '',
+    '| path | permutations | wall s | µs / replicate (wall, 2 workers) | coordinator RSS before → peak MiB | bench client peak RSS MiB | result JSON bytes |',
+    '|---|---|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.path} | ${r.permutations.toLocaleString('en')} | ${r.wallS.toFixed(1)} | ${((r.wallS * 1e6) / r.permutations).toFixed(1)} | ${r.coordinatorRssBeforeMiB.toFixed(0)} → ${r.coordinatorRssMiB.toFixed(0)} | ${r.clientRssMiB.toFixed(0)} | ${r.resultJsonBytes} |`),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(dir, 'summaries-latest.md'), md);
+  process.stdout.write(md);
+}
