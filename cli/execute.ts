@@ -223,6 +223,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     process.removeListener('SIGTERM', onSignal);
     await engine.close();
   }
+  warnGpuFallback(spec, result);
   // totalMs is the whole command: performance.now() counts from process start, module loading included
   result = finalResult(result, meta, performance.now());
   result.provenance = { ...result.provenance, dataHash: result.provenance?.dataHash ?? datasetHash(data) };
@@ -254,6 +255,7 @@ async function runOnCluster(job: Job, meta: ClientMeta, out: OutputFlags & { coo
     const followed = engine.attach(jobId, { signal: controller.signal, onProgress: (pr) => pr.total > 0 && progress.update(pr), cancelOnAbort: true });
     const { result } = await followed.done;
     progress.stop();
+    warnGpuFallback(job, result);
     const final = finalResult(result, meta, meta.loadMs + result.timings.totalMs);
     await writeJobLocals(out, job);
     await emitResult(final, meta.source, out, jobId);
@@ -266,4 +268,29 @@ async function runOnCluster(job: Job, meta: ClientMeta, out: OutputFlags & { coo
     process.removeListener('SIGTERM', onSignal);
     await engine.close();
   }
+}
+
+/**
+ * `--backend gpu` that did not run on a GPU device (provenance.backend, shared/job/merge.ts):
+ * gpu.js ran its kernels on the host CPU, or the replicates ran on the CPU path. Undefined when
+ * the job did not ask for gpu, had no replicates, or a GPU ran them.
+ */
+export function gpuFallbackWarning(spec: JobSpec, result: JobResult): string | undefined {
+  if (spec.backend !== 'gpu' || !Object.values(result.replicates).some((r) => (r ?? 0) > 0)) return undefined;
+  switch (result.provenance.backend) {
+    case 'gpu-host':
+      return '--backend gpu: no GPU device here; gpu.js ran its kernels on the CPU (WebAssembly), with the same results and usually slower than --backend cpu';
+    case 'cpu':
+      return `--backend gpu: ran on the CPU (no gpu kernels for ${spec.estimator ?? 'this estimator'} ${spec.measure}, or no GPU device)`;
+    case 'mixed':
+      return '--backend gpu: some replicates ran on the CPU (no GPU device for every worker, or replicates without gpu kernels)';
+    default:
+      return undefined;
+  }
+}
+
+/** stderr only: the result (and so the bytes compared across engines and backends) stays as computed. */
+function warnGpuFallback(spec: JobSpec, result: JobResult): void {
+  const note = gpuFallbackWarning(spec, result);
+  if (note) process.stderr.write(`infoshard: warning: ${note}\n`);
 }

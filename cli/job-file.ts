@@ -46,7 +46,7 @@ export const JOB_FILE_SCHEMA = {
     data: { type: 'string', minLength: 1 },
     header: { type: 'boolean' },
     delimiter: { type: 'string', minLength: 1 },
-    format: { enum: ['csv', 'tsv', 'json', 'npy', 'arrow'] },
+    format: { enum: ['csv', 'tsv', 'json', 'npy', 'arrow', 'parquet'] },
     dataQ: { type: 'string', minLength: 1 },
     measure: { enum: [...MEASURES] },
     estimator: { type: 'string', minLength: 1 },

@@ -96,6 +96,11 @@ function addCommonOptions(cmd: Command): Command {
     .option('--priority <P>', 'with --coordinator: share of the workers relative to other running jobs, 1..100 (default 1)');
 }
 
+/** Commander's accumulator for a repeatable flag (--x-name a --x-name b → ['a', 'b']). */
+function collectNames(value: string, previous?: string[]): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** Build the CLI. Parsing errors throw CommanderError (exitOverride); main() prints them. */
 export function createProgram(): Command {
   const program = new Command('infoshard')
@@ -109,15 +114,18 @@ export function createProgram(): Command {
     .command('estimate')
     .description('estimate a measure from a data file (CSV, JSON, .npy, Arrow IPC)')
     .argument('<measure>', MEASURE_LIST.map((m) => `${m.name} = ${m.summary}`).join('; '))
-    .requiredOption('--data <file>', 'data file (.csv, .tsv, .txt, .dat, .json, .npy, .arrow; .gz too; - for stdin with --format)')
+    .requiredOption('--data <file>', 'data file (.csv, .tsv, .txt, .dat, .json, .npy, .arrow, .parquet; .gz too; - for stdin with --format)')
     .option('--data-q <file>', 'Q sample of a two-sample measure (divergence), same --x columns as --data (P)')
     .option('--header', 'the first line holds column names (default: auto, an all-numeric first line is data)')
     .option('--no-header', 'the first line is data; columns are named 0, 1, ...')
     .option('--delimiter <d>', "field delimiter: ',', ';', tab, whitespace (default: detected)")
-    .addOption(new Option('--format <f>', 'data format (default: from the extension; needed for stdin)').choices(['csv', 'tsv', 'json', 'npy', 'arrow']))
-    .requiredOption('--x <cols>', 'comma-separated column names or 0-based indices')
+    .addOption(new Option('--format <f>', 'data format (default: from the extension; needed for stdin)').choices(['csv', 'tsv', 'json', 'npy', 'arrow', 'parquet']))
+    .option('--x <cols>', 'comma-separated column names or 0-based indices; quote a name that holds a comma: \'"dose, mg",age\'')
     .option('--y <cols>', 'second block (mi, cmi: Y; te: source series; divergence: sample label)')
     .option('--z <cols>', 'conditioning block (cmi: Z; te: conditioning series)')
+    .option('--x-name <name>', 'one column of the x block by its exact name (repeat it; for names with commas); adds to --x', collectNames)
+    .option('--y-name <name>', 'one column of the y block by its exact name (repeat it)', collectNames)
+    .option('--z-name <name>', 'one column of the z block by its exact name (repeat it)', collectNames)
     .option('--estimator <name>', estimatorHelp())
     .option('--k <n>', 'neighbours (default 3)')
     .option('--normalize', 'divide columns by their sample sd (default for scale-invariant measures)')
@@ -182,13 +190,16 @@ export function createProgram(): Command {
   program
     .command('simulate')
     .description('Monte Carlo calibration: estimate on datasets drawn from generators with known truth')
-    .addOption(new Option('--generator <g>', 'data generator').choices(['gaussian', 'student', 'mixture']))
+    .addOption(new Option('--generator <g>', 'data generator (gaussian-cmi for --measure cmi)').choices(['gaussian', 'student', 'mixture', 'discrete', 'gaussian-cmi']))
+    .addOption(new Option('--measure <m>', 'measure estimated on each dataset (default mi; entropy: gaussian or discrete)').choices(['mi', 'cmi', 'entropy']))
+    .option('--a <a>', 'discrete: alphabet size (default 4)')
+    .option('--q <q>', 'discrete: probability that Y copies X, else uniform (default 0.5)')
     .option('--n <N>', 'rows per dataset (default 1000)')
     .option('--datasets <D>', 'number of datasets (default 100)')
-    .option('--rho <R>', 'correlation of gaussian/student (default 0.5)')
+    .option('--rho <R>', 'correlation of gaussian/student/gaussian-cmi (default 0.5)')
     .option('--nu <nu>', 'degrees of freedom of student (default 4)')
     .option('--m <m>', 'number of discrete values of mixture (default 4)')
-    .option('--estimator <name>', 'mi estimator (default ksg1)')
+    .option('--estimator <name>', 'estimator (default ksg1; cmi: ksg_cmi; entropy: kl; discrete: plugin)')
     .option('--k <n>', 'neighbours (default 3)')
     .option('--no-normalize', 'do not divide columns by their sample sd')
     .addOption(new Option('--units <units>', 'nats or bits').choices(['nats', 'bits']))

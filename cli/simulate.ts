@@ -14,10 +14,14 @@ import { CI_METHODS, SCHEMES, UNITS } from './spec-builder.js';
 import { packageVersion } from './version.js';
 import { checkReportTargets, writeSimulateReport } from '../report/index.js';
 
-export const GENERATORS = ['gaussian', 'student', 'mixture'] as const;
+export const GENERATORS = ['gaussian', 'student', 'mixture', 'discrete', 'gaussian-cmi'] as const;
+export const SIMULATE_MEASURES = ['mi', 'cmi', 'entropy'] as const;
 
 export interface SimulateFlags {
   generator?: string;
+  measure?: string;
+  a?: string;
+  q?: string;
   n?: string;
   datasets?: string;
   rho?: string;
@@ -70,6 +74,8 @@ function generatorOf(f: SimulateFlags): Generator {
   const rho = numberFlag(f.rho, '--rho', (v) => v > -1 && v < 1, 'in (-1, 1)') ?? 0.5;
   if (kind === 'mixture') return { kind: 'mixture', m: intFlag(f.m, '--m', 1) ?? 4 };
   if (kind === 'student') return { kind: 'student-t', rho, nu: intFlag(f.nu, '--nu', 1) ?? 4 };
+  if (kind === 'gaussian-cmi') return { kind: 'gaussian-cmi', rho };
+  if (kind === 'discrete') return { kind: 'discrete', a: intFlag(f.a, '--a', 2) ?? 4, q: numberFlag(f.q, '--q', (v) => v >= 0 && v <= 1, 'in [0, 1]') ?? 0.5 };
   const dx = intFlag(f.dx, '--dx', 1), dy = intFlag(f.dy, '--dy', 1);
   return { kind: 'gaussian', rho, ...(dx !== undefined ? { dx } : {}), ...(dy !== undefined ? { dy } : {}) };
 }
@@ -84,8 +90,14 @@ export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
   checkCap(P, '--permutations', cap);
   const datasets = intFlag(f.datasets, '--datasets', 1) ?? 100;
   checkCap(datasets, '--datasets', cap);
+  const measure = enumFlag(f.measure, '--measure', SIMULATE_MEASURES) ?? 'mi';
+  const generator = generatorOf(f);
+  if ((measure === 'cmi') !== (generator.kind === 'gaussian-cmi')) {
+    throw new OptionError(measure === 'cmi' ? '--measure cmi needs --generator gaussian-cmi' : `--generator ${generator.kind} is for --measure cmi`, measure === 'cmi' ? '--generator' : '--measure');
+  }
+  const defaultEstimator = generator.kind === 'discrete' ? 'plugin' : measure === 'cmi' ? 'ksg_cmi' : measure === 'entropy' ? 'kl' : 'ksg1';
   const job: SimulateSpec['job'] = {
-    estimator: f.estimator ?? 'ksg1',
+    estimator: f.estimator ?? defaultEstimator,
     k: intFlag(f.k, '--k', 1) ?? DEFAULTS.k,
     normalize: f.normalize,
     units: enumFlag(f.units, '--units', UNITS) ?? DEFAULTS.units,
@@ -103,7 +115,8 @@ export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
   }
   if (P !== undefined) job.permutation = { shuffles: P };
   const out: SimulateSpec = {
-    generator: generatorOf(f),
+    generator,
+    ...(measure !== 'mi' ? { measure } : {}),
     n: intFlag(f.n, '--n', 2) ?? 1000,
     datasets,
     seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,

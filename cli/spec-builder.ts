@@ -22,9 +22,13 @@ export interface EstimateFlags {
   format?: string;
   /** Q sample of a two-sample measure (divergence). */
   dataQ?: string;
-  x: string;
+  x?: string;
   y?: string;
   z?: string;
+  /** --x-name/--y-name/--z-name, repeated: exact column names (no splitting at commas). */
+  xName?: string[];
+  yName?: string[];
+  zName?: string[];
   estimator?: string;
   k?: string;
   /** undefined unless --normalize or --no-normalize was given (the catalog's default then). */
@@ -55,7 +59,7 @@ export interface EstimateFlags {
   /** Trial column (several realisations pooled; docs/info-dynamics.md, "Trials"). */
   trial?: string;
   /** Catalog options (--target-history …), keyed by their camelCase names. */
-  [option: string]: string | boolean | undefined;
+  [option: string]: string | string[] | boolean | undefined;
 }
 
 export function checkMeasure(measure: string): Measure {
@@ -116,9 +120,12 @@ function requires(flags: EstimateFlags, names: (keyof EstimateFlags)[], parent: 
  */
 export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   const measure = checkMeasure(measureArg);
-  const x = parseColumnList(f.x);
-  const y = f.y !== undefined ? parseColumnList(f.y) : undefined;
-  const z = f.z !== undefined ? parseColumnList(f.z) : undefined;
+  if (f.x === undefined && f.xName === undefined) throw new OptionError("required option '--x <cols>' (or --x-name <name>) not specified", '--x');
+  const block = (list: string | undefined, names: string[] | undefined, flag: string) =>
+    list === undefined && names === undefined ? undefined : [...(list !== undefined ? parseColumnList(list, flag) : []), ...(names ?? [])];
+  const x = block(f.x, f.xName, '--x')!;
+  const y = block(f.y, f.yName, '--y');
+  const z = block(f.z, f.zName, '--z');
   if (x.length === 0) throw new OptionError('--x needs at least one column', '--x');
   if (y && y.length === 0) throw new OptionError('--y needs at least one column', '--y');
   if (z && z.length === 0) throw new OptionError('--z needs at least one column', '--z');

@@ -19,7 +19,7 @@ import {
 /** A runner's answer with provenance: values of each shard, in order, and what computed them. */
 export interface ShardRunOutput {
   values: Float64Array[];
-  /** provenance.backend names, comma-separated (e.g. 'auto→cpu'). */
+  /** provenance.backend of these shards: one value of BACKEND_PROVENANCE (shared/job/merge.ts). */
   backend?: string;
 }
 
@@ -47,7 +47,7 @@ export interface WorkerServiceOptions extends CallGuard {
   faultDelayMs?: number;
 }
 
-const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural'];
+const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural', 'biasprobe'];
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
 import { DataType, tableFromIPC, type Table } from 'apache-arrow';
 import { DataError } from '../errors.js';
 import type { Dataset } from './matrix.js';
-import { cellLocation, checkFinite, checkNames, makeDataset } from './cells.js';
+import { cellLocation, checkFinite, checkNames, encodeLabels, makeDataset } from './cells.js';
 
 export interface ArrowOptions {
   /** Column indices to read, given the names. @default all */
@@ -13,20 +13,6 @@ export interface ArrowOptions {
   /** Dictionary and string columns become sorted category codes (plugin / mixed_ksg). @default false */
   encodeText?: boolean;
   notes?: string[];
-}
-
-/** Labels of a dictionary or string column → codes of the sorted distinct labels, with a note. */
-function encodeLabels(vec: { length: number; get(i: number): unknown }, name: string, notes?: string[]): Float64Array {
-  const labels: string[] = [];
-  for (let i = 0; i < vec.length; i++) {
-    const v = vec.get(i);
-    if (v === null || v === undefined) throw new DataError(`missing value (null) at ${cellLocation(i + 1, name)}`);
-    labels.push(String(v));
-  }
-  const levels = [...new Set(labels)].sort();
-  const code = new Map(levels.map((l, k) => [l, k]));
-  notes?.push(`column '${name}' holds text: its ${levels.length} distinct values are encoded as 0..${levels.length - 1} in sorted order (${levels.slice(0, 6).map((l, k) => `${JSON.stringify(l)} = ${k}`).join(', ')}${levels.length > 6 ? ', ...' : ''})`);
-  return Float64Array.from(labels, (l) => code.get(l)!);
 }
 
 /**

@@ -62,3 +62,17 @@ export function makeDataset(names: readonly string[], columns: readonly Float64A
   if (n === 0) throw new DataError('empty data: no rows');
   return { names: [...names], columns, n };
 }
+
+/** Labels of a text column (Arrow dictionary or string, Parquet string) → codes of the sorted distinct labels, with a note. */
+export function encodeLabels(vec: { length: number; get(i: number): unknown }, name: string, notes?: string[]): Float64Array {
+  const labels: string[] = [];
+  for (let i = 0; i < vec.length; i++) {
+    const v = vec.get(i);
+    if (v === null || v === undefined) throw new DataError(`missing value (null) at ${cellLocation(i + 1, name)}`);
+    labels.push(String(v));
+  }
+  const levels = [...new Set(labels)].sort();
+  const code = new Map(levels.map((l, k) => [l, k]));
+  notes?.push(`column '${name}' holds text: its ${levels.length} distinct values are encoded as 0..${levels.length - 1} in sorted order (${levels.slice(0, 6).map((l, k) => `${JSON.stringify(l)} = ${k}`).join(', ')}${levels.length > 6 ? ', ...' : ''})`);
+  return Float64Array.from(labels, (l) => code.get(l)!);
+}

@@ -204,31 +204,44 @@ function plainNumber(text: string, a: number, b: number): boolean {
   return i === b;
 }
 
-/**
- * The fast path: unquoted text with a one-character delimiter, parsed in place (no per-line
- * or per-cell arrays). Cells that are not plain decimals go through parseTextCell, which
- * either reads them or throws the usual error naming row and column.
- */
-function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
-  const len = text.length;
-  let pos = 0;
-  /** [start, end) of the next non-blank line, CR stripped; null at the end. */
-  const nextLine = (): [number, number] | null => {
-    while (pos < len) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = len;
-      const start = pos;
-      pos = end + 1;
-      let e = end;
-      if (e > start && text.charCodeAt(e - 1) === 13) e--;
-      for (let i = start; i < e; i++) {
-        const c = text.charCodeAt(i);
-        if (c !== 32 && c !== 9) return [start, e];
-      }
+/** Parsing state of the fast path, kept across chunks of a streamed file. */
+interface PlainState {
+  delim: string;
+  header: boolean;
+  names: string[];
+  d: number;
+  use: number[];
+  /** want[j] = position of file column j among the parsed ones, or −1. */
+  want: Int32Array;
+  sink: ColumnSink;
+  cap: number;
+  /** Data rows so far. */
+  n: number;
+}
+
+/** [start, end) of the first non-blank line at or after `pos` within [pos, len), CR stripped; the next position. */
+function lineAt(text: string, pos: number, len: number): [number, number, number] | null {
+  while (pos < len) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0 || end > len) end = len;
+    const start = pos;
+    pos = end + 1;
+    let e = end;
+    if (e > start && text.charCodeAt(e - 1) === 13) e--;
+    for (let i = start; i < e; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9) return [start, e, pos];
     }
-    return null;
-  };
-  const first = nextLine();
+  }
+  return null;
+}
+
+/**
+ * The first line: names (or, when it is all numbers, data), the selection, and column buffers
+ * sized for about `bytes / first line length` rows. Returns the state and where data starts.
+ */
+function plainStart(text: string, delim: string, opts: CsvOptions, bytes: number): { st: PlainState; pos: number } {
+  const first = lineAt(text, 0, text.length);
   if (!first) throw new DataError('empty data: no header row');
   const firstFields = text.slice(first[0], first[1]).split(delim);
   const header = opts.header ?? !firstFields.every((f) => NUMERIC_RE.test(f.trim()));
@@ -239,16 +252,27 @@ function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
   const use = opts.select ? [...new Set(opts.select(names))] : names.map((_, j) => j);
   const want = new Int32Array(d).fill(-1);
   use.forEach((j, u) => (want[j] = u));
-  let cap = Math.max(16, Math.ceil(len / Math.max(1, first[1] - first[0] + 1)));
+  // rows ≈ bytes / the length of the first data line (the header's length says little)
+  const row = header ? lineAt(text, first[2], text.length) ?? first : first;
+  const cap = Math.max(16, Math.ceil((bytes * 1.05) / Math.max(1, row[1] - row[0] + 1)));
   const sink = new ColumnSink(names, use, use.map(() => new Float64Array(cap)), opts.encodeText ?? false);
-  let n = 0;
-  if (!header) pos = first[0];
-  for (let line = nextLine(); line; line = nextLine()) {
-    if (n === cap) {
-      cap *= 2;
+  return { st: { delim, header, names, d, use, want, sink, cap, n: 0 }, pos: header ? first[2] : first[0] };
+}
+
+/**
+ * Every non-blank line of text[pos, len) as a data row, parsed in place (no per-line or per-cell
+ * arrays). Cells that are not plain decimals go through parseTextCell, which either reads them
+ * or throws the usual error naming row and column.
+ */
+function plainRows(st: PlainState, text: string, pos: number, len: number): void {
+  const { delim, d, want, sink } = st;
+  for (let line = lineAt(text, pos, len); line; line = lineAt(text, line[2], len)) {
+    const n = st.n;
+    if (n === st.cap) {
+      const cap = (st.cap *= 2);
       sink.cols = sink.cols.map((c) => { const g = new Float64Array(cap); g.set(c); return g; });
     }
-    const [ls, le] = line;
+    const ls = line[0], le = line[1];
     let a = ls, j = 0;
     for (;;) {
       let b = text.indexOf(delim, a);
@@ -268,10 +292,68 @@ function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
       if (b >= le) break;
       a = b + 1;
     }
-    if (j !== d) throw new DataError(`ragged row ${n + 1}: ${j} fields, ${header ? 'the header has' : 'the first row has'} ${d}`);
-    n++;
+    if (j !== d) throw new DataError(`ragged row ${n + 1}: ${j} fields, ${st.header ? 'the header has' : 'the first row has'} ${d}`);
+    st.n = n + 1;
   }
-  return makeDataset(use.map((j) => names[j]!), sink.finish(n, opts.notes));
+}
+
+function plainFinish(st: PlainState, opts: CsvOptions): Dataset {
+  return makeDataset(st.use.map((j) => st.names[j]!), st.sink.finish(st.n, opts.notes));
+}
+
+/** The fast path for a whole text: unquoted, with a one-character delimiter. */
+function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
+  const { st, pos } = plainStart(text, delim, opts, text.length);
+  plainRows(st, text, pos, text.length);
+  return plainFinish(st, opts);
+}
+
+/**
+ * The fast path fed chunk by chunk (a large file streamed from disk: the file is never held
+ * whole, in bytes or as a string). Only complete lines are parsed; the tail waits for the next
+ * chunk. `feed` answers false when the text needs the general parser (quotes, a whitespace
+ * delimiter); the caller then reads the file whole with `parseCsv`. Notes reach
+ * `opts.notes` only from `end`, so a restart does not repeat them.
+ */
+export class CsvChunks {
+  private rest = '';
+  private st: PlainState | undefined;
+  private readonly notes: string[] = [];
+  private readonly opts: CsvOptions;
+  /** `bytes`: the file's size, for the first allocation of the column buffers. */
+  constructor(opts: CsvOptions, private readonly bytes: number) {
+    this.opts = { ...opts, notes: this.notes };
+  }
+
+  feed(chunk: string, final = false): boolean {
+    let text = this.rest + chunk;
+    if (!this.st) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      // detection reads the first 20 lines, as it does on a whole text
+      let lines = 0;
+      for (let i = text.indexOf('\n'); i >= 0 && lines <= 20; i = text.indexOf('\n', i + 1)) lines++;
+      if (lines <= 20 && !final) {
+        this.rest = text;
+        return true;
+      }
+      const delim = this.opts.delimiter !== undefined ? parseDelimiter(this.opts.delimiter) : detectDelimiter(text);
+      if (delim === 'whitespace' || text.includes('"')) return false;
+      const { st, pos } = plainStart(text, delim, this.opts, this.bytes);
+      this.st = st;
+      text = text.slice(pos);
+    } else if (text.includes('"')) return false;
+    const last = final ? text.length : text.lastIndexOf('\n') + 1;
+    plainRows(this.st, text, 0, last);
+    this.rest = text.slice(last);
+    return true;
+  }
+
+  /** The dataset (call after the last chunk was fed with `final`). */
+  end(notes?: string[]): Dataset {
+    const ds = plainFinish(this.st!, this.opts);
+    notes?.push(...this.notes);
+    return ds;
+  }
 }
 
 function noHeaderNote(d: number): string {

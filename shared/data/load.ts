@@ -1,17 +1,17 @@
 /** Read a dataset file, choosing the parser by extension. The only module here that touches the disk. */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DataError, InfoshardError, NotFoundError } from '../errors.js';
 import { makeDataset } from './cells.js';
 import type { Dataset } from './matrix.js';
-import { parseCsv } from './csv.js';
+import { CsvChunks, parseCsv, type CsvOptions } from './csv.js';
 import { parseJson } from './json.js';
 import { parseNpy } from './npy.js';
 
-export type DataFormat = 'csv' | 'tsv' | 'json' | 'npy' | 'arrow';
+export type DataFormat = 'csv' | 'tsv' | 'json' | 'npy' | 'arrow' | 'parquet';
 
-export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'json', 'npy', 'arrow'];
+export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'json', 'npy', 'arrow', 'parquet'];
 
 const BY_EXTENSION: Record<string, DataFormat> = {
   '.csv': 'csv',
@@ -24,6 +24,8 @@ const BY_EXTENSION: Record<string, DataFormat> = {
   '.feather': 'arrow',
   '.ipc': 'arrow',
   '.arrows': 'arrow',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
 };
 
 /** Format implied by a file name (a trailing `.gz` is looked through), or undefined. */
@@ -54,7 +56,7 @@ function subset(ds: Dataset, select: LoadOptions['select']): Dataset {
   return makeDataset(idx.map((j) => ds.names[j]!), idx.map((j) => ds.columns[j]!));
 }
 
-/** Parse bytes in a given format (apache-arrow is loaded only when an Arrow file is read). */
+/** Parse bytes in a given format (apache-arrow and hyparquet load only when such a file is read). */
 export async function parseData(bytes: Uint8Array, format: DataFormat, opts: Omit<LoadOptions, 'format'> = {}): Promise<Dataset> {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes); // gzip magic
   switch (format) {
@@ -75,6 +77,48 @@ export async function parseData(bytes: Uint8Array, format: DataFormat, opts: Omi
       const { select, notes, encodeText } = opts;
       return (await import('./arrow.js')).parseArrow(bytes, { ...(select ? { select } : {}), ...(notes ? { notes } : {}), ...(encodeText ? { encodeText } : {}) });
     }
+    case 'parquet': {
+      const { select, notes, encodeText } = opts;
+      return (await import('./parquet.js')).parseParquet(bytes, { ...(select ? { select } : {}), ...(notes ? { notes } : {}), ...(encodeText ? { encodeText } : {}) });
+    }
+  }
+}
+
+/** Text files from this size on are streamed (read and parsed in chunks) rather than read whole. */
+export const STREAM_MIN_BYTES = 8 << 20;
+/** Bytes per read when streaming. */
+const STREAM_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A large delimited-text file parsed chunk by chunk (csv.ts `CsvChunks`): peak memory is the
+ * columns plus one chunk, not the file's bytes plus its text. Undefined when the file needs the
+ * whole-text path (gzip, quotes, a whitespace delimiter): the caller reads it whole.
+ */
+async function streamCsv(path: string, format: 'csv' | 'tsv', opts: Omit<LoadOptions, 'format'>): Promise<Dataset | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    if (size < STREAM_MIN_BYTES) return undefined;
+    const { select, notes, header, delimiter, encodeText } = opts;
+    const csvOpts: CsvOptions = {
+      ...(encodeText ? { encodeText } : {}),
+      ...(delimiter !== undefined ? { delimiter } : format === 'tsv' ? { delimiter: '\t' } : {}),
+      ...(header !== undefined ? { header } : {}),
+      ...(select ? { select } : {}),
+    };
+    const chunks = new CsvChunks(csvOpts, size);
+    const decoder = new TextDecoder('utf-8'); // stream mode: a character split between reads is joined
+    const buf = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
+    for (let first = true; ; first = false) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (first && bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return undefined; // gzip
+      if (bytesRead === 0) break;
+      if (!chunks.feed(decoder.decode(buf.subarray(0, bytesRead), { stream: true }))) return undefined;
+    }
+    if (!chunks.feed(decoder.decode(), true)) return undefined;
+    return chunks.end(notes);
+  } finally {
+    await fh.close();
   }
 }
 
@@ -95,9 +139,23 @@ export async function loadDataset(path: string, formatOrOptions?: DataFormat | L
   const fmt = opts.format ?? (stdin ? undefined : formatOf(path));
   if (!fmt) {
     if (stdin) throw new DataError(`reading data from stdin ('-') needs a format (one of ${DATA_FORMATS.join(', ')})`);
-    throw new DataError(`${path}: unknown data format '${extname(path) || '(no extension)'}' (use .csv, .tsv, .txt, .dat, .json, .npy or .arrow, optionally .gz, or give the format)`);
+    throw new DataError(`${path}: unknown data format '${extname(path) || '(no extension)'}' (use .csv, .tsv, .txt, .dat, .json, .npy, .arrow or .parquet, optionally .gz, or give the format)`);
   }
   const name = stdin ? 'stdin' : path;
+  const { format: _f, ...rest } = opts;
+  if (!stdin && (fmt === 'csv' || fmt === 'tsv')) {
+    try {
+      const streamed = await streamCsv(path, fmt, rest);
+      if (streamed) return streamed;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new NotFoundError(`data file not found: ${path}`, { cause: err });
+      if (code === 'EISDIR') throw new DataError(`${path} is a directory, not a data file`, { cause: err });
+      if (err instanceof DataError) throw new DataError(`${name}: ${err.message}`, { cause: err });
+      if (err instanceof InfoshardError) throw err;
+      throw new DataError(`cannot read ${name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   let bytes: Buffer;
   try {
     bytes = stdin ? await readAll(process.stdin) : await readFile(path);
@@ -108,7 +166,6 @@ export async function loadDataset(path: string, formatOrOptions?: DataFormat | L
     throw new DataError(`cannot read ${name}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    const { format: _f, ...rest } = opts;
     return await parseData(bytes, fmt, rest);
   } catch (err) {
     if (err instanceof DataError) throw new DataError(`${name}: ${err.message}`, { cause: err });

@@ -1,11 +1,46 @@
 /** Column selection by name or 0-based index (the `--x/--y/--z` lists). */
-import { DataError } from '../errors.js';
+import { DataError, OptionError } from '../errors.js';
 import type { ColumnRef } from '../job/spec.js';
 import type { Dataset } from './matrix.js';
 
-/** Split a comma-separated column list ("a,b,2") into refs; names and indices stay strings. */
-export function parseColumnList(list: string): string[] {
-  return list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/**
+ * Split a comma-separated column list ("a,b,2") into refs; names and indices stay strings. A
+ * name that holds a comma is quoted as in CSV: `"dose, mg",y` → ['dose, mg', 'y'] ("" inside
+ * quotes is one "). A quote only opens at the start of an entry; elsewhere it is a character.
+ * Unquoted entries are trimmed and empty ones dropped. (`--x-name` passes a name as it is.)
+ * @throws OptionError naming `label` (e.g. '--x') for an unterminated quote or text after a closing one.
+ */
+export function parseColumnList(list: string, label = 'columns'): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = list.length;
+  while (i <= n) {
+    while (i < n && (list[i] === ' ' || list[i] === '\t')) i++;
+    if (list[i] === '"') {
+      let name = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= n) throw new OptionError(`${label}: unterminated quote in the column list '${list}'`, label);
+        if (list[j] === '"') {
+          if (list[j + 1] === '"') { name += '"'; j += 2; continue; }
+          break;
+        }
+        name += list[j++];
+      }
+      j++;
+      while (j < n && (list[j] === ' ' || list[j] === '\t')) j++;
+      if (j < n && list[j] !== ',') throw new OptionError(`${label}: text after the quoted name "${name}" in the column list '${list}'`, label);
+      out.push(name);
+      i = j + 1;
+    } else {
+      let j = list.indexOf(',', i);
+      if (j < 0) j = n;
+      const s = list.slice(i, j).trim();
+      if (s !== '') out.push(s);
+      i = j + 1;
+    }
+  }
+  return out;
 }
 
 function available(ds: Dataset): string {

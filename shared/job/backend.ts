@@ -16,7 +16,7 @@ export interface ShardBackend {
   permutationBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, perms: readonly Int32Array[]): Float64Array;
   /** Estimates on rows `idx` of every block, one per index set (bootstrap, jackknife, bagging). */
   indexBatch(measure: Measure, estimator: string, input: EstimatorInput, params: EstimatorParams, indexSets: readonly Int32Array[]): Float64Array;
-  /** What ran the last batch, for `provenance.backend` (e.g. 'cpu', 'gpu.js/webasm', 'auto→cpu'). */
+  /** What ran the last batch (e.g. 'cpu', 'gpu.js/webasm', 'auto→cpu'); `provenance.backend` is its class (merge.ts). */
   describe(): string;
 }
 

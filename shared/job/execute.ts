@@ -6,7 +6,7 @@
 import { createPermutationContext, estimate, estimateOnRows, type EstimatorInput, type PermutationContext } from '../estimators/index.js';
 import { CancelledError, InternalError } from '../errors.js';
 import { checkBounds } from '../estimators/bounds.js';
-import { bootstrapIndices, jackknifeKeep } from '../resampling/bootstrap.js';
+import { bootstrapIndices, jackknifeKeep, subsampleIndices } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
 import { shiftPermutation, shufflePermutation } from '../resampling/permutation.js';
@@ -105,10 +105,16 @@ function permutedInput(p: PreparedJob, perm: Int32Array): EstimatorInput {
   return permuteBlock(p.input, p.permutation!.block, perm);
 }
 
+/** Rows of bias-probe replicate r: m' rows without replacement from its own stream (Domain.biasprobe). */
+function probeIndices(p: PreparedJob, r: number): Int32Array {
+  return subsampleIndices(p.seed, r, p.n, p.bootstrap!.probe!.m, Domain.biasprobe);
+}
+
 /** Row sets of an index workload's replicate r (bootstrap draw, jackknife keep-set, bag). */
 function indexSetFor(p: PreparedJob, workload: WorkloadKind, r: number): Int32Array {
   if (workload === 'bootstrap') return bootstrapIndices(p.bootstrap!.scheme, p.seed, r, p.n, p.bootstrap!.m);
   if (workload === 'jackknife') return jackknifeKeep(r, p.bootstrap!.jackknifeGroups, p.n);
+  if (workload === 'biasprobe') return probeIndices(p, r);
   return baggingIndices(p.seed, r, p.n, p.bagging!.size);
 }
 
@@ -192,6 +198,10 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
     case 'bootstrap': {
       const b = p.bootstrap!;
       for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimateOnRows(measure, estimator, input, params, bootstrapIndices(b.scheme, seed, r, n, b.m));
+      break;
+    }
+    case 'biasprobe': {
+      for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimateOnRows(measure, estimator, input, params, probeIndices(p, r));
       break;
     }
     case 'jackknife': {

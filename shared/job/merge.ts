@@ -10,7 +10,7 @@
  */
 import { InternalError } from '../errors.js';
 import { describeOptions } from '../catalog/index.js';
-import { recentreSubsample, subsampleBias, subsampleScale } from '../resampling/bootstrap.js';
+import { recentreSubsample, subsampleBias, subsampleScale, type SubsampleBias } from '../resampling/bootstrap.js';
 import { confidenceInterval, type CiResult } from '../resampling/ci.js';
 import { summarizeBagging, summarizeKEnsemble } from '../resampling/ensemble.js';
 import { summarizeNeural } from '../resampling/neural-ensemble.js';
@@ -140,14 +140,35 @@ export function collect(workloads: readonly Workload[], partials: Iterable<Shard
 }
 
 /**
- * `provenance.backend` from the names the shards report (ShardPartial.backend, or what a cluster
- * worker answered): the distinct names, sorted, comma-separated; 'cpu' when no name was given
- * (no resampling, or the plain CPU path).
+ * The documented values of `provenance.backend` (docs/gpu.md), plain ASCII: what computed the
+ * replicates. 'cpu': the CPU path (backend cpu, auto choosing the CPU, a pair without gpu
+ * kernels, or no replicates); 'gpu': gpu.js kernels on a GPU device (headlessgl, webgl,
+ * webgpu); 'gpu-host': gpu.js kernels with no GPU device, on the host CPU (its WebAssembly or
+ * plain-JS modes); 'mixed': shards ran on more than one of these; 'unreported': a cluster job
+ * resumed after a coordinator restart whose workers named nothing. The backends' own
+ * `describe()` strings (e.g. 'auto→gpu.js/webasm', the WebGPU adapter) stay diagnostics.
  */
-export function backendProvenance(names: Iterable<string | undefined>): string {
-  const set = new Set<string>();
-  for (const n of names) for (const part of (n ?? '').split(',')) if (part) set.add(part);
-  return set.size === 0 ? 'cpu' : [...set].sort().join(',');
+export const BACKEND_PROVENANCE = ['cpu', 'gpu', 'gpu-host', 'mixed', 'unreported'] as const;
+export type BackendProvenance = (typeof BACKEND_PROVENANCE)[number];
+
+/** One backend's `describe()` (or an already classified value) as a BACKEND_PROVENANCE value. */
+export function backendClass(name: string): BackendProvenance {
+  const s = name.trim().replace(/^auto→/, '');
+  if ((BACKEND_PROVENANCE as readonly string[]).includes(s)) return s as BackendProvenance;
+  if (s.startsWith('gpu.js/')) return /^gpu\.js\/(webasm|cpu)\b/.test(s) ? 'gpu-host' : 'gpu';
+  return 'cpu';
+}
+
+/**
+ * `provenance.backend` from the names the shards report (ShardPartial.backend, or what a cluster
+ * worker answered, itself a value of this function): one BACKEND_PROVENANCE value; 'cpu' when no
+ * name was given (no resampling, or the plain CPU path).
+ */
+export function backendProvenance(names: Iterable<string | undefined>): BackendProvenance {
+  const set = new Set<BackendProvenance>();
+  // comma-separated, but not inside an adapter's parentheses ('gpu.js/webgpu (… (LLVM 19, 256 bits))')
+  for (const n of names) for (const part of (n ?? '').split(/,(?![^(]*\))/)) if (part.trim()) set.add(backendClass(part));
+  return set.size === 0 ? 'cpu' : set.size === 1 ? [...set][0]! : 'mixed';
 }
 
 /**
@@ -160,10 +181,11 @@ export function bootstrapInterval(b: Pick<ResolvedBootstrap, 'method' | 'level' 
   return confidenceInterval({ method: b.method, level: b.level, thetaHat, distribution: forCi, ...(jack ? { jackknife: jack } : {}) });
 }
 
-function biasWarning(p: PreparedJob, u: (v: number) => number, mean: number, thetaHat: number, z: number, extrapolated: number): string {
+function biasWarning(p: PreparedJob, u: (v: number) => number, bias: SubsampleBias): string {
   return (
-    `the estimator's bias is large relative to the interval: estimates on m = ${p.bootstrap!.m} rows average ${u(mean).toPrecision(4)} against ${u(thetaHat).toPrecision(4)} on N = ${p.n} ` +
-    `(z = ${z.toFixed(2)} standard errors); a fit linear in 1/m extrapolates a bias of ${u(extrapolated).toPrecision(3)} ${p.units} at N. ` +
+    `the estimator's bias is large relative to the interval: estimates on m = ${p.bootstrap!.m} rows average ${u(bias.subsampleMean).toPrecision(4)} against ${u(bias.fit.mean[bias.fit.mean.length - 1]!).toPrecision(4)} on N = ${p.n} ` +
+    `(z = ${bias.z.toFixed(2)} standard errors); a fit linear in 1/m through m = ${bias.fit.m.join(', ')} (mean estimates ${bias.fit.mean.map((v) => u(v).toPrecision(4)).join(', ')}) ` +
+    `extrapolates a bias of ${u(bias.extrapolatedBias).toPrecision(3)} ${p.units} at N. ` +
     'The interval covers the estimator\'s mean at this N, not the true value'
   );
 }
@@ -239,12 +261,14 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
     result.ci.scale = sub ? subsampleScale(b.m, p.n) : 1;
     result.ci.target = 'E[estimate at N]';
     if (sub) {
-      const bias = subsampleBias(dist, thetaHat, b.m, p.n);
-      result.ci.bias = { z: bias.z, subsampleMean: u(bias.subsampleMean), extrapolated: u(bias.extrapolatedBias) };
-      if (Math.abs(bias.z) > BIAS_Z_WARNING) warnings.push(biasWarning(p, u, bias.subsampleMean, thetaHat, bias.z, bias.extrapolatedBias));
+      const probe = b.probe ? { m: b.probe.m, values: vals.get('biasprobe')! } : undefined;
+      const bias = subsampleBias(dist, thetaHat, b.m, p.n, probe);
+      result.ci.bias = { z: bias.z, subsampleMean: u(bias.subsampleMean), extrapolated: u(bias.extrapolatedBias), fit: { m: bias.fit.m, mean: bias.fit.mean.map(u) } };
+      if (Math.abs(bias.z) > BIAS_Z_WARNING) warnings.push(biasWarning(p, u, bias));
     }
     result.replicates.bootstrap = b.replicates;
     if (jack) result.replicates.jackknife = jack.length;
+    if (b.probe) result.replicates.biasprobe = b.probe.replicates;
     result.bootstrapDistribution = uArr(dist);
   }
 
@@ -377,7 +401,8 @@ function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSumma
     const extrapolated = ((mean - thetaHat) * b.m) / (p.n - b.m);
     result.ci.bias = { z, subsampleMean: u(mean), extrapolated: u(extrapolated) };
     paths['ci.bias'] = 'moments';
-    if (Math.abs(z) > BIAS_Z_WARNING) result.warnings.push(biasWarning(p, u, mean, thetaHat, z, extrapolated));
+    // two-point fit here (m, N): this path merges moments and does not read the bias probe
+    if (Math.abs(z) > BIAS_Z_WARNING) result.warnings.push(biasWarning(p, u, { z, se, subsampleMean: mean, extrapolatedBias: extrapolated, fit: { m: [b.m, p.n], mean: [mean, thetaHat] } }));
   }
   result.replicates.bootstrap = b.replicates;
   if (jack) result.replicates.jackknife = jack.length;

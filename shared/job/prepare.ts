@@ -15,7 +15,7 @@ import { embedNextAndPast } from '../estimators/info-dynamics.js';
 import { autoEmbedOptions, type AisEmbed } from './auto-embed.js';
 import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
 import { Domain, stream } from '../rng/index.js';
-import { defaultSubsampleSize } from '../resampling/bootstrap.js';
+import { biasProbe, defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { checkRecipe, intervalRecipe, uncheckedWarning } from '../resampling/recipes.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
@@ -37,6 +37,11 @@ export interface ResolvedBootstrap {
   m: number;
   /** Jackknife groups G (BCa only; 0 otherwise). */
   jackknifeGroups: number;
+  /**
+   * Subsample only: the middle point of the bias fit (resampling/bootstrap.ts, `biasProbe`):
+   * `replicates` extra estimates on `m` rows (m < this m < N), workload 'biasprobe'.
+   */
+  probe?: { m: number; replicates: number };
 }
 
 export interface ResolvedPermutation {
@@ -278,7 +283,8 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
       jackknifeGroups = b.jackknifeGroups ?? Math.min(n, DEFAULTS.jackknifeGroups);
       if (jackknifeGroups > n) throw new OptionError(`bootstrap.jackknifeGroups = ${jackknifeGroups} exceeds N = ${n}`, 'bootstrap.jackknifeGroups');
     }
-    prepared.bootstrap = { replicates: b.replicates, method, level: b.level ?? DEFAULTS.level, scheme, m, jackknifeGroups };
+    const probe = scheme === 'subsample' ? biasProbe(b.replicates, m, n) : undefined;
+    prepared.bootstrap = { replicates: b.replicates, method, level: b.level ?? DEFAULTS.level, scheme, m, jackknifeGroups, ...(probe ? { probe } : {}) };
   }
 
   if (job.permutation) {

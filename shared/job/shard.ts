@@ -1,6 +1,6 @@
 /** Shards: the unit of work that crosses threads and the wire (docs/design.md, contracts 1 and 3). */
 
-export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble' | 'neural';
+export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble' | 'neural' | 'biasprobe';
 
 /** Replicate range [r0, r1) of one workload of one job. */
 export interface ShardRequest {
@@ -24,8 +24,9 @@ export interface ShardPartial {
   values: Float64Array;
   width?: number;
   /**
-   * What computed the values when a batch backend was given (`provenance.backend`), e.g.
-   * 'gpu.js/webasm' or 'auto→cpu'; several names comma-separated. Absent: the plain CPU path.
+   * What computed the values when a batch backend was given: the backends' `describe()` names
+   * (e.g. 'gpu.js/webasm', 'auto→cpu'), comma-separated; `provenance.backend` is their class
+   * (merge.ts `backendProvenance`). Absent: the plain CPU path.
    */
   backend?: string;
 }

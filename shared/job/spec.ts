@@ -196,9 +196,10 @@ export interface ConfidenceInterval {
   target?: 'E[estimate at N]';
   /**
    * Subsample bias diagnostic (resampling/bootstrap.ts, `subsampleBias`): z = (mean of the m-row
-   * estimates − estimate)/se; `extrapolated` = E[Î_N] − I from a fit linear in 1/m through m and N.
+   * estimates − estimate)/se; `extrapolated` = E[Î_N] − I from a least-squares fit linear in 1/m
+   * through the mean estimates at `fit.m` (m, the bias probe's m' = N/2 by default, and N).
    */
-  bias?: { z: number; subsampleMean: number; extrapolated: number };
+  bias?: { z: number; subsampleMean: number; extrapolated: number; fit?: { m: number[]; mean: number[] } };
 }
 
 export interface NullSummary {
@@ -257,7 +258,7 @@ export interface JobResult {
   /** estimate − mean(null), when a null was computed (analytic test: estimate − df/(2N)). */
   biasCorrected?: number;
   /** Replicate counts by workload. */
-  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number };
+  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number; biasprobe?: number };
   /** Raw replicate values (library only; the CLI writes them with --replicates-out). */
   bootstrapDistribution?: Float64Array;
   nullDistribution?: Float64Array;

@@ -293,7 +293,7 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     });
     if (b.scheme === 'subsample') {
       subsample = true;
-      const bias = subsampleBias(dist, run.theta, b.m, run.prepared.n);
+      const bias = subsampleBias(dist, run.theta, b.m, run.prepared.n, b.probe ? { m: b.probe.m, values: run.values.get('biasprobe')! } : undefined);
       shift[d] = toUnits(bias.extrapolatedBias);
       if (Math.abs(bias.z) > BIAS_Z_WARNING) warned++;
     }

@@ -100,8 +100,10 @@ export const Domain = {
   neuralCmi: 9,
   /** Bootstrap of critic r's held-out evaluation. */
   neuralHeldOut: 10,
+  /** Bias probe of a subsample bootstrap: m' = N/2 subsamples (resampling/bootstrap.ts `biasProbe`). */
+  biasprobe: 11,
   /** Per-step seeds of TE network inference (job/network.ts). */
-  network: 11,
+  network: 12,
 } as const;
 
 /** Fisher–Yates shuffle in place using `rng`. */

@@ -24,11 +24,11 @@ describe('worker: shard ranges and cancelling a running shard', function () {
 
   it("checkShardRanges accepts the plan's shards and sub-ranges, refuses other workloads and ranges outside the job", () => {
     const w = planWorkloads(prepareJob({ ...spec, data }));
-    assert.deepEqual(w.map((x) => [x.kind, x.replicates]), [['bootstrap', 40], ['jackknife', 100], ['permutation', 30]]);
+    assert.deepEqual(w.map((x) => [x.kind, x.replicates]), [['bootstrap', 40], ['jackknife', 100], ['biasprobe', 10], ['permutation', 30]]);
     checkShardRanges(w, [shard('bootstrap', 0, 40), shard('permutation', 29, 30), shard('jackknife', 10, 11)]);
     const refused = (s: ShardRequest, re: RegExp, field: string) =>
       assert.throws(() => checkShardRanges(w, [shard('bootstrap', 0, 1), s]), (e: unknown) => e instanceof OptionError && re.test(e.message) && e.field === field);
-    refused(shard('bagging', 0, 1), /shards\[1\]\.workload: this job has no bagging workload \(it has bootstrap, jackknife, permutation\)/, 'shards[1].workload');
+    refused(shard('bagging', 0, 1), /shards\[1\]\.workload: this job has no bagging workload \(it has bootstrap, jackknife, biasprobe, permutation\)/, 'shards[1].workload');
     refused(shard('permutation', 0, 31), /replicate range \[0, 31\) is outside the job's permutation replicates \[0, 30\)/, 'shards[1].r1');
     refused(shard('bootstrap', 4294967290, 4294967295), /outside/, 'shards[1].r1');
     refused(shard('bootstrap', -1, 2), /outside/, 'shards[1].r1');

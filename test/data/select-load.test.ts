@@ -7,7 +7,7 @@ import { selectColumns, parseColumnList } from '../../shared/data/select.js';
 import { loadDataset } from '../../shared/data/load.js';
 import { parseCsv } from '../../shared/data/csv.js';
 import { datasetHash } from '../../shared/data/hash.js';
-import { DataError, NotFoundError } from '../../shared/errors.js';
+import { DataError, NotFoundError, OptionError } from '../../shared/errors.js';
 import { writeNpy } from './npy-writer.js';
 
 describe('selectColumns', () => {
@@ -30,6 +30,13 @@ describe('selectColumns', () => {
   });
   it('parses comma-separated lists', () => {
     assert.deepEqual(parseColumnList(' a, b ,2,'), ['a', 'b', '2']);
+  });
+  it('a quoted entry keeps its commas and spaces; "" is one quote; a quote inside an entry is a character', () => {
+    assert.deepEqual(parseColumnList('"dose, mg",y'), ['dose, mg', 'y']);
+    assert.deepEqual(parseColumnList(' " a ""b"" " , c'), [' a "b" ', 'c']);
+    assert.deepEqual(parseColumnList('x"y,z'), ['x"y', 'z']);
+    assert.throws(() => parseColumnList('"abc', '--y'), (e: unknown) => e instanceof OptionError && e.message === `--y: unterminated quote in the column list '"abc'`);
+    assert.throws(() => parseColumnList('"a"b,c', '--x'), (e: unknown) => e instanceof OptionError && /^--x: text after the quoted name "a"/.test(e.message));
   });
 });
 

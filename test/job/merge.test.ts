@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InternalError } from '../../shared/errors.js';
 import { executeShard, pointEstimate } from '../../shared/job/execute.js';
-import { addPartial, assemble, finalizeResult, mergePartialSets, type PartialSet } from '../../shared/job/merge.js';
+import { addPartial, assemble, BACKEND_PROVENANCE, backendProvenance, finalizeResult, mergePartialSets, type PartialSet } from '../../shared/job/merge.js';
 import { planShards, planWorkloads } from '../../shared/job/plan.js';
 import { prepareJob } from '../../shared/job/prepare.js';
 import type { ShardPartial } from '../../shared/job/shard.js';
@@ -84,5 +84,31 @@ describe('job: plan and merge', () => {
     assert.equal(bits.estimate, reference.estimate / Math.LN2);
     assert.equal(bits.ci!.low, reference.ci!.low / Math.LN2);
     assert.equal(bits.pValue, reference.pValue);
+  });
+});
+
+describe('provenance.backend: one plain ASCII value from BACKEND_PROVENANCE', () => {
+  it('classifies what the backends describe, and is idempotent on its own values', () => {
+    const cases: [string[], string][] = [
+      [[], 'cpu'],
+      [['cpu'], 'cpu'],
+      [['auto→cpu', 'auto→cpu'], 'cpu'],
+      [['cpu (no gpu kernel for gaussian)'], 'cpu'],
+      [['gpu.js/webasm'], 'gpu-host'],
+      [['auto→gpu.js/cpu'], 'gpu-host'],
+      [['gpu.js/webgpu (mesa llvmpipe (LLVM 19.1.7, 256 bits))'], 'gpu'],
+      [['gpu.js/headlessgl', 'auto→gpu.js/webgl2'], 'gpu'],
+      [['gpu.js/webasm,cpu'], 'mixed'],
+      [['auto→cpu', 'auto→gpu.js/webasm'], 'mixed'],
+      [['gpu-host', 'gpu-host'], 'gpu-host'],
+      [['mixed', 'cpu'], 'mixed'],
+    ];
+    for (const [names, want] of cases) {
+      const got = backendProvenance(names);
+      assert.equal(got, want, names.join(' | '));
+      assert.ok((BACKEND_PROVENANCE as readonly string[]).includes(got));
+      assert.match(got, /^[a-z-]+$/);
+      assert.equal(backendProvenance([got]), got);
+    }
   });
 });

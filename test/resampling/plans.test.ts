@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DataError } from '../../shared/errors.js';
-import { defaultSubsampleSize, iidIndices, jackknifeKeep, recentreSubsample, subsampleBias, subsampleIndices } from '../../shared/resampling/bootstrap.js';
+import { biasProbe, defaultSubsampleSize, iidIndices, jackknifeKeep, recentreSubsample, subsampleBias, subsampleIndices } from '../../shared/resampling/bootstrap.js';
 import { permutationPValue, pValueFromCount, tieTolerance, validateSurrogates, summarizeNull } from '../../shared/resampling/permutation.js';
 import { localPermutation, zNeighbours } from '../../shared/resampling/local-permutation.js';
 import { baggingIndices } from '../../shared/resampling/ensemble.js';
@@ -57,6 +57,31 @@ describe('resampling: index plans and p-values', () => {
     assert.ok(Math.abs(b.extrapolatedBias - 0.4) < 1e-12, String(b.extrapolatedBias));
     const se = Math.sqrt(25 / 75) * Math.sqrt(0.02);
     assert.ok(Math.abs(b.se - se) < 1e-12 && Math.abs(b.z - 1.2 / se) < 1e-9, JSON.stringify(b));
+  });
+  it('bias fit through m ∈ {N/4, N/2, N}: exact for I + b/m, least squares otherwise', () => {
+    // I = 1, b = 40, N = 100: means 2.6 at m = 25, 1.8 at m = 50, θ̂ = 1.4; bias at N = 0.4
+    const exact = subsampleBias([2.5, 2.7], 1.4, 25, 100, { m: 50, values: [1.7, 1.9, NaN] });
+    assert.deepEqual(exact.fit.m, [25, 50, 100]);
+    exact.fit.mean.forEach((v, i) => assert.ok(Math.abs(v - [2.6, 1.8, 1.4][i]!) < 1e-12, String(exact.fit.mean)));
+    assert.ok(Math.abs(exact.extrapolatedBias - 0.4) < 1e-12, String(exact.extrapolatedBias));
+    // a curved middle point: the slope of the least-squares line by hand (x = 1/m: 0.04, 0.02, 0.01)
+    const curved = subsampleBias([2.6], 1.4, 25, 100, { m: 50, values: [2.0] });
+    const x = [0.04, 0.02, 0.01], y = [2.6, 2.0, 1.4];
+    const mx = (x[0]! + x[1]! + x[2]!) / 3, my = (y[0]! + y[1]! + y[2]!) / 3;
+    const b = x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0) / x.reduce((s, v) => s + (v - mx) ** 2, 0);
+    assert.ok(Math.abs(curved.extrapolatedBias - b / 100) < 1e-12, `${curved.extrapolatedBias} vs ${b / 100}`);
+    assert.notEqual(curved.extrapolatedBias, exact.extrapolatedBias);
+    // z and se come from the m-row replicates only
+    assert.equal(curved.z, subsampleBias([2.6], 1.4, 25, 100).z);
+  });
+  it('bias probe: m\' = N/2 for m = N/4 (else between m and N), max(10, B/10) replicates capped at B', () => {
+    assert.deepEqual(biasProbe(200, 250, 1000), { m: 500, replicates: 20 });
+    assert.deepEqual(biasProbe(1000, 250, 1000), { m: 500, replicates: 100 });
+    assert.deepEqual(biasProbe(5, 250, 1000), { m: 500, replicates: 5 });
+    assert.deepEqual(biasProbe(200, 500, 1000), { m: 750, replicates: 20 });
+    assert.equal(biasProbe(200, 9, 10), undefined);
+    // its rows come from their own stream: not the bootstrap's replicate r
+    assert.notDeepEqual(subsampleIndices(3, 0, 100, 50, 8), subsampleIndices(3, 0, 100, 50));
   });
   it('grouped jackknife: groups i mod G partition the rows', () => {
     const n = 23, G = 5;

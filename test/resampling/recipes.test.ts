@@ -26,7 +26,8 @@ describe('resampling: interval recipes and the normal interval', () => {
   it('the prepared job records the scheme, m and method the recipe chose', () => {
     const data = drawDataset({ kind: 'gaussian', rho: 0.5 }, 402, stream(4, 0));
     const p = prepareJob({ measure: 'mi', estimator: 'ksg1', k: 3, x: ['x'], y: ['y'], data, bootstrap: { replicates: 10 } });
-    assert.deepEqual(p.bootstrap, { replicates: 10, method: 'normal', level: 0.95, scheme: 'subsample', m: 100, jackknifeGroups: 0 });
+    // the bias probe: 10 replicates of N/2 rows, the middle point of the 1/m bias fit
+    assert.deepEqual(p.bootstrap, { replicates: 10, method: 'normal', level: 0.95, scheme: 'subsample', m: 100, jackknifeGroups: 0, probe: { m: 201, replicates: 10 } });
     const small = drawDataset({ kind: 'gaussian', rho: 0.5 }, 30, stream(4, 0));
     assert.equal(prepareJob({ measure: 'mi', estimator: 'ksg1', k: 10, x: ['x'], y: ['y'], data: small, bootstrap: { replicates: 10 } }).bootstrap!.m, 11); // k + 1 > ⌊30/4⌋
     // ksg_cmi subsamples half the rows (m = N/4 under-covered for it)
