@@ -57,3 +57,13 @@ export { permutationPValue, P_VALUE_CONVENTION } from './shared/resampling/permu
 export { prepareJob, type PreparedJob } from './shared/job/prepare.js';
 export { loadDataset, parseData, parseCsv, parseJson, parseNpy, parseArrow, selectColumns, type DataFormat } from './shared/data/index.js';
 export { connectCluster, type ClusterClientOptions } from './coordinator/client.js';
+export {
+  inferNetwork,
+  type NetworkJob,
+  type NetworkOptions,
+  type NetworkResult,
+  type NetworkEdge,
+  type NetworkTargetResult,
+  type NetworkSource,
+  type NetworkProgress,
+} from './shared/job/network.js';

@@ -279,6 +279,11 @@ export function jobFromDocument(doc: unknown, baseDir: string, source = 'job fil
 
 /** Read and validate a job file (.yaml, .yml or .json). */
 export async function loadJobFile(path: string, capOverride?: number): Promise<JobFile> {
+  return jobFromDocument(await readJobDocument(path), dirname(resolve(path)), `job file ${path}`, capOverride);
+}
+
+/** A job file's parsed document (YAML or JSON), not yet validated. */
+export async function readJobDocument(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -293,5 +298,5 @@ export async function loadJobFile(path: string, capOverride?: number): Promise<J
     const first = ((err as Error).message ?? String(err)).split('\n')[0];
     throw new DataError(`job file ${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${first}`, { cause: err });
   }
-  return jobFromDocument(doc, dirname(resolve(path)), `job file ${path}`, capOverride);
+  return doc;
 }

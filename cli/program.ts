@@ -1,7 +1,9 @@
 /** The commander program: `estimate`, `run`, `simulate`, plus the cluster's `worker`/`coordinator`. */
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { registerClusterCommands } from './cluster-commands.js';
 import { registerManyCommands } from './many.js';
+import { registerNetworkCommand } from './network.js';
 import { buildSpec, type EstimateFlags } from './spec-builder.js';
 import type { OutputFlags } from './execute.js';
 import type { DataFormat } from '../shared/data/load.js';
@@ -170,8 +172,17 @@ export function createProgram(): Command {
     .description('run a job file (YAML or JSON; see cli/job-file.ts for the schema)')
     .argument('<jobfile>', 'job.yaml or job.json');
   addCommonOptions(run).action(async (jobfile: string, flags: CommonFlags) => {
-    const [{ executeJob }, { loadJobFile }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);
-    const job = await loadJobFile(jobfile, intFlag(flags.maxReplicates, '--max-replicates', 1));
+    const [{ executeJob }, { jobFromDocument, readJobDocument }] = await Promise.all([import('./execute.js'), import('./job-file.js')]);
+    const doc = await readJobDocument(jobfile);
+    // a `network:` job file runs network inference (cli/network.ts)
+    if (doc && typeof doc === 'object' && 'network' in doc) {
+      for (const [flag, v] of [['--replicates-out', flags.replicatesOut], ['--report', flags.report], ['--plot', flags.plot]] as const) {
+        if (v !== undefined) throw new OptionError(`${flag} does not apply to a network job file`, flag);
+      }
+      await (await import('./network.js')).runNetworkJobFile(jobfile, doc, { ...(flags as Record<string, unknown>) });
+      return;
+    }
+    const job = jobFromDocument(doc, dirname(resolve(jobfile)), `job file ${jobfile}`, intFlag(flags.maxReplicates, '--max-replicates', 1));
     const out = { ...outputFlags(flags), ...(job.maxReplicates !== undefined ? { maxReplicates: job.maxReplicates } : {}), ...(job.locals ? { locals: job.locals } : {}) };
     await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.dataQPath ? { dataQPath: job.dataQPath } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
@@ -231,6 +242,7 @@ export function createProgram(): Command {
     const out = { ...outputFlags(flags as CommonFlags), ...(typeof flags.out === 'string' ? { out: flags.out } : {}) };
     await executeJob({ spec, dataPath: flags.data, fieldPrefix: '--', xLabel: spec.screen ? '--target' : '--vars' }, out);
   });
+  registerNetworkCommand(program);
   registerClusterCommands(program);
   registerJobCommands(program);
   return program;

@@ -34,5 +34,6 @@ export function sharePreparedJob(p: PreparedJob): PreparedJob {
   const out: PreparedJob = { ...p, input };
   if (p.permutation?.surrogates) out.permutation = { ...p.permutation, surrogates: p.permutation.surrogates.map(shareI32) };
   if (p.many) out.many = { ...p.many, columns: p.many.columns.map(shareMatrix), ...(p.many.pairs ? { pairs: shareI32(p.many.pairs) } : {}) };
+  if (p.teStep) out.teStep = { ...p.teStep, series: p.teStep.series.map(shareF64) };
   return out;
 }

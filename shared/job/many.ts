@@ -268,7 +268,7 @@ export function executeManyShard(p: PreparedJob, shard: ShardRequest, stop: () =
 }
 
 /** The P × items null matrix, by replicate index; throws InternalError naming missing ranges. */
-function assembleMatrix(reps: number, width: number, partials: Iterable<ShardPartial>): Float64Array {
+export function assembleMatrix(reps: number, width: number, partials: Iterable<ShardPartial>): Float64Array {
   const out = new Float64Array(reps * width);
   const covered = new Uint8Array(reps);
   for (const q of partials) {

@@ -9,6 +9,7 @@ import type { ShardBackend } from './backend.js';
 import { executeShard, pointEstimate } from './execute.js';
 import { backendProvenance, finalizeResult, type FinalizeMeta } from './merge.js';
 import { finalizeMany, pointEstimates } from './many.js';
+import { finalizeTeStep, teStepEstimates } from './te-step.js';
 import { planShards, planWorkloads, totalReplicates, type Workload } from './plan.js';
 import { prepareJob, type PrepareOptions, type PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest } from './shard.js';
@@ -61,8 +62,8 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
     estimate() {
       if (theta === undefined) {
         const t = performance.now();
-        if (prepared.many) {
-          thetas = pointEstimates(prepared);
+        if (prepared.many || prepared.teStep) {
+          thetas = prepared.many ? pointEstimates(prepared) : teStepEstimates(prepared);
           theta = thetas.reduce((m, v) => (v <= m ? m : Number.isNaN(v) ? Infinity : v), -Infinity);
         } else if (prepared.neural) {
           // neural: θ̂ is the critics' mean, known only when the `neural` shards are in (finish)
@@ -77,7 +78,7 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
       return { theta: t, ...(thetas ? { thetas } : {}), estimateMs };
     },
     adoptEstimate(e) {
-      if (prepared.many && !e.thetas) throw new OptionError('a many-variable job needs its per-item estimates', 'thetas');
+      if ((prepared.many || prepared.teStep) && !e.thetas) throw new OptionError('a many-variable job needs its per-item estimates', 'thetas');
       theta = e.theta;
       thetas = e.thetas;
       estimateMs = e.estimateMs;
@@ -88,6 +89,7 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
     },
     finish(partials, meta) {
       const theta = run.estimate();
+      if (prepared.teStep) return finalizeTeStep(prepared, thetas!, partials, { ...meta, estimateMs }, (q, t, ps, m) => finalizeResult(q, t, ps, m));
       if (prepared.many) return finalizeMany(prepared, thetas!, partials, { ...meta, estimateMs }, (q, t, ps, m) => finalizeResult(q, t, ps, m));
       return finalizeResult(prepared, theta, partials, { ...meta, estimateMs });
     },

@@ -36,7 +36,7 @@ export function planWorkloads(p: PreparedJob): Workload[] {
     if (p.bootstrap.method === 'bca') w.push({ kind: 'jackknife', replicates: p.bootstrap.jackknifeGroups });
     if (p.bootstrap.probe) w.push({ kind: 'biasprobe', replicates: p.bootstrap.probe.replicates });
   }
-  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : {}), ...sum('permutation') });
+  if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : p.teStep ? { width: p.teStep.items.length } : {}), ...sum('permutation') });
   if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates, ...sum('bagging') });
   if (p.kValues) w.push({ kind: 'kensemble', replicates: p.kValues.length });
   // one critic per shard so R critics spread over all threads and workers

@@ -24,6 +24,7 @@ import { validateSpec, type ValidateOptions } from './validate.js';
 import { sampleSd } from '../stats/moments.js';
 import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 import { prepareMany, type PreparedMany } from './many.js';
+import { prepareTeStep, type PreparedTeStep } from './te-step.js';
 import { SUMMARY_THRESHOLD } from './summary.js';
 import type { WorkloadKind } from './shard.js';
 
@@ -89,6 +90,8 @@ export interface PreparedJob {
   analytic?: { df: number };
   /** Screen / pairwise jobs: the items (many.ts); `input` is then item 0's. */
   many?: PreparedMany;
+  /** Network-inference steps: the series and items (te-step.ts); `input` is then item 0's. */
+  teStep?: PreparedTeStep;
   /** Workloads that return summaries instead of replicate values (job/summary.ts); absent = none. */
   summaries?: WorkloadKind[];
 }
@@ -166,6 +169,10 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
   if (job.screen !== undefined || job.pairwise !== undefined) {
     validateSpec(job, opts);
     return prepareMany(job, (inner) => prepareJob(inner, opts));
+  }
+  if (job.teStep !== undefined) {
+    validateSpec(job, opts);
+    return prepareTeStep(job);
   }
   validateSpec(job, opts);
   const md = measureOf(job.measure);

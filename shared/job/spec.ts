@@ -5,6 +5,7 @@
  */
 import type { Dataset } from '../data/matrix.js';
 import type { Correction } from '../resampling/multiple-testing.js';
+import type { TeStepOptions, TeStepResult } from './te-step.js';
 import type { NeuralEnsembleSummary } from '../resampling/neural-ensemble.js';
 
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
@@ -101,6 +102,8 @@ export interface JobSpec {
   screen?: ScreenOptions;
   /** Pairwise matrix (docs/screening.md): every pair of the `x` columns (given `z` for cmi). */
   pairwise?: PairwiseOptions;
+  /** One step of TE network inference (te-step.ts; driven by network.ts): x = the variables. */
+  teStep?: TeStepOptions;
   /**
    * Merge partial statistics instead of replicate vectors (job/summary.ts): true for every
    * bootstrap, permutation and bagging workload, false never. @default per workload: on above
@@ -272,6 +275,8 @@ export interface JobResult {
    */
   screen?: ScreenResult;
   pairwise?: PairwiseResult;
+  /** teStep jobs: θ per item (nats) and the step's max / min / sequential tests. */
+  teStep?: TeStepResult;
   /** Present when any workload took the summary path: what was merged and which path made each number. */
   summaries?: SummaryInfo;
   warnings: string[];

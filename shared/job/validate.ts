@@ -7,6 +7,7 @@ import { isNeural, measureOf } from '../catalog/index.js';
 import { OptionError } from '../errors.js';
 import { DEFAULTS, type JobSpec } from './spec.js';
 import { validateMany } from './many.js';
+import { validateTeStep } from './te-step.js';
 
 export interface ValidateOptions {
   /** Cap on any replicate count (B, P, bagging B). @default DEFAULTS.maxReplicates */
@@ -70,6 +71,7 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   columnList(spec.x, 'x', true);
   // screen / pairwise: their own block rules (many.ts)
   if (spec.screen !== undefined || spec.pairwise !== undefined) validateMany(spec);
+  else if (spec.teStep !== undefined) validateTeStep(spec);
   else for (const b of ['y', 'z'] as const) {
     const rule = m.blocks[b];
     columnList(spec[b], b, rule === 'required');

@@ -102,6 +102,8 @@ export const Domain = {
   neuralHeldOut: 10,
   /** Bias probe of a subsample bootstrap: m' = N/2 subsamples (resampling/bootstrap.ts `biasProbe`). */
   biasprobe: 11,
+  /** Per-step seeds of TE network inference (job/network.ts). */
+  network: 12,
 } as const;
 
 /** Fisher–Yates shuffle in place using `rng`. */
