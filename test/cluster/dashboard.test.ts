@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { connectCluster } from '../../coordinator/client.js';
 import type { Job } from '../../shared/job/spec.js';
 import { openBrowser, requireChromium, screenshotDir, type BrowserSession } from '../helpers/browser.js';
-import { gaussianPair, TestCluster } from '../helpers/cluster.js';
+import { gaussianPair, plannedShards, TestCluster } from '../helpers/cluster.js';
 
 /** Metric samples `name{labels} value` of a Prometheus text exposition, by name+labels. */
 function parseMetrics(text: string): Map<string, number> {
@@ -60,7 +60,7 @@ describe('coordinator HTTP: /metrics and the dashboard (real coordinator + 2 wor
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const m = parseMetrics(await res.text());
     const s = await cluster!.status();
-    assert.equal(s.counters.shardsCompleted, 2 + 3, '20 bootstrap + 30 null replicates in shards of 10');
+    assert.equal(s.counters.shardsCompleted, plannedShards(job(30, 1), 10), 'the planned shards, each counted once');
     assert.equal(m.get('infoshard_shards_completed_total'), s.counters.shardsCompleted);
     assert.equal(m.get('infoshard_shards_dispatched_total'), s.counters.shardsDispatched);
     // (a loaded machine can miss heartbeats: requeues then happen, and /metrics must say so too)
@@ -101,7 +101,8 @@ describe('coordinator HTTP: /metrics and the dashboard (real coordinator + 2 wor
     const status = await cluster!.status();
     assert.deepEqual(await page.$$eval('#workers tr[data-worker]', (rs) => rs.map((r) => r.getAttribute('data-worker')).sort()), status.workers.map((w) => w.id).sort());
 
-    // a job long enough to watch: 24 permutation shards + 2 bootstrap shards over 2 one-thread workers
+    // a job long enough to watch: 24 permutation shards, the bootstrap and its bias probe over 2 one-thread workers
+    const total = plannedShards(job(240, 2), 10);
     const engine = await connectCluster(cluster!.address);
     const handle = await engine.submit(job(240, 2));
     // (a few seconds of work: it is still running now) its result is not there yet; its page says so and reloads
@@ -135,11 +136,11 @@ describe('coordinator HTTP: /metrics and the dashboard (real coordinator + 2 wor
     }
     const result = await done;
     await engine.close();
-    assert.equal(max, 26);
-    const intermediate = [...seen].filter((v) => v > 0 && v < 26);
+    assert.equal(max, total);
+    const intermediate = [...seen].filter((v) => v > 0 && v < total);
     assert.ok(intermediate.length >= 2, `progress seen advancing, got ${[...seen].sort((a, b) => a - b).join(',')}`);
     await page.waitForSelector(`${row}[data-state="done"]`, { timeout: 20_000 });
-    assert.equal(await page.$eval(`${row} progress`, (p) => Number(p.getAttribute('value'))), 26);
+    assert.equal(await page.$eval(`${row} progress`, (p) => Number(p.getAttribute('value'))), total);
     await page.screenshot({ path: join(shots, 'dashboard-done.png'), fullPage: true });
 
     // the job's report page: the same figures as --report, values from the cluster's result

@@ -11,7 +11,7 @@ import { connectCluster, coordinatorStub } from '../../coordinator/client.js';
 import { createNatsBackends } from '../../coordinator/nats/index.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { decodeResult, PROTOCOL_VERSION, type GetResultResponse } from '../../cluster/wire.js';
-import { comparable, gaussianPair, spawnInfoshard, type ClusterStatus, type Proc } from '../helpers/cluster.js';
+import { comparable, gaussianPair, plannedShards, spawnInfoshard, type ClusterStatus, type Proc } from '../helpers/cluster.js';
 import { freePort, requireNatsServer, startNatsServer, type NatsServerHandle } from '../helpers/nats-server.js';
 
 /** 12 bootstrap + 2 jackknife + 30 permutation shards of 10 replicates (shard size 10). */
@@ -23,6 +23,8 @@ function natsJob(): Job {
     data: gaussianPair(600, 0.5, 11),
   };
 }
+/** Shards of natsJob at the coordinator's --shard-size 10 (bootstrap, jackknife, bias probe, permutation). */
+const TOTAL = plannedShards(natsJob(), 10);
 
 async function status(httpPort: number): Promise<ClusterStatus> {
   const r = await fetch(`http://127.0.0.1:${httpPort}/status`);
@@ -110,7 +112,7 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
       assert.equal(comparable(r), comparable(embedded));
       assert.equal(r.provenance.engine, 'cluster');
       const s = await status(httpPort);
-      assert.equal(s.counters.shardsCompleted, 44);
+      assert.equal(s.counters.shardsCompleted, TOTAL);
       // the job ended: its shard values leave JetStream (retention.ts prunes them in the background); the result stays
       const peek = await createNatsBackends(nats!.url, {});
       try {
@@ -142,8 +144,8 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
     const stored = await peek.store.getShardResults(jobId);
     const job = await peek.store.getJob(jobId);
     await peek.close();
-    assert.ok(job && job.state === 'running' && job.totalShards === 44, `stored job: ${JSON.stringify(job)}`);
-    assert.ok(stored.size >= 8 && stored.size < 44, `${stored.size} shards stored at the kill`);
+    assert.ok(job && job.state === 'running' && job.totalShards === TOTAL, `stored job: ${JSON.stringify(job)}`);
+    assert.ok(stored.size >= 8 && stored.size < TOTAL, `${stored.size} shards stored at the kill`);
 
     const restartAt = Date.now();
     await startCoordinator();
@@ -152,9 +154,9 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
     const doneMs = Date.now() - restartAt;
     assert.equal(comparable(r), comparable(embedded));
     const s = await status(httpPort);
-    assert.equal(s.counters.shardsCompleted, 44 - stored.size, 'the restarted coordinator ran exactly the shards not yet stored');
+    assert.equal(s.counters.shardsCompleted, TOTAL - stored.size, 'the restarted coordinator ran exactly the shards not yet stored');
     console.log(
-      `      coordinator restart: ${stored.size}/44 shards kept in JetStream; ready ${readyMs} ms after restart, ` +
+      `      coordinator restart: ${stored.size}/${TOTAL} shards kept in JetStream; ready ${readyMs} ms after restart, ` +
         `job done ${doneMs} ms after restart (${Date.now() - killedAt} ms after the kill), ${s.counters.shardsCompleted} shards run again`,
     );
   });
@@ -176,13 +178,13 @@ describe('cluster on NATS (real nats-server, coordinator, 3 workers)', function 
     const stored = await peek.store.getShardResults(jobId);
     await peek.close();
     assert.ok(job && job.state === 'running' && job.error === undefined, `a SIGTERM must leave the job running for the next coordinator: ${JSON.stringify(job)}`);
-    assert.ok(stored.size < 44, `${stored.size} shards stored at the SIGTERM`);
+    assert.ok(stored.size < TOTAL, `${stored.size} shards stored at the SIGTERM`);
 
     await startCoordinator();
     const r = await resultById(`127.0.0.1:${grpcPort}`, jobId);
     assert.equal(comparable(r), comparable(embedded));
     const s = await status(httpPort);
-    assert.equal(s.counters.shardsCompleted, 44 - stored.size, 'the restarted coordinator ran exactly the shards not yet stored');
+    assert.equal(s.counters.shardsCompleted, TOTAL - stored.size, 'the restarted coordinator ran exactly the shards not yet stored');
   });
 
   it('nats-server killed and restarted mid-job: the job completes with the same bytes', async () => {

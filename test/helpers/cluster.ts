@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import { stream } from '../../shared/rng/index.js';
+import type { Job } from '../../shared/job/spec.js';
+import { prepareJob } from '../../shared/job/prepare.js';
+import { planShards, planWorkloads } from '../../shared/job/plan.js';
 import { loadProto, PROTOCOL_VERSION, fromServiceError, type HealthResponse } from '../../cluster/wire.js';
 import { channelCredentials, clientOptions, type ClientSecurityOptions } from '../../cluster/security.js';
 
@@ -234,4 +237,13 @@ export function comparable(r: import('../../shared/job/spec.js').JobResult): str
     bootstrap: r.bootstrapDistribution ? Array.from(r.bootstrapDistribution) : null,
     nullDist: r.nullDistribution ? Array.from(r.nullDistribution) : null,
   });
+}
+
+/**
+ * The number of shards the coordinator plans for `job` at `--shard-size shardSize`, from the
+ * plan itself: tests that count shards must not hard-code the workload list (a new workload,
+ * e.g. the bias probe, changes it).
+ */
+export function plannedShards(job: Job, shardSize: number): number {
+  return planShards('count', planWorkloads(prepareJob(job)), shardSize).length;
 }
