@@ -23,6 +23,8 @@ export interface HttpDeps {
   version: string;
   /** Bearer token every endpoint but the probes requires (set when bound beyond loopback). */
   token?: string;
+  /** True while the coordinator resumes unfinished jobs from its store: not ready yet. */
+  resuming?: () => boolean;
 }
 
 /** Rendered job pages, newest last; a finished result never changes, so they are kept. */
@@ -53,8 +55,9 @@ export function createHttpHandler(d: HttpDeps): http.RequestListener {
     const url = (req.url ?? '/').split('?')[0]!;
     if (url === '/healthz') return json(200, { status: 'ok' });
     if (url === '/readyz') {
-      // ready = a job submitted now would run: with no live worker it would only wait
+      // ready = a job submitted now would run: not while resuming (job calls wait), nor with no live worker
       const workers = d.scheduler.listWorkers().length;
+      if (d.resuming?.()) return json(503, { status: 'not ready', reason: 'resuming unfinished jobs', workers });
       return workers > 0 ? json(200, { status: 'ready', workers }) : json(503, { status: 'not ready', reason: 'waiting for workers: none is live', workers });
     }
     if (d.token !== undefined) {

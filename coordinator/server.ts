@@ -122,7 +122,7 @@ export async function startCoordinator(o: CoordinatorOptions = {}): Promise<Runn
       // the dashboard, /status, /metrics and job pages list workers and results: open on loopback,
       // behind the token elsewhere; the probes (/healthz, /readyz) stay open
       metrics = createCoordinatorMetrics(scheduler, service.decoded, store);
-      httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion(), ...(isLoopback(h) || token === undefined ? {} : { token }) }));
+      httpServer = http.createServer(createHttpHandler({ scheduler, store, metrics, version: packageVersion(), resuming: () => !resumed, ...(isLoopback(h) || token === undefined ? {} : { token }) }));
       httpPort = await new Promise<number>((resolve, reject) => {
         httpServer!.once('error', (e: NodeJS.ErrnoException) =>
           reject(new OptionError(`--http ${o.http}: cannot listen (${e.code === 'EADDRINUSE' ? 'address already in use' : e.message})`, '--http')),

@@ -99,7 +99,7 @@ describe('cluster: processes fail loudly', function () {
     }
   });
 
-  it('gRPC health: NOT_SERVING while resuming, even with a worker; job calls wait for the resume', async () => {
+  it('gRPC health NOT_SERVING and /readyz 503 while resuming, even with a worker; job calls wait for the resume', async () => {
     // a store whose listing of unfinished jobs (the resume) waits for the test
     let release = () => {};
     const gate = new Promise<void>((r) => (release = r));
@@ -116,14 +116,22 @@ describe('cluster: processes fail loudly', function () {
       runShards: () => ({ result: new Promise(() => {}), cancel() {} }),
     };
     const port = await freePort();
+    const httpPort = await freePort();
     const starting = startCoordinator({
-      listen: `127.0.0.1:${port}`, connect: () => idle,
+      listen: `127.0.0.1:${port}`, http: `127.0.0.1:${httpPort}`, connect: () => idle,
       backends: { store: new SlowStore(), discovery, events: new MemoryEventPublisher(), close: () => discovery.close() },
     });
     const address = `127.0.0.1:${port}`;
     let status = await healthStatus(address).catch(() => 'down');
     while (status === 'down') status = await healthStatus(address).catch(() => 'down');
     assert.equal(status, 'NOT_SERVING', 'resuming');
+    const readyz = async () => {
+      const r = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
+      return { code: r.status, body: (await r.json()) as { reason?: string } };
+    };
+    let probe = await readyz().catch(() => undefined);
+    while (!probe) probe = await readyz().catch(() => undefined);
+    assert.deepEqual([probe.code, probe.body.reason], [503, 'resuming unfinished jobs']);
     const stub = coordinatorStub(address);
     let answered = false;
     const call = new Promise<GetResultResponse>((resolve, reject) =>
@@ -140,6 +148,7 @@ describe('cluster: processes fail loudly', function () {
     try {
       await assert.rejects(call, /unknown job nope/);
       assert.equal(await healthStatus(address), 'SERVING');
+      assert.equal((await readyz()).code, 200, 'ready once resumed, with a live worker');
     } finally {
       stub.close();
       await c.close();
