@@ -6,12 +6,10 @@
  * shard sizes. Small N: the O(N²) estimators make every replicate a full brute-force pass.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../engine/embedded.js';
-import { connectCluster } from '../../coordinator/client.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';
-import { comparable, TestCluster } from '../helpers/cluster.js';
+import { sameBytesOnTwoWorkers } from '../helpers/same-bytes.js';
 
 /** x depends on y given a discrete z; w is a zero-inflated copy of x; t a series driven by y's past. */
 function data(n: number, seed: number): Dataset {
@@ -47,21 +45,7 @@ const jobs: Record<string, Job> = {
 
 describe('cluster: the issue-15 estimators equal the embedded engine', function () {
   this.timeout(300_000);
-  let cluster: TestCluster | undefined;
-  const embedded: Record<string, JobResult> = {};
-
-  before(async () => {
-    const engine = createEngine({ threads: 2, shardSize: 7 });
-    try {
-      for (const [name, job] of Object.entries(jobs)) embedded[name] = await engine.run(job);
-    } finally {
-      await engine.close();
-    }
-    cluster = await TestCluster.start({ workers: 2, coordinatorArgs: ['--shard-size', '5'] });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const embedded = sameBytesOnTwoWorkers(jobs);
 
   it('embedded results carry intervals, p-values and the options by name', () => {
     for (const [name, r] of Object.entries(embedded)) {
@@ -73,17 +57,4 @@ describe('cluster: the issue-15 estimators equal the embedded engine', function 
     assert.equal(embedded['mi_kde']!.options?.['kdeMode'], 'loo');
     assert.ok(embedded['cmi_mixed']!.estimate > 0.1, 'x and w are dependent given z');
   });
-
-  for (const name of Object.keys(jobs)) {
-    it(`${name}: identical bytes on 2 workers`, async () => {
-      const engine = await connectCluster(cluster!.address);
-      try {
-        const r = await engine.run(jobs[name]!);
-        assert.equal(r.provenance.engine, 'cluster');
-        assert.equal(comparable(r), comparable(embedded[name]!));
-      } finally {
-        await engine.close();
-      }
-    });
-  }
 });

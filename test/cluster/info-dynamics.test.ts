@@ -5,12 +5,10 @@
  * analytic test, plug-in CMI with a permutation test, Gaussian entropy rate with a bootstrap.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../engine/embedded.js';
-import { connectCluster } from '../../coordinator/client.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';
-import { comparable, TestCluster } from '../helpers/cluster.js';
+import { sameBytesOnTwoWorkers } from '../helpers/same-bytes.js';
 import { coupledAr, markovChain } from '../helpers/series.js';
 
 function discrete(n: number): Dataset {
@@ -33,21 +31,7 @@ const jobs: Record<string, Job> = {
 
 describe('cluster: ais, te (analytic, auto-embed), plug-in cmi, entropy rate equal the embedded engine', function () {
   this.timeout(180_000);
-  let cluster: TestCluster | undefined;
-  const embedded: Record<string, JobResult> = {};
-
-  before(async () => {
-    const engine = createEngine({ threads: 2, shardSize: 7 });
-    try {
-      for (const [name, job] of Object.entries(jobs)) embedded[name] = await engine.run(job);
-    } finally {
-      await engine.close();
-    }
-    cluster = await TestCluster.start({ workers: 2, coordinatorArgs: ['--shard-size', '5'] });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const embedded = sameBytesOnTwoWorkers(jobs);
 
   it('embedded results make sense', () => {
     const { ais, te, cmi, rate } = embedded as Record<string, JobResult>;
@@ -58,17 +42,4 @@ describe('cluster: ais, te (analytic, auto-embed), plug-in cmi, entropy rate equ
     assert.ok(cmi!.estimate > 0 && cmi!.pValue! > 0);
     assert.ok(rate!.ci && Math.abs(rate!.estimate - 0.5 * Math.log(2 * Math.PI * Math.E)) < 0.2);
   });
-
-  for (const name of Object.keys(jobs)) {
-    it(`${name}: identical bytes on 2 workers`, async () => {
-      const engine = await connectCluster(cluster!.address);
-      try {
-        const r = await engine.run(jobs[name]!);
-        assert.equal(r.provenance.engine, 'cluster');
-        assert.equal(comparable(r), comparable(embedded[name]!));
-      } finally {
-        await engine.close();
-      }
-    });
-  }
 });

@@ -4,12 +4,11 @@
  * shards return (r1 − r0) × items values and the merge places them by replicate index.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../engine/embedded.js';
-import { connectCluster } from '../../coordinator/client.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';
-import { comparable, TestCluster } from '../helpers/cluster.js';
+import { comparable } from '../helpers/cluster.js';
+import { sameBytesOnTwoWorkers } from '../helpers/same-bytes.js';
 
 function table(n: number, seed: number): Dataset {
   const r = stream(seed, 0, 93);
@@ -32,38 +31,11 @@ const key = (r: JobResult) => comparable(r) + JSON.stringify({ s: r.screen, p: r
 
 describe('cluster: screen and pairwise equal the embedded engine', function () {
   this.timeout(180_000);
-  let cluster: TestCluster | undefined;
-  const embedded: Record<string, JobResult> = {};
-
-  before(async () => {
-    const engine = createEngine({ threads: 2, shardSize: 7 });
-    try {
-      for (const [name, job] of Object.entries(jobs)) embedded[name] = await engine.run(job);
-    } finally {
-      await engine.close();
-    }
-    cluster = await TestCluster.start({ workers: 2, coordinatorArgs: ['--shard-size', '5'] });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const embedded = sameBytesOnTwoWorkers(jobs, key);
 
   it('embedded screen selects the strong feature a and no noise feature (c, d)', () => {
     const s = embedded['screen']!.screen!;
     assert.ok(s.selected.includes('a'), s.selected.join());
     assert.ok(!s.selected.includes('c') && !s.selected.includes('d'), s.selected.join());
   });
-
-  for (const name of Object.keys(jobs)) {
-    it(`${name}: identical bytes on 2 workers`, async () => {
-      const engine = await connectCluster(cluster!.address);
-      try {
-        const r = await engine.run(jobs[name]!);
-        assert.equal(r.provenance.engine, 'cluster');
-        assert.equal(key(r), key(embedded[name]!));
-      } finally {
-        await engine.close();
-      }
-    });
-  }
 });

@@ -5,12 +5,10 @@
  * embedded engine with 2 threads and odd shard sizes.
  */
 import assert from 'node:assert/strict';
-import { createEngine } from '../../engine/embedded.js';
-import { connectCluster } from '../../coordinator/client.js';
 import type { Dataset } from '../../shared/data/matrix.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';
-import { comparable, TestCluster } from '../helpers/cluster.js';
+import { sameBytesOnTwoWorkers } from '../helpers/same-bytes.js';
 
 /** x driven by y's past, w an independent series: TE(y→x | w) > 0. */
 function coupledSeries(n: number, seed: number): Dataset {
@@ -47,21 +45,7 @@ const jobs: Record<string, Job> = {
 
 describe('cluster: te and divergence equal the embedded engine', function () {
   this.timeout(180_000);
-  let cluster: TestCluster | undefined;
-  const embedded: Record<string, JobResult> = {};
-
-  before(async () => {
-    const engine = createEngine({ threads: 2, shardSize: 7 });
-    try {
-      for (const [name, job] of Object.entries(jobs)) embedded[name] = await engine.run(job);
-    } finally {
-      await engine.close();
-    }
-    cluster = await TestCluster.start({ workers: 2, coordinatorArgs: ['--shard-size', '5'] });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
+  const embedded = sameBytesOnTwoWorkers(jobs);
 
   it('embedded results make sense: TE significant, D(P‖Q) > 0 and significant, options reported', () => {
     const te = embedded['te']!, dv = embedded['divergence']!;
@@ -73,17 +57,4 @@ describe('cluster: te and divergence equal the embedded engine', function () {
     assert.equal(dv.normalize, false, 'divergence is not normalised by default');
     assert.ok(dv.estimate > 0.1 && dv.pValue! <= 1 / 26 + 1e-12, `divergence ${dv.estimate} p ${dv.pValue}`);
   });
-
-  for (const name of Object.keys(jobs)) {
-    it(`${name}: identical bytes on 2 workers`, async () => {
-      const engine = await connectCluster(cluster!.address);
-      try {
-        const r = await engine.run(jobs[name]!);
-        assert.equal(r.provenance.engine, 'cluster');
-        assert.equal(comparable(r), comparable(embedded[name]!));
-      } finally {
-        await engine.close();
-      }
-    });
-  }
 });
