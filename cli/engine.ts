@@ -23,6 +23,25 @@ export interface EngineChoice {
   priority?: number;
 }
 
+/** The flags every command that can reach a coordinator takes (commander's camel-case names). */
+export interface ConnectionFlags {
+  coordinator?: string;
+  tokenFile?: string;
+  coordinatorCa?: string;
+  coordinatorServerName?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+const CONNECTION_KEYS = ['coordinator', 'tokenFile', 'coordinatorCa', 'coordinatorServerName', 'tlsCert', 'tlsKey'] as const;
+
+/** The EngineChoice fields of the connection flags that were given (run, network, jobs commands). */
+export function connectionChoice(f: ConnectionFlags): ConnectionFlags {
+  const out: ConnectionFlags = {};
+  for (const k of CONNECTION_KEYS) if (f[k]) out[k] = f[k];
+  return out;
+}
+
 /** One line on stderr per connection or job event of the cluster client. */
 export function stderrNotice(line: string): void {
   process.stderr.write(`infoshard: ${line}\n`);

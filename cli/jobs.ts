@@ -11,7 +11,7 @@ import { CancelledError, errorFromCode } from '../shared/errors.js';
 import type { JobInfoMsg } from '../cluster/wire.js';
 import type { ClusterEngine } from '../coordinator/client.js';
 import { intFlag } from './options.js';
-import { openCluster } from './engine.js';
+import { connectionChoice, openCluster } from './engine.js';
 
 /** Default of --wait, seconds. */
 export const CLIENT_WAIT_S = 60;
@@ -41,13 +41,9 @@ function withConnection(cmd: Command): Command {
 
 async function connect(f: ConnectFlags): Promise<ClusterEngine> {
   return openCluster({
+    ...connectionChoice(f),
     coordinator: f.coordinator,
     wait: intFlag(f.wait, '--wait', 0) ?? CLIENT_WAIT_S,
-    ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
-    ...(f.coordinatorCa ? { coordinatorCa: f.coordinatorCa } : {}),
-    ...(f.coordinatorServerName ? { coordinatorServerName: f.coordinatorServerName } : {}),
-    ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
-    ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
   });
 }
 

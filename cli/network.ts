@@ -15,7 +15,7 @@ import type { NetworkFdr, NetworkJob, NetworkResult } from '../shared/job/networ
 import type { ColumnRef } from '../shared/job/spec.js';
 import type { DataFormat } from '../shared/data/load.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
-import { openEngine, type EngineChoice } from './engine.js';
+import { connectionChoice, openEngine, type EngineChoice } from './engine.js';
 
 const NETWORK_FDR: readonly NetworkFdr[] = ['fdr_bh', 'fdr_by', 'none'];
 import { UNITS } from './spec-builder.js';
@@ -153,12 +153,7 @@ async function executeNetwork(input: NetworkInput, f: NetworkRunFlags): Promise<
   const choice: EngineChoice = {
     threads,
     ...(maxReplicates !== undefined ? { maxReplicates } : {}),
-    ...(f.coordinator ? { coordinator: f.coordinator } : {}),
-    ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
-    ...(f.coordinatorCa ? { coordinatorCa: f.coordinatorCa } : {}),
-    ...(f.coordinatorServerName ? { coordinatorServerName: f.coordinatorServerName } : {}),
-    ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
-    ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
+    ...connectionChoice(f),
   };
   const engine = await openEngine(choice);
   const controller = new AbortController();

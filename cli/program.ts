@@ -9,6 +9,7 @@ import type { OutputFlags } from './execute.js';
 import type { DataFormat } from '../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
+import { connectionChoice } from './engine.js';
 import { OptionError } from '../shared/errors.js';
 import { registerJobCommands, CLIENT_WAIT_S } from './jobs.js';
 import { packageVersion } from './version.js';
@@ -67,12 +68,7 @@ function outputFlags(f: CommonFlags): OutputFlags {
     ...(f.plot ? { plot: f.plot } : {}),
     ...(f.locals ? { locals: f.locals } : {}),
     ...(threads !== undefined ? { threads } : {}),
-    ...(f.coordinator ? { coordinator: f.coordinator } : {}),
-    ...(f.tokenFile ? { tokenFile: f.tokenFile } : {}),
-    ...(f.coordinatorCa ? { coordinatorCa: f.coordinatorCa } : {}),
-    ...(f.coordinatorServerName ? { coordinatorServerName: f.coordinatorServerName } : {}),
-    ...(f.tlsCert ? { tlsCert: f.tlsCert } : {}),
-    ...(f.tlsKey ? { tlsKey: f.tlsKey } : {}),
+    ...connectionChoice(f),
   };
 }
 
