@@ -267,7 +267,10 @@ export interface JobResult {
     byK?: { k: number; estimate: number }[];
     combined?: number;
     /** Neural estimators: the critics' mean (= `estimate`), spread and intervals (resampling/neural-ensemble.ts). */
-    neural?: NeuralEnsembleSummary;
+    neural?: NeuralEnsembleSummary & {
+      /** cmi: how it was estimated (NEURAL_CMI_METHOD: the chain-rule difference of two MIs, not a bound). */
+      method?: string;
+    };
   };
   /**
    * Many-variable jobs: the per-item results. `estimate` is then the largest item estimate,

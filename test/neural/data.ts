@@ -52,3 +52,20 @@ export function checkTraining(events: readonly TrainingProgress[], result: JobRe
   }
   assert.ok(events.every((e) => e.critic >= 0 && e.critic < perCritic.length));
 }
+
+/**
+ * Jointly Gaussian X, Y, Z with I(X;Y|Z) = −½ ln(1 − ρ²): Z standard normal, X = Z + E₁,
+ * Y = Z + ρE₁ + √(1 − ρ²)E₂ (E standard normal), so given Z, X and Y have correlation ρ; and
+ * I(X;Z) = ½ ln 2, I(X;[Y,Z]) = −½ ln(1 − ρ²) + ½ ln 2 (chain rule).
+ */
+export function gaussianCmi(n: number, rho: number, seed: number): Dataset {
+  const r = stream(seed, 0, 91);
+  const x = new Float64Array(n), y = new Float64Array(n), z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    z[i] = r.nextGaussian();
+    const e1 = r.nextGaussian(), e2 = r.nextGaussian();
+    x[i] = z[i]! + e1;
+    y[i] = z[i]! + rho * e1 + Math.sqrt(1 - rho * rho) * e2;
+  }
+  return { names: ['x', 'y', 'z'], columns: [x, y, z], n };
+}

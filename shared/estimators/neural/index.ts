@@ -43,6 +43,11 @@ export const NEURAL_DEFAULTS: NeuralSettings = {
   clip: 5,
 };
 
+/** What a neural cmi result states about its method (result.ensemble.neural.method). */
+export const NEURAL_CMI_METHOD =
+  'chain rule: I(X;Y|Z) = I(X;[Y,Z]) − I(X;Z), two critics per replicate with the same recipe and the same train/validation/test split, ' +
+  'each difference evaluated on the same test rows; the difference of two lower bounds is not a bound: it can err either way';
+
 /** Level of the per-critic held-out bootstrap interval (percentile). */
 export const HELD_OUT_LEVEL = 0.95;
 
