@@ -88,6 +88,11 @@ describe('neural estimators: training', function () {
     const input = { x: { n: 200, d: 1, data: Float64Array.from(data.columns[0]!) }, y: { n: 200, d: 1, data: Float64Array.from(data.columns[1]!) } };
     assert.throws(() => neuralReplicate('nwj', 'mi', input, { ...TINY, learningRate: 1e6 }, 0, 0), (e: unknown) => e instanceof EstimatorError && /^nwj: training diverged at step \d+ \(/.test(e.message));
     await assert.rejects(run({ measure: 'mi', estimator: 'mine', x: ['x'], y: ['y'], data, options: { ...TINY, learningRate: 1e6 } }, 1), /^EstimatorError: mine: training diverged at step \d+|mine: training diverged at step \d+/);
+    // from a pool thread (with a progress listener on its port) the same typed error comes back
+    await assert.rejects(
+      run({ measure: 'mi', estimator: 'nwj', x: ['x'], y: ['y'], data, options: { ...TINY, learningRate: 1e6 }, ensemble: { critics: 2 } }, 2, 1, []),
+      (e: unknown) => e instanceof EstimatorError && /^nwj: training diverged at step \d+ \(/.test(e.message),
+    );
   });
 
   it('refuses what does not apply: bootstrap, permutations, ensemble for a kNN estimator, clip for nwj', async () => {
