@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { createEngine } from '../../engine/embedded.js';
-import { EstimatorError, OptionError } from '../../shared/errors.js';
+import { CancelledError, EstimatorError, OptionError } from '../../shared/errors.js';
+import { loadTf } from '../../shared/estimators/neural/tf.js';
 import { NEURAL_BOUNDS, neuralReplicate, neuralSettings, splitRows, trainCritic } from '../../shared/estimators/neural/index.js';
 import type { Job, JobResult, TrainingProgress } from '../../shared/job/spec.js';
 import { throttleTraining, TRAINING_EVENT_MS } from '../../shared/job/progress.js';
@@ -81,6 +82,25 @@ describe('neural estimators: training', function () {
     // a critic that memorised 60 rows: large on them, nothing on unseen rows
     assert.ok(r.trainValue > r.estimate + 0.2, `train ${r.trainValue} vs held-out ${r.estimate}`);
     assert.ok(r.estimate < 0.15, `held-out ${r.estimate} on independent data`);
+  });
+
+  it('a critic frees every tensor; a cancelled shard stops its critic within one step and frees them too', () => {
+    const data = gaussian(200, 0.8, 7);
+    const input = { x: { n: 200, d: 1, data: Float64Array.from(data.columns[0]!) }, y: { n: 200, d: 1, data: Float64Array.from(data.columns[1]!) } };
+    const tensors = loadTf().memory().numTensors;
+    neuralReplicate('infonce', 'mi', input, TINY, 3, 0);
+    assert.equal(loadTf().memory().numTensors, tensors, 'a trained critic leaves no tensor behind');
+    let asked = 0;
+    const heard: number[] = [];
+    assert.throws(
+      () => neuralReplicate('infonce', 'mi', input, TINY, 3, 0, (t) => heard.push(t.step), () => {
+        if (++asked > 25) throw new CancelledError('shard cancelled');
+      }),
+      CancelledError,
+    );
+    assert.equal(asked, 26, 'asked before every step; stopped at the first refusal');
+    assert.deepEqual(heard, [10, 20], 'no step after the stop');
+    assert.equal(loadTf().memory().numTensors, tensors, 'the critic and its optimizer were disposed');
   });
 
   it('a diverging critic is an error naming the estimator and the step, never a number', async () => {
