@@ -17,6 +17,7 @@ import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
 import { executeManyShard } from './many.js';
 import { executeTeStepShard } from './te-step.js';
+import { executeSimulationShard } from './simulation.js';
 import { NEURAL_WIDTH, neuralReplicate, packReplicate } from '../estimators/neural/index.js';
 import { packSummary, summarize } from './summary.js';
 import { groupedPermutation, groupedShift, groupedShuffle } from './trials.js';
@@ -179,6 +180,7 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
   const stop = stopper(opts.shouldStop);
   if (p.many) return executeManyShard(p, shard, stop);
   if (p.teStep) return executeTeStepShard(p, shard, stop);
+  if (p.simulation) return executeSimulationShard(p, shard, stop);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
   if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop);

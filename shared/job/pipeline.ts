@@ -10,6 +10,7 @@ import { executeShard, pointEstimate } from './execute.js';
 import { backendProvenance, finalizeResult, type FinalizeMeta } from './merge.js';
 import { finalizeMany, pointEstimates } from './many.js';
 import { finalizeTeStep, teStepEstimates } from './te-step.js';
+import { finalizeSimulation } from './simulation.js';
 import { planShards, planWorkloads, totalReplicates, type Workload } from './plan.js';
 import { prepareJob, type PrepareOptions, type PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest } from './shard.js';
@@ -65,7 +66,8 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
         if (prepared.many || prepared.teStep) {
           thetas = prepared.many ? pointEstimates(prepared) : teStepEstimates(prepared);
           theta = thetas.reduce((m, v) => (v <= m ? m : Number.isNaN(v) ? Infinity : v), -Infinity);
-        } else if (prepared.neural) {
+        } else if (prepared.neural || prepared.simulation) {
+          // simulation: every dataset's estimate is made inside the shards (simulation.ts)
           // neural: θ̂ is the critics' mean, known only when the `neural` shards are in (finish)
           theta = NaN;
         } else theta = pointEstimate(prepared);
@@ -89,6 +91,7 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
     },
     finish(partials, meta) {
       const theta = run.estimate();
+      if (prepared.simulation) return finalizeSimulation(prepared, partials, { ...meta, estimateMs });
       if (prepared.teStep) return finalizeTeStep(prepared, thetas!, partials, { ...meta, estimateMs }, (q, t, ps, m) => finalizeResult(q, t, ps, m));
       if (prepared.many) return finalizeMany(prepared, thetas!, partials, { ...meta, estimateMs }, (q, t, ps, m) => finalizeResult(q, t, ps, m));
       return finalizeResult(prepared, theta, partials, { ...meta, estimateMs });

@@ -6,6 +6,7 @@
 import type { Dataset } from '../data/matrix.js';
 import type { Correction } from '../resampling/multiple-testing.js';
 import type { TeStepOptions, TeStepResult } from './te-step.js';
+import type { SimulationOptions } from './simulation.js';
 import type { NeuralEnsembleSummary } from '../resampling/neural-ensemble.js';
 
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
@@ -104,6 +105,8 @@ export interface JobSpec {
   pairwise?: PairwiseOptions;
   /** One step of TE network inference (te-step.ts; driven by network.ts): x = the variables. */
   teStep?: TeStepOptions;
+  /** A simulation / calibration study as one farm job (simulation.ts): cells of generator × N × job; `data` is a placeholder. */
+  simulate?: SimulationOptions;
   /**
    * Merge partial statistics instead of replicate vectors (job/summary.ts): true for every
    * bootstrap, permutation and bagging workload, false never. @default per workload: on above
@@ -277,6 +280,10 @@ export interface JobResult {
   pairwise?: PairwiseResult;
   /** teStep jobs: θ per item (nats) and the step's max / min / sequential tests. */
   teStep?: TeStepResult;
+  /** Simulation jobs: datasets per cell and values per record; the records are `simulationRecords` (simulation.ts). */
+  simulation?: { datasets: number[]; width: number };
+  /** Simulation jobs: one record per (cell, dataset), replicate order, `simulation.width` values each (library; `simulationResults` summarises them). */
+  simulationRecords?: Float64Array;
   /** Present when any workload took the summary path: what was merged and which path made each number. */
   summaries?: SummaryInfo;
   warnings: string[];
