@@ -100,6 +100,8 @@ export interface SimulateResult {
   coverage?: number;
   /** Fraction whose CI contains the mean estimate over datasets (Monte Carlo E[Î_N]). */
   coverageOfMean?: number;
+  /** The intervals' nominal level (when a bootstrap was requested). */
+  level?: number;
   /** Per method (first = job.bootstrap.method), all from the same replicates. */
   byMethod?: MethodCoverage[];
   /** Each dataset's CI bounds by the job's own method (byMethod[0]), for coverage plots. */
@@ -371,6 +373,7 @@ export function summarizeSimulation(spec: SimulateSpec, plan: SimulatePlan, reco
   if (boot) {
     const level = boot.level ?? 0.95;
     const ideal = 2 * ndtri(1 - (1 - level) / 2) * out.sdEstimate;
+    out.level = level;
     out.byMethod = methods.map((method, i) => coverageOf(method, lows[i]!, highs[i]!, truth, out.meanEstimate, ideal, subsample ? shift : undefined));
     out.coverage = out.byMethod[0]!.coverage;
     out.ciLow = lows[0];
