@@ -8,6 +8,7 @@
  * embedded thread pool by default, on a cluster with the same coordinator flags as `run`, with a
  * progress bar over datasets; the results are the same bytes either way.
  */
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
@@ -242,7 +243,8 @@ export async function runCalibrate(f: CalibrateFlags): Promise<void> {
   for (const v of methods) if (!(CI_METHODS as readonly string[]).includes(v)) throw new OptionError(`--methods: unknown CI method '${v}' (expected ${CI_METHODS.join(', ')})`, '--methods');
   if (f.quick && f.estimators) throw new OptionError('--quick and --estimators pick different grids; give one', '--estimators');
   const cap = intFlag(f.maxReplicates, '--max-replicates', 1);
-  const datasets = intFlag(f.datasets, '--datasets', 1) ?? 200;
+  // coverage and the width ratio need the sd of the estimates over datasets: at least 2
+  const datasets = intFlag(f.datasets, '--datasets', 2) ?? 200;
   const bootstrap = intFlag(f.bootstrap, '--bootstrap', 1) ?? 200;
   checkCap(bootstrap, '--bootstrap', cap ?? DEFAULTS.maxReplicates);
   intFlag(f.threads, '--threads', 1);
@@ -257,7 +259,7 @@ export async function runCalibrate(f: CalibrateFlags): Promise<void> {
       return grid[i]!;
     });
   }
-  if (f.out !== undefined && /\.(md|markdown|json|jsonl|svg|png)$/i.test(f.out)) {
+  if (f.out !== undefined && (/\.(md|markdown|json|jsonl|svg|png)$/i.test(f.out) || (existsSync(f.out) && !statSync(f.out).isDirectory()))) {
     throw new OptionError(`--out ${f.out}: give a directory (calibrate writes table.md, results.jsonl, coverage.svg and coverage.png into it)`, '--out');
   }
   const estimator = f.estimator ?? 'ksg1';
