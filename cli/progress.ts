@@ -1,5 +1,9 @@
-/** Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress. */
-import cliProgress from 'cli-progress';
+/**
+ * Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress, which loads
+ * only when a bar is shown (a --json run or a pipe does not pay for it at start-up).
+ */
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import type { Progress } from '../shared/job/spec.js';
 
 export interface ProgressSink {
@@ -14,6 +18,7 @@ export function wantProgress(flags: { json?: boolean; progress?: boolean }): boo
 
 export function createProgress(enabled: boolean): ProgressSink {
   if (!enabled) return { update() {}, stop() {} };
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
