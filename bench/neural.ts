@@ -14,7 +14,7 @@
  * The timing part trains an ensemble of R critics (default 2) with the default critic.
  * Writes bench/results/neural-<stamp>.{json,md} and neural-latest.{json,md}.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { createEngine, packageVersion } from '../engine/embedded.js';
@@ -82,6 +82,9 @@ export async function main(argv: string[]): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const t0 = performance.now();
   const loadStart = loadavg();
+  const progress = path.join(repoRoot(), 'bench', 'results', 'neural-progress.jsonl');
+  mkdirSync(path.dirname(progress), { recursive: true });
+  writeFileSync(progress, '');
   const engine = createEngine({ threads: 2 });
   const rows: { task: string; truth: number; estimator: string; estimates: number[]; bias: number; rmse: number; msPerCritic: number }[] = [];
   try {
@@ -98,6 +101,8 @@ export async function main(argv: string[]): Promise<void> {
         const bias = estimates.reduce((s, v) => s + v - task.truth, 0) / datasets;
         const rmse = Math.sqrt(estimates.reduce((s, v) => s + (v - task.truth) ** 2, 0) / datasets);
         rows.push({ task: task.id, truth: task.truth, estimator: est, estimates, bias, rmse, msPerCritic: ms / datasets });
+        // kept as it goes (a long run stopped early still leaves its rows)
+        appendFileSync(progress, `${JSON.stringify(rows.at(-1))}\n`);
         log(`${task.id} ${est}: ${estimates.map((v) => v.toFixed(3)).join(', ')} (truth ${task.truth.toFixed(3)}), ${(ms / datasets / 1000).toFixed(1)} s`);
       }
     }

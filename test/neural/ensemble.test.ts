@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { NeuralReplicate } from '../../shared/estimators/neural/index.js';
 import { permutation, stream } from '../../shared/rng/index.js';
 import { combinedVariance, summarizeNeural, tQuantile } from '../../shared/resampling/neural-ensemble.js';
+import { neuralUncheckedWarning } from '../../shared/resampling/recipes.js';
 
 const rep = (estimate: number, heldOutSe: number): NeuralReplicate => ({ estimate, heldOutLow: estimate - 2 * heldOutSe, heldOutHigh: estimate + 2 * heldOutSe, heldOutSe, steps: 10, bestStep: 5, validation: estimate });
 
@@ -59,5 +60,12 @@ describe('neural ensemble: combined interval', () => {
     assert.ok(Math.abs(p - 0.95) < band, `coverage ${p} outside 0.95 ± ${band.toFixed(4)}`);
     // the ensemble t interval targets E over seeds on one dataset, so it misses the data's variance
     assert.ok(tCovered / D < 0.95 - band, `t interval covered ${tCovered / D}`);
+  });
+
+  it('only mi with smile is marked checked by simulation; the other neural pairs warn', () => {
+    assert.equal(neuralUncheckedWarning('mi', 'smile'), undefined);
+    for (const [m, e] of [['mi', 'mine'], ['mi', 'nwj'], ['mi', 'infonce'], ['cmi', 'smile']] as const) {
+      assert.match(neuralUncheckedWarning(m, e)!, new RegExp(`${m} with ${e} has not been checked by simulation`));
+    }
   });
 });
