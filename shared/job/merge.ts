@@ -210,7 +210,11 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
   const workloads = planWorkloads(p);
   const { vectors: vals, summaries: sums } = collect(workloads, partials);
   // neural: the estimate is the mean of the critics' held-out estimates
-  const neural = p.neural ? summarizeNeural(Array.from({ length: p.neural.critics }, (_, r) => unpackReplicate(vals.get('neural')!, r * NEURAL_WIDTH))) : undefined;
+  const neuralTestRows = (n: number) => {
+    const s = neuralSettings(p.params.options);
+    return Math.min(s.evalRows, Math.floor(s.testFraction * n));
+  };
+  const neural = p.neural ? summarizeNeural(Array.from({ length: p.neural.critics }, (_, r) => unpackReplicate(vals.get('neural')!, r * NEURAL_WIDTH)), { testRows: neuralTestRows(p.n), n: p.n }) : undefined;
   const thetaHat = neural ? checkBounds(p.measure, p.estimator, p.input, p.params, neural.mean) : thetaIn;
   const u = p.units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
   const uArr = (a: Float64Array) => (p.units === 'bits' ? a.map((v) => v / Math.LN2) : a);
@@ -309,6 +313,7 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
         sd: u(neural.sd),
         ...(neural.interval ? { interval: { ...neural.interval, ...ci(neural.interval) } } : {}),
         heldOut: { ...neural.heldOut, ...ci(neural.heldOut) },
+        ...(neural.combined ? { combined: { ...neural.combined, ...ci(neural.combined), se: u(neural.combined.se) } } : {}),
         perCritic: neural.perCritic.map((c) => ({ ...c, estimate: u(c.estimate), heldOutLow: u(c.heldOutLow), heldOutHigh: u(c.heldOutHigh), heldOutSe: u(c.heldOutSe), validation: u(c.validation) })),
       },
     };
