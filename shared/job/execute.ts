@@ -15,6 +15,7 @@ import { permuteBlock } from '../estimators/context.js';
 import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
+import type { TrainingProgress } from './spec.js';
 import { executeManyShard } from './many.js';
 import { executeTeStepShard } from './te-step.js';
 import { executeSimulationShard } from './simulation.js';
@@ -63,6 +64,11 @@ export interface ExecuteOptions {
    * so a cancelled job frees its threads within one replicate, not one shard.
    */
   shouldStop?: () => boolean;
+  /**
+   * Neural shards: each critic's training progress (already thinned to TRAINING_EVENT_MS per
+   * critic by the caller if it wants). Never changes a value.
+   */
+  onTraining?: (t: TrainingProgress) => void;
 }
 
 /** A check to call between replicates: throws CancelledError once `shouldStop` says so. */
@@ -183,7 +189,7 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
   if (p.simulation) return executeSimulationShard(p, shard, stop);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
-  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop);
+  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop, opts.onTraining);
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
@@ -244,10 +250,10 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
 }
 
 /** Critics r0..r1−1 of a neural job, NEURAL_WIDTH values each (estimators/neural). */
-function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void): ShardPartial {
+function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void, onTraining?: (t: TrainingProgress) => void): ShardPartial {
   const { r0, r1 } = shard;
   const values = new Float64Array((r1 - r0) * NEURAL_WIDTH);
-  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r), values, (r - r0) * NEURAL_WIDTH);
+  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r, onTraining), values, (r - r0) * NEURAL_WIDTH);
   return { jobId: shard.jobId, shardId: shard.shardId, workload: 'neural', r0, r1, width: NEURAL_WIDTH, values };
 }
 

@@ -14,7 +14,7 @@ import { recentreSubsample, subsampleBias, subsampleScale, type SubsampleBias } 
 import { confidenceInterval, type CiResult } from '../resampling/ci.js';
 import { summarizeBagging, summarizeKEnsemble } from '../resampling/ensemble.js';
 import { summarizeNeural } from '../resampling/neural-ensemble.js';
-import { NEURAL_BOUNDS, NEURAL_WIDTH, neuralSettings, unpackReplicate } from '../estimators/neural/index.js';
+import { NEURAL_BOUNDS, NEURAL_CMI_METHOD, NEURAL_WIDTH, neuralSettings, unpackReplicate } from '../estimators/neural/index.js';
 import { checkBounds } from '../estimators/bounds.js';
 import { P_VALUE_CONVENTION, permutationPValue, summarizeNull } from '../resampling/permutation.js';
 import type { PreparedJob, ResolvedBootstrap } from './prepare.js';
@@ -315,6 +315,7 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
         heldOut: { ...neural.heldOut, ...ci(neural.heldOut) },
         ...(neural.combined ? { combined: { ...neural.combined, ...ci(neural.combined), se: u(neural.combined.se) } } : {}),
         perCritic: neural.perCritic.map((c) => ({ ...c, estimate: u(c.estimate), heldOutLow: u(c.heldOutLow), heldOutHigh: u(c.heldOutHigh), heldOutSe: u(c.heldOutSe), validation: u(c.validation) })),
+        ...(p.measure === 'cmi' ? { method: NEURAL_CMI_METHOD } : {}),
       },
     };
     result.replicates.neural = neural.critics;
