@@ -79,8 +79,11 @@ export function stopper(shouldStop?: () => boolean): () => void {
   };
 }
 
+/** isBijection's marks, reused across calls (a local: never escapes). */
+let seenScratch = new Uint8Array(0);
+
 function isBijection(perm: Int32Array): boolean {
-  const seen = new Uint8Array(perm.length);
+  const seen = seenScratch.length === perm.length ? seenScratch.fill(0) : (seenScratch = new Uint8Array(perm.length));
   for (let i = 0; i < perm.length; i++) {
     const v = perm[i]!;
     if (seen[v]) return false;
@@ -224,7 +227,15 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
         for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimate(measure, estimator, permutedInput(p, permutationFor(p, r)), params);
       } else {
         const ctx: PermutationContext = createPermutationContext(measure, estimator, input, params);
+        // a plain shuffle is drawn into one buffer (a Fisher–Yates shuffle is a bijection; the
+        // context keeps nothing of `perm` past its call)
+        const perm0 = p.permutation!;
+        const buf = !perm0.surrogates && perm0.kind === 'shuffle' && !p.groups ? new Int32Array(n) : null;
         for (let r = r0; r < r1; r++, stop()) {
+          if (buf) {
+            values[r - r0] = ctx.estimate(shufflePermutation(seed, r, n, buf));
+            continue;
+          }
           const perm = permutationFor(p, r);
           // Runge's local permutation may repeat rows (see local-permutation.ts); the context
           // takes bijections only, so such a replicate is estimated on the gathered rows.
