@@ -170,7 +170,7 @@ function thetaFor(p: PreparedJob): number {
  */
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   const partial = shardValues(p, shard, opts);
-  if (!p.summaries?.includes(shard.workload)) return partial;
+  if (!p.summaries?.includes(shard.workload) || shard.raw) return partial;
   return { ...partial, values: packSummary(summarize(partial.values, shard.r0, thetaFor(p))) };
 }
 
