@@ -231,6 +231,12 @@ export interface SummaryInfo {
   };
   /** Result field → the path that made it, e.g. { 'ci.low': 'sketch', pValue: 'counts' }. */
   paths: Record<string, NumberPath>;
+  /**
+   * The replicate histograms drawn from the sketches (reports plot them where the vector path
+   * plots the replicates): equal-width bins over the finite replicates' exact range; a replicate
+   * is binned at its sketch bucket's value, within relativeAccuracy × its distance from the estimate.
+   */
+  histograms?: { bootstrap?: { low: number; high: number; counts: number[] }; null?: { low: number; high: number; counts: number[] } };
 }
 
 export interface JobResult {
