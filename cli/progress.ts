@@ -1,8 +1,11 @@
 /**
- * Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress; neural jobs add
- * the latest critic's training state (step, held-out value, best, early stopping) to the line.
+/**
+ * Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress, which loads
+ * only when a bar is shown (a --json run or a pipe does not pay for it at start-up); neural jobs
+ * add the latest critic's training state (step, held-out value, best, early stopping) to the line.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import type { Progress, TrainingProgress } from '../shared/job/spec.js';
 
 /** A critic's training state for the progress line, e.g. "critic 3 step 450/1000 held-out 0.932 nats (best 0.951 @400, 1/4 stale)". */
@@ -24,6 +27,7 @@ export function wantProgress(flags: { json?: boolean; progress?: boolean }): boo
 
 export function createProgress(enabled: boolean): ProgressSink {
   if (!enabled) return { update() {}, stop() {} };
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

@@ -303,7 +303,7 @@ export function unpackF64(b: Uint8Array): Float64Array {
 
 // ------------------------------------------------------------------ JobResult codec
 
-const F64_FIELDS = ['bootstrapDistribution', 'nullDistribution'] as const;
+const F64_FIELDS = ['bootstrapDistribution', 'nullDistribution', 'simulationRecords'] as const;
 
 /** JobResult → JSON; Float64Array fields as `{ "$f64": base64 }` so every bit survives. */
 export function encodeResult(r: JobResult): string {
