@@ -84,6 +84,21 @@ describe('neural estimators: training', function () {
     assert.ok(r.estimate < 0.15, `held-out ${r.estimate} on independent data`);
   });
 
+  it('a progress listener that throws on training events fails nothing (pool thread port and this thread)', async () => {
+    const job: Job = { measure: 'mi', estimator: 'infonce', x: ['x'], y: ['y'], seed: 8, data: gaussian(200, 0.8, 9), options: TINY, ensemble: { critics: 2 } };
+    for (const threads of [1, 2]) {
+      const engine = createEngine({ threads });
+      let thrown = 0;
+      try {
+        const r = await engine.run(job, { onProgress: (p) => { if (p.training) { thrown++; throw new Error('listener bug'); } } });
+        assert.equal(r.ensemble!.neural!.perCritic.length, 2);
+        assert.ok(thrown >= 2, `threads ${threads}: ${thrown} training events`);
+      } finally {
+        await engine.close();
+      }
+    }
+  });
+
   it('a critic frees every tensor; a cancelled shard stops its critic within one step and frees them too', () => {
     const data = gaussian(200, 0.8, 7);
     const input = { x: { n: 200, d: 1, data: Float64Array.from(data.columns[0]!) }, y: { n: 200, d: 1, data: Float64Array.from(data.columns[1]!) } };
