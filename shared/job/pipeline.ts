@@ -14,11 +14,19 @@ import { finalizeSimulation } from './simulation.js';
 import { planShards, planWorkloads, totalReplicates, type Workload } from './plan.js';
 import { prepareJob, type PrepareOptions, type PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest } from './shard.js';
-import type { Job, JobResult, Progress } from './spec.js';
+import type { Job, JobResult, Progress, TrainingProgress } from './spec.js';
+import { throttleTraining } from './progress.js';
+
+export interface ShardRunOptions {
+  signal: AbortSignal;
+  onShard: (s: ShardPartial) => void;
+  /** Neural shards: critics' training progress (thinned, see throttleTraining); absent: nobody listens. */
+  onTraining?: (t: TrainingProgress) => void;
+}
 
 /** Runs shards of a prepared job; `onShard` is called once per completed shard. */
 export interface ShardExecutor {
-  run(p: PreparedJob, shards: ShardRequest[], opts: { signal: AbortSignal; onShard: (s: ShardPartial) => void }): Promise<ShardPartial[]>;
+  run(p: PreparedJob, shards: ShardRequest[], opts: ShardRunOptions): Promise<ShardPartial[]>;
   /** Threads (embedded) or workers (cluster) the executor uses, for provenance. */
   readonly threads?: number;
 }
@@ -119,6 +127,13 @@ export class ProgressTracker {
     this.send('estimate');
   }
 
+  /** A critic's training update, with the latest counts (phase 'neural'). */
+  training(t: TrainingProgress): void {
+    const byWorkload: Progress['byWorkload'] = {};
+    for (const [k, v] of Object.entries(this.by)) byWorkload[k] = { ...v };
+    this.emit({ jobId: this.jobId, phase: 'neural', done: this.done, total: this.run.total, byWorkload, training: t });
+  }
+
   shard(s: { workload: string; r0: number; r1: number }): void {
     this.done += s.r1 - s.r0;
     this.by[s.workload]!.done += s.r1 - s.r0;
@@ -138,12 +153,13 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function inlineExecutor(backend?: ShardBackend): ShardExecutor {
   return {
     threads: 1,
-    async run(p, shards, { signal, onShard }) {
+    async run(p, shards, { signal, onShard, onTraining }) {
       const out: ShardPartial[] = [];
+      const listen = onTraining ? throttleTraining(onTraining) : undefined;
       for (const s of shards) {
         await yieldToLoop();
         if (signal.aborted) throw new CancelledError();
-        const partial = executeShard(p, s, backend ? { backend } : {});
+        const partial = executeShard(p, s, { ...(backend ? { backend } : {}), ...(listen ? { onTraining: listen } : {}) });
         out.push(partial);
         onShard(partial);
       }
@@ -169,7 +185,10 @@ export async function runJob(run: JobRun, executor: ShardExecutor, o: RunJobOpti
   if (o.signal.aborted) throw new CancelledError();
   const shards = run.plan(o.jobId, o.shardSize);
   const tr = performance.now();
-  const partials = shards.length > 0 ? await executor.run(run.prepared, shards, { signal: o.signal, onShard: (s) => progress.shard(s) }) : [];
+  const neural = o.onProgress !== undefined && shards.some((s) => s.workload === 'neural');
+  const partials = shards.length > 0
+    ? await executor.run(run.prepared, shards, { signal: o.signal, onShard: (s) => progress.shard(s), ...(neural ? { onTraining: (t: TrainingProgress) => progress.training(t) } : {}) })
+    : [];
   const resampleMs = performance.now() - tr;
   const result = run.finish(partials, {
     ...o.meta,

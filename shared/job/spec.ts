@@ -270,7 +270,10 @@ export interface JobResult {
     byK?: { k: number; estimate: number }[];
     combined?: number;
     /** Neural estimators: the critics' mean (= `estimate`), spread and intervals (resampling/neural-ensemble.ts). */
-    neural?: NeuralEnsembleSummary;
+    neural?: NeuralEnsembleSummary & {
+      /** cmi: how it was estimated (NEURAL_CMI_METHOD: the chain-rule difference of two MIs, not a bound). */
+      method?: string;
+    };
   };
   /**
    * Many-variable jobs: the per-item results. `estimate` is then the largest item estimate,
@@ -307,6 +310,33 @@ export interface Progress {
   total: number;
   /** Per workload (embedded engine; the cluster reports the job-wide totals). */
   byWorkload?: Record<string, { done: number; total: number }>;
+  /**
+   * Present on a neural critic's training update (phase 'neural'; done/total repeat the latest
+   * counts): which critic, its step and held-out (validation) value, and its early-stopping state.
+   * At most about 4 per second per critic (TRAINING_EVENT_MS); the last one of a critic always comes.
+   */
+  training?: TrainingProgress;
+}
+
+/** One neural critic's training state (estimators/neural/train.ts), as progress shows it. */
+export interface TrainingProgress {
+  /** Replicate (ensemble member) index r. */
+  critic: number;
+  /** 'mi'; for cmi 'joint' (the X;[Y,Z] critic) or 'conditioning' (the X;Z critic). */
+  part: 'mi' | 'joint' | 'conditioning';
+  /** Adam steps taken so far, and the most it will take (--steps). */
+  step: number;
+  steps: number;
+  /** The bound on the validation rows at `step` (nats). */
+  validation: number;
+  /** Best validation value so far and its step (the weights kept). */
+  best: number;
+  bestStep: number;
+  /** Evaluations without improvement, and how many stop training (--patience). */
+  stale: number;
+  patience: number;
+  /** 'training'; the last event of a critic says 'early-stopped' or 'finished' (reached --steps). */
+  state: 'training' | 'early-stopped' | 'finished';
 }
 
 export interface RunOptions {
