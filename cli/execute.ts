@@ -17,7 +17,7 @@ import type { ReportTargets } from '../report/index.js';
 import type { ColumnRef, Job, JobResult, JobSpec } from '../shared/job/spec.js';
 import { openCluster, openEngine, type EngineChoice } from './engine.js';
 import { CLIENT_WAIT_S } from './jobs.js';
-import { humanSummary, jsonView, writeReplicates } from './output.js';
+import { humanSummary, jsonView, ReplicatesStream, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
@@ -152,9 +152,14 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
-  if (out.replicatesOut) {
-    // --replicates-out needs the vectors: it keeps every workload off the summary path (job/summary.ts)
-    if (spec.summaries === true) throw new OptionError(`--replicates-out writes every replicate; it cannot be combined with ${p}summaries`, '--replicates-out');
+  if (out.replicatesOut && (out.coordinator || spec.screen || spec.pairwise)) {
+    // a cluster job, and a screen's or pairwise null (the max statistic), are written from the
+    // result's vectors: --replicates-out keeps them off the summary path (job/summary.ts). An
+    // embedded single-statistic job streams them instead (ReplicatesStream) and keeps its path.
+    if (spec.summaries === true) {
+      const where = out.coordinator ? 'on a coordinator' : `with ${spec.screen ? 'screen' : 'pairwise'}`;
+      throw new OptionError(`--replicates-out ${where} writes every replicate from the result; it cannot be combined with ${p}summaries`, '--replicates-out');
+    }
     spec.summaries = false;
   }
   if (wantsReport(out)) (await reportModule()).checkReportTargets(out);
@@ -219,10 +224,14 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const progress = createProgress(wantProgress(out));
+  // --replicates-out: written while the shards complete, never held (cli/output.ts)
+  const stream = out.replicatesOut ? new ReplicatesStream(out.replicatesOut) : undefined;
   let result: JobResult;
   try {
-    result = await engine.run(job, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+    result = await engine.run(job, { signal: controller.signal, onProgress: (pr) => progress.update(pr), ...(stream ? { onReplicates: stream } : {}) });
+    await stream?.finish();
   } catch (err) {
+    await stream?.discard();
     throw p === '--' ? withFlagNames(err) : err; // jobs from flags: errors name the flag typed
   } finally {
     progress.stop();
@@ -235,7 +244,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   result = finalResult(result, meta, performance.now());
   result.provenance = { ...result.provenance, dataHash: result.provenance?.dataHash ?? datasetHash(data) };
   await writeJobLocals(out, job);
-  await emitResult(result, dataPath, out);
+  const { replicatesOut: _written, ...rest } = out;
+  await emitResult(result, dataPath, stream?.started ? rest : out);
   return result;
 }
 

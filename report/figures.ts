@@ -45,6 +45,30 @@ function finite(values: ArrayLike<number>): { value: number }[] {
   return out;
 }
 
+/** Pre-binned bars (SummaryInfo.histograms): equal-width bins over [low, high]. */
+interface Bars {
+  low: number;
+  high: number;
+  counts: number[];
+}
+
+function isBars(v: ArrayLike<number> | Bars): v is Bars {
+  return !ArrayBuffer.isView(v) && Array.isArray((v as Bars).counts);
+}
+
+function barRows(b: Bars): { lo: number; hi: number; count: number }[] {
+  const w = (b.high - b.low) / b.counts.length;
+  // a single value (low = high): one bar of a nominal width so it stays visible
+  const width = w > 0 ? w : Math.max(Math.abs(b.low) * 1e-3, 1e-9);
+  return b.counts.map((count, j) => ({ lo: b.low + j * width, hi: j === b.counts.length - 1 && w > 0 ? b.high : b.low + (j + 1) * width, count })).filter((r) => r.count > 0);
+}
+
+/** The caption's note for a histogram drawn from the sketch (SummaryInfo), with its stated accuracy. */
+function sketchNote(r: JobResult): string {
+  const a = r.summaries!.sketch.relativeAccuracy;
+  return ` Drawn from the quantile sketch (summary path: no replicate vector is kept): each replicate is binned at its sketch bucket's value, within ${a} × its distance from the estimate, so a bar may hold replicates up to that far beyond its edges; the range is the exact minimum to maximum.`;
+}
+
 interface Marker {
   value: number;
   label: string;
@@ -56,7 +80,7 @@ interface Marker {
  * A histogram of `values` with vertical rules for `markers`, named in a legend under the plot
  * (labels next to the rules collide when the rules are close, as a CI around its estimate is).
  */
-function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, markers: Marker[], band?: { low: number; high: number }): TopLevelSpec {
+function histogram(values: ArrayLike<number> | Bars, xTitle: string, yTitle: string, markers: Marker[], band?: { low: number; high: number }): TopLevelSpec {
   const x = { field: 'value', type: 'quantitative', scale: { zero: false } };
   const layers: object[] = [];
   if (band && Number.isFinite(band.low) && Number.isFinite(band.high)) {
@@ -68,12 +92,16 @@ function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, ma
   }
   // Binned by transforms, not `bin` in the encoding: a binned encoding puts the axis ticks on the
   // bin edges, which leaves two ticks when a rule (the observed value) lies far from the bars.
-  layers.push({
+  // bars binned already (a summary's sketch histogram), or the replicates binned by Vega
+  const bars = isBars(values) ? { data: { values: barRows(values) } } : {
     data: { values: finite(values) },
     transform: [
       { bin: { maxbins: BINS }, field: 'value', as: ['lo', 'hi'] },
       { aggregate: [{ op: 'count', as: 'count' }], groupby: ['lo', 'hi'] },
     ],
+  };
+  layers.push({
+    ...bars,
     mark: { type: 'rect', color: C.bars, opacity: 0.85, stroke: 'white', strokeWidth: 0.5, ariaRoleDescription: 'bar' },
     encoding: {
       x: { field: 'lo', type: 'quantitative', scale: { zero: false }, title: xTitle },
@@ -101,16 +129,20 @@ function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, ma
 }
 
 function bootstrapFigure(r: JobResult): Figure | undefined {
+  // the vector path's replicates, or the summary path's sketch histogram
+  const sketch = r.bootstrapDistribution ? undefined : r.summaries?.histograms?.bootstrap;
+  const values = r.bootstrapDistribution ?? sketch;
   // nothing finite to bin (every replicate failed): no figure rather than an empty, warning plot
-  if (!r.bootstrapDistribution || !r.ci || finite(r.bootstrapDistribution).length === 0) return undefined;
+  if (!values || !r.ci || (sketch ? sketch.counts.every((c) => c === 0) : finite(r.bootstrapDistribution!).length === 0)) return undefined;
   const ci = r.ci;
   const level = `${num(ci.level * 100)}%`;
+  const count = r.bootstrapDistribution?.length ?? r.replicates.bootstrap;
   return {
     id: 'bootstrap',
     title: 'Bootstrap distribution',
-    caption: `${r.bootstrapDistribution.length} ${ci.scheme} replicates${ci.m !== undefined ? ` (m = ${ci.m})` : ''}; shaded: the ${level} ${ci.method} interval [${num(ci.low)}, ${num(ci.high)}]; red: the estimate ${num(r.estimate)} ${r.units}.`,
+    caption: `${count} ${ci.scheme} replicates${ci.m !== undefined ? ` (m = ${ci.m})` : ''}; shaded: the ${level} ${ci.method} interval [${num(ci.low)}, ${num(ci.high)}]; red: the estimate ${num(r.estimate)} ${r.units}.${sketch ? sketchNote(r) : ''}`,
     spec: histogram(
-      r.bootstrapDistribution,
+      values,
       `${r.measure} (${r.units})`,
       'replicates',
       [
@@ -124,12 +156,15 @@ function bootstrapFigure(r: JobResult): Figure | undefined {
 }
 
 function nullFigure(r: JobResult): Figure | undefined {
-  if (!r.nullDistribution || r.pValue === undefined || finite(r.nullDistribution).length === 0) return undefined;
+  const sketch = r.nullDistribution ? undefined : r.summaries?.histograms?.null;
+  const values = r.nullDistribution ?? sketch;
+  if (!values || r.pValue === undefined || (sketch ? sketch.counts.every((c) => c === 0) : finite(r.nullDistribution!).length === 0)) return undefined;
+  const count = r.nullDistribution?.length ?? r.replicates.permutation;
   return {
     id: 'null',
     title: 'Permutation null distribution',
-    caption: `${r.nullDistribution.length} permutations; red: the observed value ${num(r.estimate)} ${r.units}, p = ${num(r.pValue)} (share of the null at or above it, +1 corrected).`,
-    spec: histogram(r.nullDistribution, `${r.measure} under H0 (${r.units})`, 'permutations', [
+    caption: `${count} permutations; red: the observed value ${num(r.estimate)} ${r.units}, p = ${num(r.pValue)} (share of the null at or above it, +1 corrected).${sketch ? sketchNote(r) : ''}`,
+    spec: histogram(values, `${r.measure} under H0 (${r.units})`, 'permutations', [
       { value: r.estimate, label: `observed ${num(r.estimate)}, p = ${num(r.pValue)}`, color: C.estimate },
       ...(r.null ? [{ value: r.null.mean, label: `null mean ${num(r.null.mean)}`, color: C.ref, dash: [4, 3] }] : []),
     ]),

@@ -180,7 +180,8 @@ function thetaFor(p: PreparedJob): number {
  */
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   const partial = shardValues(p, shard, opts);
-  if (!p.summaries?.includes(shard.workload)) return partial;
+  // a many-variable job packs its own summary (many-summary.ts)
+  if (!p.summaries?.includes(shard.workload) || shard.raw || p.many) return partial;
   return { ...partial, values: packSummary(summarize(partial.values, shard.r0, thetaFor(p))) };
 }
 

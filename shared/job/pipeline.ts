@@ -14,8 +14,9 @@ import { finalizeSimulation } from './simulation.js';
 import { planShards, planWorkloads, totalReplicates, type Workload } from './plan.js';
 import { prepareJob, type PrepareOptions, type PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest } from './shard.js';
-import type { Job, JobResult, Progress, TrainingProgress } from './spec.js';
+import type { Job, JobResult, Progress, ReplicateSeries, ReplicateSink, TrainingProgress } from './spec.js';
 import { throttleTraining } from './progress.js';
+import { packSummary, summarize } from './summary.js';
 
 export interface ShardRunOptions {
   signal: AbortSignal;
@@ -24,7 +25,11 @@ export interface ShardRunOptions {
   onTraining?: (t: TrainingProgress) => void;
 }
 
-/** Runs shards of a prepared job; `onShard` is called once per completed shard. */
+/**
+ * Runs shards of a prepared job; `onShard` is called once per completed shard, with the very
+ * object the executor returns in its list (a streamed shard's values are swapped for their
+ * summary there, so the list never holds them; see `streamShard`).
+ */
 export interface ShardExecutor {
   run(p: PreparedJob, shards: ShardRequest[], opts: ShardRunOptions): Promise<ShardPartial[]>;
   /** Threads (embedded) or workers (cluster) the executor uses, for provenance. */
@@ -174,6 +179,32 @@ export interface RunJobOptions {
   onProgress?: (p: Progress) => void;
   shardSize: number;
   meta: Pick<FinalizeMeta, 'engine' | 'version'> & Partial<Pick<FinalizeMeta, 'threads' | 'workers'>>;
+  /** Stream the bootstrap and permutation replicates (RunOptions.onReplicates). */
+  onReplicates?: ReplicateSink;
+}
+
+const SERIES: Partial<Record<string, ReplicateSeries>> = { bootstrap: 'bootstrap', permutation: 'null' };
+
+/**
+ * The workloads whose replicates a run can stream: bootstrap and permutation of a single-statistic
+ * job (a screen's or network step's null is a matrix, a neural job has no such series).
+ */
+export function streamableWorkloads(p: PreparedJob, workloads: readonly Workload[]): Workload[] {
+  if (p.many || p.teStep || p.neural) return [];
+  return workloads.filter((w) => SERIES[w.kind] !== undefined);
+}
+
+/**
+ * A completed raw shard (ShardRequest.raw): its values go to the sink in the result's units (the
+ * same conversion as merge.ts), and on a summarised workload the partial's values are replaced, in
+ * place, by their packed summary against θ̂ — the executor's own list then holds the summary only,
+ * so no replicate vector outlives its shard. The summary is the one the shard would have packed
+ * itself (execute.ts: same θ̂, same function), so the result is the same bytes.
+ */
+function streamShard(p: PreparedJob, theta: number, s: ShardPartial, sink: ReplicateSink): void {
+  const raw = s.values;
+  sink.push(SERIES[s.workload]!, s.r0, p.units === 'bits' ? raw.map((v) => v / Math.LN2) : raw);
+  if (p.summaries?.includes(s.workload)) s.values = packSummary(summarize(raw, s.r0, theta));
 }
 
 /** Run an opened job to its result on `executor`. */
@@ -183,11 +214,21 @@ export async function runJob(run: JobRun, executor: ShardExecutor, o: RunJobOpti
   progress.start();
   run.estimate();
   if (o.signal.aborted) throw new CancelledError();
-  const shards = run.plan(o.jobId, o.shardSize);
+  let shards = run.plan(o.jobId, o.shardSize);
+  const streamed = new Set(o.onReplicates ? streamableWorkloads(run.prepared, run.workloads).map((w) => w.kind) : []);
+  if (streamed.size > 0) {
+    o.onReplicates!.begin(run.workloads.filter((w) => streamed.has(w.kind)).map((w) => ({ name: SERIES[w.kind]!, count: w.replicates })));
+    shards = shards.map((s) => (streamed.has(s.workload) ? { ...s, raw: true as const } : s));
+  }
+  const theta = run.estimate();
+  const onShard = (s: ShardPartial) => {
+    if (streamed.has(s.workload)) streamShard(run.prepared, theta, s, o.onReplicates!);
+    progress.shard(s);
+  };
   const tr = performance.now();
   const neural = o.onProgress !== undefined && shards.some((s) => s.workload === 'neural');
   const partials = shards.length > 0
-    ? await executor.run(run.prepared, shards, { signal: o.signal, onShard: (s) => progress.shard(s), ...(neural ? { onTraining: (t: TrainingProgress) => progress.training(t) } : {}) })
+    ? await executor.run(run.prepared, shards, { signal: o.signal, onShard, ...(neural ? { onTraining: (t: TrainingProgress) => progress.training(t) } : {}) })
     : [];
   const resampleMs = performance.now() - tr;
   const result = run.finish(partials, {

@@ -334,7 +334,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
 /**
  * The workloads that take the summary path: all of bootstrap, permutation and bagging when
  * `summaries` is true, none when false, else those above SUMMARY_THRESHOLD replicates. Many-variable
- * jobs never (their max-statistic test needs every replicate's item values).
+ * jobs decide in many.ts (their summary is per item: many-summary.ts).
  */
 function summaryWorkloads(p: PreparedJob, summaries: boolean | undefined): WorkloadKind[] {
   if (summaries === false || p.many) return [];

@@ -11,6 +11,11 @@ export interface ShardRequest {
   r1: number;
   /** Values per replicate (many-variable jobs: one per feature or pair); absent = 1. */
   width?: number;
+  /**
+   * Return the replicate values even when the workload is on the summary path: the caller
+   * streams them (RunOptions.onReplicates) and summarises them itself (pipeline.ts).
+   */
+  raw?: true;
 }
 
 /** What a shard returns: one value per replicate, in replicate order. */

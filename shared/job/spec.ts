@@ -234,6 +234,12 @@ export interface SummaryInfo {
   };
   /** Result field → the path that made it, e.g. { 'ci.low': 'sketch', pValue: 'counts' }. */
   paths: Record<string, NumberPath>;
+  /**
+   * The replicate histograms drawn from the sketches (reports plot them where the vector path
+   * plots the replicates): equal-width bins over the finite replicates' exact range; a replicate
+   * is binned at its sketch bucket's value, within relativeAccuracy × its distance from the estimate.
+   */
+  histograms?: { bootstrap?: { low: number; high: number; counts: number[] }; null?: { low: number; high: number; counts: number[] } };
 }
 
 export interface JobResult {
@@ -339,9 +345,28 @@ export interface TrainingProgress {
   state: 'training' | 'early-stopped' | 'finished';
 }
 
+/** A replicate series as `--replicates-out` writes it: the bootstrap distribution or the permutation null. */
+export type ReplicateSeries = 'bootstrap' | 'null';
+
+/**
+ * Receives the raw replicate values of a run as its shards complete (in completion order, in
+ * the result's units), so that they can be written without being held: `begin` once with the
+ * series and their lengths, then `push` per shard. The job's numbers come from the usual path
+ * (summaries above the threshold), so memory does not grow with the replicate count.
+ */
+export interface ReplicateSink {
+  begin(series: { name: ReplicateSeries; count: number }[]): void;
+  push(name: ReplicateSeries, r0: number, values: Float64Array): void;
+}
+
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /**
+   * Stream the bootstrap and permutation replicates here (embedded engine; single-statistic jobs,
+   * not screen/pairwise, network steps or neural critics — for those `begin` is never called).
+   */
+  onReplicates?: ReplicateSink;
 }
 
 /** A submitted job: progress as an async iterable, the result as a promise. */

@@ -89,9 +89,6 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   if (spec.normalize !== undefined && typeof spec.normalize !== 'boolean') throw new OptionError('normalize must be true or false', 'normalize');
   if (spec.millerMadow !== undefined && typeof spec.millerMadow !== 'boolean') throw new OptionError('millerMadow must be true or false', 'millerMadow');
   if (spec.summaries !== undefined && typeof spec.summaries !== 'boolean') throw new OptionError('summaries must be true or false', 'summaries');
-  if (spec.summaries === true && (spec.screen !== undefined || spec.pairwise !== undefined)) {
-    throw new OptionError('summaries do not apply to screen/pairwise jobs (their max-statistic test needs every replicate\'s item values)', 'summaries');
-  }
   oneOf(spec.units, UNITS, 'units');
   oneOf(spec.backend, BACKENDS, 'backend');
   if (spec.jitter !== undefined && !(typeof spec.jitter === 'number' && Number.isFinite(spec.jitter) && spec.jitter >= 0)) {
