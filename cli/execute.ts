@@ -13,7 +13,7 @@ import { loadDataset, type DataFormat } from '../shared/data/load.js';
 import { resolveColumn, selectColumns } from '../shared/data/select.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { OptionError } from '../shared/errors.js';
-import { checkReportTargets, writeJobReport, writeManyReport } from '../report/index.js';
+import type { ReportTargets } from '../report/index.js';
 import type { ColumnRef, Job, JobResult, JobSpec } from '../shared/job/spec.js';
 import { openCluster, openEngine, type EngineChoice } from './engine.js';
 import { CLIENT_WAIT_S } from './jobs.js';
@@ -26,6 +26,13 @@ import { checkLocals, localValues } from '../shared/job/locals.js';
 import { prepareJob } from '../shared/job/prepare.js';
 import { writeFile } from 'node:fs/promises';
 import { DataError } from '../shared/errors.js';
+
+/**
+ * The report module (figures, HTML, SVG/PNG rendering) loads only for --report / --plot: a plain
+ * estimate does not pay for it at start-up (issue 12).
+ */
+const wantsReport = (t: ReportTargets) => t.report !== undefined || t.plot !== undefined;
+const reportModule = () => import('../report/index.js');
 
 /** `row,local` CSV, full precision. */
 async function writeLocals(path: string, v: Float64Array): Promise<void> {
@@ -107,11 +114,11 @@ export async function emitResult(result: JobResult, source: string, out: OutputF
   if (result.screen || result.pairwise) {
     const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
     if (out.out) await writeManyCsv(out.out, result);
-    await writeManyReport(out, result, { source, version: result.provenance.version });
+    if (wantsReport(out)) await (await reportModule()).writeManyReport(out, result, { source, version: result.provenance.version });
     process.stdout.write(out.json ? JSON.stringify({ ...id, ...manyJson(result) }) + '\n' : manyHuman(result, source));
     return;
   }
-  await writeJobReport(out, result, { source, version: result.provenance.version });
+  if (wantsReport(out)) await (await reportModule()).writeJobReport(out, result, { source, version: result.provenance.version });
   process.stdout.write(out.json ? JSON.stringify({ ...id, ...jsonView(result) }) + '\n' : humanSummary(result, source));
 }
 
@@ -152,7 +159,7 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
     if (spec.summaries === true) throw new OptionError(`--replicates-out with ${spec.screen ? 'screen' : 'pairwise'} writes the max-statistic null from the result; it cannot be combined with ${p}summaries`, '--replicates-out');
     spec.summaries = false;
   }
-  checkReportTargets(out);
+  if (wantsReport(out)) (await reportModule()).checkReportTargets(out);
   if (out.locals) checkLocals(spec, `${p === '--' ? '--' : ''}locals`);
   const t0 = performance.now();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an

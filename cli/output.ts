@@ -40,8 +40,10 @@ export function humanSummary(r: JobResult, dataPath: string): string {
   if (r.ensemble?.neural) {
     const e = r.ensemble.neural;
     lines.push(`  critics: ${e.critics}, mean ${fmt(e.mean)}, sd ${fmt(e.sd)}; steps ${e.perCritic.map((c) => `${c.bestStep}/${c.steps}`).join(', ')} (kept/trained)`);
+    if (e.method) lines.push(`  method: ${e.method}`);
     if (e.interval) lines.push(`  ensemble ${fmt(e.interval.level * 100)}% t interval [${fmt(e.interval.low)}, ${fmt(e.interval.high)}]: covers ${e.interval.covers}`);
     lines.push(`  held-out ${fmt(e.heldOut.level * 100)}% bootstrap [${fmt(e.heldOut.low)}, ${fmt(e.heldOut.high)}]: covers ${e.heldOut.covers}`);
+    if (e.combined) lines.push(`  combined ${fmt(e.combined.level * 100)}% interval (critics + data, se ${fmt(e.combined.se)}) [${fmt(e.combined.low)}, ${fmt(e.combined.high)}]: covers ${e.combined.covers}`);
     e.perCritic.forEach((c, r) => lines.push(`    critic ${r}: held-out ${fmt(c.estimate)} [${fmt(c.heldOutLow)}, ${fmt(c.heldOutHigh)}], kept step ${c.bestStep} of ${c.steps}, validation ${fmt(c.validation)}`));
   }
   if (r.ensemble?.bagging) {

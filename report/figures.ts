@@ -8,8 +8,10 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { JobResult } from '../shared/job/spec.js';
 import type { SimulateResult } from '../shared/resampling/simulate.js';
+import { describeGenerator } from '../shared/resampling/calibrate.js';
+import { ndtri } from '../shared/stats/normal.js';
 
-export type FigureId = 'screen' | 'pairwise' | 'bootstrap' | 'null' | 'ensemble' | 'sim-estimates' | 'sim-coverage' | 'sim-pvalues';
+export type FigureId = 'screen' | 'pairwise' | 'bootstrap' | 'null' | 'ensemble' | 'sim-estimates' | 'sim-coverage' | 'sim-pvalues' | 'calibration';
 
 export interface Figure {
   id: FigureId;
@@ -291,6 +293,76 @@ export function simulateFigures(s: SimulateResult): Figure[] {
     });
   }
   return figs;
+}
+
+/** Colours of the CI methods in the calibration chart (fixed, so every run draws a method alike). */
+const METHOD_COLOURS: Record<string, string> = { percentile: '#4c78a8', basic: '#f58518', bca: '#b279a2', normal: '#54a24b' };
+
+/**
+ * The calibration study's chart: per cell (row) and CI method (colour), the coverage of E[Î_N]
+ * (the Monte Carlo mean estimate, the interval's target) with the binomial Monte Carlo band
+ * level ± z_{0.975}·√(level(1 − level)/D) around the nominal level: a calibrated method falls
+ * outside its cell's band in about 5% of (cell, method) pairs.
+ */
+export function calibrationFigure(rows: readonly SimulateResult[]): Figure | undefined {
+  const withCi = rows.filter((r) => r.byMethod && r.byMethod.length > 0);
+  if (withCi.length === 0) return undefined;
+  const cellName = (r: SimulateResult, i: number) => `${i + 1}. ${r.label ? `${r.label} ` : ''}${describeGenerator(r.generator)} N=${r.n}`;
+  const levels = new Set(withCi.map((r) => r.level ?? 0.95));
+  const z = ndtri(0.975);
+  // one row per (cell, method): the cell's band, the nominal level and the method's coverage
+  const rowsOut = withCi.flatMap((r, i) => {
+    const level = r.level ?? 0.95;
+    const half = z * Math.sqrt((level * (1 - level)) / r.datasets);
+    return r.byMethod!.map((m) => ({
+      row: `${cellName(r, i)} · ${m.method}`,
+      method: m.method,
+      level: 100 * level,
+      low: 100 * Math.max(0, level - half),
+      high: 100 * Math.min(1, level + half),
+      coverage: 100 * m.coverageOfMean,
+    }));
+  });
+  const methods = [...new Set(rowsOut.map((p) => p.method))];
+  const D = [...new Set(withCi.map((r) => r.datasets))];
+  const y = { field: 'row', type: 'nominal', title: null, sort: rowsOut.map((p) => p.row), axis: { labelLimit: 520 } };
+  const xMin = Math.max(0, 5 * Math.floor(Math.min(...rowsOut.flatMap((p) => (Number.isFinite(p.coverage) ? [p.coverage, p.low] : [p.low]))) / 5));
+  const height = Math.max(60, 14 * rowsOut.length);
+  const data = { values: rowsOut };
+  return {
+    id: 'calibration',
+    title: 'Coverage of E[Î_N] by cell and CI method',
+    caption:
+      `Dots: the fraction of the ${D.join('/')} intervals per cell that contain the mean estimate over datasets (E[Î_N], what the interval targets); ` +
+      `grey band: the binomial Monte Carlo 95% band around the nominal ${[...levels].map((l) => num(100 * l)).join('/')}% (black line) for D datasets. ` +
+      'Coverage of the true value is in the table.',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: WIDTH,
+      height,
+      layer: [
+        {
+          data,
+          mark: { type: 'bar', color: '#bbbbbb', opacity: 0.5 },
+          encoding: { y, x: { field: 'low', type: 'quantitative', title: 'coverage of E[Î_N] (%)', scale: { domain: [xMin, 100], nice: false, padding: 8 } }, x2: { field: 'high' } },
+        },
+        {
+          data,
+          mark: { type: 'tick', color: '#222222', thickness: 1.5 },
+          encoding: { y, x: { field: 'level', type: 'quantitative' } },
+        },
+        {
+          data,
+          mark: { type: 'point', filled: true, size: 50, opacity: 0.95 },
+          encoding: {
+            y,
+            x: { field: 'coverage', type: 'quantitative' },
+            color: { field: 'method', type: 'nominal', sort: methods, scale: { domain: methods, range: methods.map((m) => METHOD_COLOURS[m] ?? C.ref) }, legend: { title: 'CI method', orient: 'bottom' } },
+          },
+        },
+      ],
+    } as TopLevelSpec,
+  };
 }
 
 /** At most this many features are drawn in the screening chart (the largest estimates; the table/CSV has all). */

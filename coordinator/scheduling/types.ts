@@ -3,8 +3,7 @@
  * its options, and the read-only views it gives the status page and ListWorkers.
  */
 import type { Dataset } from '../../shared/data/matrix.js';
-import type { JobResult, JobSpec } from '../../shared/job/spec.js';
-import type { ReplicateSeries, Units } from '../../shared/job/spec.js';
+import type { JobResult, JobSpec, ReplicateSeries, TrainingProgress, Units } from '../../shared/job/spec.js';
 import type { WorkloadKind } from '../../shared/job/shard.js';
 import type { ShardPartial, ShardRequest } from '../../shared/job/shard.js';
 import type { WorkerInfo } from '../../cluster/discovery.js';
@@ -63,6 +62,11 @@ export interface WorkerLink {
     deadlineMs: number,
   ): RunShardsCall;
   cancelJob(jobId: string): Promise<void>;
+  /**
+   * Follow the training progress of `jobId`'s neural critics on this worker (progress only);
+   * returns the function that stops following. Optional: links without it show none.
+   */
+  watchTraining?(jobId: string, listener: (t: TrainingProgress) => void): () => void;
   close(): void;
 }
 

@@ -8,6 +8,7 @@ import { OptionError } from '../errors.js';
 import { DEFAULTS, type JobSpec } from './spec.js';
 import { validateMany } from './many.js';
 import { validateTeStep } from './te-step.js';
+import { validateSimulation } from './simulation.js';
 
 export interface ValidateOptions {
   /** Cap on any replicate count (B, P, bagging B). @default DEFAULTS.maxReplicates */
@@ -65,6 +66,8 @@ export function checkBaggingFraction(f: unknown, field: string): void {
 export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   const max = opts.maxReplicates ?? DEFAULTS.maxReplicates;
   if (spec === null || typeof spec !== 'object') throw new OptionError('job spec must be an object', 'spec');
+  // simulation jobs: their cells carry the jobs (simulation.ts)
+  if (spec.simulate !== undefined) return validateSimulation(spec, opts);
   const m = measureOf(spec.measure);
   if (typeof spec.estimator !== 'string' || spec.estimator.length === 0) throw new OptionError('estimator is required', 'estimator');
   optionalPositiveInt(spec.k, 'k');
