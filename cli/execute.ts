@@ -110,6 +110,10 @@ async function writeJobLocals(out: OutputFlags, job: Job): Promise<void> {
 /** Write the requested files (--replicates-out, --out, --report, --plot) and print the result; `jobId` leads the JSON. */
 export async function emitResult(result: JobResult, source: string, out: OutputFlags, jobId?: string): Promise<void> {
   const id = jobId !== undefined ? { jobId } : {};
+  if (out.replicatesOut && !result.bootstrapDistribution && !result.nullDistribution && result.summaries) {
+    // `infoshard result JOB --replicates-out` of a summary-path job: its replicates were never kept
+    throw new DataError(`--replicates-out ${out.replicatesOut}: the job's ${result.summaries.workloads.join(' and ')} replicates took the summary path and were not kept; run it again with --replicates-out (streamed to the file) or with summaries: false`);
+  }
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
   if (result.screen || result.pairwise) {
     const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');

@@ -16,7 +16,7 @@ import { ReplicatesStream, writeReplicates } from '../../cli/output.js';
 import type { Job, JobResult } from '../../shared/job/spec.js';
 import { SUMMARY_BLOCK } from '../../shared/job/summary.js';
 import { gaussianPair, TestCluster } from '../helpers/cluster.js';
-import { runCli } from '../cli/run-cli.js';
+import { assertUsageError, runCli } from '../cli/run-cli.js';
 
 function numbers(r: JobResult) {
   return JSON.stringify({ e: r.estimate, ci: r.ci, p: r.pValue, nul: r.null, bc: r.biasCorrected, w: r.warnings, s: r.summaries, rep: r.replicates });
@@ -71,12 +71,16 @@ describe('cluster: --replicates-out streamed through the coordinator', function 
     assert.equal(r.nullDistribution, undefined);
   });
 
-  it('a job submitted without stream_replicates has no replicate stream (NOT_FOUND, one line)', async () => {
+  it('a job submitted without stream_replicates has no replicate stream (NOT_FOUND); `result --replicates-out` of a summary job is refused', async () => {
     const engine = await connectCluster(cluster!.address);
     try {
       const id = await engine.submitOnly({ ...job, bootstrap: { replicates: 50 }, permutation: { shuffles: 50 } });
       await assert.rejects(engine.replicates(id, new ReplicatesStream(join(dir, 'none.json'))), /does not stream its replicates/);
       await engine.attach(id).done;
+      // `infoshard result` of a summary-path job cannot write replicates it never kept: one line, exit 2
+      const sid = await engine.submitOnly(job);
+      await engine.attach(sid).done;
+      assertUsageError(await runCli(['result', sid, '--coordinator', cluster!.address, '--replicates-out', join(dir, 'late.json')]), /--replicates-out .*late\.json: the job's bootstrap and permutation replicates took the summary path and were not kept/);
     } finally {
       await engine.close();
     }
