@@ -15,8 +15,10 @@ import { permuteBlock } from '../estimators/context.js';
 import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
+import type { TrainingProgress } from './spec.js';
 import { executeManyShard } from './many.js';
 import { executeTeStepShard } from './te-step.js';
+import { executeSimulationShard } from './simulation.js';
 import { NEURAL_WIDTH, neuralReplicate, packReplicate } from '../estimators/neural/index.js';
 import { packSummary, summarize } from './summary.js';
 import { groupedPermutation, groupedShift, groupedShuffle } from './trials.js';
@@ -62,6 +64,11 @@ export interface ExecuteOptions {
    * so a cancelled job frees its threads within one replicate, not one shard.
    */
   shouldStop?: () => boolean;
+  /**
+   * Neural shards: each critic's training progress (already thinned to TRAINING_EVENT_MS per
+   * critic by the caller if it wants). Never changes a value.
+   */
+  onTraining?: (t: TrainingProgress) => void;
 }
 
 /** A check to call between replicates: throws CancelledError once `shouldStop` says so. */
@@ -173,7 +180,8 @@ function thetaFor(p: PreparedJob): number {
  */
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   const partial = shardValues(p, shard, opts);
-  if (!p.summaries?.includes(shard.workload)) return partial;
+  // a many-variable job packs its own summary (many-summary.ts)
+  if (!p.summaries?.includes(shard.workload) || shard.raw || p.many) return partial;
   return { ...partial, values: packSummary(summarize(partial.values, shard.r0, thetaFor(p))) };
 }
 
@@ -182,9 +190,10 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
   const stop = stopper(opts.shouldStop);
   if (p.many) return executeManyShard(p, shard, stop);
   if (p.teStep) return executeTeStepShard(p, shard, stop);
+  if (p.simulation) return executeSimulationShard(p, shard, stop);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
-  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop);
+  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop, opts.onTraining);
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
@@ -253,10 +262,10 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
 }
 
 /** Critics r0..r1−1 of a neural job, NEURAL_WIDTH values each (estimators/neural). */
-function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void): ShardPartial {
+function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void, onTraining?: (t: TrainingProgress) => void): ShardPartial {
   const { r0, r1 } = shard;
   const values = new Float64Array((r1 - r0) * NEURAL_WIDTH);
-  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r), values, (r - r0) * NEURAL_WIDTH);
+  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r, onTraining), values, (r - r0) * NEURAL_WIDTH);
   return { jobId: shard.jobId, shardId: shard.shardId, workload: 'neural', r0, r1, width: NEURAL_WIDTH, values };
 }
 
