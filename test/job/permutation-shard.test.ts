@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { executeShard } from '../../shared/job/execute.js';
 import { prepareJob } from '../../shared/job/prepare.js';
-import { mergeSummaries, SUMMARY_BLOCK, unpackSummary } from '../../shared/job/summary.js';
+import { mergePackedSummaries, mergeSummaries, SUMMARY_BLOCK, unpackSummary } from '../../shared/job/summary.js';
 import type { ShardRequest } from '../../shared/job/shard.js';
 import type { Job } from '../../shared/job/spec.js';
 import { shufflePermutation } from '../../shared/resampling/permutation.js';
@@ -50,7 +50,7 @@ describe('job: the permutation shard loop', function () {
     assert.throws(() => shufflePermutation(4, 0, 36, buf), /buffer has length 37, expected 36/);
   });
 
-  it('summary path, gaussian MI: two 1-block shards and one 2-block shard merge to the same summary bytes', () => {
+  it('summary path, gaussian MI: two 1-block shards and one 2-block shard merge to the same summary bytes, packed or unpacked', () => {
     const R = 2 * SUMMARY_BLOCK;
     const p = prepareJob({ measure: 'mi', estimator: 'gaussian', x: ['x'], y: ['y'], seed: 2, data, permutation: { shuffles: R }, summaries: true } as unknown as Job);
     const merged = (cuts: number[]) => {
@@ -61,6 +61,9 @@ describe('job: the permutation shard loop', function () {
     const B = SUMMARY_BLOCK;
     const ref = merged([0, B, 2 * B]);
     assert.equal(merged([0, 2 * B]), ref);
+    // the coordinator's merge unpacks one packed summary at a time (any arrival order): same bytes
+    const packed = [shard(B, 2 * B), shard(0, B)].map((q) => ({ ...q, values: executeShard(p, q).values }));
+    assert.equal(JSON.stringify(mergePackedSummaries(packed)), ref);
     assert.equal(JSON.parse(ref).exceedance.total, 2 * B);
   });
 });
