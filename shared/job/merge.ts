@@ -23,7 +23,7 @@ import { planWorkloads, type Workload } from './plan.js';
 import type { ShardPartial, WorkloadKind } from './shard.js';
 import type { JobResult, NumberPath, SummaryInfo } from './spec.js';
 import { unpackManySummary } from './many-summary.js';
-import { mergeSummaries, sketchHistogram, SKETCH_ALPHA, SUMMARY_BLOCK, unpackSummary, type ShardSummary, type WorkloadSummary } from './summary.js';
+import { mergePackedSummaries, sketchHistogram, SKETCH_ALPHA, SUMMARY_BLOCK, unpackSummary, type WorkloadSummary } from './summary.js';
 import { confidenceIntervalFromSummary, summaryQuantile } from '../resampling/ci-summary.js';
 import { pValueFromCount, NULL_QUANTILES } from '../resampling/permutation.js';
 import { sd } from '../stats/moments.js';
@@ -96,7 +96,8 @@ export function assemble(workloads: readonly Workload[], partials: Iterable<Shar
 export function collect(workloads: readonly Workload[], partials: Iterable<ShardPartial>): { vectors: Map<WorkloadKind, Float64Array>; summaries: Map<WorkloadKind, WorkloadSummary> } {
   const vectors = new Map<WorkloadKind, Float64Array>();
   const covered = new Map<WorkloadKind, Uint8Array>();
-  const parts = new Map<WorkloadKind, ShardSummary[]>();
+  // summarised workloads: the packed partials, unpacked one at a time when merged (summary.ts)
+  const parts = new Map<WorkloadKind, ShardPartial[]>();
   const byKind = new Map(workloads.map((w) => [w.kind, w]));
   // values per replicate: the partials' width (neural: a critic's vector; a many-variable job's
   // job-level finish passes its row maxima, one per replicate, for a workload of width F)
@@ -109,7 +110,7 @@ export function collect(workloads: readonly Workload[], partials: Iterable<Shard
     const w = byKind.get(p.workload);
     if (!w || p.r0 < 0 || p.r1 > w.replicates) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
     if (w.summary) {
-      parts.get(w.kind)!.push(unpackSummary(p.values, p.r0, p.r1, p.shardId));
+      parts.get(w.kind)!.push(p);
       continue;
     }
     const width = p.width ?? 1;
@@ -135,7 +136,7 @@ export function collect(workloads: readonly Workload[], partials: Iterable<Shard
       at = Math.max(at, q.r1);
     }
     if (at < w.replicates) missing.push(`${w.kind}:${at}-${w.replicates}`);
-    if (ps.length > 0) summaries.set(w.kind, mergeSummaries(ps));
+    if (ps.length > 0) summaries.set(w.kind, mergePackedSummaries(ps));
   }
   if (missing.length > 0) throw new InternalError(`missing shard results for replicates ${missing.join(', ')}`);
   for (const w of workloads) if (!w.summary && !vectors.has(w.kind)) vectors.set(w.kind, new Float64Array(0));
