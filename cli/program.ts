@@ -137,6 +137,7 @@ export function createProgram(): Command {
     .addOption(new Option('--scheme <s>', 'resampling scheme').choices(['iid', 'subsample']))
     .option('--subsample-m <M>', 'subsample size for --scheme subsample')
     .option('--jackknife-groups <G>', 'groups of the delete-d jackknife for BCa')
+    .addOption(new Option('--ci-target <t>', 'what the interval covers: mean = E[estimate at N] (default), truth = the true value, bias extrapolated (kNN only, opt-in; docs/intervals.md)').choices(['mean', 'truth']))
     .option('--permutations <P>', 'permutation test with P shuffles')
     .addOption(new Option('--permutation-kind <kind>', MEASURE_LIST.filter((m) => m.permutation).map((m) => `${m.name}: ${m.permutation!.kinds.join('|')}`).join('; ')).choices(['shuffle', 'local', 'shift', 'columns']))
     .option('--local-k <n>', 'Z-neighbourhood size for local permutation')

@@ -47,7 +47,7 @@ export interface WorkerServiceOptions extends CallGuard {
   faultDelayMs?: number;
 }
 
-const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural', 'biasprobe'];
+const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural', 'biasprobe', 'extrapolation'];
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -31,6 +31,13 @@ export interface BootstrapOptions {
   m?: number;
   /** Groups G of the delete-d jackknife used by BCa. @default min(N, 100) */
   jackknifeGroups?: number;
+  /**
+   * What the interval covers. 'mean' (default): E[Î_N], the estimator's expectation at this N.
+   * 'truth': the true value, with the kNN bias extrapolated away and the width widened for it
+   * (resampling/truth-interval.ts; kNN estimators ksg1, ksg2, kl, ksg_cmi only, method normal,
+   * default m). @default 'mean'
+   */
+  target?: 'mean' | 'truth';
 }
 
 export interface PermutationOptions {
@@ -193,7 +200,14 @@ export interface ConfidenceInterval {
    * What the interval covers: 'E[estimate at N]', the estimator's expectation at this sample
    * size, which differs from the true value by the estimator's bias (see `bias`).
    */
-  target?: 'E[estimate at N]';
+  target?: 'E[estimate at N]' | 'truth';
+  /**
+   * target 'truth' only (resampling/truth-interval.ts): the interval is centre ± z·se, centre =
+   * the least-squares intercept of E[Î_n] = I + c·(N/n)^alpha through the mean estimates at `fit.m`
+   * (weights `fit.weights`); se from `replicates` subsamples of `subsampleRows` rows of the corrected
+   * statistic (scaled by `scale`) plus the Monte Carlo error of the means (`mcSe`); `bias` = estimate − centre.
+   */
+  truth?: { centre: number; se: number; mcSe: number; partitionSd: number; bias: number; alpha: number; dimension: number; fit: { m: number[]; weights: number[] }; subsampleRows: number; replicates: number; scale: number; method: string };
   /**
    * Subsample bias diagnostic (resampling/bootstrap.ts, `subsampleBias`): z = (mean of the m-row
    * estimates − estimate)/se; `extrapolated` = E[Î_N] − I from a least-squares fit linear in 1/m
@@ -258,7 +272,7 @@ export interface JobResult {
   /** estimate − mean(null), when a null was computed (analytic test: estimate − df/(2N)). */
   biasCorrected?: number;
   /** Replicate counts by workload. */
-  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number; biasprobe?: number };
+  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number; biasprobe?: number; extrapolation?: number };
   /** Raw replicate values (library only; the CLI writes them with --replicates-out). */
   bootstrapDistribution?: Float64Array;
   nullDistribution?: Float64Array;

@@ -105,6 +105,11 @@ export interface SimulateResult {
   /** Each dataset's CI bounds by the job's own method (byMethod[0]), for coverage plots. */
   ciLow?: Float64Array;
   ciHigh?: Float64Array;
+  /**
+   * job.bootstrap.target 'truth' (truth-interval.ts): coverage of the truth interval (the
+   * result's own ci); byMethod then holds the mean-target intervals from the same replicates.
+   */
+  truthTarget?: MethodCoverage;
   /** Fraction of datasets where the subsample bias warning (|z| > 1.5) fired. */
   biasWarningRate?: number;
   /** Mean over datasets of the extrapolated bias (subsample scheme), to compare with `bias`. */
@@ -273,6 +278,7 @@ export function simulate(spec: SimulateSpec): SimulateResult {
   const lows = methods.map(() => new Float64Array(D));
   const highs = methods.map(() => new Float64Array(D));
   const shift = new Float64Array(D); // extrapolated bias per dataset (0 for iid)
+  const truthCi = boot?.target === 'truth' ? { low: new Float64Array(D), high: new Float64Array(D) } : undefined;
   let warned = 0, subsample = false;
   const cols = generatorColumns(spec.generator);
   for (let d = 0; d < D; d++) {
@@ -286,6 +292,7 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     const b = run.prepared.bootstrap;
     if (!b) continue;
     const dist = run.values.get('bootstrap')!;
+    if (truthCi) [truthCi.low[d], truthCi.high[d]] = [run.result.ci!.low, run.result.ci!.high];
     methods.forEach((method, i) => {
       const ci = bootstrapInterval({ ...b, method }, run.prepared.n, run.theta, dist, method === 'bca' ? run.values.get('jackknife') : undefined);
       lows[i]![d] = toUnits(ci.low);
@@ -321,6 +328,7 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     out.ciLow = lows[0];
     out.ciHigh = highs[0];
     out.coverageOfMean = out.byMethod[0]!.coverageOfMean;
+    if (truthCi) out.truthTarget = coverageOf('normal', truthCi.low, truthCi.high, truth, out.meanEstimate, ideal);
     if (subsample) {
       out.biasWarningRate = warned / D;
       out.meanExtrapolatedBias = shift.reduce((a, v) => a + v, 0) / D;
