@@ -1,0 +1,40 @@
+/** `--ci-target truth` (docs/intervals.md): the flag and the job field reach the engine; refusals are one line, exit 2. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { casesDir } from '../data/repo.js';
+import { assertUsageError, runCli } from './run-cli.js';
+
+describe('CLI --ci-target truth (child process)', function () {
+  this.timeout(120000);
+  const data = join(casesDir(), 'gauss2.csv');
+  const mi = (...rest: string[]) => ['estimate', 'mi', '--data', data, '--x', 'x', '--y', 'y', ...rest];
+
+  it('ksg1: the result says the interval targets the truth and how it was made', async () => {
+    const r = await runCli(mi('--estimator', 'ksg1', '--bootstrap', '12', '--ci-target', 'truth', '--json'));
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { estimate: number; ci: { low: number; high: number; target: string; truth: { centre: number; alpha: number } }; replicates: { extrapolation: number } };
+    assert.equal(out.ci.target, 'truth');
+    assert.equal(out.ci.truth.alpha, 1);
+    assert.ok(out.ci.low < out.ci.truth.centre && out.ci.truth.centre < out.ci.high);
+    assert.equal(out.replicates.extrapolation, 12);
+  });
+
+  it('refused with one line naming the flag: no extrapolated bias, another method, without --bootstrap', async () => {
+    assertUsageError(await runCli(mi('--estimator', 'gaussian', '--bootstrap', '12', '--ci-target', 'truth')), /--ci-target truth needs a kNN estimator whose bias is extrapolated.*mi with gaussian has no bias law/);
+    assertUsageError(await runCli(mi('--estimator', 'ksg1', '--bootstrap', '12', '--ci-target', 'truth', '--ci', 'bca')), /--ci-target truth makes a normal interval; got --ci bca/);
+    assertUsageError(await runCli(mi('--estimator', 'ksg1', '--ci-target', 'truth')), /--ci-target.*--bootstrap/);
+  });
+
+  it('the job file field bootstrap.target', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'infoshard-truth-'));
+    const job = join(dir, 'job.json');
+    writeFileSync(job, JSON.stringify({ data, measure: 'mi', estimator: 'ksg1', x: ['x'], y: ['y'], bootstrap: { replicates: 12, target: 'truth' } }));
+    const r = await runCli(['run', job, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { ci: { target: string } }).ci.target, 'truth');
+    writeFileSync(job, JSON.stringify({ data, measure: 'mi', estimator: 'ksg1', x: ['x'], y: ['y'], bootstrap: { replicates: 12, target: 'median' } }));
+    assertUsageError(await runCli(['run', job, '--json']), /bootstrap\.target|target/);
+  });
+});
