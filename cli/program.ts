@@ -205,6 +205,7 @@ export function createProgram(): Command {
     .option('--level <L>', 'CI level (default 0.95)')
     .addOption(new Option('--scheme <s>', 'resampling scheme').choices(['iid', 'subsample']))
     .option('--methods <list>', 'CI methods evaluated on the same replicates, e.g. percentile,normal,bca')
+    .addOption(new Option('--ci-target <t>', 'truth: also measure the truth-target interval (kNN; docs/intervals.md)').choices(['mean', 'truth']))
     .option('--dx <d>', 'gaussian: columns of X (pairs X_j, Y_j correlate for j < min(dx, dy))')
     .option('--dy <d>', 'gaussian: columns of Y')
     .option('--permutations <P>', 'permutations per dataset')

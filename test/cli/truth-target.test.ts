@@ -27,6 +27,13 @@ describe('CLI --ci-target truth (child process)', function () {
     assertUsageError(await runCli(mi('--estimator', 'ksg1', '--ci-target', 'truth')), /--ci-target.*--bootstrap/);
   });
 
+  it('simulate --ci-target truth reports the truth-target coverage next to the default interval', async () => {
+    const r = await runCli(['simulate', '--n', '200', '--datasets', '3', '--rho', '0.6', '--bootstrap', '10', '--ci-target', 'truth', '--threads', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /truth-target \(--ci-target truth\) normal CI coverage: \d+\.\d% of the truth/);
+    assert.match(r.stdout, /normal CI coverage: .* of the mean estimate \(its target/);
+  });
+
   it('the job file field bootstrap.target', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'infoshard-truth-'));
     const job = join(dir, 'job.json');
