@@ -110,6 +110,9 @@ export interface SimulateResult {
    * result's own ci); byMethod then holds the mean-target intervals from the same replicates.
    */
   truthTarget?: MethodCoverage;
+  /** Each dataset's truth-target interval. */
+  truthLow?: Float64Array;
+  truthHigh?: Float64Array;
   /** Fraction of datasets where the subsample bias warning (|z| > 1.5) fired. */
   biasWarningRate?: number;
   /** Mean over datasets of the extrapolated bias (subsample scheme), to compare with `bias`. */
@@ -328,7 +331,10 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     out.ciLow = lows[0];
     out.ciHigh = highs[0];
     out.coverageOfMean = out.byMethod[0]!.coverageOfMean;
-    if (truthCi) out.truthTarget = coverageOf('normal', truthCi.low, truthCi.high, truth, out.meanEstimate, ideal);
+    if (truthCi) {
+      out.truthTarget = coverageOf('normal', truthCi.low, truthCi.high, truth, out.meanEstimate, ideal);
+      [out.truthLow, out.truthHigh] = [truthCi.low, truthCi.high];
+    }
     if (subsample) {
       out.biasWarningRate = warned / D;
       out.meanExtrapolatedBias = shift.reduce((a, v) => a + v, 0) / D;
