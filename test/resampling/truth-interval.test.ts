@@ -92,4 +92,13 @@ describe('resampling: truth-target interval', () => {
     assert.equal(r.replicates.extrapolation, 30);
     assert.ok(r.warnings.some((w) => /target truth is experimental/.test(w)));
   });
+
+  it('the summary path (bootstrap moments merged, issue 18) gives the same interval up to rounding', () => {
+    const data = drawDataset({ kind: 'gaussian', rho: 0.6 }, 200, stream(6, 0));
+    const job = { measure: 'mi' as const, estimator: 'ksg1', k: 3, x: ['x'], y: ['y'], seed: 4, data, bootstrap: { replicates: 20, target: 'truth' as const } };
+    const vec = runInlineWithReplicates({ ...job, summaries: false }).result.ci!;
+    const sum = runInlineWithReplicates({ ...job, summaries: true }).result.ci!;
+    assert.equal(sum.target, 'truth');
+    for (const key of ['low', 'high'] as const) assert.ok(Math.abs(sum[key] - vec[key]) < 1e-12, `${key}: ${sum[key]} vs ${vec[key]}`);
+  });
 });
