@@ -8,7 +8,7 @@ import { CancelledError, InternalError } from '../errors.js';
 import { checkBounds } from '../estimators/bounds.js';
 import { bootstrapIndices, jackknifeKeep, subsampleIndices } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
-import { EXTRAPOLATION_WIDTH, extrapolatedReplicate, extrapolationSets } from '../resampling/truth-interval.js';
+import { EXTRAPOLATION_WIDTH, extrapolationSets } from '../resampling/truth-interval.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
 import { shiftPermutation, shufflePermutation } from '../resampling/permutation.js';
 import { Domain, permutation, stream } from '../rng/index.js';
@@ -206,15 +206,20 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
       break;
     }
     case 'extrapolation': {
-      // T₁(S), T₂(S) on a subsample S of ⌊N/2⌋ rows with two partitions into halves and quarters
-      // (resampling/truth-interval.ts): two values per replicate
+      // a subsample S of ⌊N/2⌋ rows with two partitions into halves and quarters
+      // (resampling/truth-interval.ts): [Î(S), halves₁, quarters₁, halves₂, quarters₂] per replicate
       const t = p.bootstrap!.truth!;
       const on = (rows: Int32Array) => estimateOnRows(measure, estimator, input, params, rows);
+      const mean = (sets: Int32Array[]) => sets.reduce((s, rows) => s + on(rows), 0) / sets.length;
       const out = new Float64Array((r1 - r0) * EXTRAPOLATION_WIDTH);
       for (let r = r0; r < r1; r++, stop()) {
         const s = extrapolationSets(seed, r, n, t.m);
-        const all = on(s.all);
-        s.partitions.forEach((q, j) => (out[(r - r0) * EXTRAPOLATION_WIDTH + j] = extrapolatedReplicate(t.weights, all, q.halves.map(on), q.quarters.map(on))));
+        const o = (r - r0) * EXTRAPOLATION_WIDTH;
+        out[o] = on(s.all);
+        s.partitions.forEach((q, j) => {
+          out[o + 1 + 2 * j] = mean(q.halves);
+          out[o + 2 + 2 * j] = mean(q.quarters);
+        });
       }
       return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, values: out, width: EXTRAPOLATION_WIDTH };
     }

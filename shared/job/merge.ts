@@ -423,12 +423,12 @@ function applyTruth(p: PreparedJob, thetaHat: number, boot: Moments3, vals: Map<
   const b = p.bootstrap!;
   const t = b.truth!;
   const reps = vals.get('extrapolation')!;
-  const bad = reps.length - finiteMoments(reps).count; // values, two per replicate
-  if (bad > 0) result.warnings.push(`${bad} of ${reps.length} extrapolation values (two per replicate) are not finite`);
+  const bad = reps.length - finiteMoments(reps).count; // values, EXTRAPOLATION_WIDTH per replicate
+  if (bad > 0) result.warnings.push(`${bad} of ${reps.length} extrapolation values (five per replicate) are not finite`);
   const ti = truthInterval({
     thetaHat,
     n: p.n,
-    alpha: t.alpha,
+    alphas: t.alphas,
     z: ndtri(1 - (1 - b.level) / 2),
     boot: { m: b.m, moments: boot },
     probe: { m: b.probe!.m, moments: finiteMoments(vals.get('biasprobe')!) },
@@ -439,9 +439,11 @@ function applyTruth(p: PreparedJob, thetaHat: number, boot: Moments3, vals: Map<
   ci.high = u(ti.high);
   ci.target = 'truth';
   ci.truth = {
-    centre: u(ti.centre), se: u(ti.se), mcSe: u(Math.sqrt(ti.mcVariance)), partitionSd: u(ti.partitionSd), bias: u(ti.bias), alpha: t.alpha, dimension: t.dimension,
-    fit: ti.fit, subsampleRows: t.m, replicates: t.replicates, scale: Math.sqrt(t.m / (p.n - t.m)),
-    method: 'least-squares extrapolation of E[estimate at n] = I + c·(N/n)^alpha, alpha = min(1, 2/d); se from subsamples of the corrected statistic (docs/intervals.md)',
+    dimension: t.dimension,
+    m: ti.m,
+    fits: ti.fits.map((f) => ({ alpha: f.alpha, weights: f.weights, centre: u(f.centre), se: u(f.se), mcSe: u(f.mcSe), partitionSd: u(f.partitionSd), bias: u(thetaHat - f.centre) })),
+    subsampleRows: t.m, replicates: t.replicates, scale: Math.sqrt(t.m / (p.n - t.m)),
+    method: 'union over alpha in [min(1, 2/d), 1] of centre ± z·se, centre = least-squares extrapolation of E[estimate at n] = I + c·(N/n)^alpha through n = N/4, N/2, N; se from subsamples of the corrected statistic (docs/intervals.md)',
   };
   result.replicates.extrapolation = t.replicates;
   result.warnings.push(TRUTH_WARNING);

@@ -17,7 +17,7 @@ import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
 import { Domain, stream } from '../rng/index.js';
 import { biasProbe, defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { checkRecipe, intervalRecipe, uncheckedWarning } from '../resampling/recipes.js';
-import { extrapolationSize, extrapolationWeights, truthExponent, TRUTH_ESTIMATORS } from '../resampling/truth-interval.js';
+import { extrapolationSize, truthExponent, TRUTH_ESTIMATORS } from '../resampling/truth-interval.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
@@ -44,11 +44,11 @@ export interface ResolvedBootstrap {
    */
   probe?: { m: number; replicates: number };
   /**
-   * target 'truth' (resampling/truth-interval.ts): bias exponent alpha = min(1, 2/d) for d
-   * columns, least-squares weights of the fit at (m, probe m, N), and `replicates` replicates of
-   * the corrected statistic on `m` = ⌊N/2⌋ rows (workload 'extrapolation').
+   * target 'truth' (resampling/truth-interval.ts): the bracket of bias exponents [min(1, 2/d), 1]
+   * for d columns, and `replicates` replicates of the corrected statistic's parts on `m` = ⌊N/2⌋
+   * rows (workload 'extrapolation').
    */
-  truth?: { alpha: number; dimension: number; weights: number[]; m: number; replicates: number };
+  truth?: { alphas: number[]; dimension: number; m: number; replicates: number };
 }
 
 export interface ResolvedPermutation {
@@ -371,8 +371,7 @@ function truthTarget(measure: Measure, estimator: string, b: NonNullable<Job['bo
   const mt = extrapolationSize(n);
   if (Math.floor(mt / 4) <= k) throw new OptionError(`bootstrap.target truth needs N/8 > k rows (N ≥ ${8 * (k + 1)}); got N = ${n}`, 'bootstrap.target');
   const dimension = input.x.d + (input.y?.d ?? 0) + (input.z?.d ?? 0);
-  const alpha = truthExponent(dimension);
   const probe = { m: Math.floor(n / 2), replicates: b.replicates };
-  const truth = { alpha, dimension, weights: extrapolationWeights([m, probe.m, n], alpha), m: mt, replicates: b.replicates };
+  const truth = { alphas: [...new Set([truthExponent(dimension), 1])], dimension, m: mt, replicates: b.replicates };
   return { m, probe, truth };
 }

@@ -202,12 +202,13 @@ export interface ConfidenceInterval {
    */
   target?: 'E[estimate at N]' | 'truth';
   /**
-   * target 'truth' only (resampling/truth-interval.ts): the interval is centre ± z·se, centre =
-   * the least-squares intercept of E[Î_n] = I + c·(N/n)^alpha through the mean estimates at `fit.m`
-   * (weights `fit.weights`); se from `replicates` subsamples of `subsampleRows` rows of the corrected
-   * statistic (scaled by `scale`) plus the Monte Carlo error of the means (`mcSe`); `bias` = estimate − centre.
+   * target 'truth' only (resampling/truth-interval.ts): the union over `fits` (alpha = min(1, 2/d)
+   * and 1) of centre ± z·se, centre = the least-squares intercept of E[Î_n] = I + c·(N/n)^alpha
+   * through the mean estimates at `m`; se from `replicates` subsamples of `subsampleRows` rows of
+   * the corrected statistic (scaled by `scale`) plus the Monte Carlo error of the means (`mcSe`);
+   * `bias` = estimate − centre.
    */
-  truth?: { centre: number; se: number; mcSe: number; partitionSd: number; bias: number; alpha: number; dimension: number; fit: { m: number[]; weights: number[] }; subsampleRows: number; replicates: number; scale: number; method: string };
+  truth?: { dimension: number; m: number[]; fits: { alpha: number; weights: number[]; centre: number; se: number; mcSe: number; partitionSd: number; bias: number }[]; subsampleRows: number; replicates: number; scale: number; method: string };
   /**
    * Subsample bias diagnostic (resampling/bootstrap.ts, `subsampleBias`): z = (mean of the m-row
    * estimates − estimate)/se; `extrapolated` = E[Î_N] − I from a least-squares fit linear in 1/m

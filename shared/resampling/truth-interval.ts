@@ -64,8 +64,12 @@ export function extrapolationWeights(ns: readonly number[], alpha: number): numb
   return x.map((v) => 1 / k - ((v - mx) * mx) / sxx);
 }
 
-/** Values per replicate of the 'extrapolation' workload: T₁, T₂ (two partitions). */
-export const EXTRAPOLATION_WIDTH = 2;
+/**
+ * Values per replicate of the 'extrapolation' workload: Î(S), then per partition j = 1, 2 the
+ * mean of Î over its halves and over its quarters. The merge combines them with the weights of
+ * each exponent, so one workload serves both ends of the bracket.
+ */
+export const EXTRAPOLATION_WIDTH = 5;
 
 /** Rows per replicate of the 'extrapolation' workload: ⌊N/2⌋. */
 export function extrapolationSize(n: number): number {
@@ -124,47 +128,63 @@ export function finiteMoments(values: ArrayLike<number>): Moments3 {
   return { mean, variance: c > 1 ? ss / (c - 1) : NaN, count: c };
 }
 
+/** One end of the bracket: the fit at one exponent. */
+export interface TruthFit {
+  alpha: number;
+  /** Least-squares weights at the fit's row counts (N/4, N/2, N). */
+  weights: number[];
+  /** The extrapolated value a. */
+  centre: number;
+  /** Its standard error: √(f²·Var U + Monte Carlo terms). */
+  se: number;
+  /** The Monte Carlo part of se (the centre's means over finitely many subsamples). */
+  mcSe: number;
+  /** sd of T(S) over partitions of one S (removed from the replicates' spread). */
+  partitionSd: number;
+}
+
 export interface TruthInterval {
   low: number;
   high: number;
-  /** The extrapolated value a (the interval's centre). */
-  centre: number;
-  /** Its standard error: √(f²·var(T*) + Monte Carlo terms). */
-  se: number;
-  /** The part of se² from the Monte Carlo error of the centre's subsample means. */
-  mcVariance: number;
-  /** sd of T(S) over partitions of one S (removed from the replicates' spread). */
-  partitionSd: number;
-  /** θ̂ − centre: the bias removed. */
-  bias: number;
-  alpha: number;
-  /** Row counts of the fit (ascending, last = N) and their weights. */
-  fit: { m: number[]; weights: number[] };
+  /** Row counts of the fit (ascending, last = N). */
+  m: number[];
+  /** The fits at the bracket's exponents (α_lo = min(1, 2/d), α_hi = 1), each centre ± z·se. */
+  fits: TruthFit[];
 }
 
 /**
  * The truth interval from θ̂ (at N rows), the subsample replicates (m rows), the bias probe (m'
- * rows), the extrapolation replicates (T* on m_t rows), at `level`, with z = ndtri((1+level)/2).
+ * rows) and the extrapolation replicates (components on m_t rows, `EXTRAPOLATION_WIDTH` per
+ * replicate), with z = ndtri((1+level)/2): the union of centre_α ± z·se_α over `alphas`.
  */
 export function truthInterval(args: {
   thetaHat: number;
   n: number;
-  alpha: number;
+  alphas: readonly number[];
   z: number;
   boot: { m: number; moments: Moments3 };
   probe: { m: number; moments: Moments3 };
-  /** The extrapolation replicates, two values (T₁, T₂) per replicate. */
   replicates: { m: number; values: ArrayLike<number> };
 }): TruthInterval {
-  const { thetaHat, n, alpha, z, boot, probe, replicates } = args;
+  const { thetaHat, n, alphas, z, boot, probe, replicates } = args;
   const ms = [boot.m, probe.m, n];
-  const w = extrapolationWeights(ms, alpha);
-  const centre = w[0]! * boot.moments.mean + w[1]! * probe.moments.mean + w[2]! * thetaHat;
   const f2 = replicates.m / (n - replicates.m);
-  const mc = (w[0]! ** 2 * boot.moments.variance) / boot.moments.count + (w[1]! ** 2 * probe.moments.variance) / probe.moments.count;
-  const { varU, varPartition } = pairedVariance(replicates.values);
-  const se = Math.sqrt(f2 * varU + mc);
-  return { low: centre - z * se, high: centre + z * se, centre, se, mcVariance: mc, partitionSd: Math.sqrt(varPartition), bias: thetaHat - centre, alpha, fit: { m: ms, weights: w } };
+  const R = Math.floor(replicates.values.length / EXTRAPOLATION_WIDTH);
+  const fits = [...new Set(alphas)].map((alpha): TruthFit => {
+    const w = extrapolationWeights(ms, alpha);
+    const centre = w[0]! * boot.moments.mean + w[1]! * probe.moments.mean + w[2]! * thetaHat;
+    const mc = (w[0]! ** 2 * boot.moments.variance) / boot.moments.count + (w[1]! ** 2 * probe.moments.variance) / probe.moments.count;
+    // T_j = w_{N/4}·quarters_j + w_{N/2}·halves_j + w_N·all, from [all, halves₁, quarters₁, halves₂, quarters₂]
+    const pairs = new Float64Array(2 * R);
+    for (let r = 0; r < R; r++) {
+      const v = (i: number) => replicates.values[r * EXTRAPOLATION_WIDTH + i]!;
+      pairs[2 * r] = extrapolatedReplicate(w, v(0), [v(1)], [v(2)]);
+      pairs[2 * r + 1] = extrapolatedReplicate(w, v(0), [v(3)], [v(4)]);
+    }
+    const { varU, varPartition } = pairedVariance(pairs);
+    return { alpha, weights: w, centre, se: Math.sqrt(f2 * varU + mc), mcSe: Math.sqrt(mc), partitionSd: Math.sqrt(varPartition) };
+  });
+  return { low: Math.min(...fits.map((f) => f.centre - z * f.se)), high: Math.max(...fits.map((f) => f.centre + z * f.se)), m: ms, fits };
 }
 
 /**

@@ -14,10 +14,10 @@ describe('CLI --ci-target truth (child process)', function () {
   it('ksg1: the result says the interval targets the truth and how it was made', async () => {
     const r = await runCli(mi('--estimator', 'ksg1', '--bootstrap', '12', '--ci-target', 'truth', '--json'));
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { estimate: number; ci: { low: number; high: number; target: string; truth: { centre: number; alpha: number } }; replicates: { extrapolation: number } };
+    const out = JSON.parse(r.stdout) as { estimate: number; ci: { low: number; high: number; target: string; truth: { fits: { centre: number; alpha: number }[] } }; replicates: { extrapolation: number } };
     assert.equal(out.ci.target, 'truth');
-    assert.equal(out.ci.truth.alpha, 1);
-    assert.ok(out.ci.low < out.ci.truth.centre && out.ci.truth.centre < out.ci.high);
+    assert.deepEqual(out.ci.truth.fits.map((f) => f.alpha), [1]); // 2-D: the bracket is alpha = 1 alone
+    assert.ok(out.ci.low < out.ci.truth.fits[0]!.centre && out.ci.truth.fits[0]!.centre < out.ci.high);
     assert.equal(out.replicates.extrapolation, 12);
   });
 

@@ -70,8 +70,8 @@ describe('resampling: truth-target interval', () => {
     const p = prepareJob({ measure: 'mi', estimator: 'ksg1', k: 3, x: ['x'], y: ['y'], data, bootstrap: { replicates: 10, target: 'truth' } });
     assert.equal(p.bootstrap!.m, 100);
     assert.deepEqual(p.bootstrap!.probe, { m: 200, replicates: 10 });
-    assert.deepEqual({ ...p.bootstrap!.truth!, weights: undefined }, { alpha: 1, dimension: 2, m: 200, replicates: 10, weights: undefined });
-    assert.deepEqual(planWorkloads(p).map((w) => [w.kind, w.replicates, w.width ?? 1]), [['bootstrap', 10, 1], ['biasprobe', 10, 1], ['extrapolation', 10, 2]]);
+    assert.deepEqual(p.bootstrap!.truth!, { alphas: [1], dimension: 2, m: 200, replicates: 10 });
+    assert.deepEqual(planWorkloads(p).map((w) => [w.kind, w.replicates, w.width ?? 1]), [['bootstrap', 10, 1], ['biasprobe', 10, 1], ['extrapolation', 10, 5]]);
   });
 
   it('an engine run reports the interval, how it was made, and that it is centre ± z·se', () => {
@@ -81,14 +81,20 @@ describe('resampling: truth-target interval', () => {
     assert.equal(ci.target, 'truth');
     assert.equal(ci.method, 'normal');
     assert.equal(t.dimension, 5);
-    assert.equal(t.alpha, 2 / 5);
-    assert.deepEqual(t.fit.m, [100, 200, 400]);
-    assert.ok(Math.abs(t.bias - (r.estimate - t.centre)) < 1e-12);
+    assert.deepEqual(t.fits.map((f) => f.alpha), [2 / 5, 1]);
+    assert.deepEqual(t.m, [100, 200, 400]);
     const z = ndtri(0.975);
-    assert.ok(Math.abs(ci.low - (t.centre - z * t.se)) < 1e-12 && Math.abs(ci.high - (t.centre + z * t.se)) < 1e-12);
-    assert.ok(t.se > t.mcSe && t.mcSe > 0 && t.partitionSd > 0);
-    // KSG underestimates a 5-D Gaussian MI: the extrapolation moves the centre up
-    assert.ok(t.centre > r.estimate, `centre ${t.centre} vs estimate ${r.estimate}`);
+    for (const f of t.fits) {
+      assert.ok(Math.abs(f.bias - (r.estimate - f.centre)) < 1e-12);
+      assert.ok(f.se > f.mcSe && f.mcSe > 0 && f.partitionSd > 0);
+      // KSG underestimates a 5-D Gaussian MI: the extrapolation moves the centre up
+      assert.ok(f.centre > r.estimate, `centre ${f.centre} vs estimate ${r.estimate}`);
+    }
+    // the union of the two fits' intervals
+    assert.ok(Math.abs(ci.low - Math.min(...t.fits.map((f) => f.centre - z * f.se))) < 1e-12);
+    assert.ok(Math.abs(ci.high - Math.max(...t.fits.map((f) => f.centre + z * f.se))) < 1e-12);
+    // the slower bias law (alpha = 2/d) extrapolates further than 1/n
+    assert.ok(t.fits[0]!.centre > t.fits[1]!.centre);
     assert.equal(r.replicates.extrapolation, 30);
     assert.ok(r.warnings.some((w) => /target truth is experimental/.test(w)));
   });
