@@ -1,18 +1,20 @@
 /**
- * `npm run bench -- neural [--full]`: the neural MI estimators next to ksg1 on tasks with known
- * MI (as in the bmi benchmark, Czyż et al., NeurIPS 2023), and the time per critic on 1 vs 2
- * threads and 1 vs 2 worker processes.
+ * `npm run bench -- neural [--quick] [--n N] [--datasets D] [--critics R]`: the neural MI
+ * estimators next to ksg1 on tasks with known MI (as in the bmi benchmark, Czyż et al., NeurIPS
+ * 2023), and the time per critic on 1 vs 2 threads and 1 vs 2 worker processes.
  *
  * Tasks (truth in nats; invertible per-coordinate maps leave MI unchanged):
- *   gauss-1x1   X, Y ∈ R,   I = 0.5      gauss-5x5  5 correlated pairs, I = 2
- *   gauss-25x25 25 pairs, I = 10 (--full)             student-t  ν = 3, ρ = 0.5 (truth: simulate.ts)
- *   halfcube-asinh-3x3  3 pairs, I = 1, X → sign(x)|x|^{3/2}, Y → asinh(y)
- * Each (task, estimator) is `datasets` seeded datasets of N rows, one critic each (the default
- * settings below, smaller than the library defaults so the default run fits a few minutes on 2
- * loaded cores); bias = mean(estimate − truth), RMSE over the datasets.
+ *   gauss-1x1   X, Y ∈ R (2-D),   I = 0.5      gauss-5x5  5 correlated pairs (10-D), I = 2
+ *   gauss-25x25 25 pairs (50-D), I = 10         student-t  ν = 3, ρ = 0.5 (truth: simulate.ts)
+ *   halfcube-asinh-3x3  3 pairs (6-D), I = 1, X → sign(x)|x|^{3/2}, Y → asinh(y)
+ * Each (task, estimator) is D seeded datasets of N rows (default D = 2, N = 1000), one critic
+ * each with the LIBRARY DEFAULT settings (NEURAL_DEFAULTS: 2×64 units, ≤ 1000 steps of 128 rows,
+ * early stopping); bias = mean(estimate − truth), RMSE over the datasets. `--quick`: the small
+ * critic below (2×16, ≤ 200 steps of 64), one dataset, no gauss-25x25 (a smoke run).
+ * The timing part trains an ensemble of R critics (default 2) with the default critic.
  * Writes bench/results/neural-<stamp>.{json,md} and neural-latest.{json,md}.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { createEngine, packageVersion } from '../engine/embedded.js';
@@ -48,32 +50,41 @@ function gaussTask(id: string, d: number, mi: number, map?: { x: (v: number) => 
 
 const halfCube = (v: number) => Math.sign(v) * Math.abs(v) ** 1.5;
 
-function tasks(full: boolean): Task[] {
+function tasks(all: boolean): Task[] {
   const t: Task[] = [
     gaussTask('gauss-1x1', 1, 0.5),
     gaussTask('gauss-5x5', 5, 2),
     { id: 'student-t-nu3', truth: generatorTruth({ kind: 'student-t', rho: 0.5, nu: 3 }), dx: 1, dy: 1, draw: (n, seed) => drawDataset({ kind: 'student-t', rho: 0.5, nu: 3 }, n, stream(seed, 0, 61)) },
     gaussTask('halfcube-asinh-3x3', 3, 1, { x: halfCube, y: Math.asinh }),
   ];
-  if (full) t.push(gaussTask('gauss-25x25', 25, 10));
+  if (all) t.push(gaussTask('gauss-25x25', 25, 10));
   return t;
 }
 
 const ESTIMATORS = ['ksg1', 'mine', 'nwj', 'infonce', 'smile'] as const;
-/** Bench critic: 2×16 hidden, at most 200 steps of 64 rows (library defaults are larger: docs/neural.md). */
-const CRITIC = { hidden: 16, embed: 8, batch: 64, steps: 200, evalEvery: 25, patience: 4, heldOutBootstrap: 50 };
-/** --full: the library's default critic. */
-const FULL_CRITIC = { heldOutBootstrap: 100 };
+/** --quick: 2×16 hidden, at most 200 steps of 64 rows (library defaults are larger: docs/neural.md). */
+const QUICK_CRITIC = { hidden: 16, embed: 8, batch: 64, steps: 200, evalEvery: 25, patience: 4, heldOutBootstrap: 50 };
+/** Default: the library's default critic (NEURAL_DEFAULTS). */
+const DEFAULT_CRITIC = {};
+
+function num(argv: string[], name: string, dflt: number): number {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : dflt;
+}
 
 const cols = (t: Task) => ({ x: Array.from({ length: t.dx }, (_, j) => (t.dx === 1 && t.dy === 1 ? 'x' : `x${j}`)), y: Array.from({ length: t.dy }, (_, j) => (t.dx === 1 && t.dy === 1 ? 'y' : `y${j}`)) });
 
 export async function main(argv: string[]): Promise<void> {
-  const full = argv.includes('--full');
-  const critic = full ? FULL_CRITIC : CRITIC;
-  const n = full ? 4000 : 1000, datasets = full ? 3 : 1;
+  const quick = argv.includes('--quick');
+  const full = !quick;
+  const critic = quick ? QUICK_CRITIC : DEFAULT_CRITIC;
+  const n = num(argv, 'n', 1000), datasets = num(argv, 'datasets', quick ? 1 : 2);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const t0 = performance.now();
   const loadStart = loadavg();
+  const progress = path.join(repoRoot(), 'bench', 'results', 'neural-progress.jsonl');
+  mkdirSync(path.dirname(progress), { recursive: true });
+  writeFileSync(progress, '');
   const engine = createEngine({ threads: 2 });
   const rows: { task: string; truth: number; estimator: string; estimates: number[]; bias: number; rmse: number; msPerCritic: number }[] = [];
   try {
@@ -90,6 +101,8 @@ export async function main(argv: string[]): Promise<void> {
         const bias = estimates.reduce((s, v) => s + v - task.truth, 0) / datasets;
         const rmse = Math.sqrt(estimates.reduce((s, v) => s + (v - task.truth) ** 2, 0) / datasets);
         rows.push({ task: task.id, truth: task.truth, estimator: est, estimates, bias, rmse, msPerCritic: ms / datasets });
+        // kept as it goes (a long run stopped early still leaves its rows)
+        appendFileSync(progress, `${JSON.stringify(rows.at(-1))}\n`);
         log(`${task.id} ${est}: ${estimates.map((v) => v.toFixed(3)).join(', ')} (truth ${task.truth.toFixed(3)}), ${(ms / datasets / 1000).toFixed(1)} s`);
       }
     }
@@ -98,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   // time per critic: an ensemble of R critics (smile, gauss-1x1) on 1 and 2 threads, 1 and 2 workers
-  const R = full ? 4 : 2;
+  const R = num(argv, 'critics', 2);
   const task = tasks(false)[0]!;
   const job: Job = { measure: 'mi', estimator: 'smile', ...cols(task), data: task.draw(n, 7), seed: 3, options: critic, ensemble: { critics: R } };
   const timing: { setup: string; wallS: number; sPerCritic: number; mean: number }[] = [];
@@ -141,9 +154,9 @@ export async function main(argv: string[]): Promise<void> {
   };
   const f = (v: number) => v.toFixed(3);
   const md = [
-    `# Neural MI estimators vs ksg1 (${full ? 'full' : 'default'} run, ${startedAt})`,
+    `# Neural MI estimators vs ksg1 (${quick ? 'quick' : 'default'} run, ${startedAt})`,
     '',
-    `Machine: ${report.machine.cpus} cores (${report.machine.model}), Node ${process.version}; load average ${loadStart.map((v) => v.toFixed(1)).join(' ')} at start, ${report.machine.loadavgEnd.map((v) => v.toFixed(1)).join(' ')} at end. N = ${n}, ${datasets} dataset(s) per cell, one critic per dataset (${JSON.stringify(critic)}); embedded engine, 2 threads. Wall ${report.wallS} s.`,
+    `Machine: ${report.machine.cpus} cores (${report.machine.model}), Node ${process.version}; load average ${loadStart.map((v) => v.toFixed(1)).join(' ')} at start, ${report.machine.loadavgEnd.map((v) => v.toFixed(1)).join(' ')} at end. N = ${n}, ${datasets} dataset(s) per cell, one critic per dataset (${quick ? JSON.stringify(critic) : 'library default critic: 2×64 units, embed 16, ≤ 1000 steps of 128 rows, early stopping (eval every 50, patience 4)'}); embedded engine, 2 threads. Wall ${report.wallS} s.`,
     '',
     '| task | truth | estimator | estimates | bias | RMSE | s per run |',
     '|---|---|---|---|---|---|---|',
@@ -157,10 +170,10 @@ export async function main(argv: string[]): Promise<void> {
     '',
     `Same estimate bits in every setup: ${same ? 'yes' : 'NO'}.`,
     '',
-    '- With datasets = 1, RMSE = |bias|: one draw per cell; `--full` uses 3 datasets of N = 4000 and adds gauss-25x25 (I = 10).',
+    `- RMSE over ${datasets} dataset(s) per cell${datasets === 1 ? ' (= |bias|)' : ''}: a rough figure; bias is the more stable number.`,
     '- The machine is shared: wall times include other processes\' load (see the load average); ratios between setups in one run are the comparable numbers.',
-    '- InfoNCE is capped at ln K (K = held-out rows: 250 at N = 1000, ln K = 5.5) and in training at ln(batch); ksg1 is biased low in high dimension.',
-    '- Default run: small critics and few steps so it finishes on 2 loaded cores; the bias it shows is mostly under-training (see --full and docs/neural.md).',
+    `- InfoNCE is capped at ln K (K = held-out rows: ${Math.min(1000, Math.floor(0.25 * n))} at N = ${n}, ln K = ${Math.log(Math.min(1000, Math.floor(0.25 * n))).toFixed(2)}) and in training at ln(batch) = ${Math.log(128).toFixed(2)}; ksg1 is biased low in high dimension.`,
+    ...(quick ? ['- Quick run: small critics and few steps; the bias it shows is mostly under-training.'] : []),
     '',
   ].join('\n');
   const dir = path.join(repoRoot(), 'bench', 'results');

@@ -6,6 +6,7 @@
  *   e2e            bench/e2e.ts: one CLI estimate end to end vs a Python/scikit-learn script
  *   workloads      bench/workloads.ts: screening vs the scikit-learn loop, network inference, 1 vs 2 workers
  *   neural         bench/neural.ts: neural MI estimators vs ksg1 on known-MI tasks, time per critic
+ *   neural-coverage bench/neural-coverage.ts: coverage of the neural ensemble intervals, by simulation
  *   summaries      bench/summaries.ts: coordinator memory on the summary path (issue 18)
  * Writes bench/results/sklearn-<stamp>.json and .md (and latest.json / latest.md).
  */
@@ -51,7 +52,7 @@ const NOTES = [
  * written as a script (runs on load) is run as a child process instead, so importing it here
  * never runs it twice.
  */
-async function dispatchOther(which: 'gpu' | 'cluster' | 'e2e' | 'fairness' | 'neural' | 'summaries' | 'workloads'): Promise<void> {
+async function dispatchOther(which: 'gpu' | 'cluster' | 'e2e' | 'fairness' | 'neural' | 'neural-coverage' | 'summaries' | 'workloads'): Promise<void> {
   const file = fileURLToPath(new URL(`./${which}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
   if (!existsSync(file)) throw new Error(`bench/${which}.ts is not available yet (${file} missing)`);
   if (/export\s+(async\s+)?function\s+main\b|export\s*\{[^}]*\bmain\b/.test(readFileSync(file, 'utf8'))) {
@@ -120,8 +121,8 @@ async function sklearnBench(quick: boolean, scaling: boolean): Promise<void> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const which = args.find((a) => !a.startsWith('-'));
-  if (which === 'gpu' || which === 'cluster' || which === 'e2e' || which === 'fairness' || which === 'neural' || which === 'summaries' || which === 'workloads') return dispatchOther(which);
-  if (which !== undefined && which !== 'quick') throw new Error(`unknown benchmark '${which}': use no argument, quick, gpu, cluster, fairness, e2e, neural, summaries or workloads`);
+  if (which === 'gpu' || which === 'cluster' || which === 'e2e' || which === 'fairness' || which === 'neural' || which === 'neural-coverage' || which === 'summaries' || which === 'workloads') return dispatchOther(which);
+  if (which !== undefined && which !== 'quick') throw new Error(`unknown benchmark '${which}': use no argument, quick, gpu, cluster, fairness, e2e, neural, neural-coverage, summaries or workloads`);
   await sklearnBench(which === 'quick', !args.includes('--no-scaling'));
 }
 

@@ -16,7 +16,7 @@ import { autoEmbedOptions, type AisEmbed } from './auto-embed.js';
 import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
 import { Domain, stream } from '../rng/index.js';
 import { biasProbe, defaultSubsampleSize } from '../resampling/bootstrap.js';
-import { checkRecipe, intervalRecipe, uncheckedWarning } from '../resampling/recipes.js';
+import { checkRecipe, intervalRecipe, neuralUncheckedWarning, uncheckedWarning } from '../resampling/recipes.js';
 import { extrapolationSize, truthExponent, TRUTH_ESTIMATORS } from '../resampling/truth-interval.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
@@ -26,6 +26,7 @@ import { sampleSd } from '../stats/moments.js';
 import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 import { prepareMany, type PreparedMany } from './many.js';
 import { prepareTeStep, type PreparedTeStep } from './te-step.js';
+import { prepareSimulation, type PreparedSimulation } from './simulation.js';
 import { SUMMARY_THRESHOLD } from './summary.js';
 import type { WorkloadKind } from './shard.js';
 
@@ -99,6 +100,8 @@ export interface PreparedJob {
   many?: PreparedMany;
   /** Network-inference steps: the series and items (te-step.ts); `input` is then item 0's. */
   teStep?: PreparedTeStep;
+  /** Simulation jobs: the cells and their replicate offsets (simulation.ts); `input` is empty. */
+  simulation?: PreparedSimulation;
   /** Workloads that return summaries instead of replicate values (job/summary.ts); absent = none. */
   summaries?: WorkloadKind[];
 }
@@ -177,6 +180,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     validateSpec(job, opts);
     return prepareMany(job, (inner) => prepareJob(inner, opts));
   }
+  if (job.simulate !== undefined) return prepareSimulation(job, opts);
   if (job.teStep !== undefined) {
     validateSpec(job, opts);
     return prepareTeStep(job);
@@ -329,8 +333,9 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
   }
   if (isNeural(job.estimator)) {
     prepared.neural = { critics: e?.critics ?? 1 };
-    // the neural ensemble recipe (recipes.ts) is marked unchecked: say so, as for any other unchecked pair
-    warnings.push(`the coverage of the ensemble and held-out intervals of ${job.estimator} has not been checked by simulation (docs/neural.md says what each targets)`);
+    // the neural ensemble recipe (recipes.ts): checked by simulation for NEURAL_CHECKED only; say so for the others
+    const unchecked = neuralUncheckedWarning(job.measure, job.estimator);
+    if (unchecked) warnings.push(unchecked);
   }
   const summarised = summaryWorkloads(prepared, job.summaries);
   if (summarised.length > 0) prepared.summaries = summarised;
@@ -340,7 +345,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
 /**
  * The workloads that take the summary path: all of bootstrap, permutation and bagging when
  * `summaries` is true, none when false, else those above SUMMARY_THRESHOLD replicates. Many-variable
- * jobs never (their max-statistic test needs every replicate's item values).
+ * jobs decide in many.ts (their summary is per item: many-summary.ts).
  */
 function summaryWorkloads(p: PreparedJob, summaries: boolean | undefined): WorkloadKind[] {
   if (summaries === false || p.many) return [];

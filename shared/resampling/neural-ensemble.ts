@@ -29,6 +29,11 @@ export interface NeuralEnsembleSummary {
   /** Absent for R = 1 (no spread to go on). */
   interval?: { low: number; high: number; level: number; method: 't'; covers: string };
   heldOut: { low: number; high: number; level: number; method: 'bootstrap percentile of the held-out evaluation'; covers: string };
+  /**
+   * Absent for R = 1. θ̄ ± t_ν·se with se² = s²/R + (m/N)·mean(se_r²): the critics' spread plus
+   * the data's sampling variance (below); ν by Welch–Satterthwaite.
+   */
+  combined?: { low: number; high: number; level: number; se: number; df: number; method: 'critics + data (two-stage variance)'; covers: string };
   /** Per critic: held-out estimate, its held-out interval, steps trained, the kept step and its validation value. */
   perCritic: NeuralReplicate[];
 }
@@ -56,7 +61,39 @@ export const ENSEMBLE_COVERS =
 export const HELD_OUT_COVERS =
   'the population value of the bound at a typical trained critic, given its test rows (mean of the critics\' bootstrap intervals; not shrunk by √R: the test sets overlap)';
 
-export function summarizeNeural(reps: readonly NeuralReplicate[]): NeuralEnsembleSummary {
+export const COMBINED_COVERS =
+  'E[estimate at this N]: the mean over datasets of N rows and over critic seeds of what this ensemble reports (the sampling variability of the data included; not the bound\'s gap to the true MI)';
+
+/**
+ * Variance of the ensemble mean θ̄ over datasets AND critics (two-stage): θ_r = μ(D) + e_r, with
+ * μ(D) the mean over critic seeds on dataset D. Var(θ̄) = Var_D(μ(D)) + E[s²]/R. Var_D(μ(D)):
+ * critic r's held-out value is a mean over its m test rows, with bootstrap variance se_r² ≈ σ²/m;
+ * averaged over all the random test sets of one dataset it becomes a mean over all N rows, with
+ * variance σ²/N = (m/N)·se_r². Hence se² = s²/R + (m/N)·mean(se_r²), and ν from
+ * Welch–Satterthwaite (s² has R − 1 degrees of freedom, the bootstrap term is taken as exact).
+ * Training noise that depends on the dataset is not in the model: the simulation
+ * (bench/neural-coverage.ts, docs/neural.md) is what says whether it matters.
+ */
+export function combinedVariance(reps: readonly NeuralReplicate[], testRows: number, n: number): { se: number; df: number } {
+  const R = reps.length;
+  const s2 = sd(momentsOf(reps.map((r) => r.estimate))) ** 2;
+  const a = s2 / R;
+  const b = (testRows / n) * reps.reduce((t, r) => t + r.heldOutSe ** 2, 0) / R;
+  const df = a > 0 ? ((a + b) ** 2 * (R - 1)) / (a * a) : Infinity;
+  return { se: Math.sqrt(a + b), df };
+}
+
+/** tQuantile for a real ν ≥ 1 (Welch): ν below 3 is rounded down (a wider interval), ν = ∞ is the normal. */
+function tQuantileReal(p: number, nu: number): number {
+  if (!Number.isFinite(nu) || nu > 1e6) return ndtri(p);
+  return tQuantile(p, nu < 3 ? Math.floor(nu) : nu);
+}
+
+/**
+ * `testRows` and `n` (the held-out rows per critic and the dataset's rows) give the combined
+ * interval; without them it is left out.
+ */
+export function summarizeNeural(reps: readonly NeuralReplicate[], sizes?: { testRows: number; n: number }): NeuralEnsembleSummary {
   const est = reps.map((r) => r.estimate);
   const m = momentsOf(est);
   const R = reps.length;
@@ -72,6 +109,11 @@ export function summarizeNeural(reps: readonly NeuralReplicate[]): NeuralEnsembl
   if (R > 1) {
     const h = tQuantile(1 - (1 - ENSEMBLE_LEVEL) / 2, R - 1) * s / Math.sqrt(R);
     out.interval = { low: m.mean - h, high: m.mean + h, level: ENSEMBLE_LEVEL, method: 't', covers: ENSEMBLE_COVERS };
+    if (sizes) {
+      const c = combinedVariance(reps, sizes.testRows, sizes.n);
+      const hc = tQuantileReal(1 - (1 - ENSEMBLE_LEVEL) / 2, c.df) * c.se;
+      out.combined = { low: m.mean - hc, high: m.mean + hc, level: ENSEMBLE_LEVEL, se: c.se, df: c.df, method: 'critics + data (two-stage variance)', covers: COMBINED_COVERS };
+    }
   }
   return out;
 }

@@ -91,6 +91,20 @@ export function intervalRecipe(measure: Measure, estimator: string): IntervalRec
   return { ...family, checked: false };
 }
 
+/**
+ * Neural (measure, estimator) pairs whose combined interval (critics + data,
+ * resampling/neural-ensemble.ts) was checked by simulation: bench/neural-coverage.ts, smile on a
+ * 2-D Gaussian (ρ = 0.6) and a 10-D Gaussian (I = 1 nat), N = 1000, 5 critics (docs/neural.md
+ * has the table). The other pairs share the recipe unchecked.
+ */
+export const NEURAL_CHECKED: ReadonlySet<string> = new Set(['mi:smile']);
+
+/** The warning a neural result carries when its intervals were not checked by simulation (undefined when they were). */
+export function neuralUncheckedWarning(measure: Measure, estimator: string): string | undefined {
+  if (NEURAL_CHECKED.has(`${measure}:${estimator}`)) return undefined;
+  return `the coverage of the neural ensemble intervals for ${measure} with ${estimator} has not been checked by simulation (only mi with smile was; docs/neural.md says what each interval targets)`;
+}
+
 /** The warning a result carries when its recipe was not checked by simulation. */
 export function uncheckedWarning(measure: Measure, estimator: string): string {
   return `the coverage of bootstrap intervals for ${measure} with ${estimator} has not been checked by simulation (the ${intervalRecipe(measure, estimator).family} family's recipe is used; docs/intervals.md lists what has been checked)`;
