@@ -206,4 +206,4 @@ export function pairedVariance(values: ArrayLike<number>): { varU: number; varPa
 
 /** The warning every truth-target result carries: what was measured (docs/intervals.md). */
 export const TRUTH_WARNING =
-  'ci.target truth is experimental: the bias is extrapolated with the leading kNN bias term (alpha = min(1, 2/d)); see docs/intervals.md for its measured coverage of the true value';
+  'ci.target truth is opt-in and checked on Gaussian models only: it covered the true value in 100 of 100 5-D/2-D datasets (N = 1000, where the default interval covered it in 24%) at 2.5× the ideal width, and 94% in 2-D (N = 500); the bias law it extrapolates (powers of N^(-2/d)) is assumed, not checked, for other data (docs/intervals.md)';

@@ -96,7 +96,7 @@ describe('resampling: truth-target interval', () => {
     // the slower bias law (alpha = 2/d) extrapolates further than 1/n
     assert.ok(t.fits[0]!.centre > t.fits[1]!.centre);
     assert.equal(r.replicates.extrapolation, 30);
-    assert.ok(r.warnings.some((w) => /target truth is experimental/.test(w)));
+    assert.ok(r.warnings.some((w) => /ci.target truth is opt-in and checked on Gaussian models only/.test(w)));
   });
 
   it('covers the truth where the default interval does not: 4-D X / 2-D Y, ρ = 0.6, N = 200 (50 datasets, B = 20)', function () {
