@@ -284,7 +284,7 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
 function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void, onTraining?: (t: TrainingProgress) => void): ShardPartial {
   const { r0, r1 } = shard;
   const values = new Float64Array((r1 - r0) * NEURAL_WIDTH);
-  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r, onTraining), values, (r - r0) * NEURAL_WIDTH);
+  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r, onTraining, stop), values, (r - r0) * NEURAL_WIDTH);
   return { jobId: shard.jobId, shardId: shard.shardId, workload: 'neural', r0, r1, width: NEURAL_WIDTH, values };
 }
 
