@@ -27,6 +27,8 @@ import { mergePackedSummaries, sketchHistogram, SKETCH_ALPHA, SUMMARY_BLOCK, unp
 import { confidenceIntervalFromSummary, summaryQuantile } from '../resampling/ci-summary.js';
 import { pValueFromCount, NULL_QUANTILES } from '../resampling/permutation.js';
 import { sd } from '../stats/moments.js';
+import { ndtri } from '../stats/normal.js';
+import { finiteMoments, truthInterval, TRUTH_WARNING, type Moments3 } from '../resampling/truth-interval.js';
 
 /**
  * |z| above which the subsample bias diagnostic warns (issue 10: it fired in 1–12% of 2-D
@@ -253,7 +255,7 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
   const paths: Record<string, NumberPath> = {};
   const bootSum = sums.get('bootstrap');
   if (p.bootstrap && bootSum) {
-    bootstrapFromSummary(p, thetaHat, bootSum, vals.get('jackknife'), result, u, paths);
+    bootstrapFromSummary(p, thetaHat, bootSum, vals, result, u, paths);
   } else if (p.bootstrap) {
     const b = p.bootstrap;
     const dist = vals.get('bootstrap')!;
@@ -272,7 +274,8 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
       const probe = b.probe ? { m: b.probe.m, values: vals.get('biasprobe')! } : undefined;
       const bias = subsampleBias(dist, thetaHat, b.m, p.n, probe);
       result.ci.bias = { z: bias.z, subsampleMean: u(bias.subsampleMean), extrapolated: u(bias.extrapolatedBias), fit: { m: bias.fit.m, mean: bias.fit.mean.map(u) } };
-      if (Math.abs(bias.z) > BIAS_Z_WARNING) warnings.push(biasWarning(p, u, bias));
+      if (b.truth) applyTruth(p, thetaHat, finiteMoments(dist), vals, result, u);
+      else if (Math.abs(bias.z) > BIAS_Z_WARNING) warnings.push(biasWarning(p, u, bias));
     }
     result.replicates.bootstrap = b.replicates;
     if (jack) result.replicates.jackknife = jack.length;
@@ -391,7 +394,8 @@ function nonFiniteSummary(name: string, s: WorkloadSummary, warnings: string[]):
 }
 
 /** result.ci (and its diagnostics) from a bootstrap summary; see resampling/ci-summary.ts. */
-function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSummary, jack: Float64Array | undefined, result: JobResult, u: (v: number) => number, paths: Record<string, NumberPath>): void {
+function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSummary, vals: Map<WorkloadKind, Float64Array>, result: JobResult, u: (v: number) => number, paths: Record<string, NumberPath>): void {
+  const jack = vals.get('jackknife');
   const b = p.bootstrap!;
   const sub = b.scheme === 'subsample';
   nonFiniteSummary('bootstrap', s, result.warnings);
@@ -417,8 +421,45 @@ function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSumma
     result.ci.bias = { z, subsampleMean: u(mean), extrapolated: u(extrapolated) };
     paths['ci.bias'] = 'moments';
     // two-point fit here (m, N): this path merges moments and does not read the bias probe
-    if (Math.abs(z) > BIAS_Z_WARNING) result.warnings.push(biasWarning(p, u, { z, se, subsampleMean: mean, extrapolatedBias: extrapolated, fit: { m: [b.m, p.n], mean: [mean, thetaHat] } }));
+    if (b.truth) {
+      const count = s.moments.count;
+      applyTruth(p, thetaHat, { mean, variance: sd(s.moments) ** 2, count }, vals, result, u);
+    } else if (Math.abs(z) > BIAS_Z_WARNING) result.warnings.push(biasWarning(p, u, { z, se, subsampleMean: mean, extrapolatedBias: extrapolated, fit: { m: [b.m, p.n], mean: [mean, thetaHat] } }));
   }
   result.replicates.bootstrap = b.replicates;
   if (jack) result.replicates.jackknife = jack.length;
+}
+
+/**
+ * target 'truth' (resampling/truth-interval.ts): replaces the interval's ends by the truth
+ * interval, from the bootstrap replicates' moments, the bias probe and the extrapolation workload.
+ */
+function applyTruth(p: PreparedJob, thetaHat: number, boot: Moments3, vals: Map<WorkloadKind, Float64Array>, result: JobResult, u: (v: number) => number): void {
+  const b = p.bootstrap!;
+  const t = b.truth!;
+  const reps = vals.get('extrapolation')!;
+  const bad = reps.length - finiteMoments(reps).count; // values, EXTRAPOLATION_WIDTH per replicate
+  if (bad > 0) result.warnings.push(`${bad} of ${reps.length} extrapolation values (five per replicate) are not finite`);
+  const ti = truthInterval({
+    thetaHat,
+    n: p.n,
+    alphas: t.alphas,
+    z: ndtri(1 - (1 - b.level) / 2),
+    boot: { m: b.m, moments: boot },
+    probe: { m: b.probe!.m, moments: finiteMoments(vals.get('biasprobe')!) },
+    replicates: { m: t.m, values: reps },
+  });
+  const ci = result.ci!;
+  ci.low = u(ti.low);
+  ci.high = u(ti.high);
+  ci.target = 'truth';
+  ci.truth = {
+    dimension: t.dimension,
+    m: ti.m,
+    fits: ti.fits.map((f) => ({ alpha: f.alpha, weights: f.weights, centre: u(f.centre), se: u(f.se), mcSe: u(f.mcSe), partitionSd: u(f.partitionSd), bias: u(thetaHat - f.centre) })),
+    subsampleRows: t.m, replicates: t.replicates, scale: Math.sqrt(t.m / (p.n - t.m)),
+    method: 'union over alpha in [min(1, 2/d), 1] of centre ± z·se, centre = least-squares extrapolation of E[estimate at n] = I + c·(N/n)^alpha through n = N/4, N/2, N; se from subsamples of the corrected statistic (docs/intervals.md)',
+  };
+  result.replicates.extrapolation = t.replicates;
+  result.warnings.push(TRUTH_WARNING);
 }
