@@ -17,7 +17,7 @@ import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
 import { Domain, stream } from '../rng/index.js';
 import { biasProbe, defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { checkRecipe, intervalRecipe, neuralUncheckedWarning, uncheckedWarning } from '../resampling/recipes.js';
-import { extrapolationSize, truthExponent, TRUTH_ESTIMATORS } from '../resampling/truth-interval.js';
+import { extrapolationSize, truthExponent, truthRefusal } from '../resampling/truth-interval.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
@@ -362,13 +362,8 @@ function summaryWorkloads(p: PreparedJob, summaries: boolean | undefined): Workl
  * the corrected statistic on ⌊N/2⌋ rows whose quarters still hold more than k rows.
  */
 function truthTarget(measure: Measure, estimator: string, b: NonNullable<Job['bootstrap']>, scheme: BootstrapScheme, method: CiMethod, n: number, k: number, input: EstimatorInput) {
-  const allowed = TRUTH_ESTIMATORS[estimator];
-  if (!allowed || !allowed.includes(measure)) {
-    throw new OptionError(
-      `bootstrap.target truth needs a kNN estimator whose bias is extrapolated (${Object.entries(TRUTH_ESTIMATORS).map(([e, ms]) => `${e}: ${ms.join('/')}`).join(', ')}); ${measure} with ${estimator} has no bias law to extrapolate: use the default target`,
-      'bootstrap.target',
-    );
-  }
+  const refusal = truthRefusal(measure, estimator);
+  if (refusal) throw new OptionError(refusal, 'bootstrap.target');
   if (scheme !== 'subsample') throw new OptionError('bootstrap.target truth needs scheme subsample', 'bootstrap.target');
   if (method !== 'normal') throw new OptionError(`bootstrap.target truth makes a normal interval; got bootstrap.method ${method}`, 'bootstrap.method');
   const m = Math.floor(n / 4);

@@ -62,6 +62,8 @@ describe('resampling: truth-target interval', () => {
     for (const e of ['gaussian', 'plugin', 'mixed_ksg']) {
       assert.throws(mi(e, {}), (err: unknown) => err instanceof OptionError && err.field === 'bootstrap.target' && /bias law to extrapolate/.test(err.message), e);
     }
+    // same bias law, coverage never measured: refused until it is
+    assert.throws(mi('ksg2', {}), (err: unknown) => err instanceof OptionError && err.field === 'bootstrap.target' && /coverage was never measured/.test(err.message));
     assert.throws(mi('ksg1', { method: 'percentile' }), (err: unknown) => err instanceof OptionError && err.field === 'bootstrap.method');
     assert.throws(mi('ksg1', { m: 200 }), (err: unknown) => err instanceof OptionError && err.field === 'bootstrap.m' && /⌊N\/4⌋ = 100/.test(err.message));
     assert.throws(mi('ksg1', {}, 60), (err: unknown) => err instanceof OptionError && /N\/8 > k/.test(err.message));
