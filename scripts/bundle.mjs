@@ -7,8 +7,10 @@
 //   cli/bundled.js   the bundled cli/main.js; it replaces tsc's cli/bundled.js (a plain
 //                    re-export of cli/main.js), so whichever of tsc and this script ran last is
 //                    what bin/infoshard.js runs: a later `tsc` alone never leaves stale code
-//   bundle/*.js      the chunks, and the pools' thread modules task.js and job-thread.js,
-//                    which worker/pool.ts and coordinator/jobcore.ts look for next to themselves
+//   bundle/*.js      the chunks, and the thread modules task.js, job-thread.js (the pools) and
+//                    ksg1-thread.js (engine/ksg1-split.ts),
+//                    which worker/pool.ts, coordinator/jobcore.ts and engine/ksg1-split.ts look
+//                    for next to themselves (or in bundle/)
 // Usage: node scripts/bundle.mjs [OUTDIR]
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +34,7 @@ const result = await esbuild.build({
     'cli/bundled': path.join(dist, 'cli/main.js'),
     'bundle/task': path.join(dist, 'worker/task.js'),
     'bundle/job-thread': path.join(dist, 'coordinator/job-thread.js'),
+    'bundle/ksg1-thread': path.join(dist, 'engine/ksg1-thread.js'),
   },
   outdir,
   chunkNames: 'bundle/[name]-[hash]',

@@ -287,11 +287,22 @@ export class GridIndex implements NeighbourIndex {
    * the cell-ordered arrays (sequential) instead of by row.
    */
   kthAll(k: number, out: Float64Array): void {
+    this.kthRange(k, 0, this.n, out);
+  }
+
+  /**
+   * {@link kthAll} for the stored rows at storage positions [p0, p1) only (the rows
+   * {@link queryOrder}()[p0 .. p1)): out[i] for those rows i, the same answers; other entries
+   * of `out` are left as they are. One thread's share of a split estimate.
+   */
+  kthRange(k: number, p0: number, p1: number, out: Float64Array): void {
     const { n, d, pts, perm, start, g0, g1 } = this;
     if (k < 1 || k >= n) throw new RangeError(`k = ${k} neighbours requested among ${n} points`);
+    if (p0 < 0) p0 = 0;
+    if (p1 > n) p1 = n;
     if (d !== 2) {
       const dist = new Float64Array(k);
-      for (let p = 0; p < n; p++) {
+      for (let p = p0; p < p1; p++) {
         const i = perm[p]!;
         this.knn(i, k, dist, null, 0);
         out[i] = dist[k - 1]!;
@@ -302,7 +313,9 @@ export class GridIndex implements NeighbourIndex {
     const bestD = this.bestD;
     for (let c1 = 0, cell = 0; c1 < g1; c1++) {
       for (let c0 = 0; c0 < g0; c0++, cell++) {
-        for (let p = start[cell]!, e = start[cell + 1]!; p < e; p++) {
+        const s = start[cell]!, e = start[cell + 1]!;
+        if (e <= p0 || s >= p1) continue;
+        for (let p = s < p0 ? p0 : s, q = e > p1 ? p1 : e; p < q; p++) {
           this.search2(perm[p]!, pts[2 * p]!, pts[2 * p + 1]!, c0, c1, k);
           out[perm[p]!] = bestD[k - 1]!;
         }
