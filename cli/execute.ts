@@ -13,11 +13,11 @@ import { loadDataset, type DataFormat } from '../shared/data/load.js';
 import { resolveColumn, selectColumns } from '../shared/data/select.js';
 import { datasetHash } from '../shared/data/hash.js';
 import { OptionError } from '../shared/errors.js';
-import { checkReportTargets, writeJobReport, writeManyReport } from '../report/index.js';
+import type { ReportTargets } from '../report/index.js';
 import type { ColumnRef, Job, JobResult, JobSpec } from '../shared/job/spec.js';
 import { openCluster, openEngine, type EngineChoice } from './engine.js';
 import { CLIENT_WAIT_S } from './jobs.js';
-import { humanSummary, jsonView, writeReplicates } from './output.js';
+import { humanSummary, jsonView, ReplicatesStream, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
 import { loadSurrogates } from './surrogates.js';
 import { packageVersion } from './version.js';
@@ -26,6 +26,13 @@ import { checkLocals, localValues } from '../shared/job/locals.js';
 import { prepareJob } from '../shared/job/prepare.js';
 import { writeFile } from 'node:fs/promises';
 import { DataError } from '../shared/errors.js';
+
+/**
+ * The report module (figures, HTML, SVG/PNG rendering) loads only for --report / --plot: a plain
+ * estimate does not pay for it at start-up (issue 12).
+ */
+const wantsReport = (t: ReportTargets) => t.report !== undefined || t.plot !== undefined;
+const reportModule = () => import('../report/index.js');
 
 /** `row,local` CSV, full precision. */
 async function writeLocals(path: string, v: Float64Array): Promise<void> {
@@ -107,11 +114,11 @@ export async function emitResult(result: JobResult, source: string, out: OutputF
   if (result.screen || result.pairwise) {
     const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
     if (out.out) await writeManyCsv(out.out, result);
-    await writeManyReport(out, result, { source, version: result.provenance.version });
+    if (wantsReport(out)) await (await reportModule()).writeManyReport(out, result, { source, version: result.provenance.version });
     process.stdout.write(out.json ? JSON.stringify({ ...id, ...manyJson(result) }) + '\n' : manyHuman(result, source));
     return;
   }
-  await writeJobReport(out, result, { source, version: result.provenance.version });
+  if (wantsReport(out)) await (await reportModule()).writeJobReport(out, result, { source, version: result.provenance.version });
   process.stdout.write(out.json ? JSON.stringify({ ...id, ...jsonView(result) }) + '\n' : humanSummary(result, source));
 }
 
@@ -145,12 +152,17 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
-  if (out.replicatesOut) {
-    // --replicates-out needs the vectors: it keeps every workload off the summary path (job/summary.ts)
-    if (spec.summaries === true) throw new OptionError(`--replicates-out writes every replicate; it cannot be combined with ${p}summaries`, '--replicates-out');
+  if (out.replicatesOut && (out.coordinator || spec.screen || spec.pairwise)) {
+    // a cluster job, and a screen's or pairwise null (the max statistic), are written from the
+    // result's vectors: --replicates-out keeps them off the summary path (job/summary.ts). An
+    // embedded single-statistic job streams them instead (ReplicatesStream) and keeps its path.
+    if (spec.summaries === true) {
+      const where = out.coordinator ? 'on a coordinator' : `with ${spec.screen ? 'screen' : 'pairwise'}`;
+      throw new OptionError(`--replicates-out ${where} writes every replicate from the result; it cannot be combined with ${p}summaries`, '--replicates-out');
+    }
     spec.summaries = false;
   }
-  checkReportTargets(out);
+  if (wantsReport(out)) (await reportModule()).checkReportTargets(out);
   if (out.locals) checkLocals(spec, `${p === '--' ? '--' : ''}locals`);
   const t0 = performance.now();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
@@ -212,10 +224,14 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const progress = createProgress(wantProgress(out));
+  // --replicates-out: written while the shards complete, never held (cli/output.ts)
+  const stream = out.replicatesOut ? new ReplicatesStream(out.replicatesOut) : undefined;
   let result: JobResult;
   try {
-    result = await engine.run(job, { signal: controller.signal, onProgress: (pr) => progress.update(pr) });
+    result = await engine.run(job, { signal: controller.signal, onProgress: (pr) => progress.update(pr), ...(stream ? { onReplicates: stream } : {}) });
+    await stream?.finish();
   } catch (err) {
+    await stream?.discard();
     throw p === '--' ? withFlagNames(err) : err; // jobs from flags: errors name the flag typed
   } finally {
     progress.stop();
@@ -228,7 +244,8 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   result = finalResult(result, meta, performance.now());
   result.provenance = { ...result.provenance, dataHash: result.provenance?.dataHash ?? datasetHash(data) };
   await writeJobLocals(out, job);
-  await emitResult(result, dataPath, out);
+  const { replicatesOut: _written, ...rest } = out;
+  await emitResult(result, dataPath, stream?.started ? rest : out);
   return result;
 }
 

@@ -11,6 +11,8 @@ import { defaultEstimator } from '../shared/catalog/index.js';
 import { CORRECTIONS } from '../shared/resampling/multiple-testing.js';
 import { DEFAULTS, type JobResult, type JobSpec } from '../shared/job/spec.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
+import { SUMMARY_THRESHOLD } from '../shared/job/summary.js';
+import { MANY_SUMMARY_VALUES } from '../shared/job/many-summary.js';
 import { UNITS } from './spec-builder.js';
 
 export interface ManyFlags {
@@ -31,6 +33,7 @@ export interface ManyFlags {
   alpha?: string;
   out?: string;
   maxReplicates?: string;
+  summaries?: boolean;
 }
 
 function list(v: string, flag: string): string[] {
@@ -61,6 +64,7 @@ export function buildManySpec(kind: 'screen' | 'pairwise', f: ManyFlags): JobSpe
     units: enumFlag(f.units, '--units', UNITS) ?? DEFAULTS.units,
     seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
     permutation: { shuffles: P, ...(kindFlag ? { kind: kindFlag } : {}) },
+    ...(f.summaries ? { summaries: true } : {}),
   };
   if (kind === 'screen') {
     spec.x = list(f.target!, '--target');
@@ -92,6 +96,8 @@ export function manyJson(r: JobResult): Record<string, unknown> {
     // the max-statistic test of "no item is dependent" (θ̂ = the largest item estimate)
     globalPValue: r.pValue,
     warnings: r.warnings, timings: r.timings, provenance: r.provenance,
+    // which path made each number (present on the summary path only)
+    ...(r.summaries ? { summaries: r.summaries } : {}),
   };
   return r.screen ? { ...r.screen, ...common } : { ...r.pairwise!, ...common };
 }
@@ -116,6 +122,7 @@ export function manyHuman(r: JobResult, dataPath: string): string {
       lines.push(`  ${`${q.a} – ${q.b}`.padEnd(24)} ${fmt(q.estimate).padStart(10)} p ${fmt(q.pValue).padStart(8)} p_adj ${fmt(q.pAdjusted).padStart(8)}${q.selected ? ' *' : ''}`);
     }
   }
+  if (r.summaries) lines.push('  summaries (permutation): p and p_adj from exact exceedance counts (the same as from the null matrix); item null means from per-block means');
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
@@ -157,7 +164,8 @@ export function registerManyCommands(program: Command, common: (c: Command) => C
       .option('--permutations <P>', 'permutations of the target (screen) / of every variable (pairwise), shared by all items (default 1000)')
       .option('--correction <c>', `${CORRECTIONS.join('|')} (default fdr_bh)`)
       .option('--alpha <A>', 'selection level for adjusted p-values (default 0.05)')
-      .option('--out <file.csv>', 'write one CSV row per feature / pair');
+      .option('--out <file.csv>', 'write one CSV row per feature / pair')
+      .option('--summaries', `merge per-item exceedance counts instead of the permutations × items null matrix (the same p-values; automatic above ${SUMMARY_THRESHOLD} permutations or ${MANY_SUMMARY_VALUES} null values)`);
   const screen = program
     .command('screen')
     .description('every feature against a target: MI (or CMI given --z) with permutation p-values and multiple-testing control')

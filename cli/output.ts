@@ -1,9 +1,10 @@
 /** Printing a JobResult: one JSON object (`--json`) or a short summary; raw replicates to a file. */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { extname } from 'node:path';
 import { DataError } from '../shared/errors.js';
-import type { JobResult } from '../shared/job/spec.js';
+import type { JobResult, ReplicateSeries, ReplicateSink } from '../shared/job/spec.js';
 
 /** The printed JSON: every field of the result except typed arrays (those go to --replicates-out). */
 export function jsonView(result: JobResult): Record<string, unknown> {
@@ -39,6 +40,7 @@ export function humanSummary(r: JobResult, dataPath: string): string {
   if (r.ensemble?.neural) {
     const e = r.ensemble.neural;
     lines.push(`  critics: ${e.critics}, mean ${fmt(e.mean)}, sd ${fmt(e.sd)}; steps ${e.perCritic.map((c) => `${c.bestStep}/${c.steps}`).join(', ')} (kept/trained)`);
+    if (e.method) lines.push(`  method: ${e.method}`);
     if (e.interval) lines.push(`  ensemble ${fmt(e.interval.level * 100)}% t interval [${fmt(e.interval.low)}, ${fmt(e.interval.high)}]: covers ${e.interval.covers}`);
     lines.push(`  held-out ${fmt(e.heldOut.level * 100)}% bootstrap [${fmt(e.heldOut.low)}, ${fmt(e.heldOut.high)}]: covers ${e.heldOut.covers}`);
     if (e.combined) lines.push(`  combined ${fmt(e.combined.level * 100)}% interval (critics + data, se ${fmt(e.combined.se)}) [${fmt(e.combined.low)}, ${fmt(e.combined.high)}]: covers ${e.combined.covers}`);
@@ -78,32 +80,146 @@ export function replicateSeries(r: JobResult): Record<string, Float64Array> {
 export async function writeReplicates(path: string, r: JobResult): Promise<void> {
   const series = Object.entries(replicateSeries(r));
   const csv = extname(path).toLowerCase() === '.csv';
-  const out = createWriteStream(path);
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
-  failed.catch(() => undefined);
-  const write = async (text: string) => {
-    if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
-  };
-  const CHUNK = 8192;
+  const out = new ReplicatesFile(path);
   try {
-    await write(csv ? 'workload,replicate,value\n' : '{');
+    await out.write(csv ? 'workload,replicate,value\n' : '{');
     for (const [j, [name, values]] of series.entries()) {
-      if (!csv) await write(`${j > 0 ? ',' : ''}${JSON.stringify(name)}:[`);
-      for (let i0 = 0; i0 < values.length; i0 += CHUNK) {
-        const parts: string[] = [];
-        for (let i = i0; i < Math.min(values.length, i0 + CHUNK); i++) {
-          const v = values[i]!;
-          parts.push(csv ? `${name},${i},${v}\n` : `${i > 0 ? ',' : ''}${Number.isFinite(v) ? v : 'null'}`);
-        }
-        await write(parts.join(''));
-      }
-      if (!csv) await write(']');
+      if (!csv) await out.write(`${j > 0 ? ',' : ''}${JSON.stringify(name)}:[`);
+      for (let i0 = 0; i0 < values.length; i0 += CHUNK) await out.write(replicateText(name, values, i0, Math.min(values.length, i0 + CHUNK), i0, csv));
+      if (!csv) await out.write(']');
     }
-    await write(csv ? '' : '}\n');
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
+    await out.write(csv ? '' : '}\n');
+    await out.end();
   } catch (err) {
     out.destroy();
     throw new DataError(`cannot write --replicates-out ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+const CHUNK = 8192;
+
+/** Values [i0, i1) of a series as file text; `index` is the replicate number of values[i0]. */
+function replicateText(name: string, values: Float64Array, i0: number, i1: number, index: number, csv: boolean): string {
+  const parts: string[] = [];
+  for (let i = i0, r = index; i < i1; i++, r++) {
+    const v = values[i]!;
+    parts.push(csv ? `${name},${r},${v}\n` : `${r > 0 ? ',' : ''}${Number.isFinite(v) ? v : 'null'}`);
+  }
+  return parts.join('');
+}
+
+/** A write stream whose writes wait for 'drain' and reject on the stream's error. */
+class ReplicatesFile {
+  private readonly out: WriteStream;
+  private readonly failed: Promise<never>;
+
+  constructor(path: string) {
+    this.out = createWriteStream(path);
+    this.failed = new Promise<never>((_, reject) => this.out.once('error', reject));
+    this.failed.catch(() => undefined);
+  }
+
+  async write(text: string): Promise<void> {
+    if (!this.out.write(text)) await Promise.race([once(this.out, 'drain'), this.failed]);
+  }
+
+  async end(): Promise<void> {
+    this.out.end();
+    await Promise.race([once(this.out, 'finish'), this.failed]);
+  }
+
+  destroy(): void {
+    this.out.destroy();
+  }
+}
+
+/**
+ * `--replicates-out` while the job runs (RunOptions.onReplicates): shards arrive in completion
+ * order and are written in replicate order, the same bytes as writeReplicates on the finished
+ * result. Only shards that arrived ahead of the next one to write are held (the out-of-order
+ * window: about the shards in flight); nothing else of the series stays in memory.
+ */
+export class ReplicatesStream implements ReplicateSink {
+  private readonly csv: boolean;
+  private file: ReplicatesFile | undefined;
+  private series: { name: ReplicateSeries; count: number }[] = [];
+  /** Index into `series` being written, and the next replicate of it. */
+  private at = 0;
+  private next = 0;
+  private readonly pending = new Map<string, Float64Array>();
+  private chain: Promise<void> = Promise.resolve();
+  /** Most values held at once while waiting for an earlier shard (for tests and the RSS note). */
+  maxHeld = 0;
+  private held = 0;
+  started = false;
+
+  constructor(private readonly path: string) {
+    this.csv = extname(path).toLowerCase() === '.csv';
+  }
+
+  begin(series: { name: ReplicateSeries; count: number }[]): void {
+    this.started = true;
+    this.file = new ReplicatesFile(this.path);
+    this.series = series.filter((s) => s.count > 0);
+    this.enqueue(this.csv ? 'workload,replicate,value\n' : '{');
+    this.openSeries();
+  }
+
+  push(name: ReplicateSeries, r0: number, values: Float64Array): void {
+    this.pending.set(`${name}:${r0}`, values);
+    this.held += values.length;
+    this.maxHeld = Math.max(this.maxHeld, this.held);
+    for (let s = this.series[this.at]; s && this.pending.has(`${s.name}:${this.next}`); s = this.series[this.at]) {
+      const key = `${s.name}:${this.next}`;
+      const v = this.pending.get(key)!;
+      this.pending.delete(key);
+      this.held -= v.length;
+      for (let i0 = 0; i0 < v.length; i0 += CHUNK) {
+        const i1 = Math.min(v.length, i0 + CHUNK);
+        const start = this.next + i0;
+        this.enqueue(() => replicateText(s.name, v, i0, i1, start, this.csv));
+      }
+      this.next += v.length;
+      if (this.next >= s.count) {
+        if (!this.csv) this.enqueue(']');
+        this.at++;
+        this.next = 0;
+        this.openSeries();
+      }
+    }
+  }
+
+  private openSeries(): void {
+    const s = this.series[this.at];
+    if (s && !this.csv) this.enqueue(`${this.at > 0 ? ',' : ''}${JSON.stringify(s.name)}:[`);
+  }
+
+  /** Text is formatted when its turn comes, so queued shards stay numbers, not strings. */
+  private enqueue(text: string | (() => string)): void {
+    this.chain = this.chain.then(() => this.file!.write(typeof text === 'string' ? text : text()));
+    this.chain.catch(() => undefined); // seen by finish()
+  }
+
+  /** After the run: the closing bytes, every series complete; DataError when the file could not be written. */
+  async finish(): Promise<void> {
+    if (!this.file) return;
+    try {
+      if (this.at < this.series.length) throw new Error(`the ${this.series[this.at]!.name} series stopped at replicate ${this.next} of ${this.series[this.at]!.count}`);
+      this.enqueue(this.csv ? '' : '}\n');
+      await this.chain;
+      await this.file.end();
+    } catch (err) {
+      this.file.destroy();
+      await rm(this.path, { force: true });
+      throw new DataError(`cannot write --replicates-out ${this.path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** The run failed: drop the partial file. */
+  async discard(): Promise<void> {
+    if (!this.file) return;
+    this.file.destroy();
+    await this.chain.catch(() => undefined);
+    await rm(this.path, { force: true });
   }
 }

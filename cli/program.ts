@@ -185,7 +185,7 @@ export function createProgram(): Command {
 
   program
     .command('simulate')
-    .description('Monte Carlo calibration: estimate on datasets drawn from generators with known truth')
+    .description('Monte Carlo calibration: estimate on datasets drawn from generators with known truth (one farm job: thread pool or --coordinator)')
     .addOption(new Option('--generator <g>', 'data generator (gaussian-cmi for --measure cmi)').choices(['gaussian', 'student', 'mixture', 'discrete', 'gaussian-cmi']))
     .addOption(new Option('--measure <m>', 'measure estimated on each dataset (default mi; entropy: gaussian or discrete)').choices(['mi', 'cmi', 'entropy']))
     .option('--a <a>', 'discrete: alphabet size (default 4)')
@@ -208,7 +208,7 @@ export function createProgram(): Command {
     .option('--dy <d>', 'gaussian: columns of Y')
     .option('--permutations <P>', 'permutations per dataset')
     .option('--seed <S>', 'random seed (default 0)')
-    .option('--threads <T>', 'worker threads (default: all cores)')
+    .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
     .option('--max-replicates <N>', 'cap on replicate counts')
     .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
     .option('--report <file>', 'write a self-contained HTML report with plots')
@@ -216,11 +216,18 @@ export function createProgram(): Command {
     .option('--json', 'print one JSON object on stdout')
     .option('--consistency <check>', 'self-consistency check of an MI estimator (Song & Ermon 2020): data-processing or additivity')
     .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)')
+    .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
+    .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool')
+    .option('--token-file <file>', 'bearer token for the coordinator')
+    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
+    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
+    .option('--tls-cert <file>', 'client certificate for mTLS')
+    .option('--tls-key <file>', 'client private key for mTLS')
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 
   program
     .command('calibrate')
-    .description('CI calibration study: coverage of every CI method over a grid of models × N (docs/intervals.md)')
+    .description('CI calibration study: coverage of every CI method over a grid of models × N as one farm job (docs/intervals.md)')
     .option('--quick', 'three small cells instead of the full grid')
     .option('--estimators', 'one cell per estimator family (gaussian, ksg2, plugin, kl, ksg_cmi, mixed_ksg) instead')
     .option('--datasets <D>', 'datasets per cell (default 200)')
@@ -228,9 +235,19 @@ export function createProgram(): Command {
     .option('--estimator <name>', 'mi estimator (default ksg1)')
     .option('--k <n>', 'neighbours (default 3)')
     .option('--methods <list>', 'CI methods (default percentile,basic,bca,normal)')
+    .option('--cells <i,j,...>', 'only these cells of the grid (0-based, in the order of the full table)')
     .option('--seed <S>', 'random seed (default 0)')
-    .option('--out <file>', 'also write the coverage table (markdown) to this file')
+    .option('--out <dir>', 'write table.md, results.jsonl, coverage.svg and coverage.png (coverage per cell and method, with the Monte Carlo band) into this directory')
     .option('--json', 'one JSON object per cell on stdout instead of the table')
+    .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
+    .option('--max-replicates <N>', 'cap on replicate counts')
+    .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
+    .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool')
+    .option('--token-file <file>', 'bearer token for the coordinator')
+    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
+    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
+    .option('--tls-cert <file>', 'client certificate for mTLS')
+    .option('--tls-key <file>', 'client private key for mTLS')
     .action(async (flags: CalibrateFlags) => (await import('./simulate.js')).runCalibrate(flags));
 
   registerManyCommands(program, addCommonOptions, async (spec, flags) => {

@@ -1,6 +1,19 @@
-/** Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress. */
-import cliProgress from 'cli-progress';
-import type { Progress } from '../shared/job/spec.js';
+/**
+/**
+ * Progress bar on stderr (replicates done / total, rate, ETA) with cli-progress, which loads
+ * only when a bar is shown (a --json run or a pipe does not pay for it at start-up); neural jobs
+ * add the latest critic's training state (step, held-out value, best, early stopping) to the line.
+ */
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+import type { Progress, TrainingProgress } from '../shared/job/spec.js';
+
+/** A critic's training state for the progress line, e.g. "critic 3 step 450/1000 held-out 0.932 nats (best 0.951 @400, 1/4 stale)". */
+export function trainingLine(t: TrainingProgress): string {
+  const who = t.part === 'mi' ? `critic ${t.critic}` : `critic ${t.critic} (${t.part})`;
+  const how = t.state === 'training' ? `${t.stale}/${t.patience} stale` : t.state === 'early-stopped' ? `early-stopped, kept @${t.bestStep}` : `finished, kept @${t.bestStep}`;
+  return `${who} step ${t.step}/${t.steps} held-out ${t.validation.toFixed(3)} nats (best ${t.best.toFixed(3)} @${t.bestStep}, ${how})`;
+}
 
 export interface ProgressSink {
   update(p: Progress): void;
@@ -14,10 +27,11 @@ export function wantProgress(flags: { json?: boolean; progress?: boolean }): boo
 
 export function createProgress(enabled: boolean): ProgressSink {
   if (!enabled) return { update() {}, stop() {} };
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: '{phase} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted}',
+      format: '{phase} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted}{training}',
       hideCursor: process.stderr.isTTY === true,
       noTTYOutput: process.stderr.isTTY !== true,
       notTTYSchedule: 1000,
@@ -28,11 +42,13 @@ export function createProgress(enabled: boolean): ProgressSink {
   const start = Date.now();
   let started = false;
   let total = 0;
+  let training = '';
   return {
     update(p: Progress) {
       // one bar for the whole job: every workload counts toward the same replicate total
       const rate = p.done / Math.max((Date.now() - start) / 1000, 1e-3);
-      const payload = { phase: p.phase, rate: rate.toFixed(1) };
+      if (p.training) training = ` | ${trainingLine(p.training)}`;
+      const payload = { phase: p.phase, rate: rate.toFixed(1), training };
       if (!started) {
         bar.start(p.total, p.done, payload);
         started = true;

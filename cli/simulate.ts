@@ -3,12 +3,22 @@
  * D datasets drawn from a generator with known MI, the estimator (optionally with a bootstrap CI
  * and a permutation test) run on each; prints bias, RMSE, CI coverage and the KS distance of the
  * p-values from uniform. Per-dataset values go to --replicates-out.
+ *
+ * Both `simulate` and `calibrate` run as one simulation job (shared/job/simulation.ts): on the
+ * embedded thread pool by default, on a cluster with the same coordinator flags as `run`, with a
+ * progress bar over datasets; the results are the same bytes either way.
  */
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
-import { DataError, OptionError } from '../shared/errors.js';
+import { DataError, InternalError, OptionError } from '../shared/errors.js';
 import { DEFAULTS, type CiMethod, type JobSpec } from '../shared/job/spec.js';
-import { simulate, type Generator, type SimulateResult, type SimulateSpec } from '../shared/resampling/simulate.js';
+import type { Engine } from '../shared/job/spec.js';
+import type { SimulationProgress } from '../shared/job/simulation.js';
+import type { Generator, SimulateResult, SimulateSpec } from '../shared/resampling/simulate.js';
+import { connectionChoice, openEngine, type ConnectionFlags } from './engine.js';
+import { createProgress, wantProgress } from './progress.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
 import { CI_METHODS, SCHEMES, UNITS } from './spec-builder.js';
 import { packageVersion } from './version.js';
@@ -17,7 +27,35 @@ import { checkReportTargets, writeSimulateReport } from '../report/index.js';
 export const GENERATORS = ['gaussian', 'student', 'mixture', 'discrete', 'gaussian-cmi'] as const;
 export const SIMULATE_MEASURES = ['mi', 'cmi', 'entropy'] as const;
 
-export interface SimulateFlags {
+/** Engine, progress and connection flags of `simulate` and `calibrate`. */
+export interface FarmFlags extends ConnectionFlags {
+  threads?: string;
+  maxReplicates?: string;
+  progress?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Run `fn` on the engine the flags choose (embedded pool with --threads, default all cores; a
+ * cluster with --coordinator), with a progress bar over datasets and Ctrl-C cancelling the job.
+ */
+async function onEngine<T>(f: FarmFlags, maxReplicates: number | undefined, fn: (engine: Engine, o: { signal: AbortSignal; onProgress: (p: SimulationProgress) => void }) => Promise<T>): Promise<T> {
+  const threads = intFlag(f.threads, '--threads', 1) ?? availableParallelism();
+  const engine = await openEngine({ threads, ...(maxReplicates !== undefined ? { maxReplicates } : {}), ...connectionChoice(f) });
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const bar = createProgress(wantProgress(f));
+  try {
+    return await fn(engine, { signal: controller.signal, onProgress: (p) => bar.update({ jobId: '', phase: 'datasets', done: p.datasetsDone, total: p.datasetsTotal }) });
+  } finally {
+    bar.stop();
+    process.removeListener('SIGINT', onSigint);
+    await engine.close();
+  }
+}
+
+export interface SimulateFlags extends FarmFlags {
   generator?: string;
   measure?: string;
   a?: string;
@@ -40,12 +78,9 @@ export interface SimulateFlags {
   dy?: string;
   permutations?: string;
   seed?: string;
-  threads?: string;
-  maxReplicates?: string;
   replicatesOut?: string;
   report?: string;
   plot?: string;
-  json?: boolean;
   consistency?: string;
   ensemble?: string;
 }
@@ -82,7 +117,7 @@ function generatorOf(f: SimulateFlags): Generator {
 
 /** Flags → SimulateSpec; errors name the flag. */
 export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
-  intFlag(f.threads, '--threads', 1); // accepted for symmetry with estimate; simulate runs datasets on this thread
+  intFlag(f.threads, '--threads', 1); // checked before any work (the engine takes it in onEngine)
   const cap = intFlag(f.maxReplicates, '--max-replicates', 1) ?? DEFAULTS.maxReplicates;
   const B = intFlag(f.bootstrap, '--bootstrap', 1);
   const P = intFlag(f.permutations, '--permutations', 1);
@@ -169,7 +204,10 @@ export async function runSimulate(f: SimulateFlags): Promise<void> {
   if (f.consistency !== undefined) return runConsistencyCheck(f);
   const spec = buildSimulateSpec(f);
   checkReportTargets(f);
-  const result = simulate(spec);
+  const { runSimulation } = await import('../shared/job/simulation.js');
+  const { seed, maxReplicates, ...cell } = spec;
+  const [result] = await onEngine(f, maxReplicates, (engine, o) => runSimulation(engine, [cell], { seed: seed ?? DEFAULTS.seed, ...o, ...(maxReplicates !== undefined ? { maxReplicates } : {}) }));
+  if (!result) throw new InternalError('simulate: the job returned no result');
   if (f.replicatesOut) await writeSeries(f.replicatesOut, result);
   await writeSimulateReport(f, result, { seed: spec.seed ?? DEFAULTS.seed, estimator: spec.job.estimator ?? 'ksg1', version: packageVersion() });
   if (f.json) {
@@ -180,47 +218,66 @@ export async function runSimulate(f: SimulateFlags): Promise<void> {
   }
 }
 
-export interface CalibrateFlags {
+export interface CalibrateFlags extends FarmFlags {
   quick?: boolean;
   estimators?: boolean;
+  cells?: string;
   datasets?: string;
   bootstrap?: string;
   estimator?: string;
   k?: string;
   methods?: string;
   seed?: string;
-  json?: boolean;
   out?: string;
 }
 
 /**
  * `infoshard calibrate`: the calibration study (shared/resampling/calibrate.ts) — issue 10's grid
- * (or --quick), every CI method on the same replicates; prints the coverage table (markdown) or
- * one JSON object per cell; --out writes the table to a file too.
+ * (or --quick, --estimators; --cells picks rows of it), every CI method on the same replicates, run
+ * as one simulation job; prints the coverage table (markdown) or one JSON object per cell;
+ * --out DIR writes table.md, results.jsonl, coverage.svg and coverage.png.
  */
 export async function runCalibrate(f: CalibrateFlags): Promise<void> {
-  const { calibrate, coverageTable, estimatorGrid, issueGrid, quickGrid, ALL_CI_METHODS } = await import('../shared/resampling/calibrate.js');
+  const { calibrateOn, estimatorGrid, issueGrid, quickGrid, ALL_CI_METHODS } = await import('../shared/resampling/calibrate.js');
   const methods = f.methods === undefined ? ALL_CI_METHODS : f.methods.split(',').map((v) => v.trim());
   for (const v of methods) if (!(CI_METHODS as readonly string[]).includes(v)) throw new OptionError(`--methods: unknown CI method '${v}' (expected ${CI_METHODS.join(', ')})`, '--methods');
-  const datasets = intFlag(f.datasets, '--datasets', 1) ?? 200;
+  if (f.quick && f.estimators) throw new OptionError('--quick and --estimators pick different grids; give one', '--estimators');
+  const cap = intFlag(f.maxReplicates, '--max-replicates', 1);
+  // coverage and the width ratio need the sd of the estimates over datasets: at least 2
+  const datasets = intFlag(f.datasets, '--datasets', 2) ?? 200;
   const bootstrap = intFlag(f.bootstrap, '--bootstrap', 1) ?? 200;
-  const rows = calibrate({
-    cells: f.quick ? quickGrid() : f.estimators ? estimatorGrid() : issueGrid(),
-    datasets,
-    bootstrap,
-    estimator: f.estimator ?? 'ksg1',
-    k: intFlag(f.k, '--k', 1) ?? DEFAULTS.k,
-    methods: methods as CiMethod[],
-    seed: intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed,
-    ...(f.json ? { onCell: (r: SimulateResult) => process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(r).filter(([, v]) => !ArrayBuffer.isView(v)))) + '\n') } : {}),
-  });
-  const table = `${f.estimator ?? 'ksg1'}, k = ${f.k ?? DEFAULTS.k}, ${datasets} datasets per cell, B = ${bootstrap}\n\n` + coverageTable(rows);
-  if (!f.json) process.stdout.write(table);
-  if (f.out) {
-    try {
-      await writeFile(f.out, table);
-    } catch (err) {
-      throw new DataError(`cannot write --out ${f.out}: ${(err as Error).message}`, { cause: err });
-    }
+  checkCap(bootstrap, '--bootstrap', cap ?? DEFAULTS.maxReplicates);
+  intFlag(f.threads, '--threads', 1);
+  const k = intFlag(f.k, '--k', 1) ?? DEFAULTS.k;
+  const seed = intFlag(f.seed, '--seed', 0) ?? DEFAULTS.seed;
+  const grid = f.quick ? quickGrid() : f.estimators ? estimatorGrid() : issueGrid();
+  let cells = grid;
+  if (f.cells !== undefined) {
+    cells = f.cells.split(',').map((v) => {
+      const i = intFlag(v, '--cells', 0)!;
+      if (i >= grid.length) throw new OptionError(`--cells: index ${i} is past the grid's last cell ${grid.length - 1}`, '--cells');
+      return grid[i]!;
+    });
   }
+  if (f.out !== undefined && (/\.(md|markdown|json|jsonl|svg|png)$/i.test(f.out) || (existsSync(f.out) && !statSync(f.out).isDirectory()))) {
+    throw new OptionError(`--out ${f.out}: give a directory (calibrate writes table.md, results.jsonl, coverage.svg and coverage.png into it)`, '--out');
+  }
+  const estimator = f.estimator ?? 'ksg1';
+  const t0 = performance.now();
+  const rows = await onEngine(f, cap, (engine, o) =>
+    calibrateOn(engine, { cells, datasets, bootstrap, estimator, k, methods: methods as CiMethod[], seed }, o),
+  );
+  const wallS = (performance.now() - t0) / 1000;
+  const header = `${estimator}, k = ${k}, ${datasets} datasets per cell, B = ${bootstrap}, seed ${seed}, default subsample m, level 0.95`;
+  const { coverageTable } = await import('../shared/resampling/calibrate.js');
+  if (f.json) for (const r of rows) process.stdout.write(JSON.stringify({ ...plainResult(r), bootstrap, seed }) + '\n');
+  else process.stdout.write(`${header}\n\n${coverageTable(rows)}`);
+  if (f.out) {
+    const { writeCalibration } = await import('../report/index.js');
+    await writeCalibration(f.out, rows, header, { bootstrap, seed, wallS });
+  }
+}
+
+function plainResult(r: SimulateResult): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => !ArrayBuffer.isView(v)));
 }

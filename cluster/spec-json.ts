@@ -8,7 +8,7 @@ import { OptionError } from '../shared/errors.js';
 /** Fields a JobSpec may carry over the wire (anything else is refused, naming it). */
 const SPEC_FIELDS = new Set([
   'measure', 'estimator', 'k', 'x', 'y', 'z', 'normalize', 'units', 'jitter', 'millerMadow', 'seed',
-  'bootstrap', 'permutation', 'ensemble', 'backend', 'options', 'screen', 'pairwise', 'teStep', 'test', 'trial', 'summaries',
+  'bootstrap', 'permutation', 'ensemble', 'backend', 'options', 'screen', 'pairwise', 'teStep', 'simulate', 'test', 'trial', 'summaries',
   // The client's replicate cap (--max-replicates): not part of the job's maths, so split off
   // by `splitCap` before prepareJob on the coordinator and on every worker.
   'maxReplicates',

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { Dataset } from '../shared/data/matrix.js';
-import type { JobResult } from '../shared/job/spec.js';
+import type { JobResult, TrainingProgress } from '../shared/job/spec.js';
 import { DataError, deserializeError, errorFromCode, InfoshardError, InternalError, serializeError, type SerializedError } from '../shared/errors.js';
 
 /** Bumped on any incompatible change of the .proto or of the JSON carried in it. */
@@ -86,6 +86,27 @@ export interface SubmitJobResponse { job_id: string; total_shards: number }
 export interface JobEventMsg {
   job_id: string; type: string; phase: string; done: number; total: number;
   state: string; error_code: string; error_message: string;
+  /** type 'training' only (proto3: absent/null otherwise). */
+  training?: TrainingEventMsg | null;
+}
+
+export interface TrainingEventMsg {
+  job_id: string; critic: number; part: string; step: number; steps: number;
+  validation: number; best: number; best_step: number; stale: number; patience: number; state: string;
+}
+
+export function trainingToMsg(jobId: string, t: TrainingProgress): TrainingEventMsg {
+  return {
+    job_id: jobId, critic: t.critic, part: t.part, step: t.step, steps: t.steps, validation: t.validation, best: t.best,
+    best_step: t.bestStep, stale: t.stale, patience: t.patience, state: t.state,
+  };
+}
+
+export function trainingFromMsg(m: TrainingEventMsg): TrainingProgress {
+  return {
+    critic: m.critic, part: m.part as TrainingProgress['part'], step: m.step, steps: m.steps, validation: m.validation, best: m.best,
+    bestStep: m.best_step, stale: m.stale, patience: m.patience, state: m.state as TrainingProgress['state'],
+  };
 }
 export interface GetResultRequest { protocol_version: number; job_id: string; wait_ms: number; offset?: number; page_bytes?: number }
 export interface GetResultResponse {
@@ -282,7 +303,7 @@ export function unpackF64(b: Uint8Array): Float64Array {
 
 // ------------------------------------------------------------------ JobResult codec
 
-const F64_FIELDS = ['bootstrapDistribution', 'nullDistribution'] as const;
+const F64_FIELDS = ['bootstrapDistribution', 'nullDistribution', 'simulationRecords'] as const;
 
 /** JobResult → JSON; Float64Array fields as `{ "$f64": base64 }` so every bit survives. */
 export function encodeResult(r: JobResult): string {

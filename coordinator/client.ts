@@ -20,7 +20,7 @@ import { canonicalJob } from '../shared/job/prepare.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import { putDataset } from './link.js';
 import {
-  decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, RESULT_PAGE_BYTES, WIRE_DEFAULTS,
+  decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, RESULT_PAGE_BYTES, trainingFromMsg, WIRE_DEFAULTS,
   type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse, type JobEventMsg,
   type JobInfoMsg, type JobRef, type ListJobsRequest, type ListJobsResponse, type ListWorkersResponse, type PutDatasetResponse,
   type SubmitJobRequest, type SubmitJobResponse,
@@ -61,6 +61,8 @@ export const CLIENT_DEFAULTS = {
   waitMs: 60_000,
   /** A cancel on interrupt that gets no answer within this is reported as failed. */
   cancelMs: 5_000,
+  /** progress() waits at most this long after the result for the WatchJob stream's last events. */
+  watchTailMs: 2_000,
 } as const;
 
 /** Per-job options of a cluster submission. */
@@ -253,6 +255,8 @@ export class ClusterEngine implements Engine {
     const channel = new ProgressChannel();
     let watch: grpc.ClientReadableStream<JobEventMsg> | undefined;
     let waitingSaid = false;
+    let last = { done: 0, total: 0 };
+    let watchEnded: Promise<void> = Promise.resolve();
     const openWatch = () => {
       watch?.cancel();
       const w = this.stub.WatchJob({ protocol_version: V, job_id: jobId });
@@ -264,14 +268,26 @@ export class ClusterEngine implements Engine {
           opts.onProgress?.(p);
           return;
         }
+        if (ev.type === 'training' && ev.training) {
+          // a critic's training update, with the latest counts (as the embedded engine sends it)
+          const p: Progress = { jobId, phase: 'neural', done: last.done, total: last.total, training: trainingFromMsg(ev.training) };
+          channel.push(p);
+          opts.onProgress?.(p);
+          return;
+        }
         if (ev.type !== 'progress') return;
         waitingSaid = false;
         const p: Progress = { jobId, phase: ev.phase, done: ev.done, total: ev.total };
+        last = { done: ev.done, total: ev.total };
         channel.push(p);
         opts.onProgress?.(p);
       });
       // a dropped stream is opened again once GetResult gets through; its own errors end nothing
       w.on('error', () => undefined);
+      watchEnded = new Promise<void>((resolve) => {
+        w.on('end', resolve);
+        w.on('error', () => resolve());
+      });
       watch = w;
     };
     openWatch();
@@ -328,6 +344,16 @@ export class ClusterEngine implements Engine {
       this.following.delete(stop);
       pending?.cancel();
       opts.signal?.removeEventListener('abort', onAbort);
+    });
+    // progress() ends after the job's last event: the WatchJob stream ends after the terminal
+    // state, which can trail GetResult's answer (events on NATS); at most watchTailMs later
+    void done.then(
+      async () => {
+        const tail = new Promise<void>((resolve) => setTimeout(resolve, CLIENT_DEFAULTS.watchTailMs).unref());
+        await Promise.race([watchEnded, tail]);
+      },
+      () => undefined,
+    ).finally(() => {
       watch?.cancel();
       channel.close();
     });

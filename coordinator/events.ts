@@ -3,11 +3,14 @@
  * streams. In-memory here; part B publishes the same events on NATS subjects per job.
  */
 import type { JobState, JobStore } from './store.js';
+import type { TrainingProgress } from '../shared/job/spec.js';
 import type { WorkerDiscovery, WorkerAnnouncer } from '../cluster/discovery.js';
 
 export type JobEvent =
   | { type: 'progress'; jobId: string; phase: string; done: number; total: number }
-  | { type: 'state'; jobId: string; state: JobState; error?: { code: string; message: string } };
+  | { type: 'state'; jobId: string; state: JobState; error?: { code: string; message: string } }
+  /** A neural critic's training update, forwarded from the worker running it (progress only). */
+  | { type: 'training'; jobId: string; training: TrainingProgress };
 
 export interface EventPublisher {
   /** Fire and forget; must not throw. */

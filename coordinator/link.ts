@@ -5,12 +5,13 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ShardRequest } from '../shared/job/shard.js';
+import type { TrainingProgress } from '../shared/job/spec.js';
 import type { RunShardsCall, ShardValuesMap, WorkerLink } from './scheduler.js';
 import type { WorkerInfo } from '../cluster/discovery.js';
 import { clientOptions, channelCredentials, type ClientSecurityOptions } from '../cluster/security.js';
 import {
-  fromServiceError, loadProto, PROTOCOL_VERSION, unpackF64, WIRE_DEFAULTS,
-  type DatasetChunk, type HasDatasetResponse, type HealthResponse, type PutDatasetResponse, type RunShardsResponse, type CancelResponse,
+  fromServiceError, loadProto, PROTOCOL_VERSION, trainingFromMsg, unpackF64, WIRE_DEFAULTS,
+  type DatasetChunk, type TrainingEventMsg, type HasDatasetResponse, type HealthResponse, type PutDatasetResponse, type RunShardsResponse, type CancelResponse,
 } from '../cluster/wire.js';
 
 type Cb<T> = (err: grpc.ServiceError | null, res?: T) => void;
@@ -22,6 +23,7 @@ interface WorkerStub extends grpc.Client {
   RunShards(req: object, opts: grpc.CallOptions, cb: Cb<RunShardsResponse>): grpc.ClientUnaryCall;
   CancelJob(req: object, opts: grpc.CallOptions, cb: Cb<CancelResponse>): grpc.ClientUnaryCall;
   Health(req: object, opts: grpc.CallOptions, cb: Cb<HealthResponse>): grpc.ClientUnaryCall;
+  WatchTraining(req: object, opts?: grpc.CallOptions): grpc.ClientReadableStream<TrainingEventMsg>;
 }
 
 export function workerStub(address: string, sec: ClientSecurityOptions, maxMessageBytes: number = WIRE_DEFAULTS.maxMessageBytes): WorkerStub {
@@ -105,6 +107,23 @@ export class GrpcWorkerLink implements WorkerLink {
 
   async cancelJob(jobId: string): Promise<void> {
     await unaryP<CancelResponse>((cb) => this.stub.CancelJob({ protocol_version: PROTOCOL_VERSION, job_id: jobId }, { deadline: Date.now() + 5000 }, cb));
+  }
+
+  /**
+   * WatchTraining stream of `jobId` (progress only: a worker that predates it answers
+   * UNIMPLEMENTED, and any error just ends the stream; no retry).
+   */
+  watchTraining(jobId: string, listener: (t: TrainingProgress) => void): () => void {
+    const call = this.stub.WatchTraining({ protocol_version: PROTOCOL_VERSION, job_id: jobId });
+    call.on('data', (m: TrainingEventMsg) => {
+      try {
+        listener(trainingFromMsg(m));
+      } catch {
+        // progress only
+      }
+    });
+    call.on('error', () => undefined);
+    return () => call.cancel();
   }
 
   health(timeoutMs = 5000): Promise<HealthResponse> {

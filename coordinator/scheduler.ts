@@ -59,6 +59,8 @@ interface WorkerSlot {
   slow: boolean;
   shardsDone: number;
   jobsSeen: Set<string>;
+  /** Open WatchTraining streams on this worker, by job id (neural jobs it has run): their stop functions. */
+  training: Map<string, () => void>;
 }
 
 export class Scheduler {
@@ -210,6 +212,7 @@ export class Scheduler {
         this.settle(b);
         b.call?.cancel();
       }
+      this.stopTraining(w);
       w.link.close();
     }
     this.workers.clear();
@@ -241,7 +244,11 @@ export class Scheduler {
     }
     if (tellWorkers) for (const w of toTell) w.link.cancelJob(run.stored.id).catch(() => undefined);
     freeShards(run);
-    for (const w of this.workers.values()) w.jobsSeen.delete(run.stored.id);
+    for (const w of this.workers.values()) {
+      w.jobsSeen.delete(run.stored.id);
+      w.training.get(run.stored.id)?.();
+      w.training.delete(run.stored.id);
+    }
     try {
       await this.store.updateJob(run.stored.id, { state, error: run.stored.error });
     } catch {
@@ -285,7 +292,7 @@ export class Scheduler {
       known.info = info;
       return;
     }
-    this.workers.set(info.id, { info, link: this.connect(info), batches: new Set(), slow: false, shardsDone: 0, jobsSeen: new Set() });
+    this.workers.set(info.id, { info, link: this.connect(info), batches: new Set(), slow: false, shardsDone: 0, jobsSeen: new Set(), training: new Map() });
     this.pump();
   }
 
@@ -304,8 +311,23 @@ export class Scheduler {
       }
     }
     this.recoveries.lost(workerId, reason, requeued);
+    this.stopTraining(w);
     w.link.close();
     this.pump();
+  }
+
+  private stopTraining(w: WorkerSlot): void {
+    for (const stop of w.training.values()) stop();
+    w.training.clear();
+  }
+
+  /** Follow the training of `run`'s critics on `w` (once per worker and job), forwarded as 'training' events. */
+  private watchTraining(run: JobRun, w: WorkerSlot): void {
+    const jobId = run.stored.id;
+    if (w.training.has(jobId) || !w.link.watchTraining) return;
+    w.training.set(jobId, w.link.watchTraining(jobId, (training) => {
+      if (isLive(run)) this.events.publish({ type: 'training', jobId, training });
+    }));
   }
 
   /** Remove a batch from its worker; returns the ids of its shards that still need doing. */
@@ -385,6 +407,7 @@ export class Scheduler {
     b.timer = setTimeout(() => this.onDeadline(b), softMs);
     b.timer.unref();
     const reqs = ids.map((id) => run.shards.get(id)!.req);
+    if (reqs.some((q) => q.workload === 'neural')) this.watchTraining(run, w);
     void (async () => {
       try {
         await w.link.ensureDataset(run.stored.dataHash, async () => {

@@ -13,7 +13,7 @@ import { checkWorkerInfo, DISCOVERY_DEFAULTS, type GrpcDiscovery } from '../clus
 import { datasetUpload, serverStream, unary, type CallGuard } from '../cluster/handlers.js';
 import { parseSpec } from '../cluster/spec-json.js';
 import {
-  decodeDataset, loadProto, sha256Hex, WIRE_DEFAULTS,
+  decodeDataset, loadProto, sha256Hex, trainingToMsg, WIRE_DEFAULTS,
   type GetResultRequest, type GetResultResponse, type HasDatasetRequest, type JobEventMsg, type JobInfoMsg, type JobRef, type ListJobsRequest,
   type ListJobsResponse, type ListWorkersResponse,
   type RegisterWorkerRequest, type RegisterWorkerResponse, type SubmitJobRequest, type SubmitJobResponse,
@@ -61,6 +61,9 @@ export interface CoordinatorServiceOptions extends CallGuard {
 }
 
 function eventMsg(ev: JobEvent): JobEventMsg {
+  if (ev.type === 'training') {
+    return { job_id: ev.jobId, type: 'training', phase: 'neural', done: 0, total: 0, state: '', error_code: '', error_message: '', training: trainingToMsg(ev.jobId, ev.training) };
+  }
   return ev.type === 'progress'
     ? { job_id: ev.jobId, type: 'progress', phase: ev.phase, done: ev.done, total: ev.total, state: '', error_code: '', error_message: '' }
     : { job_id: ev.jobId, type: 'state', phase: '', done: 0, total: 0, state: ev.state, error_code: ev.error?.code ?? '', error_message: ev.error?.message ?? '' };

@@ -113,6 +113,7 @@ class EmbeddedEngine implements Engine {
       onProgress,
       shardSize,
       meta: { engine: 'embedded', version: packageVersion(), threads: this.opts.threads },
+      ...(opts.onReplicates ? { onReplicates: opts.onReplicates } : {}),
     }).finally(() => {
       channel.close();
       this.active.delete(ac);

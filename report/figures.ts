@@ -8,8 +8,10 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { JobResult } from '../shared/job/spec.js';
 import type { SimulateResult } from '../shared/resampling/simulate.js';
+import { describeGenerator } from '../shared/resampling/calibrate.js';
+import { ndtri } from '../shared/stats/normal.js';
 
-export type FigureId = 'screen' | 'pairwise' | 'bootstrap' | 'null' | 'ensemble' | 'sim-estimates' | 'sim-coverage' | 'sim-pvalues';
+export type FigureId = 'screen' | 'pairwise' | 'bootstrap' | 'null' | 'ensemble' | 'sim-estimates' | 'sim-coverage' | 'sim-pvalues' | 'calibration';
 
 export interface Figure {
   id: FigureId;
@@ -43,6 +45,30 @@ function finite(values: ArrayLike<number>): { value: number }[] {
   return out;
 }
 
+/** Pre-binned bars (SummaryInfo.histograms): equal-width bins over [low, high]. */
+interface Bars {
+  low: number;
+  high: number;
+  counts: number[];
+}
+
+function isBars(v: ArrayLike<number> | Bars): v is Bars {
+  return !ArrayBuffer.isView(v) && Array.isArray((v as Bars).counts);
+}
+
+function barRows(b: Bars): { lo: number; hi: number; count: number }[] {
+  const w = (b.high - b.low) / b.counts.length;
+  // a single value (low = high): one bar of a nominal width so it stays visible
+  const width = w > 0 ? w : Math.max(Math.abs(b.low) * 1e-3, 1e-9);
+  return b.counts.map((count, j) => ({ lo: b.low + j * width, hi: j === b.counts.length - 1 && w > 0 ? b.high : b.low + (j + 1) * width, count })).filter((r) => r.count > 0);
+}
+
+/** The caption's note for a histogram drawn from the sketch (SummaryInfo), with its stated accuracy. */
+function sketchNote(r: JobResult): string {
+  const a = r.summaries!.sketch.relativeAccuracy;
+  return ` Drawn from the quantile sketch (summary path: no replicate vector is kept): each replicate is binned at its sketch bucket's value, within ${a} × its distance from the estimate, so a bar may hold replicates up to that far beyond its edges; the range is the exact minimum to maximum.`;
+}
+
 interface Marker {
   value: number;
   label: string;
@@ -54,7 +80,7 @@ interface Marker {
  * A histogram of `values` with vertical rules for `markers`, named in a legend under the plot
  * (labels next to the rules collide when the rules are close, as a CI around its estimate is).
  */
-function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, markers: Marker[], band?: { low: number; high: number }): TopLevelSpec {
+function histogram(values: ArrayLike<number> | Bars, xTitle: string, yTitle: string, markers: Marker[], band?: { low: number; high: number }): TopLevelSpec {
   const x = { field: 'value', type: 'quantitative', scale: { zero: false } };
   const layers: object[] = [];
   if (band && Number.isFinite(band.low) && Number.isFinite(band.high)) {
@@ -66,12 +92,16 @@ function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, ma
   }
   // Binned by transforms, not `bin` in the encoding: a binned encoding puts the axis ticks on the
   // bin edges, which leaves two ticks when a rule (the observed value) lies far from the bars.
-  layers.push({
+  // bars binned already (a summary's sketch histogram), or the replicates binned by Vega
+  const bars = isBars(values) ? { data: { values: barRows(values) } } : {
     data: { values: finite(values) },
     transform: [
       { bin: { maxbins: BINS }, field: 'value', as: ['lo', 'hi'] },
       { aggregate: [{ op: 'count', as: 'count' }], groupby: ['lo', 'hi'] },
     ],
+  };
+  layers.push({
+    ...bars,
     mark: { type: 'rect', color: C.bars, opacity: 0.85, stroke: 'white', strokeWidth: 0.5, ariaRoleDescription: 'bar' },
     encoding: {
       x: { field: 'lo', type: 'quantitative', scale: { zero: false }, title: xTitle },
@@ -99,16 +129,20 @@ function histogram(values: ArrayLike<number>, xTitle: string, yTitle: string, ma
 }
 
 function bootstrapFigure(r: JobResult): Figure | undefined {
+  // the vector path's replicates, or the summary path's sketch histogram
+  const sketch = r.bootstrapDistribution ? undefined : r.summaries?.histograms?.bootstrap;
+  const values = r.bootstrapDistribution ?? sketch;
   // nothing finite to bin (every replicate failed): no figure rather than an empty, warning plot
-  if (!r.bootstrapDistribution || !r.ci || finite(r.bootstrapDistribution).length === 0) return undefined;
+  if (!values || !r.ci || (sketch ? sketch.counts.every((c) => c === 0) : finite(r.bootstrapDistribution!).length === 0)) return undefined;
   const ci = r.ci;
   const level = `${num(ci.level * 100)}%`;
+  const count = r.bootstrapDistribution?.length ?? r.replicates.bootstrap;
   return {
     id: 'bootstrap',
     title: 'Bootstrap distribution',
-    caption: `${r.bootstrapDistribution.length} ${ci.scheme} replicates${ci.m !== undefined ? ` (m = ${ci.m})` : ''}; shaded: the ${level} ${ci.method} interval [${num(ci.low)}, ${num(ci.high)}]; red: the estimate ${num(r.estimate)} ${r.units}.`,
+    caption: `${count} ${ci.scheme} replicates${ci.m !== undefined ? ` (m = ${ci.m})` : ''}; shaded: the ${level} ${ci.method} interval [${num(ci.low)}, ${num(ci.high)}]; red: the estimate ${num(r.estimate)} ${r.units}.${sketch ? sketchNote(r) : ''}`,
     spec: histogram(
-      r.bootstrapDistribution,
+      values,
       `${r.measure} (${r.units})`,
       'replicates',
       [
@@ -122,12 +156,15 @@ function bootstrapFigure(r: JobResult): Figure | undefined {
 }
 
 function nullFigure(r: JobResult): Figure | undefined {
-  if (!r.nullDistribution || r.pValue === undefined || finite(r.nullDistribution).length === 0) return undefined;
+  const sketch = r.nullDistribution ? undefined : r.summaries?.histograms?.null;
+  const values = r.nullDistribution ?? sketch;
+  if (!values || r.pValue === undefined || (sketch ? sketch.counts.every((c) => c === 0) : finite(r.nullDistribution!).length === 0)) return undefined;
+  const count = r.nullDistribution?.length ?? r.replicates.permutation;
   return {
     id: 'null',
     title: 'Permutation null distribution',
-    caption: `${r.nullDistribution.length} permutations; red: the observed value ${num(r.estimate)} ${r.units}, p = ${num(r.pValue)} (share of the null at or above it, +1 corrected).`,
-    spec: histogram(r.nullDistribution, `${r.measure} under H0 (${r.units})`, 'permutations', [
+    caption: `${count} permutations; red: the observed value ${num(r.estimate)} ${r.units}, p = ${num(r.pValue)} (share of the null at or above it, +1 corrected).${sketch ? sketchNote(r) : ''}`,
+    spec: histogram(values, `${r.measure} under H0 (${r.units})`, 'permutations', [
       { value: r.estimate, label: `observed ${num(r.estimate)}, p = ${num(r.pValue)}`, color: C.estimate },
       ...(r.null ? [{ value: r.null.mean, label: `null mean ${num(r.null.mean)}`, color: C.ref, dash: [4, 3] }] : []),
     ]),
@@ -256,6 +293,76 @@ export function simulateFigures(s: SimulateResult): Figure[] {
     });
   }
   return figs;
+}
+
+/** Colours of the CI methods in the calibration chart (fixed, so every run draws a method alike). */
+const METHOD_COLOURS: Record<string, string> = { percentile: '#4c78a8', basic: '#f58518', bca: '#b279a2', normal: '#54a24b' };
+
+/**
+ * The calibration study's chart: per cell (row) and CI method (colour), the coverage of E[Î_N]
+ * (the Monte Carlo mean estimate, the interval's target) with the binomial Monte Carlo band
+ * level ± z_{0.975}·√(level(1 − level)/D) around the nominal level: a calibrated method falls
+ * outside its cell's band in about 5% of (cell, method) pairs.
+ */
+export function calibrationFigure(rows: readonly SimulateResult[]): Figure | undefined {
+  const withCi = rows.filter((r) => r.byMethod && r.byMethod.length > 0);
+  if (withCi.length === 0) return undefined;
+  const cellName = (r: SimulateResult, i: number) => `${i + 1}. ${r.label ? `${r.label} ` : ''}${describeGenerator(r.generator)} N=${r.n}`;
+  const levels = new Set(withCi.map((r) => r.level ?? 0.95));
+  const z = ndtri(0.975);
+  // one row per (cell, method): the cell's band, the nominal level and the method's coverage
+  const rowsOut = withCi.flatMap((r, i) => {
+    const level = r.level ?? 0.95;
+    const half = z * Math.sqrt((level * (1 - level)) / r.datasets);
+    return r.byMethod!.map((m) => ({
+      row: `${cellName(r, i)} · ${m.method}`,
+      method: m.method,
+      level: 100 * level,
+      low: 100 * Math.max(0, level - half),
+      high: 100 * Math.min(1, level + half),
+      coverage: 100 * m.coverageOfMean,
+    }));
+  });
+  const methods = [...new Set(rowsOut.map((p) => p.method))];
+  const D = [...new Set(withCi.map((r) => r.datasets))];
+  const y = { field: 'row', type: 'nominal', title: null, sort: rowsOut.map((p) => p.row), axis: { labelLimit: 520 } };
+  const xMin = Math.max(0, 5 * Math.floor(Math.min(...rowsOut.flatMap((p) => (Number.isFinite(p.coverage) ? [p.coverage, p.low] : [p.low]))) / 5));
+  const height = Math.max(60, 14 * rowsOut.length);
+  const data = { values: rowsOut };
+  return {
+    id: 'calibration',
+    title: 'Coverage of E[Î_N] by cell and CI method',
+    caption:
+      `Dots: the fraction of the ${D.join('/')} intervals per cell that contain the mean estimate over datasets (E[Î_N], what the interval targets); ` +
+      `grey band: the binomial Monte Carlo 95% band around the nominal ${[...levels].map((l) => num(100 * l)).join('/')}% (black line) for D datasets. ` +
+      'Coverage of the true value is in the table.',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: WIDTH,
+      height,
+      layer: [
+        {
+          data,
+          mark: { type: 'bar', color: '#bbbbbb', opacity: 0.5 },
+          encoding: { y, x: { field: 'low', type: 'quantitative', title: 'coverage of E[Î_N] (%)', scale: { domain: [xMin, 100], nice: false, padding: 8 } }, x2: { field: 'high' } },
+        },
+        {
+          data,
+          mark: { type: 'tick', color: '#222222', thickness: 1.5 },
+          encoding: { y, x: { field: 'level', type: 'quantitative' } },
+        },
+        {
+          data,
+          mark: { type: 'point', filled: true, size: 50, opacity: 0.95 },
+          encoding: {
+            y,
+            x: { field: 'coverage', type: 'quantitative' },
+            color: { field: 'method', type: 'nominal', sort: methods, scale: { domain: methods, range: methods.map((m) => METHOD_COLOURS[m] ?? C.ref) }, legend: { title: 'CI method', orient: 'bottom' } },
+          },
+        },
+      ],
+    } as TopLevelSpec,
+  };
 }
 
 /** At most this many features are drawn in the screening chart (the largest estimates; the table/CSV has all). */

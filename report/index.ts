@@ -3,16 +3,18 @@
  * figure the result supports) and `--plot out.svg|png` (the first figure alone).
  * The CLI calls these after a run; they read only the result object (shared/ types).
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { extname } from 'node:path';
-import { DataError, OptionError } from '../shared/errors.js';
+import { DataError, InternalError, OptionError } from '../shared/errors.js';
 import type { JobResult } from '../shared/job/spec.js';
 import type { SimulateResult } from '../shared/resampling/simulate.js';
-import { jobFigures, manyFigures, num, simulateFigures, type Figure } from './figures.js';
+import { calibrationFigure, jobFigures, manyFigures, num, simulateFigures, type Figure } from './figures.js';
+import { coverageTable } from '../shared/resampling/calibrate.js';
 import { reportHtml, type ReportRow } from './html.js';
 import { renderSvg, svgToPng } from './render.js';
 
-export { jobFigures, manyFigures, simulateFigures, type Figure } from './figures.js';
+export { calibrationFigure, jobFigures, manyFigures, simulateFigures, type Figure } from './figures.js';
 export { renderSvg, svgToPng } from './render.js';
 
 export interface ReportTargets {
@@ -203,3 +205,40 @@ function manyPage(r: JobResult, ctx: JobReportContext, svgs: string[], figures: 
   });
 }
 
+
+/** Files `calibrate --out DIR` writes. */
+export const CALIBRATION_FILES = { table: 'table.md', results: 'results.jsonl', svg: 'coverage.svg', png: 'coverage.png' } as const;
+
+/** A SimulateResult without its per-dataset arrays (one JSON line per cell). */
+export function plainSimulateResult(r: SimulateResult): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => !ArrayBuffer.isView(v)));
+}
+
+/**
+ * `calibrate --out DIR`: the coverage table (table.md, `header` above it), one JSON line per
+ * cell (results.jsonl) and the coverage chart (coverage.svg and coverage.png). Returns the paths written.
+ */
+export async function writeCalibration(dir: string, rows: readonly SimulateResult[], header: string, extra: Record<string, unknown> = {}): Promise<string[]> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new DataError(`cannot write --out ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  const out: string[] = [];
+  const put = async (name: string, bytes: string | Uint8Array) => {
+    const path = join(dir, name);
+    await write(path, '--out', bytes);
+    out.push(path);
+  };
+  await put(CALIBRATION_FILES.table, `${header}\n\n${coverageTable([...rows])}`);
+  await put(CALIBRATION_FILES.results, rows.map((r) => JSON.stringify({ ...plainSimulateResult(r), ...extra })).join('\n') + '\n');
+  const fig = calibrationFigure(rows);
+  if (fig) {
+    const warnings: string[] = [];
+    const svg = await renderSvg(fig.spec, warnings);
+    if (warnings.length) throw new InternalError(`coverage chart: ${warnings.join('; ')}`);
+    await put(CALIBRATION_FILES.svg, svg);
+    await put(CALIBRATION_FILES.png, await svgToPng(svg));
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import type { PreparedJob } from '../shared/job/prepare.js';
 import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
 import type { SerializedError } from '../shared/errors.js';
 import type { Job } from '../shared/job/spec.js';
+import type { MessagePort } from 'node:worker_threads';
 
 /**
  * One shard to run. `job` is attached only when the thread has said it lacks the job: the
@@ -15,7 +16,15 @@ export interface TaskMessage {
   job?: PreparedJob;
   /** Cancel flag of the RunShards call (one Int32 on a SharedArrayBuffer): non-zero stops the shard between replicates. */
   stop?: Int32Array;
+  /**
+   * Neural shards with a listener: the thread posts each critic's training progress here
+   * (thinned to TRAINING_EVENT_MS per critic), then TRAINING_END, then closes the port.
+   */
+  progress?: MessagePort;
 }
+
+/** The last message on a task's progress port. */
+export const TRAINING_END = 'end';
 
 /**
  * Prepare a job on a pool thread (normalising, ranks, neighbour structures cost seconds on a

@@ -14,8 +14,9 @@ import { Piscina } from 'piscina';
 import { CancelledError, InfoshardError, InternalError, OptionError, deserializeError } from '../shared/errors.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import type { ShardPartial, ShardRequest } from '../shared/job/shard.js';
-import type { PrepareMessage, TaskMessage, TaskReply } from './messages.js';
-import type { Job } from '../shared/job/spec.js';
+import { TRAINING_END, type PrepareMessage, type TaskMessage, type TaskReply } from './messages.js';
+import type { Job, TrainingProgress } from '../shared/job/spec.js';
+import { MessageChannel } from 'node:worker_threads';
 import { sharePreparedJob } from './shared-job.js';
 
 export interface PoolOptions {
@@ -27,6 +28,8 @@ export interface RunShardsOptions {
   /** Called after each completed shard (in completion order). */
   onShard?: (partial: ShardPartial) => void;
   signal?: AbortSignal;
+  /** Neural shards: critics' training progress from the threads (at most ~4/s per critic). */
+  onTraining?: (t: TrainingProgress) => void;
 }
 
 /** The compiled task module beside this file (dist/worker/task.js), or task.ts under tsx. */
@@ -65,10 +68,38 @@ export class ShardPool {
     throw new InternalError(`prepare: unexpected reply ${reply.kind}`);
   }
 
-  private async runOne(jobId: string, shard: ShardRequest, stop: Int32Array): Promise<ShardPartial> {
+  /**
+   * Run one task; with `onTraining`, a fresh MessageChannel carries the thread's training
+   * events (its port is transferred with the task; ours closes on TRAINING_END or when the
+   * thread's end closes, so a late event still arrives after the reply).
+   */
+  private async runTask(msg: TaskMessage, onTraining?: (t: TrainingProgress) => void): Promise<TaskReply> {
+    if (!onTraining) return (await this.piscina.run(msg)) as TaskReply;
+    const { port1, port2 } = new MessageChannel();
+    // resolves at TRAINING_END (the thread's last message) or when the thread's side closes
+    const drained = new Promise<void>((resolve) => {
+      port1.on('message', (m: TrainingProgress | typeof TRAINING_END) => {
+        if (m !== TRAINING_END) return onTraining(m);
+        port1.close();
+        resolve();
+      });
+      port1.on('close', resolve);
+    });
+    try {
+      const reply = (await this.piscina.run({ ...msg, progress: port2 }, { transferList: [port2] as never })) as TaskReply;
+      // every training event of the shard reaches the listener before the shard counts as done
+      await drained;
+      return reply;
+    } finally {
+      port1.close();
+    }
+  }
+
+  private async runOne(jobId: string, shard: ShardRequest, stop: Int32Array, onTraining?: (t: TrainingProgress) => void): Promise<ShardPartial> {
     let msg: TaskMessage = { jobId, shard, stop };
+    const listen = shard.workload === 'neural' ? onTraining : undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const reply = (await this.piscina.run(msg)) as TaskReply;
+      const reply = await this.runTask(msg, listen);
       if (reply.kind === 'ok') return reply.partial;
       if (reply.kind === 'error') throw deserializeError(reply);
       if (reply.kind !== 'need-job') throw new InternalError(`shard ${shard.shardId}: unexpected reply ${reply.kind}`);
@@ -104,7 +135,7 @@ export class ShardPool {
       while (!stop() && next < shards.length) {
         const s = shards[next++]!;
         try {
-          const partial = await this.runOne(jobId, s, stopFlag);
+          const partial = await this.runOne(jobId, s, stopFlag, opts.onTraining);
           out.push(partial);
           if (!stop()) opts.onShard?.(partial);
         } catch (err) {

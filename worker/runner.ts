@@ -4,7 +4,7 @@
  * placed on SharedArrayBuffers once; each RunShards call then costs only small messages.
  */
 import type { Dataset } from '../shared/data/matrix.js';
-import type { JobSpec } from '../shared/job/spec.js';
+import type { JobSpec, TrainingProgress } from '../shared/job/spec.js';
 import type { ShardRequest } from '../shared/job/shard.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import { checkShardRanges, planWorkloads } from '../shared/job/plan.js';
@@ -59,7 +59,10 @@ export class PoolRunner implements ShardRunner {
     return p;
   }
 
-  async run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<ShardRunOutput> {
+  async run(
+    job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal,
+    onTraining?: (t: TrainingProgress) => void,
+  ): Promise<ShardRunOutput> {
     const p = await this.prepare(job.jobId, job.spec, job.dataHash, job.data);
     checkShardRanges(planWorkloads(p), shards);
     // Concurrent calls of one job share the pool's copy: the pool reference-counts jobs.
@@ -68,6 +71,7 @@ export class PoolRunner implements ShardRunner {
     try {
       const partials = await this.pool.runShards(p, shards, {
         signal,
+        ...(onTraining ? { onTraining } : {}),
         onShard: () => {
           left--;
           this.active--;

@@ -5,15 +5,15 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Dataset } from '../shared/data/matrix.js';
-import type { JobSpec } from '../shared/job/spec.js';
+import type { JobSpec, TrainingProgress } from '../shared/job/spec.js';
 import type { ShardRequest, WorkloadKind } from '../shared/job/shard.js';
 import { CancelledError, LimitError, NotFoundError, OptionError } from '../shared/errors.js';
 import { DatasetCache } from '../cluster/cache.js';
 import { parseSpec } from '../cluster/spec-json.js';
-import { datasetUpload, unary, type CallGuard } from '../cluster/handlers.js';
+import { datasetUpload, serverStream, unary, type CallGuard } from '../cluster/handlers.js';
 import {
-  decodeDataset, loadProto, packF64, packageVersion, WIRE_DEFAULTS,
-  type HasDatasetRequest, type HealthResponse, type JobRef, type RunShardsRequest, type RunShardsResponse,
+  decodeDataset, loadProto, packF64, packageVersion, trainingToMsg, WIRE_DEFAULTS,
+  type HasDatasetRequest, type TrainingEventMsg, type HealthResponse, type JobRef, type RunShardsRequest, type RunShardsResponse,
 } from '../cluster/wire.js';
 
 /** A runner's answer with provenance: values of each shard, in order, and what computed them. */
@@ -27,7 +27,10 @@ export interface ShardRunOutput {
 export interface ShardRunner {
   readonly threads: number;
   /** Values of each shard, in order. Rejects with CancelledError promptly once `signal` aborts. */
-  run(job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal): Promise<Float64Array[] | ShardRunOutput>;
+  run(
+    job: { jobId: string; spec: JobSpec; dataHash: string; data: Dataset }, shards: ShardRequest[], signal: AbortSignal,
+    onTraining?: (t: TrainingProgress) => void,
+  ): Promise<Float64Array[] | ShardRunOutput>;
   /** Shards running or queued in the pool. */
   activeTasks(): number;
   /** Busy share of the pool's threads since start, in [0, 1] (for /metrics; optional for test runners). */
@@ -47,7 +50,10 @@ export interface WorkerServiceOptions extends CallGuard {
   faultDelayMs?: number;
 }
 
-const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural', 'biasprobe'];
+/** Neural jobs whose critics' latest training events a worker keeps for late watchers. */
+const MAX_TRAINING_JOBS = 4;
+
+const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural', 'biasprobe', 'simulate'];
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -71,6 +77,14 @@ export class WorkerService {
   /** Replicates computed, by workload (throughput for /metrics), and the last backend used. */
   readonly replicatesDone = new Map<WorkloadKind, number>();
   lastBackend: string | undefined;
+  /** WatchTraining streams, by job id (training progress of neural shards running here). */
+  private readonly trainingWatchers = new Map<string, Set<(t: TrainingProgress) => void>>();
+  /**
+   * The latest event of each critic (and part) of the last few neural jobs, sent first to a
+   * watcher that subscribes late: a critic that ended before the coordinator's stream arrived
+   * still reports how it ended.
+   */
+  private readonly trainingLatest = new Map<string, Map<string, TrainingProgress>>();
 
   constructor(readonly o: WorkerServiceOptions) {}
 
@@ -87,6 +101,7 @@ export class WorkerService {
       RunShards: unary<RunShardsRequest, RunShardsResponse>(g, (req, call) => this.runShards(req, call)),
       CancelJob: unary<JobRef, { cancelled: number }>(g, (req) => ({ cancelled: this.cancelJob(req.job_id) })),
       Health: unary<{ protocol_version: number }, HealthResponse>(g, () => this.health()),
+      WatchTraining: serverStream<JobRef, TrainingEventMsg>(g, (req, call) => this.watchTraining(req, call)),
     });
     server.addService(Health.service, {
       Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status: 'SERVING' }),
@@ -113,6 +128,44 @@ export class WorkerService {
     if (!set) return 0;
     for (const c of set) c.abort(new CancelledError(`job ${jobId} cancelled`));
     return set.size;
+  }
+
+  /** Stream the training events of `req.job_id`'s critics on this worker until the caller cancels. */
+  private watchTraining(req: JobRef, call: grpc.ServerWritableStream<JobRef, TrainingEventMsg>): Promise<void> {
+    if (!req.job_id) throw new OptionError('job_id: required', 'job_id');
+    return new Promise<void>((resolve) => {
+      const listener = (t: TrainingProgress) => void call.write(trainingToMsg(req.job_id, t));
+      for (const t of this.trainingLatest.get(req.job_id)?.values() ?? []) listener(t);
+      let set = this.trainingWatchers.get(req.job_id);
+      if (!set) this.trainingWatchers.set(req.job_id, (set = new Set()));
+      set.add(listener);
+      const end = () => {
+        set!.delete(listener);
+        if (set!.size === 0 && this.trainingWatchers.get(req.job_id) === set) this.trainingWatchers.delete(req.job_id);
+        resolve();
+      };
+      call.on('cancelled', end);
+      call.on('close', end);
+    });
+  }
+
+  /** Training events of a job's critics to its watchers (none: dropped; a broken watcher stops nothing). */
+  private emitTraining(jobId: string, t: TrainingProgress): void {
+    let latest = this.trainingLatest.get(jobId);
+    if (!latest) {
+      this.trainingLatest.set(jobId, (latest = new Map()));
+      while (this.trainingLatest.size > MAX_TRAINING_JOBS) this.trainingLatest.delete(this.trainingLatest.keys().next().value!);
+    }
+    latest.set(`${t.critic}/${t.part}`, t);
+    const set = this.trainingWatchers.get(jobId);
+    if (!set) return;
+    for (const l of [...set]) {
+      try {
+        l(t);
+      } catch {
+        // progress only
+      }
+    }
   }
 
   private async runShards(req: RunShardsRequest, call: grpc.ServerUnaryCall<RunShardsRequest, RunShardsResponse>): Promise<RunShardsResponse> {
@@ -142,7 +195,11 @@ export class WorkerService {
     set.add(ac);
     try {
       if (this.o.faultDelayMs) await sleep(this.o.faultDelayMs, ac.signal);
-      const out = await this.o.runner.run({ jobId: req.job_id, spec, dataHash: req.data_hash, data }, shards, ac.signal);
+      const neural = shards.some((s) => s.workload === 'neural');
+      const out = await this.o.runner.run(
+        { jobId: req.job_id, spec, dataHash: req.data_hash, data }, shards, ac.signal,
+        ...(neural ? [(t: TrainingProgress) => this.emitTraining(req.job_id, t)] : []),
+      );
       const { values, backend } = Array.isArray(out) ? { values: out, backend: undefined } : out;
       this.shardsDone += shards.length;
       for (const s of shards) this.replicatesDone.set(s.workload, (this.replicatesDone.get(s.workload) ?? 0) + (s.r1 - s.r0));

@@ -7,7 +7,8 @@
 import { executeShard } from '../shared/job/execute.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
 import { serializeError } from '../shared/errors.js';
-import type { PrepareMessage, TaskMessage, TaskReply } from './messages.js';
+import { TRAINING_END, type PrepareMessage, type TaskMessage, type TaskReply } from './messages.js';
+import { throttleTraining } from '../shared/job/progress.js';
 import { prepareJob } from '../shared/job/prepare.js';
 import { sharePreparedJob } from './shared-job.js';
 import { shardBackend } from './backend.js';
@@ -41,13 +42,24 @@ export default function runTask(msg: TaskMessage | PrepareMessage): TaskReply {
     }
   }
   const p = lookup(msg);
-  if (!p) return { kind: 'need-job', jobId: msg.jobId };
+  if (!p) {
+    msg.progress?.postMessage(TRAINING_END);
+    msg.progress?.close();
+    return { kind: 'need-job', jobId: msg.jobId };
+  }
   try {
     const backend = shardBackend(p.backend);
     const stop = msg.stop;
     const shouldStop = stop ? () => Atomics.load(stop, 0) !== 0 : undefined;
-    return { kind: 'ok', partial: executeShard(p, msg.shard, { ...(backend ? { backend } : {}), ...(shouldStop ? { shouldStop } : {}) }) };
+    const port = msg.progress;
+    const onTraining = port ? throttleTraining((t) => port.postMessage(t)) : undefined;
+    return { kind: 'ok', partial: executeShard(p, msg.shard, { ...(backend ? { backend } : {}), ...(shouldStop ? { shouldStop } : {}), ...(onTraining ? { onTraining } : {}) }) };
   } catch (err) {
     return { kind: 'error', ...serializeError(err) };
+  } finally {
+    if (msg.progress) {
+      msg.progress.postMessage(TRAINING_END);
+      msg.progress.close();
+    }
   }
 }

@@ -22,7 +22,7 @@ export interface Names {
   workersWildcard: string;
   ping: string;
   jobWildcard(jobId: string): string;
-  jobSubject(jobId: string, kind: 'progress' | 'state'): string;
+  jobSubject(jobId: string, kind: 'progress' | 'state' | 'training'): string;
   jobsBucket: string;
   shardsBucket: string;
   datasetsBucket: string;

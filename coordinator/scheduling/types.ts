@@ -3,7 +3,7 @@
  * its options, and the read-only views it gives the status page and ListWorkers.
  */
 import type { Dataset } from '../../shared/data/matrix.js';
-import type { JobResult, JobSpec } from '../../shared/job/spec.js';
+import type { JobResult, JobSpec, TrainingProgress } from '../../shared/job/spec.js';
 import type { ShardPartial, ShardRequest } from '../../shared/job/shard.js';
 import type { WorkerInfo } from '../../cluster/discovery.js';
 import type { JobState } from '../store.js';
@@ -47,6 +47,11 @@ export interface WorkerLink {
     deadlineMs: number,
   ): RunShardsCall;
   cancelJob(jobId: string): Promise<void>;
+  /**
+   * Follow the training progress of `jobId`'s neural critics on this worker (progress only);
+   * returns the function that stops following. Optional: links without it show none.
+   */
+  watchTraining?(jobId: string, listener: (t: TrainingProgress) => void): () => void;
   close(): void;
 }
 

@@ -1,12 +1,14 @@
 /**
- * Apache Parquet reader, through hyparquet (pure JavaScript, no native build; snappy built in).
+ * Apache Parquet reader, through hyparquet (pure JavaScript, no native build; snappy built in)
+ * and, for the other codecs (GZIP, ZSTD, BROTLI, LZ4, LZ4_RAW), hyparquet-compressors (same
+ * author, pure JavaScript), loaded only when a selected column chunk uses one of them.
  * Only the selected top-level columns are decoded, chunk by chunk, straight into Float64Arrays.
  * Numeric physical types (DOUBLE, FLOAT, INT32, INT64, BOOLEAN as 0/1) are read as float64;
  * string columns are category codes for the discrete estimators (like Arrow dictionaries), with
  * a note; nested, date, decimal-as-bytes and other columns are refused by name, as are nulls and
  * non-finite values (row and column).
  */
-import { parquetMetadata, parquetRead, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
+import { parquetMetadata, parquetRead, parquetSchema, type Compressors, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { DataError } from '../errors.js';
 import type { Dataset } from './matrix.js';
 import { cellLocation, checkNames, encodeLabels, makeDataset } from './cells.js';
@@ -24,6 +26,32 @@ export function isParquet(bytes: Uint8Array): boolean {
   const n = bytes.length;
   const magic = (o: number) => bytes[o] === 0x50 && bytes[o + 1] === 0x41 && bytes[o + 2] === 0x52 && bytes[o + 3] === 0x31;
   return n >= 12 && magic(0) && magic(n - 4);
+}
+
+/** Codecs hyparquet decodes itself. */
+const BUILT_IN = new Set(['UNCOMPRESSED', 'SNAPPY']);
+
+/** Decompressors for the codecs of the selected column chunks that hyparquet lacks; undefined if none. */
+async function compressorsFor(metadata: FileMetaData, columns: readonly string[]): Promise<Compressors | undefined> {
+  const want = new Set(columns);
+  const codecs = new Set<string>();
+  for (const rg of metadata.row_groups) {
+    for (const c of rg.columns) {
+      const m = c.meta_data;
+      if (m && want.has(m.path_in_schema[0]!) && !BUILT_IN.has(m.codec)) codecs.add(m.codec);
+    }
+  }
+  if (codecs.size === 0) return undefined;
+  const hc = await import('hyparquet-compressors');
+  const known: Compressors = {
+    GZIP: hc.decompressGzip,
+    ZSTD: (input) => hc.decompressZstd(input),
+    BROTLI: hc.decompressBrotli,
+    LZ4: hc.decompressLz4,
+    LZ4_RAW: hc.decompressLz4Raw,
+  };
+  for (const c of codecs) if (!(c in known)) throw new DataError(`Parquet compression codec ${c} is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, BROTLI, LZ4, LZ4_RAW)`);
+  return known;
 }
 
 const NUMERIC = new Set(['DOUBLE', 'FLOAT', 'INT32', 'INT64', 'BOOLEAN']);
@@ -72,10 +100,12 @@ export async function parseParquet(bytes: Uint8Array, opts: ParquetOptions = {})
   const numbers = use.map((_, u) => (kinds[u] === 'number' ? new Float64Array(n) : undefined));
   const texts = use.map((_, u) => (kinds[u] === 'text' ? new Array<unknown>(n) : undefined));
   const bad: DataError[] = [];
+  const compressors = await compressorsFor(metadata, use.map((j) => names[j]!));
   try {
     await parquetRead({
       file,
       metadata,
+      ...(compressors ? { compressors } : {}),
       columns: use.map((j) => names[j]!),
       onChunk: ({ columnName, columnData, rowStart, rowEnd }) => {
         const u = slot.get(columnName);

@@ -6,6 +6,8 @@
  *       only the joint kd-tree is rebuilt.
  *   cmi (X rows permuted: x_perm[i] with y_i, z_i): the Z and YZ counters are reused; the
  *       joint and XZ trees are rebuilt.
+ *   gaussian mi (Y rows permuted): X's means, centred rows and covariance block are reused;
+ *       Y's means, the Y and cross blocks and the log-determinants are recomputed in place.
  *   other estimators: the permuted block is gathered and estimated from scratch.
  * The value is bit-identical to `estimate()` on the explicitly permuted data: the same
  * functions run on the same rows in the same order, and counts are exact integers.
@@ -14,6 +16,7 @@ import { gatherRows, hstack, type Matrix } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
 import { measureOf } from '../catalog/index.js';
 import { jointOrders, KdTree, neighbourIndex, rangeCounter, Scratch } from '../knn/index.js';
+import { gaussianMiPermuted } from './gaussian.js';
 import { ksg1FromParts } from './ksg1.js';
 import { ksg2FromParts } from './ksg2.js';
 import { ksgCmiFromParts } from './ksg-cmi.js';
@@ -97,6 +100,18 @@ export function buildContext(measure: string, estimator: string, input: Estimato
     };
   }
   const block = measureOf(measure).permutation?.block ?? 'x';
+  if (measure === 'mi' && estimator === 'gaussian' && block === 'y' && (params.options?.['biasCorrection'] ?? 0) === 0) {
+    // X's means, centred rows and covariance block are computed once (gaussian.ts)
+    const permuted = gaussianMiPermuted(x, input.y as Matrix);
+    return {
+      estimate(perm) {
+        checkPerm(perm, n);
+        const v = permuted(perm);
+        // a singular block: the generic path throws gaussianMi's error
+        return Number.isNaN(v) ? dispatch(measure, estimator, permuteBlock(input, block, perm), params) : v;
+      },
+    };
+  }
   return {
     estimate(perm) {
       checkPerm(perm, n);

@@ -35,7 +35,11 @@ export function covariance(m: Matrix): Float64Array {
 
 /** ln det of a symmetric positive-definite d × d matrix by Cholesky; NaN if not PD. */
 export function logDetSpd(a: Float64Array, d: number): number {
-  const l = new Float64Array(d * d);
+  return logDetSpdWith(a, d, new Float64Array(d * d));
+}
+
+/** logDetSpd with the Cholesky factor written into `l` (d × d, every entry read is written first). */
+function logDetSpdWith(a: Float64Array, d: number, l: Float64Array): number {
   let logDet = 0;
   for (let j = 0; j < d; j++) {
     let s = a[j * d + j]!;
@@ -77,4 +81,55 @@ export function gaussianMi(x: Matrix, y: Matrix): number {
     }
   }
   return 0.5 * (lx + ly - lxy);
+}
+
+/**
+ * Gaussian MI of (x, y with rows permuted) for many permutations: row i pairs x_i with y_perm[i].
+ * Returns NaN where gaussianMi would throw (a singular block; the caller then runs gaussianMi for
+ * its error). Bit-identical to gaussianMi(x, gatherRows(y, perm)): every covariance entry gets
+ * the same additions in the same row order as `covariance(hstack(x, yp))`. What a shuffle leaves
+ * unchanged is computed once: X's column means, centred rows and covariance block. Per
+ * permutation only Y's means (summed in permuted row order, as the gathered copy would be), the
+ * Y and cross blocks and the three Cholesky factorisations remain, in preallocated buffers.
+ */
+export function gaussianMiPermuted(x: Matrix, y: Matrix): (perm: ArrayLike<number>) => number {
+  const n = x.n, dx = x.d, dy = y.d, D = dx + dy, xd = x.data, yd = y.data;
+  const mx = new Float64Array(dx);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dx; j++) mx[j]! += xd[i * dx + j]!;
+  for (let j = 0; j < dx; j++) mx[j]! /= n;
+  const rx = new Float64Array(n * dx);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dx; j++) rx[i * dx + j] = xd[i * dx + j]! - mx[j]!;
+  // the X block (a, b < dx) of the joint covariance, before the division by n − 1
+  const cxx = new Float64Array(dx * dx);
+  for (let i = 0; i < n; i++) for (let a = 0; a < dx; a++) for (let b = 0; b <= a; b++) cxx[a * dx + b]! += rx[i * dx + a]! * rx[i * dx + b]!;
+  const my = new Float64Array(dy), row = new Float64Array(D);
+  const c = new Float64Array(D * D), cx = new Float64Array(dx * dx), cy = new Float64Array(dy * dy), l = new Float64Array(D * D);
+  return (perm) => {
+    my.fill(0);
+    for (let i = 0; i < n; i++) {
+      const s = perm[i]! * dy;
+      for (let j = 0; j < dy; j++) my[j]! += yd[s + j]!;
+    }
+    for (let j = 0; j < dy; j++) my[j]! /= n;
+    c.fill(0);
+    for (let i = 0; i < n; i++) {
+      const s = perm[i]! * dy;
+      for (let j = 0; j < dx; j++) row[j] = rx[i * dx + j]!;
+      for (let j = 0; j < dy; j++) row[dx + j] = yd[s + j]! - my[j]!;
+      for (let a = dx; a < D; a++) for (let b = 0; b <= a; b++) c[a * D + b]! += row[a]! * row[b]!;
+    }
+    for (let a = 0; a < dx; a++) for (let b = 0; b <= a; b++) c[a * D + b] = cxx[a * dx + b]!;
+    for (let a = 0; a < D; a++) {
+      for (let b = 0; b <= a; b++) {
+        const v = c[a * D + b]! / (n - 1);
+        c[a * D + b] = v;
+        c[b * D + a] = v;
+      }
+    }
+    for (let i = 0; i < dx; i++) for (let j = 0; j < dx; j++) cx[i * dx + j] = c[i * D + j]!;
+    for (let i = 0; i < dy; i++) for (let j = 0; j < dy; j++) cy[i * dy + j] = c[(dx + i) * D + dx + j]!;
+    const lx = logDetSpdWith(cx, dx, l), ly = logDetSpdWith(cy, dy, l), lxy = logDetSpdWith(c, D, l);
+    if (Number.isNaN(lx) || Number.isNaN(ly) || Number.isNaN(lxy)) return NaN;
+    return 0.5 * (lx + ly - lxy);
+  };
 }

@@ -15,8 +15,10 @@ import { permuteBlock } from '../estimators/context.js';
 import { DEFAULT_BACKEND_BATCH, type ShardBackend } from './backend.js';
 import type { PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest, WorkloadKind } from './shard.js';
+import type { TrainingProgress } from './spec.js';
 import { executeManyShard } from './many.js';
 import { executeTeStepShard } from './te-step.js';
+import { executeSimulationShard } from './simulation.js';
 import { NEURAL_WIDTH, neuralReplicate, packReplicate } from '../estimators/neural/index.js';
 import { packSummary, summarize } from './summary.js';
 import { groupedPermutation, groupedShift, groupedShuffle } from './trials.js';
@@ -62,6 +64,11 @@ export interface ExecuteOptions {
    * so a cancelled job frees its threads within one replicate, not one shard.
    */
   shouldStop?: () => boolean;
+  /**
+   * Neural shards: each critic's training progress (already thinned to TRAINING_EVENT_MS per
+   * critic by the caller if it wants). Never changes a value.
+   */
+  onTraining?: (t: TrainingProgress) => void;
 }
 
 /** A check to call between replicates: throws CancelledError once `shouldStop` says so. */
@@ -72,8 +79,11 @@ export function stopper(shouldStop?: () => boolean): () => void {
   };
 }
 
+/** isBijection's marks, reused across calls (a local: never escapes). */
+let seenScratch = new Uint8Array(0);
+
 function isBijection(perm: Int32Array): boolean {
-  const seen = new Uint8Array(perm.length);
+  const seen = seenScratch.length === perm.length ? seenScratch.fill(0) : (seenScratch = new Uint8Array(perm.length));
   for (let i = 0; i < perm.length; i++) {
     const v = perm[i]!;
     if (seen[v]) return false;
@@ -170,7 +180,8 @@ function thetaFor(p: PreparedJob): number {
  */
 export function executeShard(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions = {}): ShardPartial {
   const partial = shardValues(p, shard, opts);
-  if (!p.summaries?.includes(shard.workload)) return partial;
+  // a many-variable job packs its own summary (many-summary.ts)
+  if (!p.summaries?.includes(shard.workload) || shard.raw || p.many) return partial;
   return { ...partial, values: packSummary(summarize(partial.values, shard.r0, thetaFor(p))) };
 }
 
@@ -179,9 +190,10 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
   const stop = stopper(opts.shouldStop);
   if (p.many) return executeManyShard(p, shard, stop);
   if (p.teStep) return executeTeStepShard(p, shard, stop);
+  if (p.simulation) return executeSimulationShard(p, shard, stop);
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
-  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop);
+  if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop, opts.onTraining);
   const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
@@ -216,7 +228,15 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
         for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimate(measure, estimator, permutedInput(p, permutationFor(p, r)), params);
       } else {
         const ctx: PermutationContext = createPermutationContext(measure, estimator, input, params);
+        // a plain shuffle is drawn into one buffer (a Fisher–Yates shuffle is a bijection; the
+        // context keeps nothing of `perm` past its call)
+        const perm0 = p.permutation!;
+        const buf = !perm0.surrogates && perm0.kind === 'shuffle' && !p.groups ? new Int32Array(n) : null;
         for (let r = r0; r < r1; r++, stop()) {
+          if (buf) {
+            values[r - r0] = ctx.estimate(shufflePermutation(seed, r, n, buf));
+            continue;
+          }
           const perm = permutationFor(p, r);
           // Runge's local permutation may repeat rows (see local-permutation.ts); the context
           // takes bijections only, so such a replicate is estimated on the gathered rows.
@@ -242,10 +262,10 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
 }
 
 /** Critics r0..r1−1 of a neural job, NEURAL_WIDTH values each (estimators/neural). */
-function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void): ShardPartial {
+function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void, onTraining?: (t: TrainingProgress) => void): ShardPartial {
   const { r0, r1 } = shard;
   const values = new Float64Array((r1 - r0) * NEURAL_WIDTH);
-  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r), values, (r - r0) * NEURAL_WIDTH);
+  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r, onTraining), values, (r - r0) * NEURAL_WIDTH);
   return { jobId: shard.jobId, shardId: shard.shardId, workload: 'neural', r0, r1, width: NEURAL_WIDTH, values };
 }
 

@@ -36,6 +36,9 @@ import type { ShardPartial, ShardRequest } from './shard.js';
 import { DEFAULTS, type ColumnRef, type ItemResult, type Job, type JobResult, type JobSpec } from './spec.js';
 import type { PreparedJob } from './prepare.js';
 import { sampleSd } from '../stats/moments.js';
+import { MANY_SUMMARY_VALUES, ManySummaryBuilder, mergeManySummaries, packManySummary, unpackManySummary } from './many-summary.js';
+import { packSummary, SUMMARY_THRESHOLD } from './summary.js';
+import { pValueFromCount } from '../resampling/permutation.js';
 
 export interface PreparedMany {
   kind: 'screen' | 'pairwise';
@@ -157,7 +160,11 @@ export function prepareMany(job: Job, prepare: (j: Job) => PreparedJob): Prepare
     for (let i = 0; i < vars.length; i++) for (let j = i + 1; j < vars.length; j++) { pairs[t++] = i; pairs[t++] = j; }
     many.pairs = pairs;
   }
-  const prepared: PreparedJob = { ...base, many };
+  const { summaries: _base, ...rest2 } = base;
+  const prepared: PreparedJob = { ...rest2, many };
+  // the summary path (many-summary.ts): asked for, or above SUMMARY_THRESHOLD permutations or MANY_SUMMARY_VALUES null values
+  const P = prepared.permutation!.shuffles;
+  if (job.summaries === true || (job.summaries !== false && (P > SUMMARY_THRESHOLD || P * items > MANY_SUMMARY_VALUES))) prepared.summaries = ['permutation'];
   // per-item data checks (ties, duplicates), summarised: the first item's are in base.warnings
   const warnings = new Set(base.warnings);
   let extra = 0;
@@ -215,13 +222,32 @@ function inverse(perm: Int32Array): Int32Array {
   return inv;
 }
 
-/** The values of a permutation shard of a many-variable job: replicate-major, (r1 − r0) × items. */
+/** θ̂ per item and their maximum, per PreparedJob object (per thread): the summary path's thresholds. */
+const thetaCache = new WeakMap<PreparedJob, { thetas: Float64Array; max: number }>();
+
+function thetasFor(p: PreparedJob): { thetas: Float64Array; max: number } {
+  let t = thetaCache.get(p);
+  if (!t) {
+    const thetas = pointEstimates(p);
+    // as pipeline.ts: a NaN item makes the max statistic +∞
+    thetaCache.set(p, (t = { thetas, max: thetas.reduce((m, v) => (v <= m ? m : Number.isNaN(v) ? Infinity : v), -Infinity) }));
+  }
+  return t;
+}
+
+/**
+ * A permutation shard of a many-variable job: its values, replicate-major, (r1 − r0) × items — or,
+ * on the summary path (p.summaries), their packed summary (many-summary.ts), built while the
+ * items are estimated so the matrix is never held.
+ */
 export function executeManyShard(p: PreparedJob, shard: ShardRequest, stop: () => void = () => {}): ShardPartial {
   const m = p.many!;
   if (shard.workload !== 'permutation') throw new InternalError(`${m.kind} jobs have no ${shard.workload} workload`);
   const { r0, r1 } = shard;
   const reps = r1 - r0, F = m.items, n = p.n;
-  const values = new Float64Array(reps * F);
+  const summary = p.summaries?.includes('permutation') ? (({ thetas, max }) => new ManySummaryBuilder(r0, r1, thetas, max))(thetasFor(p)) : undefined;
+  const values = summary ? new Float64Array(0) : new Float64Array(reps * F);
+  const put = summary ? (i: number, f: number, v: number) => summary.value(i, f, v) : (i: number, f: number, v: number) => void (values[i * F + f] = v);
   const { measure, estimator, params } = p;
   if (m.kind === 'screen') {
     const perms: Int32Array[] = [];
@@ -233,7 +259,7 @@ export function executeManyShard(p: PreparedJob, shard: ShardRequest, stop: () =
       const ctx = createPermutationContext(measure, estimator, input, params);
       for (let i = 0; i < reps; i++) {
         // a local permutation may repeat rows (not a bijection): estimated on the gathered rows, as execute.ts
-        values[i * F + f] = bij[i] ? ctx.estimate(perms[i]!) : estimate(measure, estimator, permuteBlock(input, block, perms[i]!), params);
+        put(i, f, bij[i] ? ctx.estimate(perms[i]!) : estimate(measure, estimator, permuteBlock(input, block, perms[i]!), params));
       }
     }
   } else {
@@ -253,18 +279,18 @@ export function executeManyShard(p: PreparedJob, shard: ShardRequest, stop: () =
           for (let q = 0; q < reps; q++) {
             const pj = perms[q]![j]!, ii = inv[q]!;
             for (let s = 0; s < n; s++) sigma[s] = pj[ii[s]!]!;
-            values[q * F + t] = ctx.estimate(sigma);
+            put(q, t, ctx.estimate(sigma));
           }
         } else {
           for (let q = 0; q < reps; q++) {
             const permuted: EstimatorInput = { x: gatherRows(input.x, perms[q]![i]!), y: gatherRows(input.y!, perms[q]![j]!), ...(input.z ? { z: input.z } : {}) };
-            values[q * F + t] = estimate(measure, estimator, permuted, params);
+            put(q, t, estimate(measure, estimator, permuted, params));
           }
         }
       }
     }
   }
-  return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, width: F, values };
+  return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, width: F, values: summary ? packManySummary(summary.finish()) : values };
 }
 
 /** The P × items null matrix, by replicate index; throws InternalError naming missing ranges. */
@@ -296,27 +322,40 @@ export function finalizeMany(
 ): JobResult {
   const m = p.many!;
   const F = m.items, P = p.permutation!.shuffles;
-  const nul = assembleMatrix(P, F, partials);
-  const maxima = rowMaxima(nul, F);
   let thetaMax = -Infinity;
   for (const v of observed) if (!(v <= thetaMax)) thetaMax = Number.isNaN(v) ? Infinity : v;
-  const result = finalizeScalar(p, thetaMax, [{ jobId: '', shardId: `permutation:0-${P}`, workload: 'permutation', r0: 0, r1: P, values: maxima }], meta);
   const pValues = new Float64Array(F);
-  const nullMean = new Float64Array(F);
-  const col = new Float64Array(P);
+  let nullMean: ArrayLike<number> & { [i: number]: number } = new Float64Array(F);
   let nonFinite = 0;
-  for (let t = 0; t < F; t++) {
-    for (let r = 0; r < P; r++) {
-      const v = nul[r * F + t]!;
-      col[r] = v;
-      if (!Number.isFinite(v)) nonFinite++;
+  let result: JobResult;
+  let adjusted: ArrayLike<number>;
+  if (p.summaries?.includes('permutation')) {
+    // the summary path (many-summary.ts): the same counts, hence the same p-value bytes, as below
+    const s = mergeManySummaries([...partials].map((q) => unpackManySummary(q.values, q.r0, q.r1, F, q.shardId)), P, F);
+    result = finalizeScalar(p, thetaMax, s.maxima.map((x) => ({ jobId: '', shardId: `permutation:${x.r0}-${x.r1}`, workload: 'permutation', r0: x.r0, r1: x.r1, values: packSummary(x) })), meta);
+    for (let t = 0; t < F; t++) pValues[t] = pValueFromCount(s.atLeast[t]!, P);
+    nullMean = s.nullMean;
+    nonFinite = s.nonFinite;
+    adjusted = m.correction === 'maxstat' ? s.maxAtLeast.map((b) => pValueFromCount(b, P)) : adjustPValues(m.correction, pValues);
+    if (result.summaries) result.summaries.paths = { ...result.summaries.paths, 'items.pValue': 'counts', 'items.pAdjusted': 'counts', 'items.nullMean': 'moments' };
+  } else {
+    const nul = assembleMatrix(P, F, partials);
+    const maxima = rowMaxima(nul, F);
+    result = finalizeScalar(p, thetaMax, [{ jobId: '', shardId: `permutation:0-${P}`, workload: 'permutation', r0: 0, r1: P, values: maxima }], meta);
+    const col = new Float64Array(P);
+    for (let t = 0; t < F; t++) {
+      for (let r = 0; r < P; r++) {
+        const v = nul[r * F + t]!;
+        col[r] = v;
+        if (!Number.isFinite(v)) nonFinite++;
+      }
+      pValues[t] = permutationPValue(col, observed[t]!).pValue;
+      // the scalar job's null.mean, bit for bit
+      nullMean[t] = momentsOf(col).mean;
     }
-    pValues[t] = permutationPValue(col, observed[t]!).pValue;
-    // the scalar job's null.mean, bit for bit
-    nullMean[t] = momentsOf(col).mean;
+    adjusted = adjustPValues(m.correction, pValues, { observed, maxima });
   }
   if (nonFinite > 0) result.warnings.push(`${nonFinite} of ${P * F} item permutation values are not finite`);
-  const adjusted = adjustPValues(m.correction, pValues, { observed, maxima });
   // permutation p-values are ≥ 1/(P+1): Holm/BH/BY need P + 1 ≥ items/alpha before a single
   // strong item can be selected (measured on screen200: 200 features, P = 49 → none selected)
   if (m.correction !== 'maxstat' && m.correction !== 'none' && F / (P + 1) > m.alpha) {

@@ -14,7 +14,7 @@ import { recentreSubsample, subsampleBias, subsampleScale, type SubsampleBias } 
 import { confidenceInterval, type CiResult } from '../resampling/ci.js';
 import { summarizeBagging, summarizeKEnsemble } from '../resampling/ensemble.js';
 import { summarizeNeural } from '../resampling/neural-ensemble.js';
-import { NEURAL_BOUNDS, NEURAL_WIDTH, neuralSettings, unpackReplicate } from '../estimators/neural/index.js';
+import { NEURAL_BOUNDS, NEURAL_CMI_METHOD, NEURAL_WIDTH, neuralSettings, unpackReplicate } from '../estimators/neural/index.js';
 import { checkBounds } from '../estimators/bounds.js';
 import { P_VALUE_CONVENTION, permutationPValue, summarizeNull } from '../resampling/permutation.js';
 import type { PreparedJob, ResolvedBootstrap } from './prepare.js';
@@ -22,7 +22,8 @@ import { ANALYTIC_CONVENTION, analyticTest } from '../resampling/analytic.js';
 import { planWorkloads, type Workload } from './plan.js';
 import type { ShardPartial, WorkloadKind } from './shard.js';
 import type { JobResult, NumberPath, SummaryInfo } from './spec.js';
-import { mergeSummaries, SKETCH_ALPHA, SUMMARY_BLOCK, unpackSummary, type ShardSummary, type WorkloadSummary } from './summary.js';
+import { unpackManySummary } from './many-summary.js';
+import { mergeSummaries, sketchHistogram, SKETCH_ALPHA, SUMMARY_BLOCK, unpackSummary, type ShardSummary, type WorkloadSummary } from './summary.js';
 import { confidenceIntervalFromSummary, summaryQuantile } from '../resampling/ci-summary.js';
 import { pValueFromCount, NULL_QUANTILES } from '../resampling/permutation.js';
 import { sd } from '../stats/moments.js';
@@ -50,7 +51,9 @@ export function addPartial(set: PartialSet, p: ShardPartial, summary = false): b
 /** Throws InternalError when a shard's values do not fit its range (a vector) or are not its summary. */
 export function checkPartial(p: Pick<ShardPartial, 'shardId' | 'r0' | 'r1' | 'width' | 'values'>, summary: boolean): void {
   if (summary) {
-    unpackSummary(p.values, p.r0, p.r1, p.shardId);
+    // a many-variable job's shard (width = items) packs per-item counts besides the scalar summary
+    if (p.width !== undefined) unpackManySummary(p.values, p.r0, p.r1, p.width, p.shardId);
+    else unpackSummary(p.values, p.r0, p.r1, p.shardId);
     return;
   }
   const expected = (p.r1 - p.r0) * (p.width ?? 1);
@@ -315,6 +318,7 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
         heldOut: { ...neural.heldOut, ...ci(neural.heldOut) },
         ...(neural.combined ? { combined: { ...neural.combined, ...ci(neural.combined), se: u(neural.combined.se) } } : {}),
         perCritic: neural.perCritic.map((c) => ({ ...c, estimate: u(c.estimate), heldOutLow: u(c.heldOutLow), heldOutHigh: u(c.heldOutHigh), heldOutSe: u(c.heldOutSe), validation: u(c.validation) })),
+        ...(p.measure === 'cmi' ? { method: NEURAL_CMI_METHOD } : {}),
       },
     };
     result.replicates.neural = neural.critics;
@@ -355,7 +359,12 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
       result.ensemble.combined = u(s.combined);
     }
   }
-  if (sums.size > 0) result.summaries = summaryInfo([...sums.keys()], u(thetaHat), paths);
+  if (sums.size > 0) {
+    result.summaries = summaryInfo([...sums.keys()], u(thetaHat), paths);
+    const bootHist = p.bootstrap && bootSum ? sketchHistogram(bootSum, u) : undefined;
+    const nullHist = p.permutation && permSum ? sketchHistogram(permSum, u) : undefined;
+    if (bootHist || nullHist) result.summaries.histograms = { ...(bootHist ? { bootstrap: bootHist } : {}), ...(nullHist ? { null: nullHist } : {}) };
+  }
   return result;
 }
 

@@ -10,14 +10,28 @@ import { executeShard, pointEstimate } from './execute.js';
 import { backendProvenance, finalizeResult, type FinalizeMeta } from './merge.js';
 import { finalizeMany, pointEstimates } from './many.js';
 import { finalizeTeStep, teStepEstimates } from './te-step.js';
+import { finalizeSimulation } from './simulation.js';
 import { planShards, planWorkloads, totalReplicates, type Workload } from './plan.js';
 import { prepareJob, type PrepareOptions, type PreparedJob } from './prepare.js';
 import type { ShardPartial, ShardRequest } from './shard.js';
-import type { Job, JobResult, Progress } from './spec.js';
+import type { Job, JobResult, Progress, ReplicateSeries, ReplicateSink, TrainingProgress } from './spec.js';
+import { throttleTraining } from './progress.js';
+import { packSummary, summarize } from './summary.js';
 
-/** Runs shards of a prepared job; `onShard` is called once per completed shard. */
+export interface ShardRunOptions {
+  signal: AbortSignal;
+  onShard: (s: ShardPartial) => void;
+  /** Neural shards: critics' training progress (thinned, see throttleTraining); absent: nobody listens. */
+  onTraining?: (t: TrainingProgress) => void;
+}
+
+/**
+ * Runs shards of a prepared job; `onShard` is called once per completed shard, with the very
+ * object the executor returns in its list (a streamed shard's values are swapped for their
+ * summary there, so the list never holds them; see `streamShard`).
+ */
 export interface ShardExecutor {
-  run(p: PreparedJob, shards: ShardRequest[], opts: { signal: AbortSignal; onShard: (s: ShardPartial) => void }): Promise<ShardPartial[]>;
+  run(p: PreparedJob, shards: ShardRequest[], opts: ShardRunOptions): Promise<ShardPartial[]>;
   /** Threads (embedded) or workers (cluster) the executor uses, for provenance. */
   readonly threads?: number;
 }
@@ -65,7 +79,8 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
         if (prepared.many || prepared.teStep) {
           thetas = prepared.many ? pointEstimates(prepared) : teStepEstimates(prepared);
           theta = thetas.reduce((m, v) => (v <= m ? m : Number.isNaN(v) ? Infinity : v), -Infinity);
-        } else if (prepared.neural) {
+        } else if (prepared.neural || prepared.simulation) {
+          // simulation: every dataset's estimate is made inside the shards (simulation.ts)
           // neural: θ̂ is the critics' mean, known only when the `neural` shards are in (finish)
           theta = NaN;
         } else theta = pointEstimate(prepared);
@@ -89,6 +104,7 @@ export function openJob(job: Job, opts: PrepareOptions = {}): JobRun {
     },
     finish(partials, meta) {
       const theta = run.estimate();
+      if (prepared.simulation) return finalizeSimulation(prepared, partials, { ...meta, estimateMs });
       if (prepared.teStep) return finalizeTeStep(prepared, thetas!, partials, { ...meta, estimateMs }, (q, t, ps, m) => finalizeResult(q, t, ps, m));
       if (prepared.many) return finalizeMany(prepared, thetas!, partials, { ...meta, estimateMs }, (q, t, ps, m) => finalizeResult(q, t, ps, m));
       return finalizeResult(prepared, theta, partials, { ...meta, estimateMs });
@@ -116,6 +132,13 @@ export class ProgressTracker {
     this.send('estimate');
   }
 
+  /** A critic's training update, with the latest counts (phase 'neural'). */
+  training(t: TrainingProgress): void {
+    const byWorkload: Progress['byWorkload'] = {};
+    for (const [k, v] of Object.entries(this.by)) byWorkload[k] = { ...v };
+    this.emit({ jobId: this.jobId, phase: 'neural', done: this.done, total: this.run.total, byWorkload, training: t });
+  }
+
   shard(s: { workload: string; r0: number; r1: number }): void {
     this.done += s.r1 - s.r0;
     this.by[s.workload]!.done += s.r1 - s.r0;
@@ -135,12 +158,13 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function inlineExecutor(backend?: ShardBackend): ShardExecutor {
   return {
     threads: 1,
-    async run(p, shards, { signal, onShard }) {
+    async run(p, shards, { signal, onShard, onTraining }) {
       const out: ShardPartial[] = [];
+      const listen = onTraining ? throttleTraining(onTraining) : undefined;
       for (const s of shards) {
         await yieldToLoop();
         if (signal.aborted) throw new CancelledError();
-        const partial = executeShard(p, s, backend ? { backend } : {});
+        const partial = executeShard(p, s, { ...(backend ? { backend } : {}), ...(listen ? { onTraining: listen } : {}) });
         out.push(partial);
         onShard(partial);
       }
@@ -155,6 +179,32 @@ export interface RunJobOptions {
   onProgress?: (p: Progress) => void;
   shardSize: number;
   meta: Pick<FinalizeMeta, 'engine' | 'version'> & Partial<Pick<FinalizeMeta, 'threads' | 'workers'>>;
+  /** Stream the bootstrap and permutation replicates (RunOptions.onReplicates). */
+  onReplicates?: ReplicateSink;
+}
+
+const SERIES: Partial<Record<string, ReplicateSeries>> = { bootstrap: 'bootstrap', permutation: 'null' };
+
+/**
+ * The workloads whose replicates a run can stream: bootstrap and permutation of a single-statistic
+ * job (a screen's or network step's null is a matrix, a neural job has no such series).
+ */
+export function streamableWorkloads(p: PreparedJob, workloads: readonly Workload[]): Workload[] {
+  if (p.many || p.teStep || p.neural) return [];
+  return workloads.filter((w) => SERIES[w.kind] !== undefined);
+}
+
+/**
+ * A completed raw shard (ShardRequest.raw): its values go to the sink in the result's units (the
+ * same conversion as merge.ts), and on a summarised workload the partial's values are replaced, in
+ * place, by their packed summary against θ̂ — the executor's own list then holds the summary only,
+ * so no replicate vector outlives its shard. The summary is the one the shard would have packed
+ * itself (execute.ts: same θ̂, same function), so the result is the same bytes.
+ */
+function streamShard(p: PreparedJob, theta: number, s: ShardPartial, sink: ReplicateSink): void {
+  const raw = s.values;
+  sink.push(SERIES[s.workload]!, s.r0, p.units === 'bits' ? raw.map((v) => v / Math.LN2) : raw);
+  if (p.summaries?.includes(s.workload)) s.values = packSummary(summarize(raw, s.r0, theta));
 }
 
 /** Run an opened job to its result on `executor`. */
@@ -164,9 +214,22 @@ export async function runJob(run: JobRun, executor: ShardExecutor, o: RunJobOpti
   progress.start();
   run.estimate();
   if (o.signal.aborted) throw new CancelledError();
-  const shards = run.plan(o.jobId, o.shardSize);
+  let shards = run.plan(o.jobId, o.shardSize);
+  const streamed = new Set(o.onReplicates ? streamableWorkloads(run.prepared, run.workloads).map((w) => w.kind) : []);
+  if (streamed.size > 0) {
+    o.onReplicates!.begin(run.workloads.filter((w) => streamed.has(w.kind)).map((w) => ({ name: SERIES[w.kind]!, count: w.replicates })));
+    shards = shards.map((s) => (streamed.has(s.workload) ? { ...s, raw: true as const } : s));
+  }
+  const theta = run.estimate();
+  const onShard = (s: ShardPartial) => {
+    if (streamed.has(s.workload)) streamShard(run.prepared, theta, s, o.onReplicates!);
+    progress.shard(s);
+  };
   const tr = performance.now();
-  const partials = shards.length > 0 ? await executor.run(run.prepared, shards, { signal: o.signal, onShard: (s) => progress.shard(s) }) : [];
+  const neural = o.onProgress !== undefined && shards.some((s) => s.workload === 'neural');
+  const partials = shards.length > 0
+    ? await executor.run(run.prepared, shards, { signal: o.signal, onShard, ...(neural ? { onTraining: (t: TrainingProgress) => progress.training(t) } : {}) })
+    : [];
   const resampleMs = performance.now() - tr;
   const result = run.finish(partials, {
     ...o.meta,

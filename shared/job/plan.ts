@@ -27,8 +27,13 @@ export interface Workload {
  */
 export const MAX_SHARD_VALUES = 1 << 20;
 
+/** Most datasets in one shard of a simulation job (each is a point estimate and all its replicates). */
+export const SIMULATION_MAX_SHARD = 4;
+
 /** Workloads a prepared job needs, in a fixed order. */
 export function planWorkloads(p: PreparedJob): Workload[] {
+  // one replicate per (cell, dataset); a dataset is a whole job's work, so few per shard
+  if (p.simulation) return [{ kind: 'simulate', replicates: p.simulation.offsets[p.simulation.offsets.length - 1]!, width: p.simulation.width, maxShard: SIMULATION_MAX_SHARD }];
   const w: Workload[] = [];
   const sum = (kind: WorkloadKind) => (p.summaries?.includes(kind) ? { summary: true as const } : {});
   if (p.bootstrap) {

@@ -25,6 +25,7 @@ import { sampleSd } from '../stats/moments.js';
 import { checkDistinctColumns, checkResolution, checkScalable } from './column-checks.js';
 import { prepareMany, type PreparedMany } from './many.js';
 import { prepareTeStep, type PreparedTeStep } from './te-step.js';
+import { prepareSimulation, type PreparedSimulation } from './simulation.js';
 import { SUMMARY_THRESHOLD } from './summary.js';
 import type { WorkloadKind } from './shard.js';
 
@@ -92,6 +93,8 @@ export interface PreparedJob {
   many?: PreparedMany;
   /** Network-inference steps: the series and items (te-step.ts); `input` is then item 0's. */
   teStep?: PreparedTeStep;
+  /** Simulation jobs: the cells and their replicate offsets (simulation.ts); `input` is empty. */
+  simulation?: PreparedSimulation;
   /** Workloads that return summaries instead of replicate values (job/summary.ts); absent = none. */
   summaries?: WorkloadKind[];
 }
@@ -170,6 +173,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
     validateSpec(job, opts);
     return prepareMany(job, (inner) => prepareJob(inner, opts));
   }
+  if (job.simulate !== undefined) return prepareSimulation(job, opts);
   if (job.teStep !== undefined) {
     validateSpec(job, opts);
     return prepareTeStep(job);
@@ -330,7 +334,7 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
 /**
  * The workloads that take the summary path: all of bootstrap, permutation and bagging when
  * `summaries` is true, none when false, else those above SUMMARY_THRESHOLD replicates. Many-variable
- * jobs never (their max-statistic test needs every replicate's item values).
+ * jobs decide in many.ts (their summary is per item: many-summary.ts).
  */
 function summaryWorkloads(p: PreparedJob, summaries: boolean | undefined): WorkloadKind[] {
   if (summaries === false || p.many) return [];

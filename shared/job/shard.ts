@@ -1,6 +1,6 @@
 /** Shards: the unit of work that crosses threads and the wire (docs/design.md, contracts 1 and 3). */
 
-export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble' | 'neural' | 'biasprobe';
+export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble' | 'neural' | 'biasprobe' | 'simulate';
 
 /** Replicate range [r0, r1) of one workload of one job. */
 export interface ShardRequest {
@@ -11,6 +11,11 @@ export interface ShardRequest {
   r1: number;
   /** Values per replicate (many-variable jobs: one per feature or pair); absent = 1. */
   width?: number;
+  /**
+   * Return the replicate values even when the workload is on the summary path: the caller
+   * streams them (RunOptions.onReplicates) and summarises them itself (pipeline.ts).
+   */
+  raw?: true;
 }
 
 /** What a shard returns: one value per replicate, in replicate order. */

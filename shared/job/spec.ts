@@ -6,6 +6,7 @@
 import type { Dataset } from '../data/matrix.js';
 import type { Correction } from '../resampling/multiple-testing.js';
 import type { TeStepOptions, TeStepResult } from './te-step.js';
+import type { SimulationOptions } from './simulation.js';
 import type { NeuralEnsembleSummary } from '../resampling/neural-ensemble.js';
 
 /** A measure name from the catalog (shared/catalog/measures.ts): mi, entropy, cmi, te, divergence, … */
@@ -104,6 +105,8 @@ export interface JobSpec {
   pairwise?: PairwiseOptions;
   /** One step of TE network inference (te-step.ts; driven by network.ts): x = the variables. */
   teStep?: TeStepOptions;
+  /** A simulation / calibration study as one farm job (simulation.ts): cells of generator × N × job; `data` is a placeholder. */
+  simulate?: SimulationOptions;
   /**
    * Merge partial statistics instead of replicate vectors (job/summary.ts): true for every
    * bootstrap, permutation and bagging workload, false never. @default per workload: on above
@@ -231,6 +234,12 @@ export interface SummaryInfo {
   };
   /** Result field → the path that made it, e.g. { 'ci.low': 'sketch', pValue: 'counts' }. */
   paths: Record<string, NumberPath>;
+  /**
+   * The replicate histograms drawn from the sketches (reports plot them where the vector path
+   * plots the replicates): equal-width bins over the finite replicates' exact range; a replicate
+   * is binned at its sketch bucket's value, within relativeAccuracy × its distance from the estimate.
+   */
+  histograms?: { bootstrap?: { low: number; high: number; counts: number[] }; null?: { low: number; high: number; counts: number[] } };
 }
 
 export interface JobResult {
@@ -267,7 +276,10 @@ export interface JobResult {
     byK?: { k: number; estimate: number }[];
     combined?: number;
     /** Neural estimators: the critics' mean (= `estimate`), spread and intervals (resampling/neural-ensemble.ts). */
-    neural?: NeuralEnsembleSummary;
+    neural?: NeuralEnsembleSummary & {
+      /** cmi: how it was estimated (NEURAL_CMI_METHOD: the chain-rule difference of two MIs, not a bound). */
+      method?: string;
+    };
   };
   /**
    * Many-variable jobs: the per-item results. `estimate` is then the largest item estimate,
@@ -277,6 +289,10 @@ export interface JobResult {
   pairwise?: PairwiseResult;
   /** teStep jobs: θ per item (nats) and the step's max / min / sequential tests. */
   teStep?: TeStepResult;
+  /** Simulation jobs: datasets per cell and values per record; the records are `simulationRecords` (simulation.ts). */
+  simulation?: { datasets: number[]; width: number };
+  /** Simulation jobs: one record per (cell, dataset), replicate order, `simulation.width` values each (library; `simulationResults` summarises them). */
+  simulationRecords?: Float64Array;
   /** Present when any workload took the summary path: what was merged and which path made each number. */
   summaries?: SummaryInfo;
   warnings: string[];
@@ -300,11 +316,57 @@ export interface Progress {
   total: number;
   /** Per workload (embedded engine; the cluster reports the job-wide totals). */
   byWorkload?: Record<string, { done: number; total: number }>;
+  /**
+   * Present on a neural critic's training update (phase 'neural'; done/total repeat the latest
+   * counts): which critic, its step and held-out (validation) value, and its early-stopping state.
+   * At most about 4 per second per critic (TRAINING_EVENT_MS); the last one of a critic always comes.
+   */
+  training?: TrainingProgress;
+}
+
+/** One neural critic's training state (estimators/neural/train.ts), as progress shows it. */
+export interface TrainingProgress {
+  /** Replicate (ensemble member) index r. */
+  critic: number;
+  /** 'mi'; for cmi 'joint' (the X;[Y,Z] critic) or 'conditioning' (the X;Z critic). */
+  part: 'mi' | 'joint' | 'conditioning';
+  /** Adam steps taken so far, and the most it will take (--steps). */
+  step: number;
+  steps: number;
+  /** The bound on the validation rows at `step` (nats). */
+  validation: number;
+  /** Best validation value so far and its step (the weights kept). */
+  best: number;
+  bestStep: number;
+  /** Evaluations without improvement, and how many stop training (--patience). */
+  stale: number;
+  patience: number;
+  /** 'training'; the last event of a critic says 'early-stopped' or 'finished' (reached --steps). */
+  state: 'training' | 'early-stopped' | 'finished';
+}
+
+/** A replicate series as `--replicates-out` writes it: the bootstrap distribution or the permutation null. */
+export type ReplicateSeries = 'bootstrap' | 'null';
+
+/**
+ * Receives the raw replicate values of a run as its shards complete (in completion order, in
+ * the result's units), so that they can be written without being held: `begin` once with the
+ * series and their lengths, then `push` per shard. The job's numbers come from the usual path
+ * (summaries above the threshold), so memory does not grow with the replicate count.
+ */
+export interface ReplicateSink {
+  begin(series: { name: ReplicateSeries; count: number }[]): void;
+  push(name: ReplicateSeries, r0: number, values: Float64Array): void;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /**
+   * Stream the bootstrap and permutation replicates here (embedded engine; single-statistic jobs,
+   * not screen/pairwise, network steps or neural critics — for those `begin` is never called).
+   */
+  onReplicates?: ReplicateSink;
 }
 
 /** A submitted job: progress as an async iterable, the result as a promise. */

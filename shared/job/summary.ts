@@ -26,7 +26,7 @@
 import { InternalError } from '../errors.js';
 import { type Exceedance, mergeExceedance } from '../stats/exceedance.js';
 import { emptyMoments, mergeMoments, pushMoment, type Moments } from '../stats/moments.js';
-import { createSketch, addToSketch, mergeInto, sketchFromData, sketchToData, type QuantileSketch } from '../stats/quantile-sketch.js';
+import { ascending, createSketch, addToSketch, mergeInto, sketchFromData, sketchToData, type QuantileSketch } from '../stats/quantile-sketch.js';
 import { tieTolerance } from '../resampling/permutation.js';
 
 /** Replicates per moments block (the unit of the fixed-order merge; shards are whole blocks). */
@@ -63,13 +63,16 @@ export interface WorkloadSummary {
   sketch: QuantileSketch;
 }
 
-/** Summarise replicate values r0..r1−1 (a whole-block range) against θ̂. */
-export function summarize(values: Float64Array, r0: number, thetaHat: number, alpha = SKETCH_ALPHA): ShardSummary {
+/**
+ * Summarise replicate values r0..r1−1 (a whole-block range) against θ̂; the sketch is centred on
+ * `centre` (θ̂ unless θ̂ is not finite: a screen's max statistic with a NaN item is +∞).
+ */
+export function summarize(values: Float64Array, r0: number, thetaHat: number, alpha = SKETCH_ALPHA, centre = thetaHat): ShardSummary {
   const r1 = r0 + values.length;
   if (r0 % SUMMARY_BLOCK !== 0) throw new InternalError(`summary shard starts at ${r0}, not on a block boundary of ${SUMMARY_BLOCK}`);
   const tol = tieTolerance(thetaHat);
   const lo = thetaHat - tol;
-  const sketch = createSketch(alpha, thetaHat);
+  const sketch = createSketch(alpha, centre);
   const lnGamma = Math.log1p((2 * alpha) / (1 - alpha));
   const blocks: Moments[] = [];
   let below = 0, belowOrEqual = 0, atLeast = 0;
@@ -154,4 +157,35 @@ export function mergeSummaries(parts: readonly ShardSummary[]): WorkloadSummary 
     mergeInto(sketch, p.sketch);
   }
   return { moments, exceedance, sketch };
+}
+
+/** Bars of a summarised workload's histogram (report/): equal-width bins over [low, high], in the result's units. */
+export interface SketchHistogram {
+  low: number;
+  high: number;
+  /** Finite replicates per bin; bin j covers [low + j·w, low + (j + 1)·w), w = (high − low)/counts.length. */
+  counts: number[];
+}
+
+/**
+ * The replicate histogram of a merged summary, drawn from its sketch: `bins` equal-width bins
+ * between the exact minimum and maximum of the finite replicates (the merged moments), each
+ * sketch bucket's count placed at the bucket's value. A replicate is therefore binned by a value
+ * within α·|v − θ̂| of its own (the sketch's stated accuracy), so a bar may hold replicates that
+ * far outside its edges; counts add up to the finite replicates exactly. Undefined when none is
+ * finite. `u` converts to the result's units (monotone: bits = nats / ln 2).
+ */
+export function sketchHistogram(s: WorkloadSummary, u: (v: number) => number, bins = 40): SketchHistogram | undefined {
+  const { min, max, count } = s.moments;
+  if (count === 0 || !(Number.isFinite(min) && Number.isFinite(max))) return undefined;
+  const low = u(min), high = u(max);
+  const counts = new Array<number>(bins).fill(0);
+  const w = (high - low) / bins;
+  for (const [v, c] of ascending(s.sketch)) {
+    if (!Number.isFinite(v)) continue;
+    const j = w > 0 ? Math.floor((u(v) - low) / w) : 0;
+    const k = Math.min(bins - 1, Math.max(0, j));
+    counts[k] = counts[k]! + c;
+  }
+  return { low, high, counts };
 }

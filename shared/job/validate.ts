@@ -8,6 +8,7 @@ import { OptionError } from '../errors.js';
 import { DEFAULTS, type JobSpec } from './spec.js';
 import { validateMany } from './many.js';
 import { validateTeStep } from './te-step.js';
+import { validateSimulation } from './simulation.js';
 
 export interface ValidateOptions {
   /** Cap on any replicate count (B, P, bagging B). @default DEFAULTS.maxReplicates */
@@ -65,6 +66,8 @@ export function checkBaggingFraction(f: unknown, field: string): void {
 export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   const max = opts.maxReplicates ?? DEFAULTS.maxReplicates;
   if (spec === null || typeof spec !== 'object') throw new OptionError('job spec must be an object', 'spec');
+  // simulation jobs: their cells carry the jobs (simulation.ts)
+  if (spec.simulate !== undefined) return validateSimulation(spec, opts);
   const m = measureOf(spec.measure);
   if (typeof spec.estimator !== 'string' || spec.estimator.length === 0) throw new OptionError('estimator is required', 'estimator');
   optionalPositiveInt(spec.k, 'k');
@@ -86,9 +89,6 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
   if (spec.normalize !== undefined && typeof spec.normalize !== 'boolean') throw new OptionError('normalize must be true or false', 'normalize');
   if (spec.millerMadow !== undefined && typeof spec.millerMadow !== 'boolean') throw new OptionError('millerMadow must be true or false', 'millerMadow');
   if (spec.summaries !== undefined && typeof spec.summaries !== 'boolean') throw new OptionError('summaries must be true or false', 'summaries');
-  if (spec.summaries === true && (spec.screen !== undefined || spec.pairwise !== undefined)) {
-    throw new OptionError('summaries do not apply to screen/pairwise jobs (their max-statistic test needs every replicate\'s item values)', 'summaries');
-  }
   oneOf(spec.units, UNITS, 'units');
   oneOf(spec.backend, BACKENDS, 'backend');
   if (spec.jitter !== undefined && !(typeof spec.jitter === 'number' && Number.isFinite(spec.jitter) && spec.jitter >= 0)) {

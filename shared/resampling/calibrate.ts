@@ -2,9 +2,11 @@
  * The calibration study (issue 10): `simulate` over a grid of models × N, every CI method
  * evaluated on the same replicates of each dataset, summarised as one coverage table. Used by
  * `infoshard calibrate` and `npm run calibrate` (bench/calibrate.ts, whose output is quoted in
- * docs/intervals.md). Pure: no I/O; `onCell` reports each finished cell.
+ * docs/intervals.md). Pure: no I/O; `onCell` reports each finished cell. `calibrateOn` runs the
+ * whole grid as one simulation job (shared/job/simulation.ts) on the embedded pool or a cluster.
  */
-import type { CiMethod, Measure } from '../job/spec.js';
+import type { CiMethod, Engine, Measure } from '../job/spec.js';
+import { runSimulation, type SimulationCell, type SimulationProgress } from '../job/simulation.js';
 import { intervalRecipe } from './recipes.js';
 import { simulate, type Generator, type SimulateResult } from './simulate.js';
 
@@ -73,29 +75,61 @@ export function quickGrid(): CalibrationCell[] {
   ];
 }
 
-export function calibrate(o: CalibrationOptions): SimulateResult[] {
-  const out: SimulateResult[] = [];
-  o.cells.forEach((cell, i) => {
-    const r = simulate({
+/** The study's cells as simulation cells (the job run on each dataset, the methods its recipe allows). */
+export function calibrationCells(o: Omit<CalibrationOptions, 'onCell' | 'seed'>): SimulationCell[] {
+  return o.cells.map((cell) => {
+    const estimator = cell.estimator ?? o.estimator ?? 'ksg1';
+    return {
       generator: cell.generator,
       n: cell.n,
       datasets: o.datasets,
-      seed: o.seed ?? 0,
       ...(cell.measure ? { measure: cell.measure } : {}),
       job: {
-        estimator: cell.estimator ?? o.estimator ?? 'ksg1',
+        estimator,
         k: cell.k ?? o.k ?? 3,
         ...(cell.normalize !== undefined ? { normalize: cell.normalize } : {}),
         bootstrap: { replicates: o.bootstrap, level: o.level ?? 0.95, ...(o.m !== undefined ? { m: o.m } : {}) },
       },
       // only the methods the estimator's recipe allows
-      methods: (o.methods ?? ALL_CI_METHODS).filter((m) => intervalRecipe(cell.measure ?? 'mi', cell.estimator ?? o.estimator ?? 'ksg1').methods.includes(m)),
-    });
-    r.label = `${cell.measure ?? 'mi'} ${cell.estimator ?? o.estimator ?? 'ksg1'}`;
+      methods: (o.methods ?? ALL_CI_METHODS).filter((m) => intervalRecipe(cell.measure ?? 'mi', estimator).methods.includes(m)),
+    };
+  });
+}
+
+/** The label of a calibration row: measure and estimator. */
+export function cellLabel(cell: SimulationCell): string {
+  return `${cell.measure ?? 'mi'} ${cell.job.estimator}`;
+}
+
+/** The study on this thread, cell after cell (`calibrateOn` runs it as one farm job). */
+export function calibrate(o: CalibrationOptions): SimulateResult[] {
+  const out: SimulateResult[] = [];
+  calibrationCells(o).forEach((cell, i) => {
+    const r = simulate({ ...cell, seed: o.seed ?? 0 });
+    r.label = cellLabel(cell);
     out.push(r);
     o.onCell?.(r, i);
   });
   return out;
+}
+
+/**
+ * The study as one simulation job on `engine` (embedded pool or cluster): every (cell, dataset)
+ * a replicate of the farm, the same rows (bytes) as `calibrate` (onCell is called for each row
+ * once the job is done).
+ */
+export async function calibrateOn(
+  engine: Engine,
+  o: CalibrationOptions,
+  opts: { signal?: AbortSignal; onProgress?: (p: SimulationProgress) => void } = {},
+): Promise<SimulateResult[]> {
+  const cells = calibrationCells(o);
+  const rows = await runSimulation(engine, cells, { seed: o.seed ?? 0, ...opts });
+  rows.forEach((r, i) => {
+    r.label = cellLabel(cells[i]!);
+    o.onCell?.(r, i);
+  });
+  return rows;
 }
 
 export function describeGenerator(g: Generator): string {

@@ -8,8 +8,8 @@
  * (they do when a shuffle happens to reproduce the original pairing). The randomised test is
  * exact at level p with the +1; p is never 0.
  */
-import { DataError } from '../errors.js';
-import { Domain, permutation, stream } from '../rng/index.js';
+import { DataError, InternalError } from '../errors.js';
+import { Domain, permutation, shuffleInPlace, stream } from '../rng/index.js';
 import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 import { momentsOf, sd } from '../stats/moments.js';
 
@@ -22,9 +22,17 @@ export function tieTolerance(observed: number): number {
   return Math.abs(observed) * TIE_EPS;
 }
 
-/** Row order of shuffle r: a uniform permutation from `stream(seed, r, Domain.permutation)`. */
-export function shufflePermutation(seed: number, r: number, n: number): Int32Array {
-  return permutation(n, stream(seed, r, Domain.permutation));
+/**
+ * Row order of shuffle r: a uniform permutation from `stream(seed, r, Domain.permutation)`.
+ * With `out` (length n) the permutation is written there instead of a new array (a shard loop
+ * reuses one buffer); the values are those of `permutation(n, stream(...))` either way.
+ */
+export function shufflePermutation(seed: number, r: number, n: number, out?: Int32Array): Int32Array {
+  if (!out) return permutation(n, stream(seed, r, Domain.permutation));
+  if (out.length !== n) throw new InternalError(`shuffle buffer has length ${out.length}, expected ${n}`);
+  for (let i = 0; i < n; i++) out[i] = i;
+  shuffleInPlace(out, stream(seed, r, Domain.permutation));
+  return out;
 }
 
 /**

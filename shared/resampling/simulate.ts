@@ -100,6 +100,8 @@ export interface SimulateResult {
   coverage?: number;
   /** Fraction whose CI contains the mean estimate over datasets (Monte Carlo E[Î_N]). */
   coverageOfMean?: number;
+  /** The intervals' nominal level (when a bootstrap was requested). */
+  level?: number;
   /** Per method (first = job.bootstrap.method), all from the same replicates. */
   byMethod?: MethodCoverage[];
   /** Each dataset's CI bounds by the job's own method (byMethod[0]), for coverage plots. */
@@ -252,50 +254,104 @@ export function ksUniform(p: ArrayLike<number>): number {
   return d;
 }
 
-export function simulate(spec: SimulateSpec): SimulateResult {
+/** Up-front checks of a simulation spec (generator, n, datasets, methods); OptionError naming the field. */
+export function checkSimulateSpec(spec: Pick<SimulateSpec, 'generator' | 'n' | 'datasets' | 'methods' | 'job'>): void {
   checkGenerator(spec.generator);
   if (!(Number.isInteger(spec.n) && spec.n >= 2)) throw new OptionError(`n must be an integer ≥ 2; got ${spec.n}`, 'n');
   if (!(Number.isInteger(spec.datasets) && spec.datasets >= 1)) throw new OptionError(`datasets must be a positive integer; got ${spec.datasets}`, 'datasets');
-  const seed = spec.seed ?? 0;
+  if (spec.methods && !spec.job.bootstrap) throw new OptionError('methods need a bootstrap (job.bootstrap)', 'methods');
+}
+
+/**
+ * What every dataset of a simulation shares: the CI methods (the job's own first), the job run
+ * on each dataset (BCa's jackknife once if any method needs it), the truth and the record width.
+ */
+export interface SimulatePlan {
+  measure: Measure;
+  units: Units;
+  truth: number;
+  methods: CiMethod[];
+  job: SimulateSpec['job'];
+  /** Values per dataset record (`datasetRecord`): RECORD_FIXED + 2 × methods. */
+  width: number;
+}
+
+/**
+ * A dataset's record: [estimate, p-value (NaN without permutations), subsample (0/1),
+ * extrapolated bias (0 unless subsample), bias warning (0/1), then (low, high) per method], in
+ * the job's units. The summary (`summarizeSimulation`) reads nothing else, so a farm that
+ * returns these records, placed in dataset order, gives the same result as the loop here.
+ */
+export const RECORD_FIXED = 5;
+
+export function simulatePlan(spec: SimulateSpec): SimulatePlan {
   const units = spec.job.units ?? 'nats';
-  const toUnits = units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
   const measure = spec.measure ?? 'mi';
-  const truth = toUnits(generatorTruth(spec.generator, measure));
-  const D = spec.datasets;
-  const estimates = new Float64Array(D);
-  const pValues = spec.job.permutation ? new Float64Array(D) : undefined;
+  const truthNats = generatorTruth(spec.generator, measure);
   const boot = spec.job.bootstrap;
-  if (spec.methods && !boot) throw new OptionError('methods need a bootstrap (job.bootstrap)', 'methods');
   // the job's own method (or its estimator's default) first: it is the one `coverage` reports
   const methods: CiMethod[] = boot ? [...new Set([boot.method ?? intervalRecipe(measure, spec.job.estimator).defaultMethod, ...(spec.methods ?? [])])] : [];
   // run BCa's jackknife once if any method needs it; the job's own method otherwise
   const job = boot ? { ...spec.job, bootstrap: { ...boot, method: methods.includes('bca') ? ('bca' as const) : methods[0]! } } : spec.job;
+  return { measure, units, truth: units === 'bits' ? truthNats / Math.LN2 : truthNats, methods, job, width: RECORD_FIXED + 2 * methods.length };
+}
+
+/** Dataset d of a simulation: drawn from stream(seed, d, Domain.simulate), estimated, its record written at `out[at..]`. */
+export function simulateDataset(spec: SimulateSpec, plan: SimulatePlan, d: number, out: Float64Array, at: number): void {
+  const toUnits = plan.units === 'bits' ? (v: number) => v / Math.LN2 : (v: number) => v;
+  const cols = generatorColumns(spec.generator);
+  const rng = stream(spec.seed ?? 0, d, Domain.simulate);
+  const jobSeed = rng.nextUint32();
+  const data = drawDataset(spec.generator, spec.n, rng);
+  const blocks = plan.measure === 'entropy' ? { x: cols.x } : { x: cols.x, y: cols.y, ...(cols.z ? { z: cols.z } : {}) };
+  const run = runInlineWithReplicates({ ...plan.job, measure: plan.measure, ...blocks, seed: jobSeed, data }, spec.maxReplicates);
+  out[at] = run.result.estimate;
+  out[at + 1] = spec.job.permutation ? run.result.pValue! : NaN;
+  out[at + 2] = 0;
+  out[at + 3] = 0;
+  out[at + 4] = 0;
+  const b = run.prepared.bootstrap;
+  if (!b) return;
+  const dist = run.values.get('bootstrap')!;
+  plan.methods.forEach((method, i) => {
+    const ci = bootstrapInterval({ ...b, method }, run.prepared.n, run.theta, dist, method === 'bca' ? run.values.get('jackknife') : undefined);
+    out[at + RECORD_FIXED + 2 * i] = toUnits(ci.low);
+    out[at + RECORD_FIXED + 2 * i + 1] = toUnits(ci.high);
+  });
+  if (b.scheme === 'subsample') {
+    const bias = subsampleBias(dist, run.theta, b.m, run.prepared.n, b.probe ? { m: b.probe.m, values: run.values.get('biasprobe')! } : undefined);
+    out[at + 2] = 1;
+    out[at + 3] = toUnits(bias.extrapolatedBias);
+    if (Math.abs(bias.z) > BIAS_Z_WARNING) out[at + 4] = 1;
+  }
+}
+
+/**
+ * The SimulateResult from the D records (`simulateDataset`), record d at `records[offset + d·stride]`.
+ */
+export function summarizeSimulation(spec: SimulateSpec, plan: SimulatePlan, records: Float64Array, offset = 0, stride = plan.width): SimulateResult {
+  const { truth, units, methods } = plan;
+  const D = spec.datasets;
+  const at = (d: number) => offset + d * stride;
+  const estimates = new Float64Array(D);
+  const pValues = spec.job.permutation ? new Float64Array(D) : undefined;
   const lows = methods.map(() => new Float64Array(D));
   const highs = methods.map(() => new Float64Array(D));
   const shift = new Float64Array(D); // extrapolated bias per dataset (0 for iid)
   let warned = 0, subsample = false;
-  const cols = generatorColumns(spec.generator);
   for (let d = 0; d < D; d++) {
-    const rng = stream(seed, d, Domain.simulate);
-    const jobSeed = rng.nextUint32();
-    const data = drawDataset(spec.generator, spec.n, rng);
-    const blocks = measure === 'entropy' ? { x: cols.x } : { x: cols.x, y: cols.y, ...(cols.z ? { z: cols.z } : {}) };
-    const run = runInlineWithReplicates({ ...job, measure, ...blocks, seed: jobSeed, data }, spec.maxReplicates);
-    estimates[d] = run.result.estimate;
-    if (pValues) pValues[d] = run.result.pValue!;
-    const b = run.prepared.bootstrap;
-    if (!b) continue;
-    const dist = run.values.get('bootstrap')!;
-    methods.forEach((method, i) => {
-      const ci = bootstrapInterval({ ...b, method }, run.prepared.n, run.theta, dist, method === 'bca' ? run.values.get('jackknife') : undefined);
-      lows[i]![d] = toUnits(ci.low);
-      highs[i]![d] = toUnits(ci.high);
+    const o = at(d);
+    estimates[d] = records[o]!;
+    if (pValues) pValues[d] = records[o + 1]!;
+    if (!spec.job.bootstrap) continue;
+    methods.forEach((_, i) => {
+      lows[i]![d] = records[o + RECORD_FIXED + 2 * i]!;
+      highs[i]![d] = records[o + RECORD_FIXED + 2 * i + 1]!;
     });
-    if (b.scheme === 'subsample') {
+    if (records[o + 2] === 1) {
       subsample = true;
-      const bias = subsampleBias(dist, run.theta, b.m, run.prepared.n, b.probe ? { m: b.probe.m, values: run.values.get('biasprobe')! } : undefined);
-      shift[d] = toUnits(bias.extrapolatedBias);
-      if (Math.abs(bias.z) > BIAS_Z_WARNING) warned++;
+      shift[d] = records[o + 3]!;
+      if (records[o + 4] === 1) warned++;
     }
   }
   const m = momentsOf(estimates);
@@ -313,9 +369,11 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     bias: m.mean - truth,
     rmse: Math.sqrt(se / D),
   };
+  const boot = spec.job.bootstrap;
   if (boot) {
     const level = boot.level ?? 0.95;
     const ideal = 2 * ndtri(1 - (1 - level) / 2) * out.sdEstimate;
+    out.level = level;
     out.byMethod = methods.map((method, i) => coverageOf(method, lows[i]!, highs[i]!, truth, out.meanEstimate, ideal, subsample ? shift : undefined));
     out.coverage = out.byMethod[0]!.coverage;
     out.ciLow = lows[0];
@@ -331,6 +389,15 @@ export function simulate(spec: SimulateSpec): SimulateResult {
     out.ksStatistic = ksUniform(pValues);
   }
   return out;
+}
+
+/** The simulation on this thread, dataset after dataset (the farm job: shared/job/simulation.ts). */
+export function simulate(spec: SimulateSpec): SimulateResult {
+  checkSimulateSpec(spec);
+  const plan = simulatePlan(spec);
+  const records = new Float64Array(spec.datasets * plan.width);
+  for (let d = 0; d < spec.datasets; d++) simulateDataset(spec, plan, d, records, d * plan.width);
+  return summarizeSimulation(spec, plan, records);
 }
 
 function coverageOf(method: CiMethod, low: Float64Array, high: Float64Array, truth: number, mean: number, ideal: number, shift?: Float64Array): MethodCoverage {

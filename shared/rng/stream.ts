@@ -21,6 +21,16 @@ function checkSeed(seed: number, name: string): void {
   }
 }
 
+/**
+ * x mod n for integers 0 ≤ x ≤ 2^32, 1 ≤ n ≤ 2^32: the same value as `x % n` without the
+ * floating-point remainder (a libm call, the largest cost of a shuffle). ⌊x/n⌋ is exact: x = k·n − d
+ * with 0 < d < n puts x/n = k − d/n at least 1/n ≥ k/2^32 below k, far more than an ulp of k
+ * (≤ 2^−20), so the rounded quotient never reaches k; k·n ≤ x < 2^53 is exact too.
+ */
+function umod(x: number, n: number): number {
+  return x - Math.floor(x / n) * n;
+}
+
 class PhiloxStream implements RandomStream {
   private readonly buf = new Uint32Array(4);
   private pos = 4;
@@ -53,10 +63,10 @@ class PhiloxStream implements RandomStream {
   nextInt(n: number): number {
     if (n <= 0 || n > TWO32) throw new RangeError(`nextInt bound out of range: ${n}`);
     // Lemire-free simple rejection: reject the top partial bucket so every residue is equally likely.
-    const limit = TWO32 - (TWO32 % n);
+    const limit = TWO32 - umod(TWO32, n);
     let x: number;
     do x = this.nextUint32(); while (x >= limit);
-    return x % n;
+    return umod(x, n);
   }
 
   nextGaussian(): number {

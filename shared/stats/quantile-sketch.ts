@@ -123,7 +123,8 @@ export function mergeSketches(a: QuantileSketch, b: QuantileSketch): QuantileSke
 }
 
 /** The sketch's values in ascending order as (value, count) runs; what quantiles and the CDF read. */
-function* ascending(s: QuantileSketch): Generator<[number, number]> {
+/** [bucket value, count] in ascending order: −∞, the negative buckets, zero, the positive buckets, +∞, NaN. */
+export function* ascending(s: QuantileSketch): Generator<[number, number]> {
   if (s.negInf) yield [-Infinity, s.negInf];
   for (const i of [...s.negative.keys()].sort((x, y) => y - x)) yield [s.centre - bucketValue(i, s.alpha), s.negative.get(i)!];
   if (s.zeroCount) yield [s.centre, s.zeroCount];

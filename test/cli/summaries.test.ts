@@ -1,6 +1,6 @@
 /** `--summaries` (issue 18): the CLI asks for the summary path and says which path made each number. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertUsageError, runCli } from './run-cli.js';
@@ -24,7 +24,10 @@ describe('CLI --summaries (child process)', function () {
     assert.equal(h.code, 0, h.stderr);
     assert.match(h.stdout, /summaries \(permutation\): exact counts for pValue; sketch \(relative accuracy 0\.005 about the estimate\) for null\.quantiles/);
   });
-  it('--summaries with --replicates-out is refused, naming both', async () => {
-    assertUsageError(await runCli(mi('--permutations', '30', '--summaries', '--replicates-out', join(dir, 'r.json'))), /--replicates-out .*--summaries/);
+  it('--summaries with --replicates-out: streamed embedded; refused on a coordinator and for screen, naming both', async () => {
+    const r = await runCli(mi('--permutations', '30', '--summaries', '--replicates-out', join(dir, 'r.json'), '--json'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { null: number[] }).null.length, 30);
+    assertUsageError(await runCli(mi('--permutations', '30', '--summaries', '--replicates-out', join(dir, 'r.json'), '--coordinator', '127.0.0.1:1')), /--replicates-out on a coordinator .*--summaries/);
   });
 });

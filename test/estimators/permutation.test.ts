@@ -52,6 +52,34 @@ describe('estimators: permutation context', () => {
     }
   }
 
+  // the Gaussian MI context reuses X's centred rows and covariance block (gaussian.ts, gaussianMiPermuted)
+  for (const [dx, dy, n2] of [[1, 1, 200], [3, 2, 57], [1, 4, 30]] as const) {
+    it(`mi/gaussian, dx = ${dx}, dy = ${dy}, N = ${n2}: 200 shuffles bit-identical to gaussianMi on the gathered rows`, () => {
+      const x = block(n2, dx, 11, false), y = block(n2, dy, 12, false);
+      // correlated Y so the cross block is not ~0, and an offset so the means matter
+      for (let i = 0; i < n2; i++) for (let j = 0; j < dy; j++) y.data[i * dy + j] = 1e3 + 0.7 * x.data[i * dx]! + y.data[i * dy + j]!;
+      const input = { x, y };
+      for (const params of [{ k: 4 }, { k: 4, options: { biasCorrection: 1 } }]) {
+        const ctx = createPermutationContext('mi', 'gaussian', input, params);
+        for (let r = 0; r < 200; r++) {
+          const perm = permutation(n2, stream(5, r, 3));
+          assert.equal(ctx.estimate(perm), estimate('mi', 'gaussian', permuted('mi', input, perm), params));
+        }
+      }
+    });
+  }
+
+  it('mi/gaussian context: a singular block throws the estimator\'s own error', () => {
+    const x = block(40, 1, 1, false), y: Matrix = { n: 40, d: 2, data: new Float64Array(80) };
+    for (let i = 0; i < 40; i++) { y.data[2 * i] = i; y.data[2 * i + 1] = 2 * i; } // collinear Y columns
+    const ctx = createPermutationContext('mi', 'gaussian', { x, y }, { k: 4 });
+    const perm = permutation(40, stream(1, 0, 3));
+    assert.throws(() => estimate('mi', 'gaussian', permuted('mi', { x, y }, perm), { k: 4 }), (e: Error) => {
+      assert.throws(() => ctx.estimate(perm), { name: e.name, message: e.message });
+      return e.name === 'EstimatorError';
+    });
+  });
+
   it('rejects a perm of the wrong length or with repeats', () => {
     const input = { x: block(20, 1, 1, false), y: block(20, 1, 2, false) };
     const ctx = createPermutationContext('mi', 'ksg1', input, { k: 3 });

@@ -31,8 +31,10 @@ describe('neural estimators: CLI', function () {
     assert.match(e.heldOut.covers, /test rows/);
     assert.ok(e.combined.low < e.mean && e.mean < e.combined.high && e.combined.se > 0);
     assert.match(e.combined.covers, /E\[estimate at this N\]/);
-    const human = await runCli(mi('--estimator', 'smile', '--ensemble', '2', '--seed', '4', ...tiny));
+    const human = await runCli(mi('--estimator', 'smile', '--ensemble', '2', '--seed', '4', ...tiny, '--progress'));
     assert.equal(human.code, 0, human.stderr);
+    // --progress: the bar's last line carries the last critic's training state (30 steps, 3 validations: patience 4 not reached)
+    assert.match(human.stderr, /done \[\S+\] 2\/2 .*\| critic [01] step 30\/30 held-out -?\d+\.\d{3} nats \(best -?\d+\.\d{3} @\d+, finished, kept @\d+\)/);
     assert.match(human.stdout, /critics: 2, mean /);
     assert.match(human.stdout, /ensemble 95% t interval/);
     assert.match(human.stdout, /combined 95% interval \(critics \+ data/);

@@ -6,14 +6,15 @@ import assert from 'node:assert/strict';
 import { createEngine } from '../../engine/embedded.js';
 import { EstimatorError, OptionError } from '../../shared/errors.js';
 import { NEURAL_BOUNDS, neuralReplicate, neuralSettings, splitRows, trainCritic } from '../../shared/estimators/neural/index.js';
-import type { Job, JobResult } from '../../shared/job/spec.js';
+import type { Job, JobResult, TrainingProgress } from '../../shared/job/spec.js';
+import { throttleTraining, TRAINING_EVENT_MS } from '../../shared/job/progress.js';
 import { Domain, stream } from '../../shared/rng/index.js';
-import { gaussian, TINY } from './data.js';
+import { checkTraining, gaussian, TINY } from './data.js';
 
-async function run(job: Job, threads: number, shardSize?: number): Promise<JobResult> {
+async function run(job: Job, threads: number, shardSize?: number, training?: TrainingProgress[]): Promise<JobResult> {
   const engine = createEngine({ threads, ...(shardSize ? { shardSize } : {}) });
   try {
-    return await engine.run(job);
+    return await engine.run(job, training ? { onProgress: (p) => void (p.training && training.push(p.training)) } : {});
   } finally {
     await engine.close();
   }
@@ -22,12 +23,41 @@ async function run(job: Job, threads: number, shardSize?: number): Promise<JobRe
 describe('neural estimators: training', function () {
   this.timeout(300_000);
 
-  it('same bytes for 1 thread / 1 critic per shard and 2 threads (cmi: two critics per replicate)', async () => {
+  it('same bytes for 1 thread / 1 critic per shard and 2 threads (cmi: two critics per replicate); training progress from both', async () => {
     const job: Job = { measure: 'cmi', estimator: 'infonce', x: ['x'], y: ['y'], z: ['w'], seed: 5, data: gaussian(240, 0.6, 2), options: TINY, ensemble: { critics: 3 } };
-    const a = await run(job, 1, 1), b = await run(job, 2, 64);
+    const inline: TrainingProgress[] = [], pooled: TrainingProgress[] = [];
+    const a = await run(job, 1, 1, inline), b = await run(job, 2, 64, pooled);
     assert.deepEqual(b.ensemble, a.ensemble);
     assert.equal(b.estimate, a.estimate);
     assert.equal(b.ensemble!.neural!.perCritic.length, 3);
+    // progress from this thread and from pool threads (a MessagePort per neural task)
+    checkTraining(inline, a, 'cmi');
+    checkTraining(pooled, b, 'cmi');
+  });
+
+  it('listening to training changes nothing; events are thinned to 4/s per critic, never the last', () => {
+    const data = gaussian(200, 0.8, 7);
+    const input = { x: { n: 200, d: 1, data: Float64Array.from(data.columns[0]!) }, y: { n: 200, d: 1, data: Float64Array.from(data.columns[1]!) } };
+    const heard: TrainingProgress[] = [];
+    const quiet = neuralReplicate('smile', 'mi', input, TINY, 3, 1);
+    const loud = neuralReplicate('smile', 'mi', input, TINY, 3, 1, (t) => heard.push(t));
+    assert.deepEqual(loud, quiet);
+    // every validation is heard unthrottled: TINY validates every 10 of at most 40 steps
+    assert.deepEqual(heard.map((t) => t.step), Array.from({ length: heard.length }, (_, i) => 10 * (i + 1)));
+    assert.equal(heard.at(-1)!.step, quiet.steps);
+    // the throttle on a fake clock: one event per 250 ms per critic, first and last always
+    let now = 0;
+    const passed: string[] = [];
+    const thin = throttleTraining((t) => passed.push(`${t.critic}:${t.step}:${t.state}`), TRAINING_EVENT_MS, () => now);
+    const ev = (critic: number, step: number, state: TrainingProgress['state'] = 'training'): TrainingProgress =>
+      ({ critic, part: 'mi', step, steps: 100, validation: 0, best: 0, bestStep: 0, stale: 0, patience: 4, state });
+    for (const [t, c, step] of [[0, 0, 10], [100, 0, 20], [100, 1, 10], [249, 0, 30], [250, 0, 40], [300, 1, 20], [310, 0, 50]] as const) {
+      now = t;
+      thin(ev(c, step));
+    }
+    now = 320;
+    thin(ev(0, 60, 'early-stopped'));
+    assert.deepEqual(passed, ['0:10:training', '1:10:training', '0:40:training', '0:60:early-stopped']);
   });
 
   it('the estimate uses the test rows only; training rows would overstate it', () => {

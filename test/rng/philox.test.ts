@@ -15,6 +15,43 @@ describe('rng: Philox4x32-10', () => {
     assert.deepEqual(hex(out), ['d16cfe09', '94fdcceb', '5001e420', '24126ea1']);
   });
 
+  it('equals the 16-bit-limb reference on random counters and keys; nextInt equals the % form', () => {
+    // the reference form of a block and of nextInt (before the exact-in-doubles rewrites)
+    const mulhi = (a: number, b: number) => {
+      const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
+      const lh = al * bh, hl = ah * bl;
+      const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+      return (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) >>> 0;
+    };
+    const reference = (c: number[], k0: number, k1: number) => {
+      let [c0, c1, c2, c3] = c as [number, number, number, number];
+      for (let round = 0; round < 10; round++) {
+        const hi0 = mulhi(0xd2511f53, c0), lo0 = Math.imul(0xd2511f53, c0) >>> 0;
+        const hi1 = mulhi(0xcd9e8d57, c2), lo1 = Math.imul(0xcd9e8d57, c2) >>> 0;
+        [c0, c1, c2, c3] = [(hi1 ^ c1 ^ k0) >>> 0, lo1, (hi0 ^ c3 ^ k1) >>> 0, lo0];
+        k0 = (k0 + 0x9e3779b9) >>> 0;
+        k1 = (k1 + 0xbb67ae85) >>> 0;
+      }
+      return [c0, c1, c2, c3];
+    };
+    const src = stream(42, 0, 99), out = new Uint32Array(4);
+    const edge = [0, 1, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+    for (let t = 0; t < 20_000; t++) {
+      const w = Array.from({ length: 6 }, (_, i) => (t < 64 ? edge[(t + i * 3) % edge.length]! : src.nextUint32()));
+      philox4x32(w[0]!, w[1]!, w[2]!, w[3]!, w[4]!, w[5]!, out);
+      assert.deepEqual(Array.from(out), reference(w.slice(0, 4), w[4]!, w[5]!));
+    }
+    const a = stream(8, 3, 3), b = stream(8, 3, 3), T = 4294967296;
+    for (const n of [1, 2, 3, 7, 199, 200, 65537, 2 ** 31 - 1, 2 ** 31 + 1, 3_000_000_019, T]) {
+      for (let t = 0; t < 500; t++) {
+        const limit = T - (T % n);
+        let x: number;
+        do x = b.nextUint32(); while (x >= limit);
+        assert.equal(a.nextInt(n), x % n);
+      }
+    }
+  });
+
   it('a replicate stream depends only on (seed, replicate, domain)', () => {
     const a = stream(7, 12345, 2), b = stream(7, 12345, 2), c = stream(7, 12346, 2), d = stream(7, 12345, 3);
     const xa = Array.from({ length: 10 }, () => a.nextUint32());

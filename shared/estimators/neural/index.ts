@@ -16,10 +16,11 @@ import { mine } from './mine.js';
 import { nwj } from './nwj.js';
 import type { ScoreMatrix } from './scores.js';
 import { smile } from './smile.js';
-import { splitRows, trainCritic, type NeuralSettings, type TrainListener } from './train.js';
+import { splitRows, trainCritic, type NeuralSettings } from './train.js';
+import type { TrainingProgress } from '../../job/spec.js';
 
 export type { NeuralBound, NeuralEstimatorName } from './bound.js';
-export type { NeuralSettings, Split, CriticRun } from './train.js';
+export type { NeuralSettings, Split, CriticRun, TrainEvent, TrainListener } from './train.js';
 export { splitRows, trainCritic } from './train.js';
 
 export const NEURAL_BOUNDS: Readonly<Record<NeuralEstimatorName, NeuralBound>> = { mine, nwj, infonce, smile };
@@ -41,6 +42,11 @@ export const NEURAL_DEFAULTS: NeuralSettings = {
   heldOutBootstrap: 200,
   clip: 5,
 };
+
+/** What a neural cmi result states about its method (result.ensemble.neural.method). */
+export const NEURAL_CMI_METHOD =
+  'chain rule: I(X;Y|Z) = I(X;[Y,Z]) − I(X;Z), two critics per replicate with the same recipe and the same train/validation/test split, ' +
+  'each difference evaluated on the same test rows; the difference of two lower bounds is not a bound: it can err either way';
 
 /** Level of the per-critic held-out bootstrap interval (percentile). */
 export const HELD_OUT_LEVEL = 0.95;
@@ -132,21 +138,25 @@ function heldOutBootstrap(bound: NeuralBound, tests: ScoreMatrix[], s: NeuralSet
  * Critic r of a neural job: split, train, evaluate on the test rows, bootstrap that evaluation.
  * Depends only on (data, settings, seed, r).
  */
-export function neuralReplicate(name: string, measure: string, input: EstimatorInput, options: Readonly<Record<string, number>> | undefined, seed: number, r: number, onEval?: TrainListener): NeuralReplicate {
+export function neuralReplicate(
+  name: string, measure: string, input: EstimatorInput, options: Readonly<Record<string, number>> | undefined, seed: number, r: number,
+  onTraining?: (t: TrainingProgress) => void,
+): NeuralReplicate {
   const bound = NEURAL_BOUNDS[name as NeuralEstimatorName];
   if (!bound) throw new InternalError(`unknown neural estimator ${name}`);
   const s = neuralSettings(options);
   const rng = stream(seed, r, Domain.neural);
   const split = splitRows(input.x.n, s, rng);
   if (!input.y) throw new InternalError(`${measure} with ${name} needs a y block`);
+  const listen = (part: TrainingProgress['part']) => (onTraining ? (e: Omit<TrainingProgress, 'critic' | 'part'>) => onTraining({ critic: r, part, ...e }) : undefined);
   if (measure === 'mi') {
-    const run = trainCritic(bound, input.x, input.y, split, s, rng, onEval);
+    const run = trainCritic(bound, input.x, input.y, split, s, rng, listen('mi'));
     const h = heldOutBootstrap(bound, [run.test], s, seed, r);
     return { estimate: run.estimate, heldOutLow: h.low, heldOutHigh: h.high, heldOutSe: h.se, steps: run.steps, bestStep: run.bestStep, validation: run.validation };
   }
   if (measure !== 'cmi' || !input.z) throw new InternalError(`${name} does not implement ${measure}`);
-  const joint = trainCritic(bound, input.x, concatColumns(input.y, input.z), split, s, rng, onEval);
-  const cond = trainCritic(bound, input.x, input.z, split, s, stream(seed, r, Domain.neuralCmi), onEval);
+  const joint = trainCritic(bound, input.x, concatColumns(input.y, input.z), split, s, rng, listen('joint'));
+  const cond = trainCritic(bound, input.x, input.z, split, s, stream(seed, r, Domain.neuralCmi), listen('conditioning'));
   const h = heldOutBootstrap(bound, [joint.test, cond.test], s, seed, r);
   return {
     estimate: joint.estimate - cond.estimate,

@@ -22,6 +22,7 @@ import { createCritic, type CriticShape } from './critic.js';
 import type { ScoreMatrix } from './scores.js';
 import { unitWeights } from './scores.js';
 import { loadTf, type Tf } from './tf.js';
+import type { TrainingProgress } from '../../job/spec.js';
 
 /** Training settings of one critic (catalog options; defaults in NEURAL_DEFAULTS). */
 export interface NeuralSettings extends CriticShape, BoundOptions {
@@ -64,8 +65,15 @@ export interface CriticRun {
   trace: TracePoint[];
 }
 
-/** Called after every validation evaluation (library progress: step and held-out value). */
-export type TrainListener = (e: { step: number; validation: number; best: number }) => void;
+/** One critic's state after a validation evaluation (step, held-out value, early stopping). */
+export type TrainEvent = Omit<TrainingProgress, 'critic' | 'part'>;
+
+/**
+ * Called after every validation evaluation (progress: step and held-out value); the last call
+ * of a critic has state 'early-stopped' or 'finished'. It must not touch the critic's stream:
+ * listening never changes a result.
+ */
+export type TrainListener = (e: TrainEvent) => void;
 
 /** The smallest data a critic is trained on: a few rows in each part. */
 export const MIN_ROWS_PER_PART = 8;
@@ -139,7 +147,8 @@ export function trainCritic(bound: NeuralBound, x: Matrix, y: Matrix, split: Spl
         stale = 0;
         kept = critic.variables.map((w) => w.dataSync().slice());
       } else stale++;
-      onEval?.({ step, validation: v, best });
+      const state = stale >= s.patience ? 'early-stopped' : step >= s.steps ? 'finished' : 'training';
+      onEval?.({ step, steps: s.steps, validation: v, best, bestStep, stale, patience: s.patience, state });
     };
     while (step < s.steps) {
       if (pos + batch > order.length) {
