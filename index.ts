@@ -49,6 +49,8 @@ export {
 } from './shared/errors.js';
 export { estimate, checkEstimator, listEstimators, isKnnEstimator, type EstimatorInput, type EstimatorParams } from './shared/estimators/index.js';
 export { simulate, generatorTruth, type SimulateSpec, type SimulateResult, type Generator } from './shared/resampling/simulate.js';
+export { runSimulation, simulationJob, simulationResults, type SimulationCell, type SimulationProgress } from './shared/job/simulation.js';
+export { calibrate, calibrateOn, coverageTable, issueGrid, quickGrid, estimatorGrid, type CalibrationCell, type CalibrationOptions } from './shared/resampling/calibrate.js';
 export { runConsistency, type ConsistencySpec, type ConsistencyResult, type ConsistencyCheck } from './shared/resampling/consistency.js';
 export { NEURAL_DEFAULTS, neuralReplicate, trainCritic, splitRows, type NeuralSettings, type NeuralReplicate } from './shared/estimators/neural/index.js';
 export type { NeuralEnsembleSummary } from './shared/resampling/neural-ensemble.js';

@@ -110,6 +110,10 @@ async function writeJobLocals(out: OutputFlags, job: Job): Promise<void> {
 /** Write the requested files (--replicates-out, --out, --report, --plot) and print the result; `jobId` leads the JSON. */
 export async function emitResult(result: JobResult, source: string, out: OutputFlags, jobId?: string): Promise<void> {
   const id = jobId !== undefined ? { jobId } : {};
+  if (out.replicatesOut && !result.bootstrapDistribution && !result.nullDistribution && result.summaries) {
+    // `infoshard result JOB --replicates-out` of a summary-path job: its replicates were never kept
+    throw new DataError(`--replicates-out ${out.replicatesOut}: the job's ${result.summaries.workloads.join(' and ')} replicates took the summary path and were not kept; run it again with --replicates-out (streamed to the file) or with summaries: false`);
+  }
   if (out.replicatesOut) await writeReplicates(out.replicatesOut, result);
   if (result.screen || result.pairwise) {
     const { manyHuman, manyJson, writeManyCsv } = await import('./many.js');
@@ -152,14 +156,11 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (out.replicatesOut && !spec.bootstrap && !spec.permutation) {
     throw new OptionError(`--replicates-out needs ${p}bootstrap or ${p}permutations`, '--replicates-out');
   }
-  if (out.replicatesOut && (out.coordinator || spec.screen || spec.pairwise)) {
-    // a cluster job, and a screen's or pairwise null (the max statistic), are written from the
-    // result's vectors: --replicates-out keeps them off the summary path (job/summary.ts). An
-    // embedded single-statistic job streams them instead (ReplicatesStream) and keeps its path.
-    if (spec.summaries === true) {
-      const where = out.coordinator ? 'on a coordinator' : `with ${spec.screen ? 'screen' : 'pairwise'}`;
-      throw new OptionError(`--replicates-out ${where} writes every replicate from the result; it cannot be combined with ${p}summaries`, '--replicates-out');
-    }
+  if (out.replicatesOut && (spec.screen || spec.pairwise)) {
+    // a screen's or pairwise null (the max statistic) is written from the result's vector:
+    // --replicates-out keeps it off the summary path. A single-statistic job streams its
+    // replicates instead (ReplicatesStream; on a cluster through the coordinator) and keeps its path.
+    if (spec.summaries === true) throw new OptionError(`--replicates-out with ${spec.screen ? 'screen' : 'pairwise'} writes the max-statistic null from the result; it cannot be combined with ${p}summaries`, '--replicates-out');
     spec.summaries = false;
   }
   if (wantsReport(out)) (await reportModule()).checkReportTargets(out);
@@ -262,20 +263,34 @@ async function runOnCluster(job: Job, meta: ClientMeta, out: OutputFlags & { coo
   }
   const progress = createProgress(!detach && wantProgress(out));
   try {
-    const jobId = await engine.submitOnly(job, JSON.stringify(meta));
+    // --replicates-out: the coordinator forwards the replicates as shards complete (StreamReplicates)
+    // and this client writes them (ReplicatesStream); neither holds the vectors
+    const streamed = out.replicatesOut && !detach && !job.screen && !job.pairwise ? new ReplicatesStream(out.replicatesOut) : undefined;
+    const jobId = await engine.submitOnly(job, JSON.stringify(meta), { streamReplicates: streamed !== undefined });
     process.stderr.write(`infoshard: job ${jobId} submitted to ${connection.coordinator}\n`);
     if (detach) {
       process.stdout.write(out.json ? JSON.stringify({ jobId }) + '\n' : `${jobId}\n`);
       return undefined;
     }
+    const pages = streamed ? engine.replicates(jobId, streamed, controller.signal) : undefined;
+    pages?.catch(() => undefined);
     // the "waiting for workers" event (total 0) is a notice line, not a bar
     const followed = engine.attach(jobId, { signal: controller.signal, onProgress: (pr) => pr.total > 0 && progress.update(pr), cancelOnAbort: true });
-    const { result } = await followed.done;
+    let result: JobResult;
+    try {
+      ({ result } = await followed.done);
+      await pages;
+      await streamed?.finish();
+    } catch (err) {
+      await streamed?.discard();
+      throw err;
+    }
     progress.stop();
     warnGpuFallback(job, result);
     const final = finalResult(result, meta, meta.loadMs + result.timings.totalMs);
     await writeJobLocals(out, job);
-    await emitResult(final, meta.source, out, jobId);
+    const { replicatesOut: _written, ...rest } = out;
+    await emitResult(final, meta.source, streamed?.started ? rest : out, jobId);
     return final;
   } catch (err) {
     throw p === '--' ? withFlagNames(err) : err;

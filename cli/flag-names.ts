@@ -13,6 +13,7 @@ const FLAGS: [RegExp, string][] = [
   [/\bbootstrap\.scheme\b/g, '--scheme'],
   [/\bbootstrap\.m\b/g, '--subsample-m'],
   [/\bbootstrap\.jackknifeGroups\b/g, '--jackknife-groups'],
+  [/\bbootstrap\.target\b/g, '--ci-target'],
   [/\bpermutation\.shuffles\b/g, '--permutations'],
   [/\bpermutation\.kind\b/g, '--permutation-kind'],
   [/\bpermutation\.localK\b/g, '--local-k'],

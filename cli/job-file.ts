@@ -82,6 +82,7 @@ export const JOB_FILE_SCHEMA = {
         scheme: { enum: [...SCHEMES] },
         m: { type: 'integer', minimum: 2 },
         jackknifeGroups: { type: 'integer', minimum: 2 },
+        target: { enum: ['mean', 'truth'] },
       },
     },
     permutation: {

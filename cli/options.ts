@@ -1,11 +1,11 @@
 /** Parsing of numeric and enumerated CLI flag values; every error names the flag. */
 import { LimitError, OptionError } from '../shared/errors.js';
 
-/** An integer ≥ min given as a flag value. */
+/** An integer ≥ min given as a flag value: digits, or an integer in exponent form (1e8, 2.5e6). */
 export function intFlag(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const s = value.trim();
-  const v = /^[+-]?\d+$/.test(s) ? Number(s) : NaN;
+  const v = /^[+-]?\d+$/.test(s) || /^\+?\d+(\.\d+)?[eE]\+?\d+$/.test(s) ? Number(s) : NaN;
   if (!Number.isSafeInteger(v) || v < min) {
     throw new OptionError(`${flag} must be an integer >= ${min}, got '${value}'`, flag);
   }

@@ -25,13 +25,22 @@ export function wantProgress(flags: { json?: boolean; progress?: boolean }): boo
   return flags.progress === true || (!flags.json && process.stderr.isTTY === true);
 }
 
+/** Seconds left as '42s', '3m07s' or '2h05m'. */
+export function formatEta(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  const t = Math.round(s);
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
+  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 export function createProgress(enabled: boolean): ProgressSink {
   if (!enabled) return { update() {}, stop() {} };
   const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: '{phase} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted}{training}',
+      format: '{phase} [{bar}] {value}/{total} | {rate}/s | ETA {eta}{training}',
       hideCursor: process.stderr.isTTY === true,
       noTTYOutput: process.stderr.isTTY !== true,
       notTTYSchedule: 1000,
@@ -48,7 +57,8 @@ export function createProgress(enabled: boolean): ProgressSink {
       // one bar for the whole job: every workload counts toward the same replicate total
       const rate = p.done / Math.max((Date.now() - start) / 1000, 1e-3);
       if (p.training) training = ` | ${trainingLine(p.training)}`;
-      const payload = { phase: p.phase, rate: rate.toFixed(1), training };
+      // cli-progress's own ETA prints 'NFs' before the first replicate: say '?' until there is a rate
+      const payload = { phase: p.phase, rate: rate.toFixed(1), training, eta: p.done > 0 ? formatEta((p.total - p.done) / rate) : '?' };
       if (!started) {
         bar.start(p.total, p.done, payload);
         started = true;

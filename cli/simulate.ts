@@ -74,6 +74,7 @@ export interface SimulateFlags extends FarmFlags {
   level?: string;
   scheme?: string;
   methods?: string;
+  ciTarget?: string;
   dx?: string;
   dy?: string;
   permutations?: string;
@@ -146,6 +147,7 @@ export function buildSimulateSpec(f: SimulateFlags): SimulateSpec {
     const method = enumFlag(f.ci, '--ci', CI_METHODS); // absent: the estimator's interval recipe decides
     if (method) bootstrap.method = method;
     if (scheme) bootstrap.scheme = scheme;
+    if (enumFlag(f.ciTarget, '--ci-target', ['mean', 'truth'] as const) === 'truth') bootstrap.target = 'truth';
     job.bootstrap = bootstrap;
   }
   if (P !== undefined) job.permutation = { shuffles: P };
@@ -181,6 +183,8 @@ function summary(r: SimulateResult): string {
     const shifted = m.coverageShifted !== undefined ? `; shifted by the extrapolated bias: ${(m.coverageShifted * 100).toFixed(1)}% of the truth` : '';
     lines.push(`  ${m.method} CI coverage: ${(m.coverageOfMean * 100).toFixed(1)}% of the mean estimate (its target, E[Î_N]), ${(m.coverage * 100).toFixed(1)}% of the truth; width ${m.widthRatio.toFixed(3)}× 2z·sd${shifted}${m.failed ? `; ${m.failed} not computed` : ''}`);
   }
+  const t = r.truthTarget;
+  if (t) lines.push(`  truth-target (--ci-target truth) normal CI coverage: ${(t.coverage * 100).toFixed(1)}% of the truth, ${(t.coverageOfMean * 100).toFixed(1)}% of the mean estimate; width ${t.widthRatio.toFixed(3)}× 2z·sd`);
   if (r.biasWarningRate !== undefined) lines.push(`  bias warning (|z| > 1.5) in ${(r.biasWarningRate * 100).toFixed(1)}% of datasets; mean extrapolated bias ${r.meanExtrapolatedBias!.toPrecision(4)}`);
   if (r.ksStatistic !== undefined) lines.push(`  p-values: KS distance from uniform ${r.ksStatistic.toPrecision(4)}`);
   return lines.join('\n') + '\n';

@@ -11,6 +11,7 @@ export { defaultEstimator, PERMUTATION_KINDS };
 export const UNITS: readonly Units[] = ['nats', 'bits'];
 export const CI_METHODS: readonly CiMethod[] = ['percentile', 'basic', 'bca', 'normal'];
 export const SCHEMES: readonly BootstrapScheme[] = ['iid', 'subsample'];
+export const CI_TARGETS: readonly ('mean' | 'truth')[] = ['mean', 'truth'];
 export const BACKENDS: readonly Backend[] = ['auto', 'cpu', 'gpu'];
 
 /** Commander's view of the estimate flags (all values as typed on the command line). */
@@ -45,6 +46,7 @@ export interface EstimateFlags {
   scheme?: string;
   subsampleM?: string;
   jackknifeGroups?: string;
+  ciTarget?: string;
   permutations?: string;
   permutationKind?: string;
   localK?: string;
@@ -160,7 +162,7 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
   if (backend) spec.backend = backend;
 
   const B = intFlag(f.bootstrap, '--bootstrap', 1);
-  requires(f, ['ci', 'level', 'scheme', 'subsampleM', 'jackknifeGroups'], '--bootstrap', B !== undefined);
+  requires(f, ['ci', 'level', 'scheme', 'subsampleM', 'jackknifeGroups', 'ciTarget'], '--bootstrap', B !== undefined);
   checkCap(B, '--bootstrap', cap);
   if (B !== undefined) {
     spec.bootstrap = { replicates: B, level: numberFlag(f.level, '--level', (v) => v > 0 && v < 1, 'in (0, 1)') ?? DEFAULTS.level };
@@ -175,6 +177,8 @@ export function buildSpec(measureArg: string, f: EstimateFlags): JobSpec {
     }
     const g = intFlag(f.jackknifeGroups, '--jackknife-groups', 2);
     if (g !== undefined) spec.bootstrap.jackknifeGroups = g;
+    const target = enumFlag(f.ciTarget, '--ci-target', CI_TARGETS);
+    if (target) spec.bootstrap.target = target;
   }
 
   const P = intFlag(f.permutations, '--permutations', 1);

@@ -81,7 +81,8 @@ export interface HasDatasetRequest { protocol_version: number; hash: string }
 export interface HasDatasetResponse { present: boolean }
 export interface JobRef { protocol_version: number; job_id: string }
 export interface CancelResponse { cancelled: number }
-export interface SubmitJobRequest { protocol_version: number; spec_json: string; data_hash: string; dataset: Buffer; priority?: number; client_json?: string }
+export interface SubmitJobRequest { protocol_version: number; spec_json: string; data_hash: string; dataset: Buffer; priority?: number; client_json?: string; stream_replicates?: boolean }
+export interface ReplicatePageMsg { type: string; series_json: string; series: string; r0: number; values: Uint8Array }
 export interface SubmitJobResponse { job_id: string; total_shards: number }
 export interface JobEventMsg {
   job_id: string; type: string; phase: string; done: number; total: number;

@@ -11,7 +11,7 @@
  * `jobs`/`status`/`cancel` commands.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, RunOptions } from '../shared/job/spec.js';
+import type { Engine, Job, JobHandle, JobResult, JobSpec, Progress, ReplicateSeries, ReplicateSink, RunOptions } from '../shared/job/spec.js';
 import {
   AuthError, CancelledError, deserializeError, errorFromCode, InfoshardError, InternalError, OptionError, UnavailableError, type SerializedError,
 } from '../shared/errors.js';
@@ -21,7 +21,7 @@ import { ProgressChannel } from '../shared/job/progress.js';
 import { putDataset } from './link.js';
 import {
   decodeResult, encodeDataset, fromServiceError, loadProto, PROTOCOL_VERSION, RESULT_PAGE_BYTES, trainingFromMsg, WIRE_DEFAULTS,
-  type CancelResponse, type DatasetChunk, type GetResultRequest, type GetResultResponse, type HasDatasetResponse, type JobEventMsg,
+  type CancelResponse, type DatasetChunk, type ReplicatePageMsg, type GetResultRequest, type GetResultResponse, type HasDatasetResponse, type JobEventMsg,
   type JobInfoMsg, type JobRef, type ListJobsRequest, type ListJobsResponse, type ListWorkersResponse, type PutDatasetResponse,
   type SubmitJobRequest, type SubmitJobResponse,
 } from '../cluster/wire.js';
@@ -86,6 +86,7 @@ export interface CoordinatorStub extends grpc.Client {
   HasDataset(req: object, opts: grpc.CallOptions, cb: Cb<HasDatasetResponse>): grpc.ClientUnaryCall;
   SubmitJob(req: SubmitJobRequest, opts: grpc.CallOptions, cb: Cb<SubmitJobResponse>): grpc.ClientUnaryCall;
   WatchJob(req: JobRef, opts?: grpc.CallOptions): grpc.ClientReadableStream<JobEventMsg>;
+  StreamReplicates(req: JobRef, opts?: grpc.CallOptions): grpc.ClientReadableStream<ReplicatePageMsg>;
   GetResult(req: GetResultRequest, opts: grpc.CallOptions, cb: Cb<GetResultResponse>): grpc.ClientUnaryCall;
   CancelJob(req: JobRef, opts: grpc.CallOptions, cb: Cb<CancelResponse>): grpc.ClientUnaryCall;
   ListWorkers(req: object, opts: grpc.CallOptions, cb: Cb<ListWorkersResponse>): grpc.ClientUnaryCall;
@@ -230,7 +231,7 @@ export class ClusterEngine implements Engine {
   }
 
   /** Upload the data (once) and submit; the job id (`--detach`: nothing follows the job). */
-  async submitOnly(job: Job, clientJson = ''): Promise<string> {
+  async submitOnly(job: Job, clientJson = '', o: { streamReplicates?: boolean } = {}): Promise<string> {
     if (this.closed) throw new OptionError('the cluster engine is closed', 'engine');
     // two-sample jobs travel as one table (the same bytes the embedded engine hashes)
     const { data, dataQ: _q, ...spec } = canonicalJob(job);
@@ -240,10 +241,51 @@ export class ClusterEngine implements Engine {
     const res = await call<SubmitJobResponse>((cb) =>
       this.stub.SubmitJob({
         protocol_version: V, spec_json: wireSpecJson(spec as JobSpec, this.o.maxReplicates), data_hash: hash, dataset: Buffer.alloc(0),
-        priority: this.o.priority ?? 0, client_json: clientJson,
+        priority: this.o.priority ?? 0, client_json: clientJson, ...(o.streamReplicates ? { stream_replicates: true } : {}),
       }, {}, cb),
     );
     return res.job_id;
+  }
+
+  /**
+   * The replicates of a job submitted with `streamReplicates`, into `sink` page by page as the
+   * coordinator forwards them (coordinator/replicate-feed.ts); resolves once the job is done and
+   * every page came, rejects when the stream fails or the job ended otherwise. No reconnection:
+   * pages already sent are gone from the coordinator, so a dropped stream fails the file.
+   */
+  replicates(jobId: string, sink: ReplicateSink, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const s = this.stub.StreamReplicates({ protocol_version: V, job_id: jobId });
+      let ended = false;
+      const onAbort = () => s.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const fail = (e: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      };
+      s.on('data', (m: ReplicatePageMsg) => {
+        try {
+          if (m.type === 'begin') sink.begin(JSON.parse(m.series_json) as { name: ReplicateSeries; count: number }[]);
+          else if (m.type === 'page') {
+            // copy: the bytes' offset need not be 8-aligned
+            const b = new Uint8Array(m.values);
+            sink.push(m.series as ReplicateSeries, Number(m.r0), new Float64Array(b.buffer, 0, b.length / 8));
+          } else if (m.type === 'end') {
+            ended = true;
+            if (m.series_json !== 'done') fail(new InternalError(`job ${jobId} ended ${m.series_json}: its replicates are incomplete`));
+          }
+        } catch (e) {
+          s.cancel();
+          fail(e);
+        }
+      });
+      s.on('error', (e: grpc.ServiceError) => fail(fromServiceError(e)));
+      s.on('end', () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (ended) resolve();
+        else reject(new InternalError(`job ${jobId}: the replicate stream ended before the job did`));
+      });
+    });
   }
 
   /**

@@ -67,7 +67,21 @@ export function createJobCore(o: JobCoreOptions = {}): JobCore & { close(): Prom
       const theta: Promise<PointEstimate> = call({ ...base, op: 'estimate' }).then((r) => (r as { estimate: PointEstimate }).estimate);
       theta.catch(() => undefined);
       let resampleStart = 0;
+      // single-statistic jobs can stream their bootstrap and permutation replicates (replicate-feed.ts)
+      const series = { bootstrap: 'bootstrap', permutation: 'null' } as const;
+      const streamed = workloads.filter((w) => w.kind === 'bootstrap' || w.kind === 'permutation');
+      const streamable = !spec.screen && !spec.pairwise && !workloads.some((w) => w.width !== undefined || w.kind === 'neural') && streamed.length > 0;
+      const stream = streamable
+        ? {
+            series: streamed.map((w) => ({ name: series[w.kind as 'bootstrap' | 'permutation'], count: w.replicates })),
+            kinds: Object.fromEntries(streamed.map((w) => [w.kind, series[w.kind as 'bootstrap' | 'permutation']])),
+            summarised: streamed.filter((w) => w.summary).map((w) => w.kind),
+            units: spec.units ?? 'nats',
+            theta: async () => (await theta).theta,
+          }
+        : undefined;
       return {
+        ...(stream ? { stream } : {}),
         plan(shardSize: number) {
           resampleStart = performance.now();
           return planShards('', workloads, shardSize).map(({ workload, r0, r1, width }) => ({ workload, r0, r1, ...(width ? { width } : {}) }));

@@ -30,6 +30,8 @@ import {
   type JobRun, type ShardState,
 } from './scheduling/job-run.js';
 import { batchSize, nextJob } from './scheduling/fair-share.js';
+import { ReplicateFeed } from './replicate-feed.js';
+import { packSummary, summarize } from '../shared/job/summary.js';
 import { JobTable } from './scheduling/job-table.js';
 import { RecoveryLog } from './scheduling/recovery.js';
 import {
@@ -39,6 +41,9 @@ import {
 } from './scheduling/types.js';
 
 export * from './scheduling/types.js';
+
+/** How long the replicate feed of an ended job waits for a reader before it is dropped. */
+const FEED_LINGER_MS = 60_000;
 
 interface Batch {
   job: JobRun;
@@ -72,6 +77,8 @@ export class Scheduler {
   private closed = false;
   private pumping = false;
   private readonly batchListeners = new Set<BatchListener>();
+  /** Replicate feeds of jobs submitted with stream_replicates, by job id (replicate-feed.ts). */
+  private readonly feeds = new Map<string, ReplicateFeed>();
   readonly counters: SchedulerCounters = {
     shardsDispatched: 0, shardsCompleted: 0, duplicatesIgnored: 0, requeued: 0, deadlineMisses: 0, workersLost: 0, batches: 0,
   };
@@ -95,7 +102,7 @@ export class Scheduler {
   // ---------------------------------------------------------------- jobs
 
   /** Accept a job: validate/prepare (typed errors name the field), plan, store, start. */
-  async submit(spec: JobSpec, data: Dataset, dataHash: string, id: string, priority = 1, client?: string): Promise<StoredJob> {
+  async submit(spec: JobSpec, data: Dataset, dataHash: string, id: string, priority = 1, client?: string, streamReplicates = false): Promise<StoredJob> {
     if (this.closed) throw new InternalError('scheduler is closed');
     if (!(Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY)) {
       throw new OptionError(`priority must be an integer in [1, ${MAX_PRIORITY}]; got ${priority}`, 'priority');
@@ -105,10 +112,13 @@ export class Scheduler {
     }
     const prepared = await this.core.prepare(spec, data, dataHash);
     const now = Date.now();
+    const stream = streamReplicates && prepared.stream !== undefined;
     const stored: StoredJob = {
       id, spec, dataHash, state: 'running', createdAt: now, updatedAt: now, totalShards: 0, ...(priority !== 1 ? { priority } : {}), ...(client ? { client } : {}),
+      ...(stream ? { streamReplicates: true as const } : {}),
     };
     const run = createRun(stored, prepared, new Map(), this.o.shardSize);
+    if (stream) this.feeds.set(id, new ReplicateFeed(prepared.stream!.series));
     await this.store.createJob(stored);
     this.start(run);
     return { ...stored };
@@ -220,6 +230,21 @@ export class Scheduler {
   }
 
 
+  /** The replicate feed of a job submitted with stream_replicates, while it has one. */
+  replicateFeed(jobId: string): ReplicateFeed | undefined {
+    return this.feeds.get(jobId);
+  }
+
+  /** A job ended: its feed says so; one nobody reads is dropped after FEED_LINGER_MS. */
+  private endFeed(jobId: string, state: string): void {
+    const feed = this.feeds.get(jobId);
+    if (!feed) return;
+    feed.end(state);
+    setTimeout(() => {
+      if (this.feeds.get(jobId) === feed) this.feeds.delete(jobId);
+    }, FEED_LINGER_MS).unref();
+  }
+
   // ---------------------------------------------------------------- internals: jobs
 
   private start(run: JobRun): void {
@@ -255,6 +280,7 @@ export class Scheduler {
       // the store may be gone at shutdown; the in-memory state is already final
     }
     this.events.publish({ type: 'state', jobId: run.stored.id, state, error: run.stored.error });
+    this.endFeed(run.stored.id, state);
     // Waiters read the store: wake them only once it says the job ended.
     this.jobs.ended(run);
     this.pump();
@@ -460,11 +486,24 @@ export class Scheduler {
     this.pump();
   }
 
-  private async accept(run: JobRun, w: WorkerSlot, shardId: string, v: Float64Array, backend?: string): Promise<void> {
+  private async accept(run: JobRun, w: WorkerSlot, shardId: string, vIn: Float64Array, backend?: string): Promise<void> {
+    // a streamed job's workers return raw replicates (specJson: summaries false): θ̂ first, for the summary
+    const stream = run.stored.streamReplicates && isLive(run) ? run.prepared.stream : undefined;
+    const theta = stream ? await stream.theta() : NaN;
     const s = run.shards.get(shardId);
     if (!s || s.done || !isLive(run)) {
       this.counters.duplicatesIgnored++;
       return;
+    }
+    const series = stream?.kinds[s.req.workload];
+    let v = vIn;
+    if (stream && series) {
+      if (v.length !== s.req.r1 - s.req.r0) {
+        await this.endJob(run, 'failed', new InternalError(`worker ${w.info.id}: shard ${shardId} returned ${v.length} values, expected ${s.req.r1 - s.req.r0}`));
+        return;
+      }
+      // the summary the shard would have packed itself (shared/job/execute.ts): same θ̂, same function
+      if (stream.summarised.includes(s.req.workload)) v = packSummary(summarize(v, s.req.r0, theta));
     }
     const expected = (s.req.r1 - s.req.r0) * (s.req.width ?? 1);
     const bad = run.prepared.checkShard ? run.prepared.checkShard(s.req, v) : v.length !== expected ? `shard ${shardId} returned ${v.length} values, expected ${expected}` : undefined;
@@ -477,6 +516,8 @@ export class Scheduler {
       this.counters.duplicatesIgnored++;
       return;
     }
+    // the raw values go to the client (in the result's units, as merge.ts converts them) and are not kept
+    if (series) this.feeds.get(run.stored.id)?.push({ series, r0: s.req.r0, values: stream!.units === 'bits' ? vIn.map((x) => x / Math.LN2) : vIn });
     const last = markDone(run, s, backend);
     w.shardsDone++;
     this.counters.shardsCompleted++;

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Dataset } from '../shared/data/matrix.js';
-import { DataError, InternalError, NotFoundError, OptionError } from '../shared/errors.js';
+import { CancelledError, DataError, InternalError, NotFoundError, OptionError } from '../shared/errors.js';
+import type { FeedEvent } from './replicate-feed.js';
 import { DatasetCache } from '../cluster/cache.js';
 import { checkWorkerInfo, DISCOVERY_DEFAULTS, type GrpcDiscovery } from '../cluster/discovery.js';
 import { datasetUpload, serverStream, unary, type CallGuard } from '../cluster/handlers.js';
@@ -16,7 +17,7 @@ import {
   decodeDataset, loadProto, sha256Hex, trainingToMsg, WIRE_DEFAULTS,
   type GetResultRequest, type GetResultResponse, type HasDatasetRequest, type JobEventMsg, type JobInfoMsg, type JobRef, type ListJobsRequest,
   type ListJobsResponse, type ListWorkersResponse,
-  type RegisterWorkerRequest, type RegisterWorkerResponse, type SubmitJobRequest, type SubmitJobResponse,
+  type RegisterWorkerRequest, type RegisterWorkerResponse, type ReplicatePageMsg, type SubmitJobRequest, type SubmitJobResponse,
 } from '../cluster/wire.js';
 import type { EventPublisher, JobEvent } from './events.js';
 import type { Scheduler } from './scheduler.js';
@@ -95,6 +96,7 @@ export class CoordinatorService {
       SubmitJob: unary<SubmitJobRequest, SubmitJobResponse>(g, async (req) => (await ready, this.submit(req))),
       WatchJob: serverStream<JobRef, JobEventMsg>(g, async (req, call) => (await ready, this.watch(req, call))),
       GetResult: unary<GetResultRequest, GetResultResponse>(g, async (req) => (await ready, this.result(req))),
+      StreamReplicates: serverStream<JobRef, ReplicatePageMsg>(g, async (req, call) => (await ready, this.replicates(req, call))),
       ListJobs: unary<ListJobsRequest, ListJobsResponse>(g, async (req) => (await ready, this.listJobs(req))),
       GetJob: unary<JobRef, JobInfoMsg>(g, async (req) => {
         await ready;
@@ -146,8 +148,37 @@ export class CoordinatorService {
     } else if (!hash) {
       throw new OptionError('SubmitJob: give data_hash (after PutDataset) or the dataset bytes inline', 'data_hash');
     }
-    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID(), req.priority || 1, client || undefined);
+    const job = await this.o.scheduler.submit(spec, await this.dataset(hash), hash, randomUUID(), req.priority || 1, client || undefined, req.stream_replicates === true);
     return { job_id: job.id, total_shards: job.totalShards };
+  }
+
+  /**
+   * StreamReplicates: the job's replicate feed (replicate-feed.ts) to this call — "begin", a page
+   * per accepted shard, "end" once the job ended; pages written here are gone from the coordinator.
+   * A write the transport cannot take at once waits for 'drain' (the feed queues meanwhile).
+   */
+  private replicates(req: JobRef, call: grpc.ServerWritableStream<JobRef, ReplicatePageMsg>): Promise<void> {
+    const feed = this.o.scheduler.replicateFeed(req.job_id);
+    if (!feed) throw new NotFoundError(`job ${req.job_id} does not stream its replicates (submitted without them, finished a while ago, or the coordinator restarted)`);
+    return new Promise<void>((resolve, reject) => {
+      const empty = new Uint8Array(0);
+      const reader = (e: FeedEvent) => {
+        if (e.type === 'end') {
+          feed.detach(reader);
+          call.write({ type: 'end', series_json: e.state, series: '', r0: 0, values: empty });
+          resolve();
+          return;
+        }
+        const v = e.page.values;
+        call.write({ type: 'page', series_json: '', series: e.page.series, r0: e.page.r0, values: new Uint8Array(v.buffer, v.byteOffset, v.byteLength) });
+      };
+      call.on('cancelled', () => {
+        feed.detach(reader);
+        reject(new CancelledError('StreamReplicates cancelled by the client'));
+      });
+      call.write({ type: 'begin', series_json: JSON.stringify(feed.series), series: '', r0: 0, values: empty });
+      if (!feed.attach(reader)) reject(new OptionError(`job ${req.job_id}: its replicates are already being read by another client`, 'job_id'));
+    });
   }
 
   private watch(req: JobRef, call: grpc.ServerWritableStream<JobRef, JobEventMsg>): Promise<void> {

@@ -35,6 +35,8 @@ export interface StoredJob {
    * source file, loader notes, load time), so `infoshard result` reprints the run's bytes.
    */
   client?: string;
+  /** Submitted with stream_replicates: workers return raw replicates, which the coordinator summarises and forwards. */
+  streamReplicates?: true;
 }
 
 /** Largest job priority (share weight) a submission may ask for. */

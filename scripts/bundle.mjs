@@ -20,9 +20,10 @@ const outdir = path.resolve(process.argv[2] ?? dist);
 let esbuild;
 try {
   esbuild = await import('esbuild');
-} catch {
+  esbuild.transformSync(''); // its native binary starts (a platform package may be missing)
+} catch (err) {
   // an optimisation only: without esbuild the CLI runs the tsc output
-  process.stderr.write('scripts/bundle.mjs: esbuild is not installed; the CLI runs unbundled (dist/cli)\n');
+  process.stderr.write(`scripts/bundle.mjs: esbuild is not usable here (${String(err?.message ?? err).split('\n')[0]}); the CLI runs unbundled (dist/cli)\n`);
   process.exit(0);
 }
 rmSync(path.join(outdir, 'bundle'), { recursive: true, force: true });

@@ -53,7 +53,7 @@ export interface WorkerServiceOptions extends CallGuard {
 /** Neural jobs whose critics' latest training events a worker keeps for late watchers. */
 const MAX_TRAINING_JOBS = 4;
 
-const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural', 'biasprobe', 'simulate'];
+const WORKLOADS: readonly WorkloadKind[] = ['bootstrap', 'jackknife', 'permutation', 'bagging', 'kensemble', 'neural', 'biasprobe', 'simulate', 'extrapolation'];
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -53,7 +53,8 @@ export interface JobRun {
 /** A run of `stored` with its shards planned; shards in `finished` (a resumed job) count as done. */
 export function createRun(stored: StoredJob, prepared: PreparedJob, finished: Map<string, Float64Array>, shardSize: number): JobRun {
   const run: JobRun = {
-    stored, specJson: JSON.stringify(stored.spec), prepared, shards: new Map(), fresh: [], freshHead: 0, retry: [],
+    // a streamed job's workers take the vector path (raw replicates; the coordinator summarises them)
+    stored, specJson: JSON.stringify(stored.streamReplicates ? { ...stored.spec, summaries: false } : stored.spec), prepared, shards: new Map(), fresh: [], freshHead: 0, retry: [],
     doneCount: 0, doneReplicates: new Map(), totalReplicates: new Map(), workersUsed: new Set(), backends: new Set(), lastProgress: 0, finishing: false,
     requeued: 0, inflight: 0, weight: stored.priority ?? 1,
   };

@@ -3,7 +3,8 @@
  * its options, and the read-only views it gives the status page and ListWorkers.
  */
 import type { Dataset } from '../../shared/data/matrix.js';
-import type { JobResult, JobSpec, TrainingProgress } from '../../shared/job/spec.js';
+import type { JobResult, JobSpec, ReplicateSeries, TrainingProgress, Units } from '../../shared/job/spec.js';
+import type { WorkloadKind } from '../../shared/job/shard.js';
 import type { ShardPartial, ShardRequest } from '../../shared/job/shard.js';
 import type { WorkerInfo } from '../../cluster/discovery.js';
 import type { JobState } from '../store.js';
@@ -21,6 +22,20 @@ export interface PreparedJob {
   checkShard?(req: ShardRequest, values: Float64Array): string | undefined;
   /** Merge all shard values into the final result (same function as the embedded engine). */
   finish(partials: ShardPartial[], info?: { backends: string[] }): Promise<JobResult>;
+  /** Present when the job can stream its replicates (stream_replicates): see coordinator/replicate-feed.ts. */
+  stream?: StreamPlan;
+}
+
+/** How a job's replicates stream: the series in file order, which workloads feed them, θ̂ for summarising. */
+export interface StreamPlan {
+  series: { name: ReplicateSeries; count: number }[];
+  /** Workload → series (bootstrap → 'bootstrap', permutation → 'null'). */
+  kinds: Partial<Record<WorkloadKind, ReplicateSeries>>;
+  /** Streamed workloads on the summary path: the coordinator packs their summaries itself. */
+  summarised: WorkloadKind[];
+  units: Units;
+  /** θ̂ in nats (the summary's threshold and centre). */
+  theta(): Promise<number>;
 }
 
 export interface JobCore {

@@ -5,6 +5,7 @@
  * a run. Quoted fields (RFC 4180: `"a,b"`, `""` for a quote, newlines inside quotes) are
  * handled by a small scanner; files without quotes take a plain line split, the fast path.
  */
+import { parseDecimal } from './decimal.js';
 import { DataError } from '../errors.js';
 import type { Dataset } from './matrix.js';
 import { checkNames, makeDataset, parseTextCell } from './cells.js';
@@ -283,8 +284,10 @@ function plainRows(st: PlainState, text: string, pos: number, len: number): void
           let s = a, e = b;
           while (s < e && text.charCodeAt(s) === 32) s++;
           while (e > s && text.charCodeAt(e - 1) === 32) e--;
-          let v: number;
-          if (e > s && plainNumber(text, s, e) && Number.isFinite((v = Number(text.slice(s, e))))) sink.num(u, v, n);
+          // byte-level parse first (exact, or NaN when unsure: decimal.ts), then Number()
+          let v = parseDecimal(text, s, e);
+          if (v === v) sink.num(u, v, n);
+          else if (e > s && plainNumber(text, s, e) && Number.isFinite((v = Number(text.slice(s, e))))) sink.num(u, v, n);
           else sink.slow(u, text.slice(a, b), n);
         }
       }

@@ -8,6 +8,7 @@ import { CancelledError, InternalError } from '../errors.js';
 import { checkBounds } from '../estimators/bounds.js';
 import { bootstrapIndices, jackknifeKeep, subsampleIndices } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
+import { EXTRAPOLATION_WIDTH, extrapolationSets } from '../resampling/truth-interval.js';
 import { localPermutation, zNeighbours, type ZNeighbours } from '../resampling/local-permutation.js';
 import { shiftPermutation, shufflePermutation } from '../resampling/permutation.js';
 import { Domain, permutation, stream } from '../rng/index.js';
@@ -194,7 +195,7 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
   const { r0, r1 } = shard;
   const columns = shard.workload === 'permutation' && p.permutation!.kind === 'columns';
   if (shard.workload === 'neural') return executeNeuralShard(p, shard, stop, opts.onTraining);
-  const batchable = shard.workload !== 'kensemble' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
+  const batchable = shard.workload !== 'kensemble' && shard.workload !== 'extrapolation' && !columns && !(shard.workload === 'permutation' && opts.reuseContext === false);
   if (opts.backend && batchable) {
     const batch = opts.batchSize ?? DEFAULT_BACKEND_BATCH;
     if (!(Number.isInteger(batch) && batch > 0)) throw new InternalError(`batchSize must be a positive integer; got ${batch}`);
@@ -215,6 +216,24 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
     case 'biasprobe': {
       for (let r = r0; r < r1; r++, stop()) values[r - r0] = estimateOnRows(measure, estimator, input, params, probeIndices(p, r));
       break;
+    }
+    case 'extrapolation': {
+      // a subsample S of ⌊N/2⌋ rows with two partitions into halves and quarters
+      // (resampling/truth-interval.ts): [Î(S), halves₁, quarters₁, halves₂, quarters₂] per replicate
+      const t = p.bootstrap!.truth!;
+      const on = (rows: Int32Array) => estimateOnRows(measure, estimator, input, params, rows);
+      const mean = (sets: Int32Array[]) => sets.reduce((s, rows) => s + on(rows), 0) / sets.length;
+      const out = new Float64Array((r1 - r0) * EXTRAPOLATION_WIDTH);
+      for (let r = r0; r < r1; r++, stop()) {
+        const s = extrapolationSets(seed, r, n, t.m);
+        const o = (r - r0) * EXTRAPOLATION_WIDTH;
+        out[o] = on(s.all);
+        s.partitions.forEach((q, j) => {
+          out[o + 1 + 2 * j] = mean(q.halves);
+          out[o + 2 + 2 * j] = mean(q.quarters);
+        });
+      }
+      return { jobId: shard.jobId, shardId: shard.shardId, workload: shard.workload, r0, r1, values: out, width: EXTRAPOLATION_WIDTH };
     }
     case 'jackknife': {
       const g = p.bootstrap!.jackknifeGroups;
@@ -265,7 +284,7 @@ function shardValues(p: PreparedJob, shard: ShardRequest, opts: ExecuteOptions):
 function executeNeuralShard(p: PreparedJob, shard: ShardRequest, stop: () => void, onTraining?: (t: TrainingProgress) => void): ShardPartial {
   const { r0, r1 } = shard;
   const values = new Float64Array((r1 - r0) * NEURAL_WIDTH);
-  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r, onTraining), values, (r - r0) * NEURAL_WIDTH);
+  for (let r = r0; r < r1; r++, stop()) packReplicate(neuralReplicate(p.estimator, p.measure, p.input, p.params.options, p.seed, r, onTraining, stop), values, (r - r0) * NEURAL_WIDTH);
   return { jobId: shard.jobId, shardId: shard.shardId, workload: 'neural', r0, r1, width: NEURAL_WIDTH, values };
 }
 

@@ -10,8 +10,8 @@
  *   own fields (p-value of the max statistic, null mean, sd and quantiles) come as for any job.
  * The shard never holds the matrix either: items are estimated one after another over the
  * shard's replicates (many.ts), and only the running row maxima (one per replicate) are kept.
- * Memory per shard is O(replicates + items × blocks); over the job, items × (2 + 2·P/4096) numbers
- * instead of P × items.
+ * Memory per shard is O(replicates + items × blocks); over the job, items × (2S + 2·P/4096) numbers
+ * (S ≤ 256 shards) instead of P × items.
  */
 import { InternalError } from '../errors.js';
 import { tieTolerance } from '../resampling/permutation.js';

@@ -23,10 +23,12 @@ import { planWorkloads, type Workload } from './plan.js';
 import type { ShardPartial, WorkloadKind } from './shard.js';
 import type { JobResult, NumberPath, SummaryInfo } from './spec.js';
 import { unpackManySummary } from './many-summary.js';
-import { mergeSummaries, sketchHistogram, SKETCH_ALPHA, SUMMARY_BLOCK, unpackSummary, type ShardSummary, type WorkloadSummary } from './summary.js';
+import { mergePackedSummaries, sketchHistogram, SKETCH_ALPHA, SUMMARY_BLOCK, unpackSummary, type WorkloadSummary } from './summary.js';
 import { confidenceIntervalFromSummary, summaryQuantile } from '../resampling/ci-summary.js';
 import { pValueFromCount, NULL_QUANTILES } from '../resampling/permutation.js';
 import { sd } from '../stats/moments.js';
+import { ndtri } from '../stats/normal.js';
+import { finiteMoments, truthInterval, TRUTH_WARNING, type Moments3 } from '../resampling/truth-interval.js';
 
 /**
  * |z| above which the subsample bias diagnostic warns (issue 10: it fired in 1–12% of 2-D
@@ -96,7 +98,8 @@ export function assemble(workloads: readonly Workload[], partials: Iterable<Shar
 export function collect(workloads: readonly Workload[], partials: Iterable<ShardPartial>): { vectors: Map<WorkloadKind, Float64Array>; summaries: Map<WorkloadKind, WorkloadSummary> } {
   const vectors = new Map<WorkloadKind, Float64Array>();
   const covered = new Map<WorkloadKind, Uint8Array>();
-  const parts = new Map<WorkloadKind, ShardSummary[]>();
+  // summarised workloads: the packed partials, unpacked one at a time when merged (summary.ts)
+  const parts = new Map<WorkloadKind, ShardPartial[]>();
   const byKind = new Map(workloads.map((w) => [w.kind, w]));
   // values per replicate: the partials' width (neural: a critic's vector; a many-variable job's
   // job-level finish passes its row maxima, one per replicate, for a workload of width F)
@@ -109,7 +112,7 @@ export function collect(workloads: readonly Workload[], partials: Iterable<Shard
     const w = byKind.get(p.workload);
     if (!w || p.r0 < 0 || p.r1 > w.replicates) throw new InternalError(`shard ${p.shardId} does not belong to this job's workloads`);
     if (w.summary) {
-      parts.get(w.kind)!.push(unpackSummary(p.values, p.r0, p.r1, p.shardId));
+      parts.get(w.kind)!.push(p);
       continue;
     }
     const width = p.width ?? 1;
@@ -135,7 +138,7 @@ export function collect(workloads: readonly Workload[], partials: Iterable<Shard
       at = Math.max(at, q.r1);
     }
     if (at < w.replicates) missing.push(`${w.kind}:${at}-${w.replicates}`);
-    if (ps.length > 0) summaries.set(w.kind, mergeSummaries(ps));
+    if (ps.length > 0) summaries.set(w.kind, mergePackedSummaries(ps));
   }
   if (missing.length > 0) throw new InternalError(`missing shard results for replicates ${missing.join(', ')}`);
   for (const w of workloads) if (!w.summary && !vectors.has(w.kind)) vectors.set(w.kind, new Float64Array(0));
@@ -252,7 +255,7 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
   const paths: Record<string, NumberPath> = {};
   const bootSum = sums.get('bootstrap');
   if (p.bootstrap && bootSum) {
-    bootstrapFromSummary(p, thetaHat, bootSum, vals.get('jackknife'), result, u, paths);
+    bootstrapFromSummary(p, thetaHat, bootSum, vals, result, u, paths);
   } else if (p.bootstrap) {
     const b = p.bootstrap;
     const dist = vals.get('bootstrap')!;
@@ -271,7 +274,8 @@ export function finalizeResult(p: PreparedJob, thetaIn: number, partials: Iterab
       const probe = b.probe ? { m: b.probe.m, values: vals.get('biasprobe')! } : undefined;
       const bias = subsampleBias(dist, thetaHat, b.m, p.n, probe);
       result.ci.bias = { z: bias.z, subsampleMean: u(bias.subsampleMean), extrapolated: u(bias.extrapolatedBias), fit: { m: bias.fit.m, mean: bias.fit.mean.map(u) } };
-      if (Math.abs(bias.z) > BIAS_Z_WARNING) warnings.push(biasWarning(p, u, bias));
+      if (b.truth) applyTruth(p, thetaHat, finiteMoments(dist), vals, result, u);
+      else if (Math.abs(bias.z) > BIAS_Z_WARNING) warnings.push(biasWarning(p, u, bias));
     }
     result.replicates.bootstrap = b.replicates;
     if (jack) result.replicates.jackknife = jack.length;
@@ -390,7 +394,8 @@ function nonFiniteSummary(name: string, s: WorkloadSummary, warnings: string[]):
 }
 
 /** result.ci (and its diagnostics) from a bootstrap summary; see resampling/ci-summary.ts. */
-function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSummary, jack: Float64Array | undefined, result: JobResult, u: (v: number) => number, paths: Record<string, NumberPath>): void {
+function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSummary, vals: Map<WorkloadKind, Float64Array>, result: JobResult, u: (v: number) => number, paths: Record<string, NumberPath>): void {
+  const jack = vals.get('jackknife');
   const b = p.bootstrap!;
   const sub = b.scheme === 'subsample';
   nonFiniteSummary('bootstrap', s, result.warnings);
@@ -416,8 +421,45 @@ function bootstrapFromSummary(p: PreparedJob, thetaHat: number, s: WorkloadSumma
     result.ci.bias = { z, subsampleMean: u(mean), extrapolated: u(extrapolated) };
     paths['ci.bias'] = 'moments';
     // two-point fit here (m, N): this path merges moments and does not read the bias probe
-    if (Math.abs(z) > BIAS_Z_WARNING) result.warnings.push(biasWarning(p, u, { z, se, subsampleMean: mean, extrapolatedBias: extrapolated, fit: { m: [b.m, p.n], mean: [mean, thetaHat] } }));
+    if (b.truth) {
+      const count = s.moments.count;
+      applyTruth(p, thetaHat, { mean, variance: sd(s.moments) ** 2, count }, vals, result, u);
+    } else if (Math.abs(z) > BIAS_Z_WARNING) result.warnings.push(biasWarning(p, u, { z, se, subsampleMean: mean, extrapolatedBias: extrapolated, fit: { m: [b.m, p.n], mean: [mean, thetaHat] } }));
   }
   result.replicates.bootstrap = b.replicates;
   if (jack) result.replicates.jackknife = jack.length;
+}
+
+/**
+ * target 'truth' (resampling/truth-interval.ts): replaces the interval's ends by the truth
+ * interval, from the bootstrap replicates' moments, the bias probe and the extrapolation workload.
+ */
+function applyTruth(p: PreparedJob, thetaHat: number, boot: Moments3, vals: Map<WorkloadKind, Float64Array>, result: JobResult, u: (v: number) => number): void {
+  const b = p.bootstrap!;
+  const t = b.truth!;
+  const reps = vals.get('extrapolation')!;
+  const bad = reps.length - finiteMoments(reps).count; // values, EXTRAPOLATION_WIDTH per replicate
+  if (bad > 0) result.warnings.push(`${bad} of ${reps.length} extrapolation values (five per replicate) are not finite`);
+  const ti = truthInterval({
+    thetaHat,
+    n: p.n,
+    alphas: t.alphas,
+    z: ndtri(1 - (1 - b.level) / 2),
+    boot: { m: b.m, moments: boot },
+    probe: { m: b.probe!.m, moments: finiteMoments(vals.get('biasprobe')!) },
+    replicates: { m: t.m, values: reps },
+  });
+  const ci = result.ci!;
+  ci.low = u(ti.low);
+  ci.high = u(ti.high);
+  ci.target = 'truth';
+  ci.truth = {
+    dimension: t.dimension,
+    m: ti.m,
+    fits: ti.fits.map((f) => ({ alpha: f.alpha, weights: f.weights, centre: u(f.centre), se: u(f.se), mcSe: u(f.mcSe), partitionSd: u(f.partitionSd), bias: u(thetaHat - f.centre) })),
+    subsampleRows: t.m, replicates: t.replicates, scale: Math.sqrt(t.m / (p.n - t.m)),
+    method: 'union over alpha in [min(1, 2/d), 1] of centre ± z·se, centre = least-squares extrapolation of E[estimate at n] = I + c·(N/n)^alpha through n = N/4, N/2, N; se from subsamples of the corrected statistic (docs/intervals.md)',
+  };
+  result.replicates.extrapolation = t.replicates;
+  result.warnings.push(TRUTH_WARNING);
 }

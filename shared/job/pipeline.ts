@@ -207,6 +207,15 @@ function streamShard(p: PreparedJob, theta: number, s: ShardPartial, sink: Repli
   if (p.summaries?.includes(s.workload)) s.values = packSummary(summarize(raw, s.r0, theta));
 }
 
+/** Training progress is informative only: a listener that throws must not fail the job (nor, on a pool's port, crash the process). */
+function safely(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // progress only
+  }
+}
+
 /** Run an opened job to its result on `executor`. */
 export async function runJob(run: JobRun, executor: ShardExecutor, o: RunJobOptions): Promise<JobResult> {
   const t0 = performance.now();
@@ -228,7 +237,7 @@ export async function runJob(run: JobRun, executor: ShardExecutor, o: RunJobOpti
   const tr = performance.now();
   const neural = o.onProgress !== undefined && shards.some((s) => s.workload === 'neural');
   const partials = shards.length > 0
-    ? await executor.run(run.prepared, shards, { signal: o.signal, onShard, ...(neural ? { onTraining: (t: TrainingProgress) => progress.training(t) } : {}) })
+    ? await executor.run(run.prepared, shards, { signal: o.signal, onShard, ...(neural ? { onTraining: (t: TrainingProgress) => safely(() => progress.training(t)) } : {}) })
     : [];
   const resampleMs = performance.now() - tr;
   const result = run.finish(partials, {

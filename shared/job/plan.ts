@@ -7,6 +7,7 @@ import { OptionError } from '../errors.js';
 import type { ShardRequest, WorkloadKind } from './shard.js';
 import type { PreparedJob } from './prepare.js';
 import { NEURAL_WIDTH } from '../estimators/neural/index.js';
+import { EXTRAPOLATION_WIDTH } from '../resampling/truth-interval.js';
 import { MAX_SUMMARY_SHARDS, SUMMARY_BLOCK } from './summary.js';
 
 export interface Workload {
@@ -40,6 +41,7 @@ export function planWorkloads(p: PreparedJob): Workload[] {
     w.push({ kind: 'bootstrap', replicates: p.bootstrap.replicates, ...sum('bootstrap') });
     if (p.bootstrap.method === 'bca') w.push({ kind: 'jackknife', replicates: p.bootstrap.jackknifeGroups });
     if (p.bootstrap.probe) w.push({ kind: 'biasprobe', replicates: p.bootstrap.probe.replicates });
+    if (p.bootstrap.truth) w.push({ kind: 'extrapolation', replicates: p.bootstrap.truth.replicates, width: EXTRAPOLATION_WIDTH });
   }
   if (p.permutation) w.push({ kind: 'permutation', replicates: p.permutation.shuffles, ...(p.many ? { width: p.many.items } : p.teStep ? { width: p.teStep.items.length } : {}), ...sum('permutation') });
   if (p.bagging) w.push({ kind: 'bagging', replicates: p.bagging.replicates, ...sum('bagging') });

@@ -17,6 +17,7 @@ import { checkWithinTrials, perTrial, trialSegments } from './trials.js';
 import { Domain, stream } from '../rng/index.js';
 import { biasProbe, defaultSubsampleSize } from '../resampling/bootstrap.js';
 import { checkRecipe, intervalRecipe, neuralUncheckedWarning, uncheckedWarning } from '../resampling/recipes.js';
+import { extrapolationSize, truthExponent, truthRefusal } from '../resampling/truth-interval.js';
 import { validateSurrogates } from '../resampling/permutation.js';
 import { baggingSize } from '../resampling/ensemble.js';
 import { DEFAULTS, type Backend, type BootstrapScheme, type CiMethod, type Job, type Measure, type Units } from './spec.js';
@@ -43,6 +44,12 @@ export interface ResolvedBootstrap {
    * `replicates` extra estimates on `m` rows (m < this m < N), workload 'biasprobe'.
    */
   probe?: { m: number; replicates: number };
+  /**
+   * target 'truth' (resampling/truth-interval.ts): the bracket of bias exponents [min(1, 2/d), 1]
+   * for d columns, and `replicates` replicates of the corrected statistic's parts on `m` = ⌊N/2⌋
+   * rows (workload 'extrapolation').
+   */
+  truth?: { alphas: number[]; dimension: number; m: number; replicates: number };
 }
 
 export interface ResolvedPermutation {
@@ -287,8 +294,12 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
       jackknifeGroups = b.jackknifeGroups ?? Math.min(n, DEFAULTS.jackknifeGroups);
       if (jackknifeGroups > n) throw new OptionError(`bootstrap.jackknifeGroups = ${jackknifeGroups} exceeds N = ${n}`, 'bootstrap.jackknifeGroups');
     }
-    const probe = scheme === 'subsample' ? biasProbe(b.replicates, m, n) : undefined;
-    prepared.bootstrap = { replicates: b.replicates, method, level: b.level ?? DEFAULTS.level, scheme, m, jackknifeGroups, ...(probe ? { probe } : {}) };
+    let probe = scheme === 'subsample' ? biasProbe(b.replicates, m, n) : undefined;
+    let truth: ResolvedBootstrap['truth'];
+    if (b.target === 'truth') {
+      ({ m, probe, truth } = truthTarget(job.measure, job.estimator, b, scheme, method, n, k, input));
+    }
+    prepared.bootstrap = { replicates: b.replicates, method, level: b.level ?? DEFAULTS.level, scheme, m, jackknifeGroups, ...(probe ? { probe } : {}), ...(truth ? { truth } : {}) };
   }
 
   if (job.permutation) {
@@ -342,4 +353,25 @@ function summaryWorkloads(p: PreparedJob, summaries: boolean | undefined): Workl
     ['bootstrap', p.bootstrap?.replicates], ['permutation', p.permutation?.shuffles], ['bagging', p.bagging?.replicates],
   ];
   return counts.filter(([, c]) => c !== undefined && (summaries === true || c > SUMMARY_THRESHOLD)).map(([w]) => w);
+}
+
+/**
+ * Checks and resolves `bootstrap.target: 'truth'` (resampling/truth-interval.ts): kNN estimators
+ * of the Kozachenko–Leonenko family only (their bias expands in powers of N^(−2/d)); the fit needs
+ * the points N/4, N/2, N, so m = ⌊N/4⌋, the probe at ⌊N/2⌋ with B replicates, and B replicates of
+ * the corrected statistic on ⌊N/2⌋ rows whose quarters still hold more than k rows.
+ */
+function truthTarget(measure: Measure, estimator: string, b: NonNullable<Job['bootstrap']>, scheme: BootstrapScheme, method: CiMethod, n: number, k: number, input: EstimatorInput) {
+  const refusal = truthRefusal(measure, estimator);
+  if (refusal) throw new OptionError(refusal, 'bootstrap.target');
+  if (scheme !== 'subsample') throw new OptionError('bootstrap.target truth needs scheme subsample', 'bootstrap.target');
+  if (method !== 'normal') throw new OptionError(`bootstrap.target truth makes a normal interval; got bootstrap.method ${method}`, 'bootstrap.method');
+  const m = Math.floor(n / 4);
+  if (b.m !== undefined && b.m !== m) throw new OptionError(`bootstrap.target truth fits the bias at N/4, N/2, N: bootstrap.m must be ⌊N/4⌋ = ${m} (or unset); got ${b.m}`, 'bootstrap.m');
+  const mt = extrapolationSize(n);
+  if (Math.floor(mt / 4) <= k) throw new OptionError(`bootstrap.target truth needs N/8 > k rows (N ≥ ${8 * (k + 1)}); got N = ${n}`, 'bootstrap.target');
+  const dimension = input.x.d + (input.y?.d ?? 0) + (input.z?.d ?? 0);
+  const probe = { m: Math.floor(n / 2), replicates: b.replicates };
+  const truth = { alphas: [...new Set([truthExponent(dimension), 1])], dimension, m: mt, replicates: b.replicates };
+  return { m, probe, truth };
 }

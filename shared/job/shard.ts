@@ -1,6 +1,6 @@
 /** Shards: the unit of work that crosses threads and the wire (docs/design.md, contracts 1 and 3). */
 
-export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble' | 'neural' | 'biasprobe' | 'simulate';
+export type WorkloadKind = 'bootstrap' | 'jackknife' | 'permutation' | 'bagging' | 'kensemble' | 'neural' | 'biasprobe' | 'simulate' | 'extrapolation';
 
 /** Replicate range [r0, r1) of one workload of one job. */
 export interface ShardRequest {

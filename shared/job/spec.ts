@@ -32,6 +32,13 @@ export interface BootstrapOptions {
   m?: number;
   /** Groups G of the delete-d jackknife used by BCa. @default min(N, 100) */
   jackknifeGroups?: number;
+  /**
+   * What the interval covers. 'mean' (default): E[Î_N], the estimator's expectation at this N.
+   * 'truth': the true value, with the kNN bias extrapolated away and the width widened for it
+   * (resampling/truth-interval.ts; kNN estimators ksg1, ksg2, kl, ksg_cmi only, method normal,
+   * default m). @default 'mean'
+   */
+  target?: 'mean' | 'truth';
 }
 
 export interface PermutationOptions {
@@ -196,7 +203,15 @@ export interface ConfidenceInterval {
    * What the interval covers: 'E[estimate at N]', the estimator's expectation at this sample
    * size, which differs from the true value by the estimator's bias (see `bias`).
    */
-  target?: 'E[estimate at N]';
+  target?: 'E[estimate at N]' | 'truth';
+  /**
+   * target 'truth' only (resampling/truth-interval.ts): the union over `fits` (alpha = min(1, 2/d)
+   * and 1) of centre ± z·se, centre = the least-squares intercept of E[Î_n] = I + c·(N/n)^alpha
+   * through the mean estimates at `m`; se from `replicates` subsamples of `subsampleRows` rows of
+   * the corrected statistic (scaled by `scale`) plus the Monte Carlo error of the means (`mcSe`);
+   * `bias` = estimate − centre.
+   */
+  truth?: { dimension: number; m: number[]; fits: { alpha: number; weights: number[]; centre: number; se: number; mcSe: number; partitionSd: number; bias: number }[]; subsampleRows: number; replicates: number; scale: number; method: string };
   /**
    * Subsample bias diagnostic (resampling/bootstrap.ts, `subsampleBias`): z = (mean of the m-row
    * estimates − estimate)/se; `extrapolated` = E[Î_N] − I from a least-squares fit linear in 1/m
@@ -267,7 +282,7 @@ export interface JobResult {
   /** estimate − mean(null), when a null was computed (analytic test: estimate − df/(2N)). */
   biasCorrected?: number;
   /** Replicate counts by workload. */
-  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number; biasprobe?: number };
+  replicates: { bootstrap?: number; permutation?: number; jackknife?: number; bagging?: number; neural?: number; biasprobe?: number; extrapolation?: number };
   /** Raw replicate values (library only; the CLI writes them with --replicates-out). */
   bootstrapDistribution?: Float64Array;
   nullDistribution?: Float64Array;

@@ -147,15 +147,34 @@ export function unpackSummary(a: Float64Array, r0: number, r1: number, shardId: 
  */
 export function mergeSummaries(parts: readonly ShardSummary[]): WorkloadSummary {
   if (parts.length === 0) throw new InternalError('no shard summaries to merge');
+  return fold([...parts].sort((x, y) => x.r0 - y.r0));
+}
+
+/**
+ * mergeSummaries over packed shard summaries (a shard partial's values), unpacked one at a time in
+ * r0 order, so only one unpacked sketch is alive at once: a 256-shard workload no longer holds 256
+ * sketch Maps at the end of a job. The same bytes as `mergeSummaries` of the unpacked parts.
+ */
+export function mergePackedSummaries(parts: readonly { values: Float64Array; r0: number; r1: number; shardId: string }[]): WorkloadSummary {
+  if (parts.length === 0) throw new InternalError('no shard summaries to merge');
   const sorted = [...parts].sort((x, y) => x.r0 - y.r0);
+  return fold((function* () {
+    for (const p of sorted) yield unpackSummary(p.values, p.r0, p.r1, p.shardId);
+  })());
+}
+
+/** The left fold of shard summaries given in r0 order (each accumulator in that order). */
+function fold(sorted: Iterable<ShardSummary>): WorkloadSummary {
   let moments = emptyMoments();
-  for (const p of sorted) for (const b of p.blocks) moments = mergeMoments(moments, b);
-  let exceedance = sorted[0]!.exceedance;
-  const sketch = createSketch(sorted[0]!.sketch.alpha, sorted[0]!.sketch.centre);
-  for (const [i, p] of sorted.entries()) {
-    if (i > 0) exceedance = mergeExceedance(exceedance, p.exceedance);
+  let exceedance: Exceedance | undefined;
+  let sketch: QuantileSketch | undefined;
+  for (const p of sorted) {
+    for (const b of p.blocks) moments = mergeMoments(moments, b);
+    exceedance = exceedance ? mergeExceedance(exceedance, p.exceedance) : p.exceedance;
+    sketch ??= createSketch(p.sketch.alpha, p.sketch.centre);
     mergeInto(sketch, p.sketch);
   }
+  if (!exceedance || !sketch) throw new InternalError('no shard summaries to merge');
   return { moments, exceedance, sketch };
 }
 

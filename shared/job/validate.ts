@@ -17,6 +17,7 @@ export interface ValidateOptions {
 
 const METHODS = ['percentile', 'basic', 'bca', 'normal'] as const;
 const SCHEMES = ['iid', 'subsample'] as const;
+const CI_TARGETS = ['mean', 'truth'] as const;
 export const PERMUTATION_KINDS = ['shuffle', 'local', 'shift', 'columns'] as const;
 const UNITS = ['nats', 'bits'] as const;
 const BACKENDS = ['auto', 'cpu', 'gpu'] as const;
@@ -108,6 +109,7 @@ export function validateSpec(spec: JobSpec, opts: ValidateOptions = {}): void {
       throw new OptionError(`bootstrap.level must be in (0, 1); got ${JSON.stringify(b.level)}`, 'bootstrap.level');
     }
     optionalPositiveInt(b.m, 'bootstrap.m');
+    oneOf(b.target, CI_TARGETS, 'bootstrap.target');
     if (b.jackknifeGroups !== undefined) {
       positiveInt(b.jackknifeGroups, 'bootstrap.jackknifeGroups');
       if (b.jackknifeGroups < 2) throw new OptionError('bootstrap.jackknifeGroups must be at least 2', 'bootstrap.jackknifeGroups');

@@ -107,6 +107,14 @@ export interface SimulateResult {
   /** Each dataset's CI bounds by the job's own method (byMethod[0]), for coverage plots. */
   ciLow?: Float64Array;
   ciHigh?: Float64Array;
+  /**
+   * job.bootstrap.target 'truth' (truth-interval.ts): coverage of the truth interval (the
+   * result's own ci); byMethod then holds the mean-target intervals from the same replicates.
+   */
+  truthTarget?: MethodCoverage;
+  /** Each dataset's truth-target interval. */
+  truthLow?: Float64Array;
+  truthHigh?: Float64Array;
   /** Fraction of datasets where the subsample bias warning (|z| > 1.5) fired. */
   biasWarningRate?: number;
   /** Mean over datasets of the extrapolated bias (subsample scheme), to compare with `bias`. */
@@ -272,13 +280,14 @@ export interface SimulatePlan {
   truth: number;
   methods: CiMethod[];
   job: SimulateSpec['job'];
-  /** Values per dataset record (`datasetRecord`): RECORD_FIXED + 2 × methods. */
+  /** Values per dataset record (`datasetRecord`): RECORD_FIXED + 2 × methods (+ 2 for a truth-target interval). */
   width: number;
 }
 
 /**
  * A dataset's record: [estimate, p-value (NaN without permutations), subsample (0/1),
- * extrapolated bias (0 unless subsample), bias warning (0/1), then (low, high) per method], in
+ * extrapolated bias (0 unless subsample), bias warning (0/1), then (low, high) per method, then
+ * (low, high) of the truth-target interval when job.bootstrap.target is 'truth'], in
  * the job's units. The summary (`summarizeSimulation`) reads nothing else, so a farm that
  * returns these records, placed in dataset order, gives the same result as the loop here.
  */
@@ -293,7 +302,7 @@ export function simulatePlan(spec: SimulateSpec): SimulatePlan {
   const methods: CiMethod[] = boot ? [...new Set([boot.method ?? intervalRecipe(measure, spec.job.estimator).defaultMethod, ...(spec.methods ?? [])])] : [];
   // run BCa's jackknife once if any method needs it; the job's own method otherwise
   const job = boot ? { ...spec.job, bootstrap: { ...boot, method: methods.includes('bca') ? ('bca' as const) : methods[0]! } } : spec.job;
-  return { measure, units, truth: units === 'bits' ? truthNats / Math.LN2 : truthNats, methods, job, width: RECORD_FIXED + 2 * methods.length };
+  return { measure, units, truth: units === 'bits' ? truthNats / Math.LN2 : truthNats, methods, job, width: RECORD_FIXED + 2 * methods.length + (boot?.target === 'truth' ? 2 : 0) };
 }
 
 /** Dataset d of a simulation: drawn from stream(seed, d, Domain.simulate), estimated, its record written at `out[at..]`. */
@@ -318,6 +327,8 @@ export function simulateDataset(spec: SimulateSpec, plan: SimulatePlan, d: numbe
     out[at + RECORD_FIXED + 2 * i] = toUnits(ci.low);
     out[at + RECORD_FIXED + 2 * i + 1] = toUnits(ci.high);
   });
+  // the truth-target interval is the result's own ci (already in units)
+  if (b.truth) [out[at + RECORD_FIXED + 2 * plan.methods.length], out[at + RECORD_FIXED + 2 * plan.methods.length + 1]] = [run.result.ci!.low, run.result.ci!.high];
   if (b.scheme === 'subsample') {
     const bias = subsampleBias(dist, run.theta, b.m, run.prepared.n, b.probe ? { m: b.probe.m, values: run.values.get('biasprobe')! } : undefined);
     out[at + 2] = 1;
@@ -338,6 +349,7 @@ export function summarizeSimulation(spec: SimulateSpec, plan: SimulatePlan, reco
   const lows = methods.map(() => new Float64Array(D));
   const highs = methods.map(() => new Float64Array(D));
   const shift = new Float64Array(D); // extrapolated bias per dataset (0 for iid)
+  const truthCi = spec.job.bootstrap?.target === 'truth' ? { low: new Float64Array(D), high: new Float64Array(D) } : undefined;
   let warned = 0, subsample = false;
   for (let d = 0; d < D; d++) {
     const o = at(d);
@@ -348,6 +360,7 @@ export function summarizeSimulation(spec: SimulateSpec, plan: SimulatePlan, reco
       lows[i]![d] = records[o + RECORD_FIXED + 2 * i]!;
       highs[i]![d] = records[o + RECORD_FIXED + 2 * i + 1]!;
     });
+    if (truthCi) [truthCi.low[d], truthCi.high[d]] = [records[o + RECORD_FIXED + 2 * methods.length]!, records[o + RECORD_FIXED + 2 * methods.length + 1]!];
     if (records[o + 2] === 1) {
       subsample = true;
       shift[d] = records[o + 3]!;
@@ -379,6 +392,10 @@ export function summarizeSimulation(spec: SimulateSpec, plan: SimulatePlan, reco
     out.ciLow = lows[0];
     out.ciHigh = highs[0];
     out.coverageOfMean = out.byMethod[0]!.coverageOfMean;
+    if (truthCi) {
+      out.truthTarget = coverageOf('normal', truthCi.low, truthCi.high, truth, out.meanEstimate, ideal);
+      [out.truthLow, out.truthHigh] = [truthCi.low, truthCi.high];
+    }
     if (subsample) {
       out.biasWarningRate = warned / D;
       out.meanExtrapolatedBias = shift.reduce((a, v) => a + v, 0) / D;

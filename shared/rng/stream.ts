@@ -114,6 +114,8 @@ export const Domain = {
   biasprobe: 11,
   /** Per-step seeds of TE network inference (job/network.ts). */
   network: 12,
+  /** Truth-target interval: subsamples of N/2 rows and their halves and quarters (resampling/truth-interval.ts). */
+  extrapolation: 13,
 } as const;
 
 /** Fisher–Yates shuffle in place using `rng`. */

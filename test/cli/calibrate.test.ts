@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrate, quickGrid } from '../../shared/resampling/calibrate.js';
-import { plainSimulateResult } from '../../report/index.js';
+import { calibrationFigure, plainSimulateResult } from '../../report/index.js';
+import type { SimulateResult } from '../../shared/resampling/simulate.js';
 import { tempDir } from '../helpers/cluster.js';
 import { assertUsageError, runCli } from './run-cli.js';
 
@@ -44,6 +45,22 @@ describe('CLI calibrate / simulate on the pool', function () {
     } finally {
       t.cleanup();
     }
+  });
+
+  it('coverage chart: a row per (cell, method) with the binomial Monte Carlo 95% band level ± 1.96·√(level(1 − level)/D)', () => {
+    const row = (datasets: number, cov: number[]): SimulateResult => ({
+      generator: { kind: 'gaussian', rho: 0.6 }, n: 500, datasets, units: 'nats', truth: 0.2, estimates: new Float64Array(0), meanEstimate: 0.2, sdEstimate: 0.01, bias: 0, rmse: 0.01, level: 0.95, label: 'mi ksg1',
+      byMethod: cov.map((c, i) => ({ method: (['normal', 'bca'] as const)[i]!, coverage: c, coverageOfMean: c, meanWidth: 1, widthRatio: 1, failed: 0 })),
+    });
+    const fig = calibrationFigure([row(200, [0.95, 0.9]), row(50, [0.97, 0.93])])!;
+    const values = (fig.spec as unknown as { layer: { data: { values: { row: string; low: number; high: number; level: number; coverage: number }[] } }[] }).layer[0]!.data.values;
+    assert.equal(values.length, 4);
+    const half = (d: number) => 100 * 1.959963984540054 * Math.sqrt((0.95 * 0.05) / d);
+    assert.ok(Math.abs(values[0]!.low - (95 - half(200))) < 1e-9 && Math.abs(values[0]!.high - (95 + half(200))) < 1e-9);
+    assert.ok(Math.abs(values[3]!.low - (95 - half(50))) < 1e-9);
+    assert.deepEqual(values.map((v) => v.coverage), [95, 90, 97, 93]);
+    assert.match(values[1]!.row, /^1\. mi ksg1 gaussian ρ=0\.6 N=500 · bca$/);
+    assert.equal(calibrationFigure([{ ...row(10, []), byMethod: undefined }]), undefined);
   });
 
   it('simulate: the same bytes on 1 and 2 threads; --progress counts datasets on stderr', async () => {

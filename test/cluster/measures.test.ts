@@ -1,7 +1,8 @@
 /**
  * The catalog's newer measures on a real cluster (coordinator + 2 worker processes over gRPC):
  * conditional TE with time-shift surrogates and a bootstrap CI, and a two-sample divergence
- * given as two tables (P, Q) with a relabelling permutation test — the same bytes as the
+ * given as two tables (P, Q) with a relabelling permutation test, and an MI truth-target interval
+ * (bootstrap.target 'truth') — the same bytes as the
  * embedded engine with 2 threads and odd shard sizes.
  */
 import assert from 'node:assert/strict';
@@ -40,6 +41,9 @@ const jobs: Record<string, Job> = {
   divergence: {
     measure: 'divergence', estimator: 'kl', k: 3, x: ['a', 'b'], seed: 5,
     bootstrap: { replicates: 20 }, permutation: { shuffles: 25 }, data: gaussian2(300, 0.7, 2), dataQ: gaussian2(250, 0, 3),
+  },  // the truth-target interval's 'extrapolation' workload (two values per replicate) and its B-replicate bias probe
+  miTruth: {
+    measure: 'mi', estimator: 'ksg1', k: 3, x: ['a'], y: ['b'], seed: 7, bootstrap: { replicates: 11, target: 'truth' }, data: gaussian2(240, 0, 4),
   },
 };
 
@@ -56,5 +60,8 @@ describe('cluster: te and divergence equal the embedded engine', function () {
     assert.equal(dv.n, 550);
     assert.equal(dv.normalize, false, 'divergence is not normalised by default');
     assert.ok(dv.estimate > 0.1 && dv.pValue! <= 1 / 26 + 1e-12, `divergence ${dv.estimate} p ${dv.pValue}`);
+    const t = embedded['miTruth']!;
+    assert.equal(t.ci!.target, 'truth');
+    assert.equal(t.replicates.extrapolation, 11);
   });
 });

@@ -82,7 +82,7 @@ describe('estimators estimateOnRows', () => {
   });
 });
 
-describe('knn/order columnOrder with 16-bit digits (N ≥ 4e4)', () => {
+describe('knn/order columnOrder from N = 4e4 (native sort and rank search; 16-bit radix digits with −0)', () => {
   it('equals a stable comparator argsort on tied (±0), heavy-tailed and continuous columns', () => {
     const n = 50_000;
     const g = stream(21, 0);
@@ -90,6 +90,8 @@ describe('knn/order columnOrder with 16-bit digits (N ≥ 4e4)', () => {
       Float64Array.from({ length: n }, () => g.nextGaussian()),
       Float64Array.from({ length: n }, () => { const v = (g.nextUint32() % 41) - 20; return v === 0 ? (g.nextUint32() & 1 ? -0 : 0) : v * 0.1; }),
       Float64Array.from({ length: n }, () => 1 / (g.nextGaussian() || 1)),
+      // tied without −0: the native-sort path (columnOrderNative) ranks runs of equal values by row
+      Float64Array.from({ length: n }, () => ((g.nextUint32() % 41) - 20) * 0.1 + 0),
     ];
     const key = (v: number) => (v === 0 && 1 / v < 0 ? -Number.MIN_VALUE : v); // −0 just below +0 (no data near ±5e-324)
     for (const col of cols) {
@@ -97,6 +99,12 @@ describe('knn/order columnOrder with 16-bit digits (N ≥ 4e4)', () => {
       const got = columnOrder(col, 1, 0);
       bitsEqual(got.sorted, Float64Array.from(ix, (i) => col[i]!));
       for (let p = 0; p < n; p++) assert.equal(got.rank[ix[p]!], p);
+      // column 1 of a 2-column row-major block: the same order
+      const block = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) { block[2 * i] = g.nextGaussian(); block[2 * i + 1] = col[i]!; }
+      const strided = columnOrder(block, 2, 1);
+      bitsEqual(strided.sorted, got.sorted);
+      assert.deepEqual(strided.rank, got.rank);
     }
   });
 });

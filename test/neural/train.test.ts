@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { createEngine } from '../../engine/embedded.js';
-import { EstimatorError, OptionError } from '../../shared/errors.js';
+import { CancelledError, EstimatorError, OptionError } from '../../shared/errors.js';
+import { loadTf } from '../../shared/estimators/neural/tf.js';
 import { NEURAL_BOUNDS, neuralReplicate, neuralSettings, splitRows, trainCritic } from '../../shared/estimators/neural/index.js';
 import type { Job, JobResult, TrainingProgress } from '../../shared/job/spec.js';
 import { throttleTraining, TRAINING_EVENT_MS } from '../../shared/job/progress.js';
@@ -83,11 +84,50 @@ describe('neural estimators: training', function () {
     assert.ok(r.estimate < 0.15, `held-out ${r.estimate} on independent data`);
   });
 
+  it('a progress listener that throws on training events fails nothing (pool thread port and this thread)', async () => {
+    const job: Job = { measure: 'mi', estimator: 'infonce', x: ['x'], y: ['y'], seed: 8, data: gaussian(200, 0.8, 9), options: TINY, ensemble: { critics: 2 } };
+    for (const threads of [1, 2]) {
+      const engine = createEngine({ threads });
+      let thrown = 0;
+      try {
+        const r = await engine.run(job, { onProgress: (p) => { if (p.training) { thrown++; throw new Error('listener bug'); } } });
+        assert.equal(r.ensemble!.neural!.perCritic.length, 2);
+        assert.ok(thrown >= 2, `threads ${threads}: ${thrown} training events`);
+      } finally {
+        await engine.close();
+      }
+    }
+  });
+
+  it('a critic frees every tensor; a cancelled shard stops its critic within one step and frees them too', () => {
+    const data = gaussian(200, 0.8, 7);
+    const input = { x: { n: 200, d: 1, data: Float64Array.from(data.columns[0]!) }, y: { n: 200, d: 1, data: Float64Array.from(data.columns[1]!) } };
+    const tensors = loadTf().memory().numTensors;
+    neuralReplicate('infonce', 'mi', input, TINY, 3, 0);
+    assert.equal(loadTf().memory().numTensors, tensors, 'a trained critic leaves no tensor behind');
+    let asked = 0;
+    const heard: number[] = [];
+    assert.throws(
+      () => neuralReplicate('infonce', 'mi', input, TINY, 3, 0, (t) => heard.push(t.step), () => {
+        if (++asked > 25) throw new CancelledError('shard cancelled');
+      }),
+      CancelledError,
+    );
+    assert.equal(asked, 26, 'asked before every step; stopped at the first refusal');
+    assert.deepEqual(heard, [10, 20], 'no step after the stop');
+    assert.equal(loadTf().memory().numTensors, tensors, 'the critic and its optimizer were disposed');
+  });
+
   it('a diverging critic is an error naming the estimator and the step, never a number', async () => {
     const data = gaussian(200, 0.9, 4);
     const input = { x: { n: 200, d: 1, data: Float64Array.from(data.columns[0]!) }, y: { n: 200, d: 1, data: Float64Array.from(data.columns[1]!) } };
     assert.throws(() => neuralReplicate('nwj', 'mi', input, { ...TINY, learningRate: 1e6 }, 0, 0), (e: unknown) => e instanceof EstimatorError && /^nwj: training diverged at step \d+ \(/.test(e.message));
     await assert.rejects(run({ measure: 'mi', estimator: 'mine', x: ['x'], y: ['y'], data, options: { ...TINY, learningRate: 1e6 } }, 1), /^EstimatorError: mine: training diverged at step \d+|mine: training diverged at step \d+/);
+    // from a pool thread (with a progress listener on its port) the same typed error comes back
+    await assert.rejects(
+      run({ measure: 'mi', estimator: 'nwj', x: ['x'], y: ['y'], data, options: { ...TINY, learningRate: 1e6 }, ensemble: { critics: 2 } }, 2, 1, []),
+      (e: unknown) => e instanceof EstimatorError && /^nwj: training diverged at step \d+ \(/.test(e.message),
+    );
   });
 
   it('refuses what does not apply: bootstrap, permutations, ensemble for a kNN estimator, clip for nwj', async () => {

@@ -5,7 +5,7 @@
  * expressive, much slower). Weights start Glorot-uniform (Glorot & Bengio 2010) drawn from the
  * critic's own Philox stream, biases 0, so a critic depends only on (seed, critic index).
  */
-import type { Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { RandomStream } from '../../rng/index.js';
 import type { Tf } from './tf.js';
 
@@ -36,7 +36,14 @@ function dense(tf: Tf, fanIn: number, fanOut: number, rng: RandomStream): Dense 
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   const w = new Float32Array(fanIn * fanOut);
   for (let i = 0; i < w.length; i++) w[i] = (2 * rng.nextFloat64() - 1) * limit;
-  return { w: tf.variable(tf.tensor2d(w, [fanIn, fanOut])), b: tf.variable(tf.zeros([fanOut])) };
+  // tf.variable shares the initial tensor's data: dispose that tensor, or every critic leaks its
+  // initial weights (12 tensors a critic in a long-lived worker; test/neural/train.test.ts)
+  const init = (t: Tensor): Variable => {
+    const v = tf.variable(t);
+    t.dispose();
+    return v;
+  };
+  return { w: init(tf.tensor2d(w, [fanIn, fanOut])), b: init(tf.zeros([fanOut])) };
 }
 
 function mlp(tf: Tf, dIn: number, dOut: number, shape: CriticShape, rng: RandomStream): Dense[] {

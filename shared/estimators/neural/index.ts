@@ -141,6 +141,8 @@ function heldOutBootstrap(bound: NeuralBound, tests: ScoreMatrix[], s: NeuralSet
 export function neuralReplicate(
   name: string, measure: string, input: EstimatorInput, options: Readonly<Record<string, number>> | undefined, seed: number, r: number,
   onTraining?: (t: TrainingProgress) => void,
+  /** Asked before every training step; throws to stop (a cancelled shard frees its thread within one step). */
+  stop?: () => void,
 ): NeuralReplicate {
   const bound = NEURAL_BOUNDS[name as NeuralEstimatorName];
   if (!bound) throw new InternalError(`unknown neural estimator ${name}`);
@@ -150,13 +152,13 @@ export function neuralReplicate(
   if (!input.y) throw new InternalError(`${measure} with ${name} needs a y block`);
   const listen = (part: TrainingProgress['part']) => (onTraining ? (e: Omit<TrainingProgress, 'critic' | 'part'>) => onTraining({ critic: r, part, ...e }) : undefined);
   if (measure === 'mi') {
-    const run = trainCritic(bound, input.x, input.y, split, s, rng, listen('mi'));
+    const run = trainCritic(bound, input.x, input.y, split, s, rng, listen('mi'), stop);
     const h = heldOutBootstrap(bound, [run.test], s, seed, r);
     return { estimate: run.estimate, heldOutLow: h.low, heldOutHigh: h.high, heldOutSe: h.se, steps: run.steps, bestStep: run.bestStep, validation: run.validation };
   }
   if (measure !== 'cmi' || !input.z) throw new InternalError(`${name} does not implement ${measure}`);
-  const joint = trainCritic(bound, input.x, concatColumns(input.y, input.z), split, s, rng, listen('joint'));
-  const cond = trainCritic(bound, input.x, input.z, split, s, stream(seed, r, Domain.neuralCmi), listen('conditioning'));
+  const joint = trainCritic(bound, input.x, concatColumns(input.y, input.z), split, s, rng, listen('joint'), stop);
+  const cond = trainCritic(bound, input.x, input.z, split, s, stream(seed, r, Domain.neuralCmi), listen('conditioning'), stop);
   const h = heldOutBootstrap(bound, [joint.test, cond.test], s, seed, r);
   return {
     estimate: joint.estimate - cond.estimate,

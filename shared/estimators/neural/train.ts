@@ -120,7 +120,11 @@ function diverged(bound: NeuralBound, step: number, what: string, v: number): Es
 }
 
 /** Train one critic on `split` and evaluate it on the test rows. */
-export function trainCritic(bound: NeuralBound, x: Matrix, y: Matrix, split: Split, s: NeuralSettings, rng: RandomStream, onEval?: TrainListener): CriticRun {
+export function trainCritic(
+  bound: NeuralBound, x: Matrix, y: Matrix, split: Split, s: NeuralSettings, rng: RandomStream, onEval?: TrainListener,
+  /** Called before every step; throws (CancelledError) to stop a cancelled shard mid-critic. */
+  stop?: () => void,
+): CriticRun {
   const tf = loadTf();
   const sx = standardiser(x, split.train), sy = standardiser(y, split.train);
   const critic = createCritic(tf, x.d, y.d, s, rng);
@@ -151,6 +155,7 @@ export function trainCritic(bound: NeuralBound, x: Matrix, y: Matrix, split: Spl
       onEval?.({ step, steps: s.steps, validation: v, best, bestStep, stale, patience: s.patience, state });
     };
     while (step < s.steps) {
+      stop?.();
       if (pos + batch > order.length) {
         for (let i = order.length - 1; i > 0; i--) {
           const j = rng.nextInt(i + 1);
