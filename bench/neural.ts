@@ -61,7 +61,7 @@ function tasks(all: boolean): Task[] {
   return t;
 }
 
-const ESTIMATORS = ['ksg1', 'mine', 'nwj', 'infonce', 'smile'] as const;
+const ESTIMATORS = ['ksg1', 'mine', 'nwj', 'infonce', 'smile'];
 /** --quick: 2×16 hidden, at most 200 steps of 64 rows (library defaults are larger: docs/neural.md). */
 const QUICK_CRITIC = { hidden: 16, embed: 8, batch: 64, steps: 200, evalEvery: 25, patience: 4, heldOutBootstrap: 50 };
 /** Default: the library's default critic (NEURAL_DEFAULTS). */
@@ -79,6 +79,9 @@ export async function main(argv: string[]): Promise<void> {
   const full = !quick;
   const critic = quick ? QUICK_CRITIC : DEFAULT_CRITIC;
   const n = num(argv, 'n', 1000), datasets = num(argv, 'datasets', quick ? 1 : 2);
+  const ei = argv.indexOf('--estimators');
+  const estimators = ei >= 0 ? argv[ei + 1]!.split(',') : ESTIMATORS;
+  const withTiming = !argv.includes('--no-timing');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const t0 = performance.now();
   const loadStart = loadavg();
@@ -89,14 +92,19 @@ export async function main(argv: string[]): Promise<void> {
   const rows: { task: string; truth: number; estimator: string; estimates: number[]; bias: number; rmse: number; msPerCritic: number }[] = [];
   try {
     for (const task of tasks(full)) {
-      for (const est of ESTIMATORS) {
+      for (const est of estimators) {
         const estimates: number[] = [];
         let ms = 0;
-        for (let d = 0; d < datasets; d++) {
+        // the datasets of a cell run at the same time (one critic each: one per pool thread)
+        const runs = await Promise.all(Array.from({ length: datasets }, async (_, d) => {
           const job: Job = { measure: 'mi', estimator: est, ...cols(task), data: task.draw(n, 100 + d), seed: d, ...(est === 'ksg1' ? { k: 3 } : { options: critic }) };
           const t = performance.now();
-          estimates.push((await engine.run(job)).estimate);
-          ms += performance.now() - t;
+          const estimate = (await engine.run(job)).estimate;
+          return { estimate, ms: performance.now() - t };
+        }));
+        for (const r of runs) {
+          estimates.push(r.estimate);
+          ms += r.ms;
         }
         const bias = estimates.reduce((s, v) => s + v - task.truth, 0) / datasets;
         const rmse = Math.sqrt(estimates.reduce((s, v) => s + (v - task.truth) ** 2, 0) / datasets);
@@ -115,7 +123,7 @@ export async function main(argv: string[]): Promise<void> {
   const task = tasks(false)[0]!;
   const job: Job = { measure: 'mi', estimator: 'smile', ...cols(task), data: task.draw(n, 7), seed: 3, options: critic, ensemble: { critics: R } };
   const timing: { setup: string; wallS: number; sPerCritic: number; mean: number }[] = [];
-  for (const threads of [1, 2]) {
+  for (const threads of withTiming ? [1, 2] : []) {
     const e = createEngine({ threads });
     try {
       const t = performance.now();
@@ -127,7 +135,7 @@ export async function main(argv: string[]): Promise<void> {
       await e.close();
     }
   }
-  for (const workers of [1, 2]) {
+  for (const workers of withTiming ? [1, 2] : []) {
     const cluster = await TestCluster.start({ workers, threads: 1, coordinatorArgs: ['--shard-size', '1'] });
     try {
       const c = await connectCluster(cluster.address);
@@ -158,18 +166,20 @@ export async function main(argv: string[]): Promise<void> {
     '',
     `Machine: ${report.machine.cpus} cores (${report.machine.model}), Node ${process.version}; load average ${loadStart.map((v) => v.toFixed(1)).join(' ')} at start, ${report.machine.loadavgEnd.map((v) => v.toFixed(1)).join(' ')} at end. N = ${n}, ${datasets} dataset(s) per cell, one critic per dataset (${quick ? JSON.stringify(critic) : 'library default critic: 2×64 units, embed 16, ≤ 1000 steps of 128 rows, early stopping (eval every 50, patience 4)'}); embedded engine, 2 threads. Wall ${report.wallS} s.`,
     '',
-    '| task | truth | estimator | estimates | bias | RMSE | s per run |',
+    `| task | truth | estimator | estimates | bias | RMSE | wall s per run (${Math.min(datasets, 2)} at a time) |`,
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.task} | ${f(r.truth)} | ${r.estimator} | ${r.estimates.map(f).join(', ')} | ${f(r.bias)} | ${f(r.rmse)} | ${(r.msPerCritic / 1000).toFixed(1)} |`),
     '',
-    `## Time per critic (smile, gauss-1x1, ensemble of ${R} critics, one critic per shard)`,
-    '',
-    '| setup | wall s | s per critic | estimate |',
-    '|---|---|---|---|',
-    ...timing.map((t) => `| ${t.setup} | ${t.wallS.toFixed(1)} | ${t.sPerCritic.toFixed(2)} | ${t.mean} |`),
-    '',
-    `Same estimate bits in every setup: ${same ? 'yes' : 'NO'}.`,
-    '',
+    ...(timing.length === 0 ? ['Time per critic: not run (--no-timing).', ''] : [
+      `## Time per critic (smile, gauss-1x1, ensemble of ${R} critics, one critic per shard)`,
+      '',
+      '| setup | wall s | s per critic | estimate |',
+      '|---|---|---|---|',
+      ...timing.map((t) => `| ${t.setup} | ${t.wallS.toFixed(1)} | ${t.sPerCritic.toFixed(2)} | ${t.mean} |`),
+      '',
+      `Same estimate bits in every setup: ${same ? 'yes' : 'NO'}.`,
+      '',
+    ]),
     `- RMSE over ${datasets} dataset(s) per cell${datasets === 1 ? ' (= |bias|)' : ''}: a rough figure; bias is the more stable number.`,
     '- The machine is shared: wall times include other processes\' load (see the load average); ratios between setups in one run are the comparable numbers.',
     `- InfoNCE is capped at ln K (K = held-out rows: ${Math.min(1000, Math.floor(0.25 * n))} at N = ${n}, ln K = ${Math.log(Math.min(1000, Math.floor(0.25 * n))).toFixed(2)}) and in training at ln(batch) = ${Math.log(128).toFixed(2)}; ksg1 is biased low in high dimension.`,

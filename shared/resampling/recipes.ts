@@ -16,7 +16,9 @@
  *   retrain a critic). The "neural ensemble" recipe instead: R critics with their own seeds and
  *   splits (`ensemble.critics`), reported as (a) a t interval for the ensemble mean over R
  *   critics and (b) the bootstrap of each critic's held-out evaluation (percentile, resampling
- *   its test rows with the critic fixed), averaged over the ensemble (resampling/neural-ensemble.ts).
+ *   its test rows with the critic fixed), averaged over the ensemble, and (c) the combined
+ *   interval, critics' spread plus the data's variance, which covers E[Î_N] (checked by
+ *   simulation for mi with smile: NEURAL_CHECKED; resampling/neural-ensemble.ts).
  * Every interval targets E[Î_N], the estimator's expectation at this sample size, not the true
  * value; the two differ by the estimator's bias (see `subsampleBias`).
  */

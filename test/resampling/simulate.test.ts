@@ -66,6 +66,9 @@ describe('resampling: simulate (Monte Carlo calibration with known truth)', func
     }
     assert.equal(r.byMethod![0]!.method, 'normal'); // the job's method (the kNN default) first
     assert.equal(r.coverage, r.byMethod![0]!.coverage);
+    // issue 10's acceptance band for the default interval, [92%, 98%] (about ±2 MC sd at D = 200)
+    const def = r.byMethod![0]!.coverageOfMean;
+    assert.ok(def >= 0.92 && def <= 0.98, `default (normal) coverage of E[Î_N] ${def} outside [0.92, 0.98]`);
   });
 
   it('ksg2 at ρ = 0.3, N = 300: default interval covers E[Î_N] at 95% (200 datasets)', () => {
@@ -73,6 +76,7 @@ describe('resampling: simulate (Monte Carlo calibration with known truth)', func
     const [lo, hi] = coverageBand(0.95, D);
     const r = simulate({ generator: { kind: 'gaussian', rho: 0.3 }, n: 300, datasets: D, seed: 8, job: { estimator: 'ksg2', k: 3, bootstrap: { replicates: 200 } } });
     assert.ok(r.coverageOfMean! >= lo && r.coverageOfMean! <= hi, `coverage of E[Î_N] ${r.coverageOfMean}`);
+    assert.ok(r.coverageOfMean! >= 0.92 && r.coverageOfMean! <= 0.98, `default coverage of E[Î_N] ${r.coverageOfMean} outside issue 10's [0.92, 0.98]`);
   });
 
   it('5-D/2-D Gaussian generator: truth −(min(dx, dy)/2) ln(1 − ρ²); only the first min(dx, dy) pairs correlate', () => {
