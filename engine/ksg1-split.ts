@@ -29,7 +29,7 @@ export const KSG1_SPLIT_MIN_N = 50_000;
 /**
  * Whether a standalone KSG-1 estimate of n rows is split, from INFOSHARD_KSG1_SPLIT:
  *   unset or 0  never (the default: on the loaded 2-core benchmark machine the helper thread
- *               only competed with this one; docs/performance.md has the numbers)
+ *               only competed with this one; README, bench/results/e2e-issue12-h8-split-*.md)
  *   1           always (n ≥ 2)
  *   auto        n ≥ {@link KSG1_SPLIT_MIN_N} and a second core idle enough (1-minute load
  *               average below cores − 1)
