@@ -57,3 +57,15 @@ export function replicateRows(kind: 'bootstrap-iid' | 'bootstrap-subsample' | 'p
   }
   return { data, len };
 }
+
+/** The summaries benches' pair: x, y standard normal with correlation 0.2 (stream 3/0/99), as a Dataset. */
+export function weakPair(n: number): Dataset {
+  const r = stream(3, 0, 99);
+  const x = new Float64Array(n), y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = r.nextGaussian();
+    x[i] = a;
+    y[i] = 0.2 * a + Math.sqrt(1 - 0.04) * r.nextGaussian();
+  }
+  return { names: ['x', 'y'], columns: [x, y], n };
+}

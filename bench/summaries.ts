@@ -26,6 +26,7 @@ import { connectCluster } from '../coordinator/client.js';
 import { packageVersion } from '../engine/embedded.js';
 import { stream } from '../shared/rng/index.js';
 import { repoRoot } from './paths.js';
+import { weakPair } from './data.js';
 
 interface Run {
   path: 'summaries' | 'vector';
@@ -68,17 +69,6 @@ function start(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
   });
 }
 
-function data(n: number) {
-  const r = stream(3, 0, 99);
-  const x = new Float64Array(n), y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = r.nextGaussian();
-    x[i] = a;
-    y[i] = 0.2 * a + Math.sqrt(1 - 0.04) * r.nextGaussian();
-  }
-  return { names: ['x', 'y'], columns: [x, y], n };
-}
-
 export async function main(): Promise<void> {
   if (process.argv.includes('--huge')) return huge();
   const summaryCounts = counts('permutations', [200_000, 1_000_000, 3_000_000]);
@@ -86,7 +76,7 @@ export async function main(): Promise<void> {
   const t0 = performance.now();
   const loadStart = loadavg();
   const runs: Run[] = [];
-  const ds = data(200);
+  const ds = weakPair(200);
   const plan = [...summaryCounts.map((p) => ['summaries', p] as const), ...vectorCounts.map((p) => ['vector', p] as const)];
   for (const [kind, P] of plan) {
     // a fresh coordinator per run: a process keeps its heap after a big job, which would hide the next one's
@@ -164,7 +154,7 @@ async function huge(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const timeline = path.join(dir, 'summaries-huge-timeline.jsonl');
   writeFileSync(timeline, '');
-  const ds = data(200);
+  const ds = weakPair(200);
   const csv = path.join(tmpdir(), `infoshard-huge-${process.pid}.csv`);
   writeFileSync(csv, 'x,y\n' + Array.from({ length: ds.n }, (_, i) => `${ds.columns[0]![i]},${ds.columns[1]![i]}`).join('\n') + '\n');
   const bin = path.join(repoRoot(), 'dist', 'bin', 'infoshard.js');

@@ -3,6 +3,7 @@
  * the embedded engine (coordinator and thread pool in this process).
  */
 import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
 import type { Engine } from '../shared/job/spec.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { ClusterEngine } from '../coordinator/client.js';
@@ -34,6 +35,16 @@ export interface ConnectionFlags {
 }
 
 const CONNECTION_KEYS = ['coordinator', 'tokenFile', 'coordinatorCa', 'coordinatorServerName', 'tlsCert', 'tlsKey'] as const;
+
+/** The five flags that say how to reach a coordinator (credentials and TLS), after `--coordinator`. */
+export function withCoordinatorAuth(cmd: Command): Command {
+  return cmd
+    .option('--token-file <file>', 'bearer token for the coordinator')
+    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
+    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
+    .option('--tls-cert <file>', 'client certificate for mTLS')
+    .option('--tls-key <file>', 'client private key for mTLS');
+}
 
 /** The EngineChoice fields of the connection flags that were given (run, network, jobs commands). */
 export function connectionChoice(f: ConnectionFlags): ConnectionFlags {

@@ -11,7 +11,7 @@ import { CancelledError, errorFromCode } from '../shared/errors.js';
 import type { JobInfoMsg } from '../cluster/wire.js';
 import type { ClusterEngine } from '../coordinator/client.js';
 import { intFlag } from './options.js';
-import { connectionChoice, openCluster } from './engine.js';
+import { connectionChoice, openCluster, withCoordinatorAuth } from './engine.js';
 
 /** Default of --wait, seconds. */
 export const CLIENT_WAIT_S = 60;
@@ -28,13 +28,10 @@ interface ConnectFlags {
 }
 
 function withConnection(cmd: Command): Command {
-  return cmd
-    .requiredOption('--coordinator <host:port>', 'the coordinator')
-    .option('--token-file <file>', 'bearer token for the coordinator')
-    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
-    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
-    .option('--tls-cert <file>', 'client certificate for mTLS')
-    .option('--tls-key <file>', 'client private key for mTLS')
+  return withCoordinatorAuth(
+    cmd
+      .requiredOption('--coordinator <host:port>', 'the coordinator'),
+  )
     .option('--wait <seconds>', `how long to wait for an unreachable coordinator (default ${CLIENT_WAIT_S})`)
     .option('--json', 'print JSON on stdout');
 }

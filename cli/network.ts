@@ -15,7 +15,7 @@ import type { NetworkFdr, NetworkJob, NetworkResult } from '../shared/job/networ
 import type { ColumnRef } from '../shared/job/spec.js';
 import type { DataFormat } from '../shared/data/load.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
-import { connectionChoice, openEngine, type EngineChoice } from './engine.js';
+import { connectionChoice, openEngine, withCoordinatorAuth, type EngineChoice } from './engine.js';
 
 const NETWORK_FDR: readonly NetworkFdr[] = ['fdr_bh', 'fdr_by', 'none'];
 import { UNITS } from './spec-builder.js';
@@ -240,35 +240,32 @@ export async function runNetworkJobFile(path: string, doc: unknown, f: NetworkRu
 
 /** Add `network` to the program. */
 export function registerNetworkCommand(program: Command): void {
-  const cmd = program
-    .command('network')
-    .description('multivariate transfer-entropy network inference (Novelli et al. 2019, IDTxl): greedy source/lag selection with max/min/omnibus/sequential surrogate tests, FDR across targets')
-    .requiredOption('--data <file>', 'data file: one column per process, one row per time step')
-    .requiredOption('--vars <cols>', 'the processes (at least 2); each target\'s sources are the others')
-    .requiredOption('--max-lag <L>', 'largest source lag searched')
-    .option('--min-lag <l>', 'smallest source lag (default 1)')
-    .option('--max-lag-target <L>', "largest lag of the target's own past (default --max-lag)")
-    .option('--targets <cols>', 'targets to analyse (default every --vars column)')
-    .option('--estimator <name>', 'ksg (Frenzel–Pompe CMI, default) or gaussian')
-    .option('--k <n>', 'neighbours for ksg (default 3)')
-    .option('--permutations <P>', 'surrogates per test (default 200)')
-    .option('--alpha <A>', 'level of every test and of the FDR across targets (default 0.05)')
-    .option('--surrogate <kind>', 'shuffle (default) or shift the source past')
-    .option('--fdr <c>', `${NETWORK_FDR.join('|')} over the targets' omnibus p-values (default fdr_bh)`)
-    .option('--seed <S>', 'random seed (default 0)')
-    .option('--no-normalize', 'do not divide series by their sample sd')
-    .option('--units <units>', 'nats or bits')
-    .option('--out <file.csv>', 'write one CSV row per selected (source, target, lag)')
-    .option('--json', 'print one JSON object on stdout')
-    .option('--threads <T>', 'worker threads (default: all cores)')
-    .option('--max-replicates <N>', 'cap on --permutations (default 1000000)')
-    .option('--progress', 'show progress (targets done / total) on stderr even with --json or without a terminal')
-    .option('--coordinator <host:port>', 'submit every test to a cluster coordinator instead of the embedded engine')
-    .option('--token-file <file>', 'bearer token for the coordinator')
-    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
-    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
-    .option('--tls-cert <file>', 'client certificate for mTLS')
-    .option('--tls-key <file>', 'client private key for mTLS');
+  const cmd = withCoordinatorAuth(
+    program
+      .command('network')
+      .description('multivariate transfer-entropy network inference (Novelli et al. 2019, IDTxl): greedy source/lag selection with max/min/omnibus/sequential surrogate tests, FDR across targets')
+      .requiredOption('--data <file>', 'data file: one column per process, one row per time step')
+      .requiredOption('--vars <cols>', 'the processes (at least 2); each target\'s sources are the others')
+      .requiredOption('--max-lag <L>', 'largest source lag searched')
+      .option('--min-lag <l>', 'smallest source lag (default 1)')
+      .option('--max-lag-target <L>', "largest lag of the target's own past (default --max-lag)")
+      .option('--targets <cols>', 'targets to analyse (default every --vars column)')
+      .option('--estimator <name>', 'ksg (Frenzel–Pompe CMI, default) or gaussian')
+      .option('--k <n>', 'neighbours for ksg (default 3)')
+      .option('--permutations <P>', 'surrogates per test (default 200)')
+      .option('--alpha <A>', 'level of every test and of the FDR across targets (default 0.05)')
+      .option('--surrogate <kind>', 'shuffle (default) or shift the source past')
+      .option('--fdr <c>', `${NETWORK_FDR.join('|')} over the targets' omnibus p-values (default fdr_bh)`)
+      .option('--seed <S>', 'random seed (default 0)')
+      .option('--no-normalize', 'do not divide series by their sample sd')
+      .option('--units <units>', 'nats or bits')
+      .option('--out <file.csv>', 'write one CSV row per selected (source, target, lag)')
+      .option('--json', 'print one JSON object on stdout')
+      .option('--threads <T>', 'worker threads (default: all cores)')
+      .option('--max-replicates <N>', 'cap on --permutations (default 1000000)')
+      .option('--progress', 'show progress (targets done / total) on stderr even with --json or without a terminal')
+      .option('--coordinator <host:port>', 'submit every test to a cluster coordinator instead of the embedded engine'),
+  );
   cmd.action(async (flags: NetworkFlags) => {
     await runNetwork(flags);
   });

@@ -9,7 +9,7 @@ import type { OutputFlags } from './execute.js';
 import type { DataFormat } from '../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
-import { connectionChoice } from './engine.js';
+import { connectionChoice, withCoordinatorAuth } from './engine.js';
 import { OptionError } from '../shared/errors.js';
 import { registerJobCommands, CLIENT_WAIT_S } from './jobs.js';
 import { packageVersion } from './version.js';
@@ -73,20 +73,17 @@ function outputFlags(f: CommonFlags): OutputFlags {
 }
 
 function addCommonOptions(cmd: Command): Command {
-  return cmd
-    .option('--json', 'print one JSON object on stdout')
-    .option('--threads <T>', 'worker threads (default: all cores)')
-    .option('--replicates-out <file>', 'write raw replicate values (.csv or .json)')
-    .option('--report <file>', 'write a self-contained HTML report with plots')
-    .option('--plot <file>', 'write the main figure alone (.svg or .png)')
-    .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000000)')
-    .option('--progress', 'show a progress bar on stderr even with --json or without a terminal')
-    .option('--coordinator <host:port>', 'submit to a cluster coordinator instead of the embedded engine')
-    .option('--token-file <file>', 'bearer token for the coordinator')
-    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
-    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
-    .option('--tls-cert <file>', 'client certificate for mTLS')
-    .option('--tls-key <file>', 'client private key for mTLS')
+  return withCoordinatorAuth(
+    cmd
+      .option('--json', 'print one JSON object on stdout')
+      .option('--threads <T>', 'worker threads (default: all cores)')
+      .option('--replicates-out <file>', 'write raw replicate values (.csv or .json)')
+      .option('--report <file>', 'write a self-contained HTML report with plots')
+      .option('--plot <file>', 'write the main figure alone (.svg or .png)')
+      .option('--max-replicates <N>', 'cap on bootstrap/permutation/bagging counts (default 1000000000)')
+      .option('--progress', 'show a progress bar on stderr even with --json or without a terminal')
+      .option('--coordinator <host:port>', 'submit to a cluster coordinator instead of the embedded engine'),
+  )
     .option('--wait <seconds>', `with --coordinator: how long to wait for an unreachable coordinator, at start and after a lost connection (default ${CLIENT_WAIT_S})`)
     .option('--detach', 'with --coordinator: submit, print the job id on stdout and exit (follow it with infoshard watch|result JOB_ID)')
     .option('--priority <P>', 'with --coordinator: share of the workers relative to other running jobs, 1..100 (default 1)');
@@ -184,72 +181,66 @@ export function createProgram(): Command {
     await executeJob({ spec: job.spec, dataPath: job.dataPath, ...(job.load ? { load: job.load } : {}), ...(job.dataQPath ? { dataQPath: job.dataQPath } : {}), ...(job.surrogatesPath ? { surrogatesPath: job.surrogatesPath } : {}), fieldPrefix: '' }, out);
   });
 
-  program
-    .command('simulate')
-    .description('Monte Carlo calibration: estimate on datasets drawn from generators with known truth (one farm job: thread pool or --coordinator)')
-    .addOption(new Option('--generator <g>', 'data generator (gaussian-cmi for --measure cmi)').choices(['gaussian', 'student', 'mixture', 'discrete', 'gaussian-cmi']))
-    .addOption(new Option('--measure <m>', 'measure estimated on each dataset (default mi; entropy: gaussian or discrete)').choices(['mi', 'cmi', 'entropy']))
-    .option('--a <a>', 'discrete: alphabet size (default 4)')
-    .option('--q <q>', 'discrete: probability that Y copies X, else uniform (default 0.5)')
-    .option('--n <N>', 'rows per dataset (default 1000)')
-    .option('--datasets <D>', 'number of datasets (default 100)')
-    .option('--rho <R>', 'correlation of gaussian/student/gaussian-cmi (default 0.5)')
-    .option('--nu <nu>', 'degrees of freedom of student (default 4)')
-    .option('--m <m>', 'number of discrete values of mixture (default 4)')
-    .option('--estimator <name>', 'estimator (default ksg1; cmi: ksg_cmi; entropy: kl; discrete: plugin)')
-    .option('--k <n>', 'neighbours (default 3)')
-    .option('--no-normalize', 'do not divide columns by their sample sd')
-    .addOption(new Option('--units <units>', 'nats or bits').choices(['nats', 'bits']))
-    .option('--bootstrap <B>', 'bootstrap replicates per dataset')
-    .addOption(new Option('--ci <method>', 'CI method').choices(['percentile', 'basic', 'bca', 'normal']))
-    .option('--level <L>', 'CI level (default 0.95)')
-    .addOption(new Option('--scheme <s>', 'resampling scheme').choices(['iid', 'subsample']))
-    .option('--methods <list>', 'CI methods evaluated on the same replicates, e.g. percentile,normal,bca')
-    .addOption(new Option('--ci-target <t>', 'truth: also measure the truth-target interval (kNN; docs/intervals.md)').choices(['mean', 'truth']))
-    .option('--dx <d>', 'gaussian: columns of X (pairs X_j, Y_j correlate for j < min(dx, dy))')
-    .option('--dy <d>', 'gaussian: columns of Y')
-    .option('--permutations <P>', 'permutations per dataset')
-    .option('--seed <S>', 'random seed (default 0)')
-    .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
-    .option('--max-replicates <N>', 'cap on replicate counts')
-    .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
-    .option('--report <file>', 'write a self-contained HTML report with plots')
-    .option('--plot <file>', 'write the estimates histogram alone (.svg or .png)')
-    .option('--json', 'print one JSON object on stdout')
-    .option('--consistency <check>', 'self-consistency check of an MI estimator (Song & Ermon 2020): data-processing or additivity')
-    .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)')
-    .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
-    .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool')
-    .option('--token-file <file>', 'bearer token for the coordinator')
-    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
-    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
-    .option('--tls-cert <file>', 'client certificate for mTLS')
-    .option('--tls-key <file>', 'client private key for mTLS')
+  withCoordinatorAuth(
+    program
+      .command('simulate')
+      .description('Monte Carlo calibration: estimate on datasets drawn from generators with known truth (one farm job: thread pool or --coordinator)')
+      .addOption(new Option('--generator <g>', 'data generator (gaussian-cmi for --measure cmi)').choices(['gaussian', 'student', 'mixture', 'discrete', 'gaussian-cmi']))
+      .addOption(new Option('--measure <m>', 'measure estimated on each dataset (default mi; entropy: gaussian or discrete)').choices(['mi', 'cmi', 'entropy']))
+      .option('--a <a>', 'discrete: alphabet size (default 4)')
+      .option('--q <q>', 'discrete: probability that Y copies X, else uniform (default 0.5)')
+      .option('--n <N>', 'rows per dataset (default 1000)')
+      .option('--datasets <D>', 'number of datasets (default 100)')
+      .option('--rho <R>', 'correlation of gaussian/student/gaussian-cmi (default 0.5)')
+      .option('--nu <nu>', 'degrees of freedom of student (default 4)')
+      .option('--m <m>', 'number of discrete values of mixture (default 4)')
+      .option('--estimator <name>', 'estimator (default ksg1; cmi: ksg_cmi; entropy: kl; discrete: plugin)')
+      .option('--k <n>', 'neighbours (default 3)')
+      .option('--no-normalize', 'do not divide columns by their sample sd')
+      .addOption(new Option('--units <units>', 'nats or bits').choices(['nats', 'bits']))
+      .option('--bootstrap <B>', 'bootstrap replicates per dataset')
+      .addOption(new Option('--ci <method>', 'CI method').choices(['percentile', 'basic', 'bca', 'normal']))
+      .option('--level <L>', 'CI level (default 0.95)')
+      .addOption(new Option('--scheme <s>', 'resampling scheme').choices(['iid', 'subsample']))
+      .option('--methods <list>', 'CI methods evaluated on the same replicates, e.g. percentile,normal,bca')
+      .addOption(new Option('--ci-target <t>', 'truth: also measure the truth-target interval (kNN; docs/intervals.md)').choices(['mean', 'truth']))
+      .option('--dx <d>', 'gaussian: columns of X (pairs X_j, Y_j correlate for j < min(dx, dy))')
+      .option('--dy <d>', 'gaussian: columns of Y')
+      .option('--permutations <P>', 'permutations per dataset')
+      .option('--seed <S>', 'random seed (default 0)')
+      .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
+      .option('--max-replicates <N>', 'cap on replicate counts')
+      .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
+      .option('--report <file>', 'write a self-contained HTML report with plots')
+      .option('--plot <file>', 'write the estimates histogram alone (.svg or .png)')
+      .option('--json', 'print one JSON object on stdout')
+      .option('--consistency <check>', 'self-consistency check of an MI estimator (Song & Ermon 2020): data-processing or additivity')
+      .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)')
+      .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
+      .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool'),
+  )
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 
-  program
-    .command('calibrate')
-    .description('CI calibration study: coverage of every CI method over a grid of models × N as one farm job (docs/intervals.md)')
-    .option('--quick', 'three small cells instead of the full grid')
-    .option('--estimators', 'one cell per estimator family (gaussian, ksg2, plugin, kl, ksg_cmi, mixed_ksg) instead')
-    .option('--datasets <D>', 'datasets per cell (default 200)')
-    .option('--bootstrap <B>', 'replicates per dataset (default 200)')
-    .option('--estimator <name>', 'mi estimator (default ksg1)')
-    .option('--k <n>', 'neighbours (default 3)')
-    .option('--methods <list>', 'CI methods (default percentile,basic,bca,normal)')
-    .option('--cells <i,j,...>', 'only these cells of the grid (0-based, in the order of the full table)')
-    .option('--seed <S>', 'random seed (default 0)')
-    .option('--out <dir>', 'write table.md, results.jsonl, coverage.svg and coverage.png (coverage per cell and method, with the Monte Carlo band) into this directory')
-    .option('--json', 'one JSON object per cell on stdout instead of the table')
-    .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
-    .option('--max-replicates <N>', 'cap on replicate counts')
-    .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
-    .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool')
-    .option('--token-file <file>', 'bearer token for the coordinator')
-    .option('--coordinator-ca <file>', 'PEM CA to verify a TLS coordinator (TLS on when set)')
-    .option('--coordinator-server-name <name>', 'expected name in the coordinator certificate')
-    .option('--tls-cert <file>', 'client certificate for mTLS')
-    .option('--tls-key <file>', 'client private key for mTLS')
+  withCoordinatorAuth(
+    program
+      .command('calibrate')
+      .description('CI calibration study: coverage of every CI method over a grid of models × N as one farm job (docs/intervals.md)')
+      .option('--quick', 'three small cells instead of the full grid')
+      .option('--estimators', 'one cell per estimator family (gaussian, ksg2, plugin, kl, ksg_cmi, mixed_ksg) instead')
+      .option('--datasets <D>', 'datasets per cell (default 200)')
+      .option('--bootstrap <B>', 'replicates per dataset (default 200)')
+      .option('--estimator <name>', 'mi estimator (default ksg1)')
+      .option('--k <n>', 'neighbours (default 3)')
+      .option('--methods <list>', 'CI methods (default percentile,basic,bca,normal)')
+      .option('--cells <i,j,...>', 'only these cells of the grid (0-based, in the order of the full table)')
+      .option('--seed <S>', 'random seed (default 0)')
+      .option('--out <dir>', 'write table.md, results.jsonl, coverage.svg and coverage.png (coverage per cell and method, with the Monte Carlo band) into this directory')
+      .option('--json', 'one JSON object per cell on stdout instead of the table')
+      .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
+      .option('--max-replicates <N>', 'cap on replicate counts')
+      .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
+      .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool'),
+  )
     .action(async (flags: CalibrateFlags) => (await import('./simulate.js')).runCalibrate(flags));
 
   registerManyCommands(program, addCommonOptions, async (spec, flags) => {

@@ -14,20 +14,10 @@ import { shufflePermutation } from '../../shared/resampling/permutation.js';
 import { createPermutationContext } from '../../shared/estimators/index.js';
 import { stream } from '../../shared/rng/index.js';
 import type { Job } from '../../shared/job/spec.js';
+import { weakPair } from '../data.js';
 
 const R = Number(process.argv[2] ?? 20_480);
 const reps = Number(process.argv[3] ?? 5);
-
-function data(n: number) {
-  const r = stream(3, 0, 99);
-  const x = new Float64Array(n), y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = r.nextGaussian();
-    x[i] = a;
-    y[i] = 0.2 * a + Math.sqrt(1 - 0.04) * r.nextGaussian();
-  }
-  return { names: ['x', 'y'], columns: [x, y], n };
-}
 
 /** FNV-style checksum over the bytes of the values (order-sensitive). */
 function checksum(v: Float64Array): string {
@@ -52,7 +42,7 @@ function time(name: string, per: number, f: () => string): void {
   console.log(JSON.stringify({ case: name, replicates: per, checksum: sum, bestCpuUs: +cpu[0]!.toFixed(2), medianCpuUs: +cpu[cpu.length >> 1]!.toFixed(2), bestWallUs: +us[0]!.toFixed(2) }));
 }
 
-const ds = data(200);
+const ds = weakPair(200);
 for (const [estimator, extra] of [['gaussian', {}], ['ksg1', { k: 4 }]] as const) {
   const r = estimator === 'gaussian' ? R : Math.max(4096, R >> 3);
   for (const summaries of [false, true]) {
