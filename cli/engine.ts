@@ -8,23 +8,11 @@ import type { Engine } from '../shared/job/spec.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { ClusterEngine } from '../coordinator/client.js';
 
-export interface EngineChoice {
-  coordinator?: string;
-  tokenFile?: string;
-  /** TLS to the coordinator: CA to verify it, expected server name, client certificate/key (mTLS). */
-  coordinatorCa?: string;
-  coordinatorServerName?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  threads?: number;
-  maxReplicates?: number;
-  /** `--wait SECONDS`: how long to wait for an unreachable coordinator (at start and after a lost connection). */
-  wait?: number;
-  /** Cluster jobs' share weight (1..100). */
-  priority?: number;
-}
-
-/** The flags every command that can reach a coordinator takes (commander's camel-case names). */
+/**
+ * The flags every command that can reach a coordinator takes (commander's camel-case names):
+ * bearer token, and TLS to the coordinator (CA to verify it, expected server name, client
+ * certificate/key for mTLS).
+ */
 export interface ConnectionFlags {
   coordinator?: string;
   tokenFile?: string;
@@ -32,6 +20,15 @@ export interface ConnectionFlags {
   coordinatorServerName?: string;
   tlsCert?: string;
   tlsKey?: string;
+}
+
+export interface EngineChoice extends ConnectionFlags {
+  threads?: number;
+  maxReplicates?: number;
+  /** `--wait SECONDS`: how long to wait for an unreachable coordinator (at start and after a lost connection). */
+  wait?: number;
+  /** Cluster jobs' share weight (1..100). */
+  priority?: number;
 }
 
 const CONNECTION_KEYS = ['coordinator', 'tokenFile', 'coordinatorCa', 'coordinatorServerName', 'tlsCert', 'tlsKey'] as const;

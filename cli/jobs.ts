@@ -11,18 +11,13 @@ import { CancelledError, errorFromCode } from '../shared/errors.js';
 import type { JobInfoMsg } from '../cluster/wire.js';
 import type { ClusterEngine } from '../coordinator/client.js';
 import { intFlag } from './options.js';
-import { connectionChoice, openCluster, withCoordinatorAuth } from './engine.js';
+import { connectionChoice, openCluster, withCoordinatorAuth, type ConnectionFlags } from './engine.js';
 
 /** Default of --wait, seconds. */
 export const CLIENT_WAIT_S = 60;
 
-interface ConnectFlags {
+interface ConnectFlags extends ConnectionFlags {
   coordinator: string;
-  tokenFile?: string;
-  coordinatorCa?: string;
-  coordinatorServerName?: string;
-  tlsCert?: string;
-  tlsKey?: string;
   wait?: string;
   json?: boolean;
 }

@@ -15,12 +15,12 @@ import type { NetworkFdr, NetworkJob, NetworkResult } from '../shared/job/networ
 import type { ColumnRef } from '../shared/job/spec.js';
 import type { DataFormat } from '../shared/data/load.js';
 import { checkCap, enumFlag, intFlag, numberFlag } from './options.js';
-import { connectionChoice, openEngine, withCoordinatorAuth, type EngineChoice } from './engine.js';
+import { connectionChoice, openEngine, withCoordinatorAuth, type ConnectionFlags, type EngineChoice } from './engine.js';
 
 const NETWORK_FDR: readonly NetworkFdr[] = ['fdr_bh', 'fdr_by', 'none'];
 import { UNITS } from './spec-builder.js';
 
-export interface NetworkFlags {
+export interface NetworkFlags extends ConnectionFlags {
   data: string;
   vars: string;
   targets?: string;
@@ -41,12 +41,6 @@ export interface NetworkFlags {
   progress?: boolean;
   threads?: string;
   maxReplicates?: string;
-  coordinator?: string;
-  tokenFile?: string;
-  coordinatorCa?: string;
-  coordinatorServerName?: string;
-  tlsCert?: string;
-  tlsKey?: string;
 }
 
 /** Settings field → the flag that sets it (errors name the flag typed). */

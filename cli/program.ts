@@ -9,7 +9,7 @@ import type { OutputFlags } from './execute.js';
 import type { DataFormat } from '../shared/data/load.js';
 import type { CalibrateFlags, SimulateFlags } from './simulate.js';
 import { intFlag } from './options.js';
-import { connectionChoice, withCoordinatorAuth } from './engine.js';
+import { connectionChoice, withCoordinatorAuth, type ConnectionFlags } from './engine.js';
 import { OptionError } from '../shared/errors.js';
 import { registerJobCommands, CLIENT_WAIT_S } from './jobs.js';
 import { packageVersion } from './version.js';
@@ -26,17 +26,11 @@ function estimatorHelp(): string {
   return MEASURE_LIST.map((m) => `${m.name}: ${m.estimators.join(', ')}`).join('; ') + ' (first = default)';
 }
 
-interface CommonFlags {
+interface CommonFlags extends ConnectionFlags {
   json?: boolean;
   progress?: boolean;
   replicatesOut?: string;
   threads?: string;
-  coordinator?: string;
-  tokenFile?: string;
-  coordinatorCa?: string;
-  coordinatorServerName?: string;
-  tlsCert?: string;
-  tlsKey?: string;
   maxReplicates?: string;
   report?: string;
   plot?: string;
