@@ -30,6 +30,17 @@ function sq(m: Matrix, i: number, j: number): number {
   return s;
 }
 
+/** Keeps `best` the k smallest values seen so far, ascending: inserts s if it beats the k-th. */
+function insertSmallest(best: Float64Array, k: number, s: number): void {
+  if (s >= best[k - 1]!) return;
+  let t = k - 1;
+  while (t > 0 && best[t - 1]! > s) {
+    best[t] = best[t - 1]!;
+    t--;
+  }
+  best[t] = s;
+}
+
 /** Squared Euclidean distance from each row to its k-th nearest other row. */
 export function kthSquaredDistances(m: Matrix, k: number): Float64Array {
   const n = m.n;
@@ -40,13 +51,7 @@ export function kthSquaredDistances(m: Matrix, k: number): Float64Array {
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const s = sq(m, i, j);
-      if (s >= best[k - 1]!) continue;
-      let t = k - 1;
-      while (t > 0 && best[t - 1]! > s) {
-        best[t] = best[t - 1]!;
-        t--;
-      }
-      best[t] = s;
+      insertSmallest(best, k, s);
     }
     out[i] = best[k - 1]!;
   }
@@ -116,13 +121,7 @@ function kthSquaredCross(p: Matrix, q: Matrix, k: number): Float64Array {
         const v = p.data[i * d + c]! - q.data[j * d + c]!;
         s += v * v;
       }
-      if (s >= best[k - 1]!) continue;
-      let t = k - 1;
-      while (t > 0 && best[t - 1]! > s) {
-        best[t] = best[t - 1]!;
-        t--;
-      }
-      best[t] = s;
+      insertSmallest(best, k, s);
     }
     out[i] = best[k - 1]!;
   }
