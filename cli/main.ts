@@ -35,7 +35,7 @@ export function reportError(err: unknown): number {
 /** Run with `argv` as in process.argv; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await createProgram().parseAsync([...argv]);
+    await (await createProgram(argv)).parseAsync([...argv]);
     return 0;
   } catch (err) {
     return reportError(err);

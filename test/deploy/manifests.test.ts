@@ -56,9 +56,13 @@ function parseArgv(argv: string[]): { sub: string; flags: Map<string, string> } 
   return { sub: sub!, flags };
 }
 
+let program: Command;
+before(async () => {
+  program = await createProgram();
+});
+
 /** Every long flag a CLI subcommand accepts, and the env vars its options read. */
 function cliCommand(name: string): { flags: Set<string>; envVars: Set<string> } {
-  const program: Command = createProgram();
   const cmd = program.commands.find((c) => c.name() === name);
   assert.ok(cmd, `the CLI has no '${name}' command (deploy files start 'infoshard ${name}')`);
   const flags = new Set<string>(['--help']);
