@@ -1,21 +1,29 @@
-// `npm run build` step 2 (after tsc): bundle the compiled CLI with esbuild, so that a command
-// loads a couple of dozen files instead of ~130 (module resolution and loading were most of the
-// CLI's start-up, issue 12). Code splitting keeps every lazy `import()` lazy (gRPC, NATS, Arrow,
-// the report, the coordinator load only when used); npm packages stay external except commander,
-// which every command loads (through Node's ESM wrapper of a CommonJS package it took ~13 ms).
+// `npm run build` step 2 (after tsc): bundle the compiled CLI with esbuild (module loading and
+// compiling were most of the CLI's start-up, issue 12). The CLI becomes one CommonJS script,
+// cli/main.js with all it imports but npm packages, that cli/load-bundle.ts runs with a V8 code
+// cache (Node 20 has none for ES modules): ~25 ms less start-up than ~25 ES module chunks. Its
+// lazy `import()`s stay lazy (the modules behind them initialise on first use); the npm packages
+// behind them (gRPC, NATS, Arrow, the report's vega) still load only when used. commander
+// (every command) and hyparquet (ESM only, so not require()d) are inlined.
+// The pools' thread modules stay ES modules with shared chunks.
 //
 // Output, under OUTDIR (default dist/):
-//   cli/bundled.js   the bundled cli/main.js; it replaces tsc's cli/bundled.js (a plain
-//                    re-export of cli/main.js), so whichever of tsc and this script ran last is
-//                    what bin/infoshard.js runs: a later `tsc` alone never leaves stale code
-//   bundle/*.js      the chunks, and the thread modules task.js, job-thread.js (the pools) and
-//                    ksg1-thread.js (engine/ksg1-split.ts),
-//                    which worker/pool.ts, coordinator/jobcore.ts and engine/ksg1-split.ts look
-//                    for next to themselves (or in bundle/)
+//   cli/bundled.js        loads bundle/cli-HASH.cjs through cli/load-bundle.ts; it replaces tsc's
+//                         cli/bundled.js (a plain re-export of cli/main.js), so whichever of tsc
+//                         and this script ran last is what bin/infoshard.js runs: a later `tsc`
+//                         alone never leaves stale code
+//   bundle/cli-HASH.cjs   the CLI script (HASH: of its text, so no old code cache matches it),
+//                         and its code cache .cache, made by one estimate on samples/gauss.csv
+//   bundle/*.js           the thread modules task.js, job-thread.js (the pools) and ksg1-thread.js
+//                         (engine/ksg1-split.ts) with their chunks, which worker/pool.ts,
+//                         coordinator/jobcore.ts and engine/ksg1-split.ts look for next to
+//                         themselves (the CLI script's import.meta.url is its own file's)
 // Usage: node scripts/bundle.mjs [OUTDIR]
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -30,52 +38,72 @@ try {
   process.exit(0);
 }
 rmSync(path.join(outdir, 'bundle'), { recursive: true, force: true });
-const INLINE = new Set(['commander']);
-/** Every npm package and Node built-in stays an import of its own, but those in INLINE. */
-const externals = {
-  name: 'externals',
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (a) => (a.kind === 'entry-point' || INLINE.has(a.path) ? undefined : { path: a.path, external: true }));
-  },
-};
-// esbuild's ESM output has no `require` for the built-ins a bundled CommonJS package requires
-// (node:events, …): its __require shim looks one up in the chunk's scope, so give it one there
-const REQUIRE_SHIM = 'Dynamic require of "';
-const REQUIRE_DECL = 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);\n';
-const result = await esbuild.build({
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
+
+await esbuild.build({
+  ...common,
   entryPoints: {
-    'cli/bundled': path.join(dist, 'cli/main.js'),
     'bundle/task': path.join(dist, 'worker/task.js'),
     'bundle/job-thread': path.join(dist, 'coordinator/job-thread.js'),
     'bundle/ksg1-thread': path.join(dist, 'engine/ksg1-thread.js'),
   },
   outdir,
   chunkNames: 'bundle/[name]-[hash]',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
+  packages: 'external',
+});
+
+const INLINE = new Set(['commander', 'hyparquet']);
+/** Every npm package and Node built-in stays a require() or import() of its own, but those in INLINE. */
+const externals = {
+  name: 'externals',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (a) => (a.kind === 'entry-point' || INLINE.has(a.path) ? undefined : { path: a.path, external: true }));
+  },
+};
+const cli = await esbuild.build({
+  ...common,
+  entryPoints: [path.join(dist, 'cli/main.js')],
+  outfile: path.join(outdir, 'bundle/cli.cjs'),
+  format: 'cjs',
+  define: { 'import.meta.url': '__bundleUrl' }, // __bundleUrl, __import: parameters of cli/load-bundle.ts's wrapper
   plugins: [externals],
   metafile: true,
   write: false,
-  logLevel: 'warning',
 });
-for (const f of result.outputFiles) {
-  let text = f.text;
-  if (text.includes(REQUIRE_SHIM)) {
-    if (/^(?:var|let|const|function) require\b/m.test(text)) throw new Error(`scripts/bundle.mjs: ${f.path} declares its own require`);
-    text = REQUIRE_DECL + text;
-  }
-  mkdirSync(path.dirname(f.path), { recursive: true });
-  writeFileSync(f.path, text);
-}
-// the modules that find a thread module next to themselves must sit in bundle/, beside it
-for (const [out, meta] of Object.entries(result.metafile.outputs)) {
-  const inputs = Object.keys(meta.inputs).map((p) => path.resolve(p));
-  for (const m of ['worker/pool.js', 'coordinator/jobcore.js']) {
-    if (inputs.includes(path.join(dist, m)) && path.dirname(path.resolve(out)) !== path.join(outdir, 'bundle')) {
-      throw new Error(`scripts/bundle.mjs: ${m} landed in ${out}, not next to its thread module in bundle/`);
-    }
-  }
-}
+// a vm.Script's import() fails in its functions compiled after it came from a code cache (Node 20):
+// the npm packages behind import() load through the loader module's import()s (__import)
+const dynamic = new Set(Object.values(cli.metafile.outputs)[0].imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path));
+const text = cli.outputFiles[0].text.replace(/\bimport\(("[^"]+")\)/g, (call, spec) => {
+  if (!dynamic.has(JSON.parse(spec))) throw new Error(`scripts/bundle.mjs: ${call} in the CLI script is not one of its external dynamic imports`);
+  return `__import(${spec})`;
+});
+if (/\bimport\(\s*[^"'\s]/.test(text)) throw new Error('scripts/bundle.mjs: an import() with a computed specifier in the CLI script');
+if (text.includes('import.meta')) throw new Error('scripts/bundle.mjs: the CLI script uses import.meta beyond import.meta.url');
+const script = path.join(outdir, 'bundle', `cli-${createHash('sha256').update(text).digest('hex').slice(0, 12)}.cjs`);
+mkdirSync(path.dirname(script), { recursive: true });
+writeFileSync(script, text);
+
+await esbuild.build({
+  ...common,
+  stdin: {
+    contents: `import { loadBundle } from './cli/load-bundle.js';
+export const { main } = loadBundle(new URL(${JSON.stringify(`../bundle/${path.basename(script)}`)}, import.meta.url), {
+${[...dynamic].map((p) => `  ${JSON.stringify(p)}: () => import(${JSON.stringify(p)}),`).join('\n')}
+});
+`,
+    resolveDir: dist,
+    sourcefile: 'bundled-entry.js',
+  },
+  outfile: path.join(outdir, 'cli/bundled.js'),
+  format: 'esm',
+  packages: 'external',
+});
+
+// the code cache: one small estimate compiles what a typical command runs (without it, the first
+// command writes one)
+const warm = `const { main } = await import(${JSON.stringify(pathToFileURL(path.join(outdir, 'cli/bundled.js')).href)});
+process.exitCode = await main([process.argv[0], 'infoshard', 'estimate', 'mi', '--data', ${JSON.stringify(path.join(root, 'samples/gauss.csv'))}, '--x', 'x', '--y', 'y', '--estimator', 'ksg1', '--k', '3', '--json']);`;
+const r = spawnSync(process.execPath, ['--input-type=module', '-e', warm], { cwd: root, encoding: 'utf8' });
+if (r.status !== 0) process.stderr.write(`scripts/bundle.mjs: no code cache yet (the first command writes one): ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}\n`);

@@ -2,12 +2,12 @@
  * The bundled CLI (scripts/bundle.mjs: what `npm run build` makes and dist/bin/infoshard.js runs)
  * prints the same bytes as the tsc output in dist/cli: an estimate with
  * bootstrap and permutations on 2 pool threads (the pool's task module is a bundle entry found
- * next to the pool's chunk), a bad-input error (error classes shared across chunks: one line,
- * exit 2), and --version.
+ * next to the CLI script), a bad-input error (one line, exit 2), and --version, also when the
+ * code cache is missing or one V8 rejects (it is then rewritten).
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../data/repo.js';
 import { cliPath, type CliResult } from './run-cli.js';
@@ -68,5 +68,17 @@ describe('bundled CLI (scripts/bundle.mjs)', function () {
     const [va, vb] = [await plain(['--version']), await bundled(['--version'])];
     assert.equal(va.code, 0);
     assert.deepEqual(vb, va);
+  });
+  it('a code cache V8 rejects, or none: the same output, and a new cache', async () => {
+    const cache = readdirSync(join(dir, 'bundle')).filter((f) => f.endsWith('.cjs.cache')).map((f) => join(dir, 'bundle', f))[0];
+    assert.ok(cache, 'scripts/bundle.mjs wrote a code cache');
+    const va = await plain(['--version']);
+    const junk = Buffer.from('not a code cache');
+    writeFileSync(cache, junk);
+    assert.deepEqual(await bundled(['--version']), va);
+    assert.ok(!readFileSync(cache).equals(junk), 'the rejected cache was rewritten');
+    rmSync(cache);
+    assert.deepEqual(await bundled(['--version']), va);
+    assert.ok(existsSync(cache), 'a missing cache was written');
   });
 });
