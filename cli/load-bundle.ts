@@ -41,8 +41,8 @@ export function loadBundle(url: URL, imports: Readonly<Record<string, () => Prom
   const cacheFile = `${file}.cache`;
   const cachedData = readCache(cacheFile);
   // CommonJS's wrapper, strict like the ES modules it was built from; the bundle's import.meta.url
-  // is __bundleUrl, and its import() of an npm package is __import (scripts/bundle.mjs)
-  const source = `(function (exports, require, module, __filename, __dirname, __bundleUrl, __import) {"use strict";${readFileSync(file, 'utf8')}\n})`;
+  // is __bundleUrl, its import() of an npm package is __import; its text is ASCII (scripts/bundle.mjs)
+  const source = `(function (exports, require, module, __filename, __dirname, __bundleUrl, __import) {"use strict";${readFileSync(file, 'latin1')}\n})`;
   const script = new vm.Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} as { main?: Main } };
   const load = (specifier: string): Promise<unknown> => imports[specifier]!();
