@@ -55,10 +55,16 @@ await esbuild.build({
 });
 
 const INLINE = new Set(['commander', 'hyparquet']);
-/** Every npm package and Node built-in stays a require() or import() of its own, but those in INLINE. */
+/**
+ * Every npm package and Node built-in stays a require() or import() of its own, but those in
+ * INLINE. commander's node:child_process (only for executable subcommands, which infoshard has
+ * none of; with net and dgram ~1.4 ms of every command) loads on first use.
+ */
 const externals = {
   name: 'externals',
   setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (a) => (a.namespace === 'file' && /[\\/]node_modules[\\/]commander[\\/]/.test(a.importer) ? { path: a.path, namespace: 'lazy' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({ contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(a.path)})[key] });`, loader: 'js' }));
     build.onResolve({ filter: /^[^./]/ }, (a) => (a.kind === 'entry-point' || INLINE.has(a.path) ? undefined : { path: a.path, external: true }));
   },
 };
