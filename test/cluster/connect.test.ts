@@ -52,7 +52,8 @@ describe('cluster: a client and its coordinator (down, late, restarted, token, T
   it('a coordinator without a durable store restarted under a waiting client: the client says the job is gone (exit 3)', async () => {
     const port = await freePort();
     let c = await spawnInfoshard(['coordinator', '--listen', `127.0.0.1:${port}`]);
-    const client = startClient(['estimate', 'mi', '--data', small, '--x', 'x', '--y', 'y', '--coordinator', `127.0.0.1:${port}`, '--wait', '60']);
+    // permutations: shards, which wait for a worker (a bare point estimate could finish before the kill)
+    const client = startClient(['estimate', 'mi', '--data', small, '--x', 'x', '--y', 'y', '--permutations', '20', '--coordinator', `127.0.0.1:${port}`, '--wait', '60']);
     try {
       const id = await client.jobId();
       await c.kill(); // no worker: the job was waiting; in memory it dies with the coordinator
