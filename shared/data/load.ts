@@ -107,15 +107,14 @@ async function streamCsv(path: string, format: 'csv' | 'tsv', opts: Omit<LoadOpt
       ...(select ? { select } : {}),
     };
     const chunks = new CsvChunks(csvOpts, size);
-    const decoder = new TextDecoder('utf-8'); // stream mode: a character split between reads is joined
     const buf = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
     for (let first = true; ; first = false) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (first && bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return undefined; // gzip
       if (bytesRead === 0) break;
-      if (!chunks.feed(decoder.decode(buf.subarray(0, bytesRead), { stream: true }))) return undefined;
+      if (!chunks.feed(buf.subarray(0, bytesRead))) return undefined;
     }
-    if (!chunks.feed(decoder.decode(), true)) return undefined;
+    if (!chunks.feed(new Uint8Array(0), true)) return undefined;
     return chunks.end(notes);
   } finally {
     await fh.close();

@@ -16,8 +16,11 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-/** Stack columns side by side into a row-major matrix. */
-export function columnsToMatrix(columns: readonly Float64Array[]): Matrix {
+/**
+ * Stack columns side by side into a row-major matrix (a copy), column j divided by
+ * `divisors[j]` if given (normalisation in the same pass; a divisor 1 copies exactly).
+ */
+export function columnsToMatrix(columns: readonly Float64Array[], divisors?: readonly number[]): Matrix {
   const d = columns.length;
   if (d === 0) throw new DataError('no columns selected');
   const n = columns[0]!.length;
@@ -25,7 +28,8 @@ export function columnsToMatrix(columns: readonly Float64Array[]): Matrix {
   for (let j = 0; j < d; j++) {
     const c = columns[j]!;
     if (c.length !== n) throw new DataError(`column ${j} has ${c.length} rows, expected ${n}`);
-    for (let i = 0; i < n; i++) data[i * d + j] = c[i]!;
+    const s = divisors?.[j] ?? 1;
+    for (let i = 0; i < n; i++) data[i * d + j] = c[i]! / s;
   }
   return { n, d, data };
 }

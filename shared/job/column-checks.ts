@@ -9,6 +9,7 @@ import { DataError, OptionError } from '../errors.js';
 import type { Dataset, Matrix } from '../data/matrix.js';
 import { TIE_RELATIVE } from '../estimators/ties.js';
 import { sampleRows } from '../estimators/ties-guard.js';
+import { sampleSd } from '../stats/moments.js';
 
 /**
  * Share of gaps between consecutive distinct values that may fall within τ before the column
@@ -43,20 +44,20 @@ function argMaxAbs(c: ArrayLike<number>): number {
   return best;
 }
 
-/** Before normalising: the sum of squares must stay finite (2e154² overflows float64). */
-export function checkScalable(ds: Dataset, j: number): void {
+/**
+ * Before normalising: the sum of squares must stay finite (2e154² overflows float64). Returns
+ * the column's sample sd (sampleSd, the same sum), which buildBlock divides by.
+ */
+export function checkScalable(ds: Dataset, j: number): number {
   const c = ds.columns[j]!;
-  let mean = 0;
-  for (let i = 0; i < c.length; i++) mean += c[i]!;
-  mean /= c.length;
-  let s = 0;
-  for (let i = 0; i < c.length; i++) s += (c[i]! - mean) ** 2;
-  if (!Number.isFinite(s)) {
+  const sd = sampleSd(c);
+  if (!Number.isFinite(sd)) {
     const r = argMaxAbs(c);
     throw new DataError(
       `row ${r + 1}, column '${ds.names[j]}': the value ${c[r]} is too large to normalise the column (its variance overflows float64); remove or rescale it`,
     );
   }
+  return sd;
 }
 
 /**
