@@ -13,10 +13,11 @@
 import { ksg1FromCounts } from './point-counts.js';
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
-import { jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { GRID_MAX_CROWDING, GRID_MIN_N, jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { ksg1Counts2d } from '../knn/wasm/ksg1-2d.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { kthDistancesAll, kthDistancesRange, othersStrictAll, othersStrictRange } from './counts.js';
-import { strictRadius, tieTolerance } from './ties.js';
+import { strictRadius, TIE_RELATIVE, tieTolerance } from './ties.js';
 
 /** ksg1FromParts' radii and counts (locals only: never escape a call). */
 const local = new Scratch();
@@ -72,6 +73,11 @@ function hstackInto(x: Matrix, y: Matrix, data: Float64Array): Matrix {
 /** `orders`: the sort orders of 1-D x and y when already known (see rows.ts); same value. */
 /** `scratch`: arrays for the joint block and its index (a replicate loop; see knn/scratch.ts). */
 export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders, scratch?: Scratch): number {
+  // two 1-D blocks from scratch (a one-off estimate): the WebAssembly kernel, same values
+  if (!orders && !scratch && x.d === 1 && y.d === 1 && x.n >= GRID_MIN_N) {
+    const c = ksg1Counts2d(x.data.subarray(0, x.n), y.data.subarray(0, y.n), k, TIE_RELATIVE, GRID_MAX_CROWDING);
+    if (c) return ksg1FromCounts({ n: x.n, eps: c.eps, counts: [c.nx, c.ny], dim: 2 }, k);
+  }
   const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);
   const joint = neighbourIndex(scratch ? hstackInto(x, y, scratch.f64('ksg1.joint', x.n * (x.d + y.d))) : hstack(x, y), jointOrders([x, y], [xc, yc]), scratch);
   return ksg1FromParts(joint, x, xc, y, yc, k, tieTolerance(x, y));

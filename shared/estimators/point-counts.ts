@@ -8,7 +8,7 @@
  * defines (see each formula).
  */
 import { EstimatorError } from '../errors.js';
-import { ensureDigammaTable } from '../stats/special.js';
+import { digamma, ensureDigammaTable } from '../stats/special.js';
 
 export interface PointCounts {
   /** Points. */
@@ -23,22 +23,37 @@ export interface PointCounts {
 
 export type CountsFormula = (c: PointCounts, k: number) => number;
 
+/**
+ * The ψ table up to max(k, the largest count + 1) of the first n entries of nx and ny: a
+ * one-off estimate in a fresh process then computes a few thousand ψ values, not n (ψ(n)
+ * itself is `digamma(n)`, the value the table would hold).
+ */
+function psiForCounts(n: number, k: number, nx: Int32Array, ny: Int32Array): Float64Array {
+  let m = k;
+  for (let i = 0; i < n; i++) {
+    const a = nx[i]!, b = ny[i]!;
+    if (a >= m) m = a + 1;
+    if (b >= m) m = b + 1;
+  }
+  return ensureDigammaTable(m);
+}
+
 /** KSG-1 (KSG 2004 eq. 8): counts [n_x, n_y], strict within ε_i. */
 export const ksg1FromCounts: CountsFormula = ({ n, counts }, k) => {
-  const psi = ensureDigammaTable(n + 1);
   const nx = counts[0]!, ny = counts[1]!;
+  const psi = psiForCounts(n, k, nx, ny);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += psi[nx[i]! + 1]! + psi[ny[i]! + 1]!;
-  return psi[k]! + psi[n]! - sum / n;
+  return psi[k]! + digamma(n) - sum / n;
 };
 
 /** KSG-2 (KSG 2004 eq. 9): counts [n_x, n_y], non-strict within ε_x(i), ε_y(i). */
 export const ksg2FromCounts: CountsFormula = ({ n, counts }, k) => {
-  const psi = ensureDigammaTable(n + 1);
   const nx = counts[0]!, ny = counts[1]!;
+  const psi = psiForCounts(n, k, nx, ny);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += psi[nx[i]!]! + psi[ny[i]!]!;
-  return psi[k]! - 1 / k + psi[n]! - sum / n;
+  return psi[k]! - 1 / k + digamma(n) - sum / n;
 };
 
 /**

@@ -28,6 +28,11 @@ export const GRID_MAX_DIM = 3;
 /** @default 2: target rows per cell. */
 export const GRID_OCCUPANCY = 2;
 
+/** Cells per dimension for n rows in d dimensions at `occupancy` rows per cell. */
+export function gridSide(n: number, d: number, occupancy = GRID_OCCUPANCY): number {
+  return Math.max(1, Math.min(n, Math.round(Math.pow(n / occupancy, 1 / d))));
+}
+
 export class GridIndex implements NeighbourIndex {
   readonly n: number;
   readonly d: number;
@@ -60,7 +65,7 @@ export class GridIndex implements NeighbourIndex {
     this.n = n;
     this.d = d;
     this.src = data;
-    const per = Math.max(1, Math.min(n, Math.round(Math.pow(n / occupancy, 1 / d))));
+    const per = gridSide(n, d, occupancy);
     const g = [1, 1, 1];
     for (let j = 0; j < d; j++) g[j] = per;
     [this.g0, this.g1, this.g2] = g as [number, number, number];

@@ -24,6 +24,9 @@ export function rangeCounter(m: Matrix, order?: ColumnOrder): RangeCounter {
   return m.d === 1 ? new SortedMarginal(m, order) : new KdTree(m);
 }
 
+/** Grid crowding (GridIndex.crowding) above which the kd-tree serves instead. */
+export const GRID_MAX_CROWDING = 4 * GRID_OCCUPANCY;
+
 /** Below this many rows the kd-tree is used at any d (the grid's fixed costs do not pay). */
 export const GRID_MIN_N = 256;
 
@@ -38,7 +41,7 @@ export const GRID_MIN_N = 256;
 export function neighbourIndex(m: Matrix, orders?: readonly (ColumnOrder | undefined)[], scratch?: Scratch): NeighbourIndex {
   if (m.d <= GRID_MAX_DIM && m.n >= GRID_MIN_N) {
     const grid = new GridIndex(m, orders, GRID_OCCUPANCY, scratch);
-    if (grid.crowding() <= 4 * GRID_OCCUPANCY) return grid;
+    if (grid.crowding() <= GRID_MAX_CROWDING) return grid;
   }
   return new KdTree(m);
 }

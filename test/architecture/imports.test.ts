@@ -24,6 +24,8 @@ export const LAYERS: readonly [prefix: string, layer: Layer][] = [
   ['worker/', 'worker'],
   ['cluster/', 'cluster'],
   ['shared/', 'shared'],
+  // AssemblyScript sources of shared/'s WebAssembly kernels (imports nothing)
+  ['wasm/', 'shared'],
   // reports and plots: pure functions of a result (shared types) plus the renderers
   ['report/', 'report'],
   ['index.ts', 'api'],

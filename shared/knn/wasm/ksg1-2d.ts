@@ -1,0 +1,88 @@
+/**
+ * KSG-1 radii and counts for two 1-D blocks from a WebAssembly kernel (source: wasm/ksg1-2d.ts,
+ * built by scripts/build-wasm.mjs): the same exact values as the JavaScript path (knn/order.ts,
+ * knn/grid.ts, knn/sorted.ts, estimators/ties.ts), so the estimate is the same bit for bit.
+ *
+ * Why: one estimate in a fresh process (what a CLI user runs) spent about three quarters of its
+ * time in JavaScript loops that V8 had not optimised yet: each hot loop runs in the interpreter
+ * until on-stack replacement, and a 2-core machine compiles it in the background while the
+ * estimate waits. A WebAssembly module is compiled (baseline tier) before its first call, in
+ * under a millisecond for this one. Measured in bench/README.md (issue 12).
+ */
+import { GRID_OCCUPANCY, gridSide } from '../grid.js';
+import { KSG1_2D_WASM } from './ksg1-2d-bytes.js';
+
+// the few WebAssembly names used here (tsconfig's ES2022 lib does not declare the API)
+declare namespace WebAssembly {
+  class Module { constructor(bytes: Uint8Array); }
+  class Instance { constructor(module: Module, imports: object); readonly exports: unknown; }
+  interface Memory { readonly buffer: ArrayBuffer; grow(pages: number): number; }
+}
+
+interface Kernel {
+  readonly memory: WebAssembly.Memory;
+  bytesNeeded(n: number, g: number, k: number): number;
+  ksg1(base: number, n: number, k: number, g: number, tieRel: number, maxCrowding: number): number;
+}
+
+/** Where the kernel's arrays start (the module keeps no data of its own below). */
+const BASE = 1024;
+/** Row counts the kernel takes (its scratch is ~130 bytes a row; 32-bit addresses). */
+export const WASM_KSG1_MAX_N = 10_000_000;
+
+let kernel: Kernel | null | undefined;
+
+/** The compiled kernel for this thread, or null where WebAssembly is unavailable. */
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    const bin = atob(KSG1_2D_WASM);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Kernel;
+  } catch {
+    kernel = null; // no WebAssembly here: the JavaScript path serves
+  }
+  return kernel;
+}
+
+/** KSG-1's per-row radii (tie-adjusted) and strict marginal counts. */
+export interface Ksg1Counts {
+  readonly eps: Float64Array;
+  readonly nx: Int32Array;
+  readonly ny: Int32Array;
+}
+
+/**
+ * ε_i (the joint k-th neighbour distance, max-norm, tie-adjusted as ties.ts strictRadius with
+ * τ = max |value| · tieRel) and n_x(i), n_y(i) (strict, self excluded) for 1-D x and y of n
+ * rows; undefined when the kernel cannot serve (no WebAssembly, too many rows, or rows crowding
+ * the grid beyond maxCrowding, where knn/index.ts picks the kd-tree): the caller's path then.
+ */
+export function ksg1Counts2d(x: Float64Array, y: Float64Array, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
+  const n = x.length;
+  if (n > WASM_KSG1_MAX_N || y.length !== n || !(k >= 1 && k < n)) return undefined;
+  const w = load();
+  if (!w) return undefined;
+  const g = gridSide(n, 2, GRID_OCCUPANCY);
+  const need = BASE + w.bytesNeeded(n, g, k);
+  const have = w.memory.buffer.byteLength;
+  if (need > have) {
+    try {
+      w.memory.grow(Math.ceil((need - have) / 65536));
+    } catch {
+      return undefined; // the address space is full: the JavaScript path
+    }
+  }
+  const buf = w.memory.buffer;
+  new Float64Array(buf, BASE, n).set(x);
+  new Float64Array(buf, BASE + 8 * n, n).set(y);
+  const crowding = w.ksg1(BASE, n, k, g, tieRel, maxCrowding);
+  if (crowding > maxCrowding) return undefined;
+  // copies: the kernel's memory is reused by the next call
+  return {
+    eps: new Float64Array(buf, BASE + 16 * n, n).slice(),
+    nx: new Int32Array(buf, BASE + 24 * n, n).slice(),
+    ny: new Int32Array(buf, BASE + 28 * n, n).slice(),
+  };
+}

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import fc from 'fast-check';
+import type { Matrix } from '../../shared/data/matrix.js';
+import { ksg1, ksg1Parts, ksg1Rows } from '../../shared/estimators/ksg1.js';
+import { strictRadius, TIE_RELATIVE, tieTolerance } from '../../shared/estimators/ties.js';
+import { columnOrder, GRID_MAX_CROWDING } from '../../shared/knn/index.js';
+import { ksg1Counts2d } from '../../shared/knn/wasm/ksg1-2d.js';
+import { repoRoot } from '../helpers/cases.js';
+
+const col = (a: Float64Array): Matrix => ({ n: a.length, d: 1, data: a });
+
+/** The JavaScript path's radii and counts (what ksg1 sums when it does not take the kernel). */
+function jsCounts(x: Float64Array, y: Float64Array, k: number) {
+  const n = x.length;
+  const eps = new Float64Array(n), nx = new Int32Array(n), ny = new Int32Array(n);
+  ksg1Rows(ksg1Parts(col(x), col(y)), k, 0, n, eps, nx, ny);
+  return { eps, nx, ny };
+}
+
+/** The definition, O(n²): k-th joint max-norm distance (self excluded), tie-adjusted; strict counts. */
+function bruteCounts(x: Float64Array, y: Float64Array, k: number) {
+  const n = x.length, tol = tieTolerance(col(x), col(y));
+  const eps = new Float64Array(n), nx = new Int32Array(n), ny = new Int32Array(n);
+  const d = new Float64Array(n - 1);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0, t = 0; j < n; j++) if (j !== i) d[t++] = Math.max(Math.abs(x[j]! - x[i]!), Math.abs(y[j]! - y[i]!));
+    const r = strictRadius(Float64Array.from(d).sort()[k - 1]!, tol);
+    eps[i] = r;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      if (Math.abs(x[j]! - x[i]!) < r) nx[i]!++;
+      if (Math.abs(y[j]! - y[i]!) < r) ny[i]!++;
+    }
+  }
+  return { eps, nx, ny };
+}
+
+function assertSame(a: { eps: Float64Array; nx: Int32Array; ny: Int32Array }, b: typeof a, what: string): void {
+  for (let i = 0; i < a.eps.length; i++) {
+    if (!Object.is(a.eps[i], b.eps[i]) || a.nx[i] !== b.nx[i] || a.ny[i] !== b.ny[i]) {
+      assert.fail(`${what}: row ${i}: eps ${a.eps[i]} vs ${b.eps[i]}, nx ${a.nx[i]} vs ${b.nx[i]}, ny ${a.ny[i]} vs ${b.ny[i]}`);
+    }
+  }
+}
+
+/** Pairs (x, y) of n rows: continuous and dependent, on a 0.1 grid (ties), heavy-tailed, offset, with copies and signed zeros. */
+const pairArb = fc
+  .record({ n: fc.integer({ min: 256, max: 1200 }), kind: fc.constantFrom('cont', 'ties', 'heavy', 'offset', 'copies', 'zeros'), seed: fc.integer(), k: fc.constantFrom(1, 2, 3, 5, 10) })
+  .map(({ n, kind, seed, k }) => {
+    let s = seed >>> 0 || 1;
+    const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+    const g = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+    const x = new Float64Array(n), y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = g(), b = 0.6 * a + 0.8 * g();
+      if (kind === 'ties') { x[i] = Math.round(a * 10) / 10; y[i] = Math.round(b * 10) / 10; }
+      else if (kind === 'heavy') { x[i] = a / (u() - 0.5); y[i] = b / (u() - 0.5); }
+      else if (kind === 'offset') { x[i] = 1e9 + a * 1e-3; y[i] = -5e8 + b * 1e-3; }
+      else if (kind === 'zeros') { x[i] = u() < 0.3 ? (u() < 0.5 ? -0 : 0) : a; y[i] = u() < 0.3 ? (u() < 0.5 ? -0 : 0) : b; }
+      else { x[i] = a; y[i] = b; }
+    }
+    if (kind === 'copies') for (let i = 0; i < n; i++) { const j = Math.floor(u() * n); x[i] = x[j]!; y[i] = y[j]!; } // a bootstrap-like resample
+    return { x, y, k, kind };
+  });
+
+describe('knn: the WebAssembly KSG-1 kernel gives the JavaScript path\'s radii and counts exactly', () => {
+  it('equals the JavaScript path on continuous, tied, heavy-tailed, offset, copied and signed-zero data', () => {
+    fc.assert(
+      fc.property(pairArb, ({ x, y, k, kind }) => {
+        const w = ksg1Counts2d(x, y, k, TIE_RELATIVE, Infinity);
+        assert.ok(w, `the kernel serves ${kind} data`);
+        assertSame(w, jsCounts(x, y, k), kind);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('equals the definition (brute force) on small samples', () => {
+    fc.assert(
+      fc.property(pairArb.filter((p) => p.x.length <= 400), ({ x, y, k, kind }) => {
+        assertSame(ksg1Counts2d(x, y, k, TIE_RELATIVE, Infinity)!, bruteCounts(x, y, k), kind);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('ksg1 takes the kernel for two 1-D blocks and gives the JavaScript path\'s estimate bit for bit, 16-bit radix digits included', () => {
+    for (const n of [300, 5_000, 60_000]) {
+      let s = n;
+      const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+      const x = Float64Array.from({ length: n }, () => u() - 0.5);
+      const y = Float64Array.from(x, (v) => v * v + 0.3 * u());
+      assert.ok(ksg1Counts2d(x, y, 3, TIE_RELATIVE, GRID_MAX_CROWDING), `n = ${n}: the kernel serves`);
+      const viaKernel = ksg1(col(x), col(y), 3);
+      const viaJs = ksg1(col(x), col(y), 3, [columnOrder(x, 1, 0), columnOrder(y, 1, 0)]);
+      assert.ok(Object.is(viaKernel, viaJs), `n = ${n}: ${viaKernel} vs ${viaJs}`);
+      assert.ok(viaKernel > 0.3, `n = ${n}: y depends on x (${viaKernel})`);
+    }
+  });
+
+  it('declines crowded data (the kd-tree serves it) and ksg1 still answers exactly', () => {
+    const n = 4000;
+    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
+    const y = Float64Array.from(x, (v, i) => v + (i % 7) * 1e-9); // y ≈ x: every row on the diagonal cells
+    assert.equal(ksg1Counts2d(x, y, 3, TIE_RELATIVE, GRID_MAX_CROWDING), undefined);
+    assert.ok(Object.is(ksg1(col(x), col(y), 3), ksg1(col(x), col(y), 3, [columnOrder(x, 1, 0), columnOrder(y, 1, 0)])));
+  });
+
+  it('the committed module is what the AssemblyScript source compiles to', function () {
+    this.timeout(120_000);
+    const r = spawnSync(process.execPath, [path.join(repoRoot(), 'scripts', 'build-wasm.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+});
