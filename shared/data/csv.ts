@@ -9,6 +9,7 @@ import { parseDecimal } from './decimal.js';
 import { DataError } from '../errors.js';
 import type { Dataset } from './matrix.js';
 import { checkNames, makeDataset, parseTextCell } from './cells.js';
+import { CsvRows } from './wasm/csv-rows.js';
 
 /** A delimiter character, or 'whitespace' (runs of blanks/tabs, as `np.loadtxt` splits). */
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
@@ -31,6 +32,11 @@ export interface CsvOptions {
    * Numbers in such a column are labels too (by their shortest decimal form). @default false
    */
   encodeText?: boolean;
+  /**
+   * Read plain rows with the WebAssembly kernel where it runs (data/wasm/csv-rows.ts; the same
+   * numbers); false reads them in JavaScript only, as the tests do to compare. @default true
+   */
+  kernel?: boolean;
 }
 
 /**
@@ -60,6 +66,10 @@ class ColumnSink {
       this.labels[u] = Array.from(this.cols[u]!.subarray(0, i), String);
       this.labels[u]!.push(s);
     }
+  }
+  /** Whether a column holds labels (then every later cell of it is one). */
+  hasText(): boolean {
+    return this.labels.some((l) => l !== null);
   }
   /** A plain decimal cell (value already parsed). */
   num(u: number, v: number, i: number): void {
@@ -239,6 +249,8 @@ interface PlainState {
   cap: number;
   /** Data rows so far. */
   n: number;
+  /** Whether plainRows may use the WebAssembly kernel (CsvOptions.kernel). */
+  kernel: boolean;
 }
 
 /**
@@ -290,11 +302,44 @@ function plainStart(bytes: Buffer, pos: number, delim: string, opts: CsvOptions,
   const row = header ? lineAt(bytes, first[2], bytes.length) ?? first : first;
   const cap = Math.max(16, Math.ceil((size * 1.05) / Math.max(1, row[1] - row[0] + 1)));
   const sink = new ColumnSink(names, use, use.map(() => new Float64Array(cap)), opts.encodeText ?? false);
-  return { st: { delim: delim.charCodeAt(0), header, names, d, use, want, sink, cap, n: 0 }, pos: header ? first[2] : first[0] };
+  return { st: { delim: delim.charCodeAt(0), header, names, d, use, want, sink, cap, n: 0, kernel: opts.kernel ?? true }, pos: header ? first[2] : first[0] };
 }
 
 /** End of the number parseDecimal read in place (its `end` argument). */
 const numberEnd = new Int32Array(1);
+
+/** Room in the column buffers for `rows` more rows (at least doubling). */
+function reserve(st: PlainState, rows: number): void {
+  if (st.n + rows <= st.cap) return;
+  const cap = (st.cap = Math.max(2 * st.cap, st.n + rows));
+  st.sink.cols = st.sink.cols.map((col) => { const g = new Float64Array(cap); g.set(col); return g; });
+}
+
+/**
+ * Every non-blank line of bytes[pos, len) as a data row: by the WebAssembly kernel where it
+ * runs (data/wasm/csv-rows.ts), which leaves any row it does not take (a blank or odd line, a
+ * cell that needs Number(), an error) to scanRows, one line at a time; by scanRows alone once a
+ * column holds text labels (encodeText), or without the kernel.
+ */
+function plainRows(st: PlainState, bytes: Buffer, pos: number, len: number): void {
+  const rows = st.kernel && !st.sink.hasText() ? CsvRows.over(bytes, pos, len, st.want, st.use.length) : undefined;
+  if (!rows) return scanRows(st, bytes, pos, len);
+  while (pos < len) {
+    pos = rows.read(pos, st.d, st.delim);
+    const r = rows.done;
+    if (r > 0) {
+      reserve(st, r);
+      st.sink.cols.forEach((col, u) => col.set(rows.values(u), st.n));
+      st.n += r;
+    }
+    if (r === rows.max || pos >= len) continue;
+    const nl = bytes.indexOf(10, pos);
+    const next = nl < 0 || nl >= len ? len : nl + 1;
+    scanRows(st, bytes, pos, next);
+    pos = next;
+    if (st.sink.hasText()) return scanRows(st, bytes, pos, len);
+  }
+}
 
 /**
  * Every non-blank line of bytes[pos, len) as a data row, parsed in one pass over the bytes (no
@@ -302,7 +347,7 @@ const numberEnd = new Int32Array(1);
  * parseDecimal; one that is not a plain decimal followed by (blanks and) its delimiter or line
  * end goes through `oddCell`, which reads it or throws the usual error naming row and column.
  */
-function plainRows(st: PlainState, bytes: Buffer, pos: number, len: number): void {
+function scanRows(st: PlainState, bytes: Buffer, pos: number, len: number): void {
   const { delim, d, want, sink } = st;
   let i = pos;
   while (i < len) {
@@ -311,11 +356,8 @@ function plainRows(st: PlainState, bytes: Buffer, pos: number, len: number): voi
       const next = lineEnd(bytes, i, len);
       if (next < 0) { i = -1 - next; continue; }
     }
+    reserve(st, 1);
     const n = st.n;
-    if (n === st.cap) {
-      const cap = (st.cap *= 2);
-      sink.cols = sink.cols.map((col) => { const g = new Float64Array(cap); g.set(col); return g; });
-    }
     let j = 0;
     for (;;) {
       // field j starts at i; `stop` becomes the delimiter or line break (or len) after it

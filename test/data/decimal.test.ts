@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { parseDecimal } from '../../shared/data/decimal.js';
+import { midpointStrings } from '../helpers/midpoints.js';
 
 let s = 12345;
 const rnd = () => {
@@ -60,23 +61,9 @@ describe('decimal parser (CSV fast path)', () => {
 
   it('near rounding midpoints (16 to 19 digits, ±1 in the last): Number() bit for bit or NaN', () => {
     const c = checker();
-    const f = new Float64Array(1), u = new BigUint64Array(f.buffer);
-    for (let k = 0; k < 4000; k++) {
-      f[0] = rnd() * 10 ** (rnd() * 8 - 3);
-      const e = Number((u[0]! >> 52n) & 0x7ffn) - 1075;
-      const m = (u[0]! & ((1n << 52n) - 1n)) | (1n << 52n);
-      // the midpoint to the next double up, (2m + 1)·2^(e−1), exactly as digits / 10^scale
-      const scale = 1 - e;
-      const digits = ((2n * m + 1n) * 5n ** BigInt(scale)).toString();
-      const first = digits.search(/[1-9]/);
-      for (const keep of [16, 17, 18, 19]) {
-        const q = digits.length - scale - first - keep;
-        for (const delta of [0n, 1n, -1n]) {
-          const sig = BigInt(digits.slice(first, first + keep)) + delta;
-          c.check(`${sig}e${q}`);
-          c.check(`-${sig}e${q}`);
-        }
-      }
+    for (const t of midpointStrings(4000, rnd)) {
+      c.check(t);
+      c.check(`-${t}`);
     }
     assert.ok(c.fast > 0.9 * c.n, `fast path on ${c.fast} of ${c.n}`);
   });

@@ -1,0 +1,183 @@
+// AssemblyScript source of the WebAssembly kernel of the CSV fast path (shared/data/csv.ts):
+// rows of plain decimals parsed straight from the file's bytes. Compiled by
+// scripts/build-wasm.mjs into shared/data/wasm/csv-rows-bytes.ts; loaded by
+// shared/data/wasm/csv-rows.ts, whose comments say why (a one-off load spent most of its time
+// in JavaScript loops V8 had not optimised yet).
+//
+// The numbers are those of shared/data/decimal.ts `parseDecimal`, operation for operation
+// (Clinger's fast path, then the double-double division with its rounding margin), so each
+// is Number()'s double bit for bit. Anything else stops the kernel at the start of its row,
+// and the JavaScript path reads that row: blank or odd lines, a cell that is not a plain
+// decimal followed by (blanks and) its delimiter or line end, a ragged row, a number the
+// parser cannot round with certainty.
+//
+// Memory (bytes from `base`; JS fills TEXT and WANT and reads OUT): TEXT u8[len] then a 0 byte
+// (no number goes past it) · WANT i32[d] · OUT f64[m·max] (row r of parsed column u at
+// OUT[u·max + r]), with at least 8 bytes after TEXT (8 digits are read at once).
+
+// @ts-nocheck (AssemblyScript, not TypeScript: built by asc, not tsc)
+
+const SPLIT: f64 = 134217729;
+const MARGIN: f64 = 8.077935669463161e-28; // 2^-90
+
+/** 10^0 .. 10^22, each exact in float64. */
+const POW10: StaticArray<f64> = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** Where the last number read ended. */
+let numberEnd: i32 = 0;
+/** Rows the last `rows` call completed. */
+let done: i32 = 0;
+
+@inline function byteAt(p: usize, i: i32): i32 { return <i32>load<u8>(p + <usize>i); }
+
+/** Whether the 8 bytes of v (little-endian) are all ASCII digits. */
+@inline function eightDigits(v: u64): bool {
+  return ((v & 0xF0F0F0F0F0F0F0F0) | (((v + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) == 0x3333333333333333;
+}
+
+/** The value of 8 ASCII digits (the first in the lowest byte of v). */
+@inline function eightValue(v: u64): u64 {
+  v = ((v & 0x0F0F0F0F0F0F0F0F) * 2561) >> 8;
+  v = ((v & 0x00FF00FF00FF00FF) * 6553601) >> 16;
+  return ((v & 0x0000FFFF0000FFFF) * 42949672960001) >> 32;
+}
+
+/**
+ * The number from byte a when it is a plain decimal that decimal.ts parseDecimal's rounding
+ * takes: Number()'s double of its text bit for bit; NaN otherwise (the caller then leaves the
+ * row to JavaScript). Its end goes to `numberEnd`. The significand w is an exact u64 here (at
+ * most 19 digits; 8 at a time once one is significant), which gives decimal.ts the same w:
+ * f64(w) is its wd, and for w ≥ 2^53 f64(w) and w − f64(w) are its (wh, wl), the exact split
+ * rounded to nearest.
+ */
+function parseDecimal(p: usize, a: i32): f64 {
+  let i = a;
+  let c = byteAt(p, i);
+  let neg = false;
+  if (c == 45) { neg = true; c = byteAt(p, ++i); } else if (c == 43) c = byteAt(p, ++i);
+  let w: u64 = 0;
+  let sig = 0, q = 0, digits = 0, frac = 0;
+  for (;;) {
+    if (c >= 48 && c <= 57) {
+      if (sig > 0 && sig <= 11) {
+        const v = load<u64>(p + <usize>i);
+        if (eightDigits(v)) {
+          w = w * 100000000 + eightValue(v);
+          sig += 8; digits += 8; q -= frac << 3; i += 8;
+          c = byteAt(p, i);
+          continue;
+        }
+      }
+      digits++;
+      q -= frac;
+      if (sig > 0 || c != 48) {
+        if (sig == 19) return NaN;
+        w = w * 10 + <u64>(c - 48);
+        sig++;
+      }
+    } else if (c == 46 && frac == 0) frac = 1;
+    else break;
+    c = byteAt(p, ++i);
+  }
+  if (digits == 0) return NaN;
+  if (c == 101 || c == 69) {
+    c = byteAt(p, ++i);
+    let eneg = false;
+    if (c == 45) { eneg = true; c = byteAt(p, ++i); } else if (c == 43) c = byteAt(p, ++i);
+    let e = 0, ne = 0;
+    while (c >= 48 && c <= 57) {
+      if (e < 100000) e = e * 10 + (c - 48);
+      ne++;
+      c = byteAt(p, ++i);
+    }
+    if (ne == 0) return NaN;
+    q += eneg ? -e : e;
+  }
+  numberEnd = i;
+  if (sig == 0) return neg ? -0.0 : 0.0;
+  const wd = <f64>w;
+  if (w < 9007199254740992) {
+    let x: f64;
+    if (q == 0) x = wd;
+    else if (q > 0 && q <= 22) x = wd * unchecked(POW10[q]);
+    else if (q < 0 && q >= -22) x = wd / unchecked(POW10[-q]);
+    else return NaN;
+    return neg ? -x : x;
+  }
+  if (q >= 0 || q < -22) return NaN;
+  const wh = wd;
+  const wl = <f64>(<i64>(w - <u64>wh));
+  // x = w / P in double-double, as decimal.ts
+  const P = unchecked(POW10[-q]);
+  const q1 = wh / P;
+  const ph = q1 * P;
+  let t = SPLIT * q1;
+  const qh = t - (t - q1), ql = q1 - qh;
+  t = SPLIT * P;
+  const Ph = t - (t - P), Pl = P - Ph;
+  const pl = qh * Ph - ph + qh * Pl + ql * Ph + ql * Pl;
+  const q2 = (wh - ph - pl + wl) / P;
+  const xh = q1 + q2;
+  const xl = q2 - (xh - q1);
+  const u = reinterpret<u64>(xh);
+  const ex = <i32>(u >>> 52);
+  if (ex <= 53) return NaN;
+  const ulp = reinterpret<f64>(<u64>(ex - 52) << 52);
+  const up = ulp * 0.5;
+  const down = (u & 0xFFFFFFFFFFFFF) == 0 ? ulp * 0.25 : up;
+  const m = xh * MARGIN;
+  if (xl + m < up && xl - m > -down) return neg ? -xh : xh;
+  return NaN;
+}
+
+/** The number of rows the last `rows` call completed. */
+export function rowsDone(): i32 { return done; }
+
+/**
+ * Rows of TEXT from `pos` while they take the fast path, at most `max` of them (rowsDone() says
+ * how many): `d` fields a row, separated by the byte `delim`, field j parsed into column
+ * u = WANT[j] (or skipped when −1), as csv.ts plainRows reads them. Returns where it stopped:
+ * len, the start of the row it left to JavaScript, or the row after the max-th.
+ */
+export function rows(base: usize, len: i32, d: i32, delim: i32, want: usize, out: usize, max: i32, pos: i32): i32 {
+  done = 0;
+  while (pos < len && done < max) {
+    const row = pos;
+    // a line that may be blank (blanks, tabs, a CR) is JavaScript's to skip or read
+    let c = byteAt(base, pos);
+    for (let b = pos; c == 32; ) c = ++b < len ? byteAt(base, b) : 10;
+    if (c == 10 || c == 13 || c == 9) return row;
+    let j = 0;
+    let i = pos;
+    for (;;) {
+      if (j >= d) return row;
+      const u = load<i32>(want + (<usize>j << 2));
+      if (u >= 0) {
+        let s = i;
+        while (s < len && byteAt(base, s) == 32) s++;
+        const v = parseDecimal(base, s);
+        if (v != v) return row;
+        let k = numberEnd;
+        while (k < len && byteAt(base, k) == 32) k++;
+        c = k < len ? byteAt(base, k) : 10;
+        if (c == 13 && (k + 1 == len || byteAt(base, k + 1) == 10)) { k++; c = 10; }
+        else if (c != delim && c != 10) return row;
+        store<f64>(out + ((<usize>u * <usize>max + <usize>done) << 3), v);
+        i = k;
+      } else {
+        while (i < len && (c = byteAt(base, i)) != delim && c != 10) i++;
+        c = i < len ? c : 10;
+      }
+      j++;
+      i++;
+      if (c != delim) break;
+    }
+    if (j != d) return row;
+    done++;
+    pos = i;
+  }
+  return pos < len ? pos : len;
+}
+
+/** The first byte past the kernel's own data: where TEXT may start. */
+export function heapBase(): usize { return __heap_base; }
