@@ -1,4 +1,5 @@
 import { DataError } from '../errors.js';
+import { stackDivided } from './wasm/columns.js';
 
 /** A loaded table: named numeric columns of equal length (column-major). */
 export interface Dataset {
@@ -24,12 +25,18 @@ export function columnsToMatrix(columns: readonly Float64Array[], divisors?: rea
   const d = columns.length;
   if (d === 0) throw new DataError('no columns selected');
   const n = columns[0]!.length;
-  const data = new Float64Array(n * d);
-  for (let j = 0; j < d; j++) {
-    const c = columns[j]!;
+  columns.forEach((c, j) => {
     if (c.length !== n) throw new DataError(`column ${j} has ${c.length} rows, expected ${n}`);
-    const s = divisors?.[j] ?? 1;
-    for (let i = 0; i < n; i++) data[i * d + j] = c[i]! / s;
+  });
+  const s = columns.map((_, j) => divisors?.[j] ?? 1);
+  // long columns: the same quotients from the WebAssembly kernel
+  let data = stackDivided(columns, s, n);
+  if (!data) {
+    data = new Float64Array(n * d);
+    for (let j = 0; j < d; j++) {
+      const c = columns[j]!, sj = s[j]!;
+      for (let i = 0; i < n; i++) data[i * d + j] = c[i]! / sj;
+    }
   }
   return { n, d, data };
 }

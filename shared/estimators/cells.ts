@@ -5,6 +5,7 @@
  * cells are bit-identical for any permutation of the data.
  */
 import { hstack, type Matrix } from '../data/matrix.js';
+import { distinctStrided } from '../data/wasm/columns.js';
 import { columnOrder } from '../knn/order.js';
 
 export interface Cells {
@@ -82,6 +83,8 @@ function firstColumnDistinct(m: Matrix): boolean {
   if (n < 2) return true;
   let bits = 1;
   while (1 << bits < n + (n >> 1)) bits++;
+  const k = distinctStrided(data, n, d, bits); // long columns: the WebAssembly kernel, the same table
+  if (k !== undefined) return k;
   const shift = 32 - bits, mask = (1 << bits) - 1;
   const slot = new Int32Array(1 << bits); // row + 1, or 0 when free
   const words = new Int32Array(data.buffer, data.byteOffset, 2 * n * d);

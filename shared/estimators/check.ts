@@ -7,6 +7,7 @@ import type { Matrix } from '../data/matrix.js';
 import { estimatorOf, measureOf, usesK, type MeasureDescriptor } from '../catalog/index.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
 import { duplicateRows } from './cells.js';
+import { firstNonFinite } from '../data/wasm/columns.js';
 import { checkTies } from './ties-guard.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
 
@@ -56,12 +57,13 @@ export function validateShape(measure: string, estimator: string, input: Estimat
 function checkFinite(m: Matrix | undefined, name: string): void {
   if (!m) return;
   const { n, d, data } = m;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = data[i * d + j]!;
-      if (!Number.isFinite(v)) throw new DataError(`${name}: non-finite value ${v} at row ${i}, column ${j}`);
-    }
+  // the first bad value in row order (long blocks: found by the WebAssembly kernel)
+  let at = firstNonFinite(data.subarray(0, n * d));
+  if (at === undefined) {
+    at = -1;
+    for (let i = 0; i < n * d; i++) if (!Number.isFinite(data[i]!)) { at = i; break; }
   }
+  if (at >= 0) throw new DataError(`${name}: non-finite value ${data[at]} at row ${Math.floor(at / d)}, column ${at % d}`);
 }
 
 /**
