@@ -18,8 +18,12 @@ interface Kernel {
   rows(base: number, len: number, d: number, delim: number, want: number, out: number, max: number, pos: number): number;
 }
 
-/** Bytes of output a call fills at most (so rows a call = this / 8 / parsed columns). */
-const OUT_BYTES = 1 << 22;
+/**
+ * Bytes of output a call fills at most (so rows a call = this / 8 / parsed columns): short
+ * calls, so that the calls after V8's optimised tier of the kernel is ready run it (there is no
+ * on-stack replacement in WebAssembly).
+ */
+const OUT_BYTES = 1 << 17;
 
 let kernel: Kernel | null | undefined;
 
