@@ -98,6 +98,7 @@ describe('deploy/Dockerfile', () => {
     const buildPart = text.slice(text.indexOf('AS build'), text.indexOf('AS runtime'));
     assert.match(buildPart, /npm ci/);
     assert.match(buildPart, /tsc -p tsconfig\.json/);
+    assert.match(buildPart, /node scripts\/bundle\.mjs/, 'the image runs the bundled CLI, as `npm run build` does');
     assert.match(buildPart, /npm prune --omit=dev/);
   });
 
