@@ -30,25 +30,17 @@ let done: i32 = 0;
 
 @inline function byteAt(p: usize, i: i32): i32 { return <i32>load<u8>(p + <usize>i); }
 
-/** Whether the 8 bytes of v (little-endian) are all ASCII digits. */
-@inline function eightDigits(v: u64): bool {
-  return ((v & 0xF0F0F0F0F0F0F0F0) | (((v + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) == 0x3333333333333333;
-}
-
-/** The value of 8 ASCII digits (the first in the lowest byte of v). */
-@inline function eightValue(v: u64): u64 {
-  v = ((v & 0x0F0F0F0F0F0F0F0F) * 2561) >> 8;
-  v = ((v & 0x00FF00FF00FF00FF) * 6553601) >> 16;
-  return ((v & 0x0000FFFF0000FFFF) * 42949672960001) >> 32;
-}
+/** 10^0 .. 10^8 as integers. */
+const POW10_INT: StaticArray<u64> = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000];
 
 /**
  * The number from byte a when it is a plain decimal that decimal.ts parseDecimal's rounding
  * takes: Number()'s double of its text bit for bit; NaN otherwise (the caller then leaves the
  * row to JavaScript). Its end goes to `numberEnd`. The significand w is an exact u64 here (at
- * most 19 digits; 8 at a time once one is significant), which gives decimal.ts the same w:
- * f64(w) is its wd, and for w ≥ 2^53 f64(w) and w − f64(w) are its (wh, wl), the exact split
- * rounded to nearest.
+ * most 19 digits), which gives decimal.ts the same w: f64(w) is its wd, and for w ≥ 2^53 f64(w)
+ * and w − f64(w) are its (wh, wl), the exact split rounded to nearest. Once a digit is
+ * significant, digits are taken up to 8 at a time (a run's length from the first byte that is
+ * not a digit, its value by three multiplications), without a branch a digit.
  */
 function parseDecimal(p: usize, a: i32): f64 {
   let i = a;
@@ -59,21 +51,26 @@ function parseDecimal(p: usize, a: i32): f64 {
   let sig = 0, q = 0, digits = 0, frac = 0;
   for (;;) {
     if (c >= 48 && c <= 57) {
-      if (sig > 0 && sig <= 11) {
-        const v = load<u64>(p + <usize>i);
-        if (eightDigits(v)) {
-          w = w * 100000000 + eightValue(v);
-          sig += 8; digits += 8; q -= frac << 3; i += 8;
-          c = byteAt(p, i);
-          continue;
-        }
+      if (sig > 0) {
+        // t: the next 8 bytes with digits as 0..9; k: how many lead the run
+        const t = load<u64>(p + <usize>i) ^ 0x3030303030303030;
+        const k = <i32>(ctz((t + 0x7676767676767676 | t) & 0x8080808080808080) >> 3);
+        if (sig + k > 19) return NaN;
+        // the k digits at the top of the word (zeros below them), valued 8 digits at a time
+        let v = t << <u64>(64 - 8 * k);
+        v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FF;
+        v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFF;
+        v = (v * 10000 + (v >> 32)) & 0xFFFFFFFF;
+        w = w * unchecked(POW10_INT[k]) + v;
+        sig += k; digits += k; q -= frac * k; i += k;
+        c = byteAt(p, i);
+        continue;
       }
       digits++;
       q -= frac;
-      if (sig > 0 || c != 48) {
-        if (sig == 19) return NaN;
-        w = w * 10 + <u64>(c - 48);
-        sig++;
+      if (c != 48) {
+        w = <u64>(c - 48);
+        sig = 1;
       }
     } else if (c == 46 && frac == 0) frac = 1;
     else break;
