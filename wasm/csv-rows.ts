@@ -11,9 +11,9 @@
 // decimal followed by (blanks and) its delimiter or line end, a ragged row, a number the
 // parser cannot round with certainty.
 //
-// Memory (bytes from `base`; JS fills TEXT and WANT and reads OUT): TEXT u8[len] then a 0 byte
-// (no number goes past it) · WANT i32[d] · OUT f64[m·max] (row r of parsed column u at
-// OUT[u·max + r]), with at least 8 bytes after TEXT (8 digits are read at once).
+// Memory (addresses from the loader, which fills TEXT and WANT and reads OUT): TEXT u8[len]
+// then a 0 byte (no number goes past it) and 8 more (8 digits are read at once) · WANT i32[d]
+// · OUT f64[m·max] (row r of parsed column u at OUT[u·max + r]).
 
 // @ts-nocheck (AssemblyScript, not TypeScript: built by asc, not tsc)
 

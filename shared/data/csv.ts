@@ -322,10 +322,12 @@ function reserve(st: PlainState, rows: number): void {
  * column holds text labels (encodeText), or without the kernel.
  */
 function plainRows(st: PlainState, bytes: Buffer, pos: number, len: number): void {
-  const rows = st.kernel && !st.sink.hasText() ? CsvRows.over(bytes, pos, len, st.want, st.use.length) : undefined;
+  const rows = st.kernel && !st.sink.hasText() ? CsvRows.over(bytes, len, st.want, st.use.length) : undefined;
   if (!rows) return scanRows(st, bytes, pos, len);
   while (pos < len) {
-    pos = rows.read(pos, st.d, st.delim);
+    const stop = rows.read(pos, st.d, st.delim);
+    if (stop === undefined) return scanRows(st, bytes, pos, len);
+    pos = stop;
     const r = rows.done;
     if (r > 0) {
       reserve(st, r);

@@ -25,55 +25,82 @@ interface Kernel {
  */
 const OUT_BYTES = 1 << 17;
 
+/**
+ * Bytes of text the kernel holds at a time (whole lines; more for a longer line): a window
+ * re-used from one call to the next stays in cache, where 4 MB copied in at once cost more in
+ * fresh pages than the copy.
+ */
+const WINDOW_BYTES = 1 << 18;
+
 let kernel: Kernel | null | undefined;
 
 const align8 = (p: number) => (p + 7) & ~7;
 
 /**
- * The kernel over one text: its bytes copied in once, then rows read from any position. The
- * module's memory is one per thread: use a CsvRows before the next `over`, synchronously.
+ * The kernel over one text, which it reads through a window of whole lines. The module's
+ * memory is one per thread: use a CsvRows before the next `over`, synchronously.
  */
 export class CsvRows {
   /** Rows one `read` takes at most. */
   readonly max: number;
   /** Rows the last `read` took. */
   done = 0;
+  /** The window: bytes[start, end) at `text` in the kernel's memory. */
+  private start = 0;
+  private end = 0;
 
-  private constructor(private readonly w: Kernel, private readonly from: number, private readonly base: number, private readonly len: number, private readonly want: number, private readonly out: number, max: number) {
+  private constructor(private readonly w: Kernel, private readonly bytes: Uint8Array, private readonly to: number, private readonly want: number, private readonly out: number, private readonly text: number, max: number) {
     this.max = max;
   }
 
   /**
-   * The kernel over bytes[from, to) with file column j parsed into column want[j] (−1: not
-   * parsed) of `m`; undefined where there is no WebAssembly or no memory for the text.
+   * The kernel over bytes[·, to) with file column j parsed into column want[j] (−1: not parsed)
+   * of `m`; undefined where there is no WebAssembly.
    */
-  static over(bytes: Uint8Array, from: number, to: number, want: Int32Array, m: number): CsvRows | undefined {
+  static over(bytes: Uint8Array, to: number, want: Int32Array, m: number): CsvRows | undefined {
     if (kernel === undefined) kernel = instantiate<Kernel>(CSV_ROWS_WASM);
     const w = kernel;
     if (!w) return undefined;
-    const len = to - from;
-    const base = align8(w.heapBase());
-    const wantAt = align8(base + len + 8); // the 0 after the text, and 8 bytes a number read may touch
-    const out = align8(wantAt + 4 * want.length);
     const max = Math.max(16, Math.floor(OUT_BYTES / 8 / Math.max(1, m)));
-    if (base + len >= 2 ** 31 || !reserveMemory(w.memory, out + 8 * m * max)) return undefined;
-    const buf = w.memory.buffer;
-    const text = new Uint8Array(buf, base, len + 1);
-    text.set(bytes.subarray(from, to));
-    text[len] = 0;
-    new Int32Array(buf, wantAt, want.length).set(want);
-    return new CsvRows(w, from, base, len, wantAt, out, max);
+    const wantAt = align8(w.heapBase());
+    const out = align8(wantAt + 4 * want.length);
+    const text = out + 8 * m * max;
+    if (!reserveMemory(w.memory, text + WINDOW_BYTES + 16)) return undefined;
+    new Int32Array(w.memory.buffer, wantAt, want.length).set(want);
+    return new CsvRows(w, bytes, to, wantAt, out, text, max);
   }
 
   /**
-   * Rows from `pos` (a position in the bytes given to `over`), at most `max`: `done` of them,
-   * column u's values in `values(u)`. Returns where it stopped: the end, the row after the
-   * last one read, or a row it left to the caller.
+   * Rows from `pos`, at most `max`: `done` of them, column u's values in `values(u)`. Returns
+   * where it stopped: the end, the row after the last one read, or a row it left to the caller.
+   * Undefined when a line does not fit in memory (the caller reads on without the kernel).
    */
-  read(pos: number, d: number, delim: number): number {
-    const stop = this.w.rows(this.base, this.len, d, delim, this.want, this.out, this.max, pos - this.from);
+  read(pos: number, d: number, delim: number): number | undefined {
+    if ((pos < this.start || pos >= this.end) && !this.load(pos)) return undefined;
+    const len = this.end - this.start;
+    const stop = this.w.rows(this.text, len, d, delim, this.want, this.out, this.max, pos - this.start);
     this.done = this.w.rowsDone();
-    return this.from + stop;
+    return this.start + stop;
+  }
+
+  /** The window from pos: up to WINDOW_BYTES, cut after its last line break (the line's end if none); then a 0 and 8 bytes a number read may touch. */
+  private load(pos: number): boolean {
+    let end = Math.min(this.to, pos + WINDOW_BYTES);
+    if (end < this.to) {
+      const nl = this.bytes.lastIndexOf(10, end - 1);
+      if (nl >= pos) end = nl + 1;
+      else {
+        const next = this.bytes.indexOf(10, end);
+        end = next < 0 || next >= this.to ? this.to : next + 1;
+      }
+    }
+    if (this.text + (end - pos) + 16 >= 2 ** 31 || !reserveMemory(this.w.memory, this.text + (end - pos) + 16)) return false;
+    const window = new Uint8Array(this.w.memory.buffer, this.text, end - pos + 1);
+    window.set(this.bytes.subarray(pos, end));
+    window[end - pos] = 0;
+    this.start = pos;
+    this.end = end;
+    return true;
   }
 
   /** Parsed column u of the last `read` (a view: copy it before the next read). */
