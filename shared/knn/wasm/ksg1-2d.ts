@@ -16,8 +16,20 @@ import { KSG1_2D_WASM } from './ksg1-2d-bytes.js';
 interface Kernel {
   readonly memory: WasmMemory;
   bytesNeeded(n: number, g: number, k: number): number;
-  ksg1(base: number, n: number, k: number, g: number, tieRel: number, maxCrowding: number): number;
+  layout(base: number, n: number, k: number, g: number): void;
+  sortStep(which: number, step: number): number;
+  grid(tieRel: number, maxCrowding: number): number;
+  knnRows(r0: number, r1: number): void;
+  radii(which: number): void;
+  countRows(which: number, p0: number, p1: number): void;
 }
+
+/**
+ * Work per kernel call: the pieces are called in turn so that V8's optimised code, compiled in
+ * the background once a function is hot, takes over at the next call (see wasm/ksg1-2d.ts).
+ */
+const KNN_ROWS_PER_CALL = 8;
+const COUNT_ROWS_PER_CALL = 4096;
 
 /** Where the kernel's arrays start (the module keeps no data of its own below). */
 const BASE = 1024;
@@ -51,8 +63,14 @@ export function ksg1Counts2d(x: Float64Array, y: Float64Array, k: number, tieRel
   const buf = w.memory.buffer;
   new Float64Array(buf, BASE, n).set(x);
   new Float64Array(buf, BASE + 8 * n, n).set(y);
-  const crowding = w.ksg1(BASE, n, k, g, tieRel, maxCrowding);
-  if (crowding > maxCrowding) return undefined;
+  w.layout(BASE, n, k, g);
+  for (let which = 0; which < 2; which++) for (let step = 0; !w.sortStep(which, step); step++);
+  if (w.grid(tieRel, maxCrowding) > maxCrowding) return undefined;
+  for (let r = 0; r < g; r += KNN_ROWS_PER_CALL) w.knnRows(r, Math.min(g, r + KNN_ROWS_PER_CALL));
+  for (let which = 0; which < 2; which++) {
+    w.radii(which);
+    for (let p = 0; p < n; p += COUNT_ROWS_PER_CALL) w.countRows(which, p, Math.min(n, p + COUNT_ROWS_PER_CALL));
+  }
   // copies: the kernel's memory is reused by the next call
   return {
     eps: new Float64Array(buf, BASE + 16 * n, n).slice(),
