@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const KERNELS = [{ source: 'wasm/ksg1-2d.ts', out: 'shared/knn/wasm/ksg1-2d-bytes.ts', name: 'KSG1_2D_WASM' }];
+const KERNELS = [
+  { source: 'wasm/ksg1-2d.ts', out: 'shared/knn/wasm/ksg1-2d-bytes.ts', name: 'KSG1_2D_WASM' },
+  { source: 'wasm/csv-rows.ts', out: 'shared/data/wasm/csv-rows-bytes.ts', name: 'CSV_ROWS_WASM' },
+  { source: 'wasm/columns.ts', out: 'shared/data/wasm/columns-bytes.ts', name: 'COLUMNS_WASM' },
+];
 // -O3 with Binaryen's optimiser; no runtime (the kernels allocate nothing; the loader manages
 // memory); no abort import (no assertions: the loader validates sizes)
 const FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort='];

@@ -1,6 +1,6 @@
 // AssemblyScript source of the WebAssembly kernel for KSG-1 on two 1-D blocks (the joint space
 // is 2-D): column orders, the rank grid, every row's k-th neighbour distance and the strict
-// marginal counts, in one call. Compiled by scripts/build-wasm.mjs into
+// marginal counts. Compiled by scripts/build-wasm.mjs into
 // shared/knn/wasm/ksg1-2d-bytes.ts; loaded by shared/knn/wasm/ksg1-2d.ts, whose comments say why
 // (a one-off estimate spends most of its time waiting for V8 to optimise JavaScript loops; a
 // WebAssembly module is compiled before its first call).
@@ -13,10 +13,25 @@
 //
 // Memory (bytes from `base`, n rows; JS fills X and Y and reads EPS, NX, NY):
 //   X f64[n] · Y f64[n] · EPS f64[n] · NX i32[n] · NY i32[n] · then the kernel's own scratch.
+//
+// The work is exported in pieces (layout, sortStep, grid, then knnRows and countRows over ranges) that the
+// loader calls in turn: V8 starts a module on its baseline compiler and swaps in optimised code
+// for a function's next call, never inside a running one, so a single long call would run
+// unoptimised to the end (measured: the k-th neighbour phase 61 ms as one call, 40 ms in 14).
 
 // @ts-nocheck (AssemblyScript, not TypeScript: built by asc, not tsc)
 
 const RADIX: i32 = 1 << 16;
+
+// the layout of the current estimate (set by layout, read by the pieces)
+let n_: i32 = 0, k_: i32 = 0, g_: i32 = 0, tol_: f64 = 0;
+let X_: usize = 0, Y_: usize = 0, EPS_: usize = 0, NX_: usize = 0, NY_: usize = 0;
+let SX_: usize = 0, SY_: usize = 0, RX_: usize = 0, RY_: usize = 0, IX_: usize = 0, IY_: usize = 0;
+let KA_: usize = 0, KB_: usize = 0, IA_: usize = 0, IB_: usize = 0, CELL_: usize = 0, COUNT_: usize = 0;
+let PERM_: usize = 0, PTS_: usize = 0, RS_: usize = 0, FILL_: usize = 0;
+let LO0_: usize = 0, HI0_: usize = 0, LO1_: usize = 0, HI1_: usize = 0, START_: usize = 0, BEST_: usize = 0;
+// the radix sort's current and spare buffers (keys, row indices)
+let kCur_: usize = 0, kAlt_: usize = 0, iCur_: usize = 0, iAlt_: usize = 0;
 
 @inline function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function f64Set(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -34,26 +49,36 @@ export function bytesNeeded(n: i32, g: i32, k: i32): f64 {
 }
 
 /**
- * Stable LSD radix sort of column `src` (constant digits skipped): 16-bit digits from 4e4 rows
- * on, 11-bit below, where clearing a 2^16 count array four times would cost more than a pass.
+ * One step of the stable LSD radix sort of column `which` (0: X, 1: Y) into its sorted values,
+ * ranks and index (constant digits skipped; 16-bit digits from 4e4 rows on, 11-bit below, where
+ * clearing a 2^16 count array four times would cost more than a pass): step 0 builds the
+ * order-preserving keys, steps 1 … passes are the passes, the next writes the results. Returns
+ * 1 after the last step.
  */
-function sortColumn(src: usize, n: i32, sorted: usize, rank: usize, index: usize, ka: usize, kb: usize, ia: usize, ib: usize, count: usize): void {
+export function sortStep(which: i32, step: i32): i32 {
+  const n = n_, src = which == 0 ? X_ : Y_;
   const bits = n >= 40000 ? 16 : 11, radix = 1 << bits, passes = bits == 16 ? 4 : 6;
   const mask = <u64>(radix - 1);
-  for (let i = 0; i < n; i++) {
-    const b = reinterpret<u64>(f64At(src, i));
-    // order-preserving unsigned keys: negative → flip all bits, positive → set the sign bit
-    u64Set(ka, i, (b >> 63) != 0 ? ~b : b | 0x8000000000000000);
-    i32Set(ia, i, i);
+  if (step == 0) {
+    kCur_ = KA_; kAlt_ = KB_; iCur_ = IA_; iAlt_ = IB_;
+    const ka = kCur_, ia = iCur_;
+    for (let i = 0; i < n; i++) {
+      const b = reinterpret<u64>(f64At(src, i));
+      // negative → flip all bits, positive → set the sign bit: unsigned order = numeric order
+      u64Set(ka, i, (b >> 63) != 0 ? ~b : b | 0x8000000000000000);
+      i32Set(ia, i, i);
+    }
+    return 0;
   }
-  for (let pass = 0; pass < passes; pass++) {
-    const shift = <u64>(pass * bits);
+  if (step <= passes) {
+    const ka = kCur_, kb = kAlt_, ia = iCur_, ib = iAlt_, count = COUNT_;
+    const shift = <u64>((step - 1) * bits);
     memory.fill(count, 0, <usize>radix << 2);
     for (let i = 0; i < n; i++) {
       const d = <i32>((u64At(ka, i) >> shift) & mask);
       i32Set(count, d, i32At(count, d) + 1);
     }
-    if (i32At(count, <i32>((u64At(ka, 0) >> shift) & mask)) == n) continue; // digit constant
+    if (i32At(count, <i32>((u64At(ka, 0) >> shift) & mask)) == n) return 0; // digit constant
     let s = 0;
     for (let b = 0; b < radix; b++) { const c = i32At(count, b); i32Set(count, b, s); s += c; }
     for (let i = 0; i < n; i++) {
@@ -64,31 +89,40 @@ function sortColumn(src: usize, n: i32, sorted: usize, rank: usize, index: usize
       u64Set(kb, p, key);
       i32Set(ib, p, i32At(ia, i));
     }
-    let t = ka; ka = kb; kb = t;
-    t = ia; ia = ib; ib = t;
+    kCur_ = kb; kAlt_ = ka; iCur_ = ib; iAlt_ = ia;
+    return 0;
   }
+  const ia = iCur_, index = which == 0 ? IX_ : IY_, sorted = which == 0 ? SX_ : SY_, rank = which == 0 ? RX_ : RY_;
   for (let p = 0; p < n; p++) {
     const i = i32At(ia, p);
     i32Set(index, p, i);
     f64Set(sorted, p, f64At(src, i));
     i32Set(rank, i, p);
   }
+  return 1;
 }
 
 /** ⌈a / b⌉ for a ≥ 0, b > 0 (exact; JS's Math.ceil(a / b) is exact for these sizes too). */
 @inline function ceilDiv(a: i64, b: i64): i32 { return <i32>((a + b - 1) / b); }
 
+/** Gather the radii EPS into the sorted order of column `which` (0: x, 1: y), for countRows. */
+export function radii(which: i32): void {
+  const index = which == 0 ? IX_ : IY_, RS = RS_, EPS = EPS_;
+  for (let p = 0, n = n_; p < n; p++) f64Set(RS, p, f64At(EPS, i32At(index, p)));
+}
+
 /**
- * Strict counts #{ j ≠ i : |v_j − v_i| < r_i } for every row, the queries made in sorted order
- * (knn/sorted.ts countSelf; r ≤ 0 counts nothing). Each gallop starts from a guess: the previous
- * query's boundary moved by the change of the boundary value times the local density. The
- * gallop is exact from any start; the guess only saves probes.
+ * Strict counts #{ j ≠ i : |v_j − v_i| < r_i } of column `which` for the rows at sorted
+ * positions [p0, p1) (knn/sorted.ts countSelf; r ≤ 0 counts nothing), after radii(which). Each
+ * gallop starts from a guess: the previous query's boundary moved by the change of the boundary
+ * value times the local density. The gallop is exact from any start; the guess only saves probes.
  */
-function countOthers(sorted: usize, index: usize, n: i32, eps: usize, rs: usize, out: usize): void {
-  for (let p = 0; p < n; p++) f64Set(rs, p, f64At(eps, i32At(index, p)));
+export function countRows(which: i32, p0: i32, p1: i32): void {
+  const sorted = which == 0 ? SX_ : SY_, index = which == 0 ? IX_ : IY_, out = which == 0 ? NX_ : NY_;
+  const n = n_, RS = RS_;
   let pLo = 0, pHi = 0, pX: f64 = 0, pR: f64 = 0, dens: f64 = 0;
-  for (let p = 0; p < n; p++) {
-    const x = f64At(sorted, p), r = f64At(rs, p);
+  for (let p = p0; p < p1; p++) {
+    const x = f64At(sorted, p), r = f64At(RS, p);
     let c = 0;
     if (r > 0) {
       let gLo = p, gHi = p;
@@ -159,31 +193,37 @@ function gallopHi(v: usize, n: i32, x: f64, r: f64, h: i32): i32 {
 }
 
 /**
- * KSG-1 radii and counts for x = X, y = Y (n rows, k neighbours, grid side g as knn/grid.ts
- * picks it, tie tolerance τ = max |value| · tieRel). Returns the grid's crowding Σ count² / n;
- * when it exceeds maxCrowding nothing else is computed (the caller's kd-tree path serves such
- * data) and EPS / NX / NY are not written.
+ * Lay out a KSG-1 estimate for x = X, y = Y: n rows from `base`, k neighbours, grid side g (as
+ * knn/grid.ts picks it). Then: sortStep for each column, grid, knnRows, radii and countRows.
  */
-export function ksg1(base: usize, n: i32, k: i32, g: i32, tieRel: f64, maxCrowding: f64): f64 {
-  const N = <usize>n;
-  const X = base, Y = X + (N << 3), EPS = Y + (N << 3), NX = EPS + (N << 3), NY = NX + (N << 2);
-  const SX = NY + (N << 2), SY = SX + (N << 3), RX = SY + (N << 3), RY = RX + (N << 2);
-  const IX = RY + (N << 2), IY = IX + (N << 2), KA = IY + (N << 2), KB = KA + (N << 3);
-  const IA = KB + (N << 3), IB = IA + (N << 2), CELL = IB + (N << 2), PERM = CELL + (N << 2);
-  const PTS = PERM + (N << 2), RS = PTS + (N << 4), COUNT = RS + (N << 3);
-  const G = <usize>g;
-  const LO0 = COUNT + (<usize>RADIX << 2), HI0 = LO0 + (G << 3), LO1 = HI0 + (G << 3), HI1 = LO1 + (G << 3);
-  const START = HI1 + (G << 3), FILL = START + ((G * G + 1) << 2), BEST = (FILL + ((G * G) << 2) + 7) & ~7;
+export function layout(base: usize, n: i32, k: i32, g: i32): void {
+  const N = <usize>n, G = <usize>g;
+  n_ = n; k_ = k; g_ = g;
+  X_ = base; Y_ = X_ + (N << 3);
+  EPS_ = Y_ + (N << 3); NX_ = EPS_ + (N << 3); NY_ = NX_ + (N << 2);
+  SX_ = NY_ + (N << 2); SY_ = SX_ + (N << 3); RX_ = SY_ + (N << 3); RY_ = RX_ + (N << 2);
+  IX_ = RY_ + (N << 2); IY_ = IX_ + (N << 2);
+  KA_ = IY_ + (N << 2); KB_ = KA_ + (N << 3); IA_ = KB_ + (N << 3); IB_ = IA_ + (N << 2);
+  CELL_ = IB_ + (N << 2); PERM_ = CELL_ + (N << 2); PTS_ = PERM_ + (N << 2); RS_ = PTS_ + (N << 4);
+  COUNT_ = RS_ + (N << 3);
+  LO0_ = COUNT_ + (<usize>RADIX << 2); HI0_ = LO0_ + (G << 3); LO1_ = HI0_ + (G << 3); HI1_ = LO1_ + (G << 3);
+  START_ = HI1_ + (G << 3); FILL_ = START_ + ((G * G + 1) << 2);
+  BEST_ = (FILL_ + ((G * G) << 2) + 7) & ~7;
+}
 
-  sortColumn(X, n, SX, RX, IX, KA, KB, IA, IB, COUNT);
-  sortColumn(Y, n, SY, RY, IY, KA, KB, IA, IB, COUNT);
-
-  // the rank grid: cell of row i along a column is ⌊rank · g / n⌋ (knn/grid.ts)
-  const ncell = g * g;
+/**
+ * The rank grid over the sorted columns (knn/grid.ts: quantile cells, the row's cell along a
+ * column ⌊rank · g / n⌋) and the points in cell order, and τ = max |value| · tieRel. Returns the
+ * grid's crowding Σ count² / n; above maxCrowding it stops there (the caller's kd-tree path
+ * serves such data).
+ */
+export function grid(tieRel: f64, maxCrowding: f64): f64 {
+  const n = n_, g = g_, ncell = g * g;
+  const SX = SX_, SY = SY_, RX = RX_, RY = RY_, CELL = CELL_, START = START_, FILL = FILL_, PERM = PERM_, PTS = PTS_;
   for (let c = 0; c < g; c++) {
     const a = ceilDiv(<i64>c * n, g), b = ceilDiv(<i64>(c + 1) * n, g) - 1;
-    f64Set(LO0, c, f64At(SX, a)); f64Set(HI0, c, f64At(SX, b));
-    f64Set(LO1, c, f64At(SY, a)); f64Set(HI1, c, f64At(SY, b));
+    f64Set(LO0_, c, f64At(SX, a)); f64Set(HI0_, c, f64At(SX, b));
+    f64Set(LO1_, c, f64At(SY, a)); f64Set(HI1_, c, f64At(SY, b));
   }
   memory.fill(START, 0, <usize>(ncell + 1) << 2);
   for (let i = 0; i < n; i++) {
@@ -210,18 +250,26 @@ export function ksg1(base: usize, n: i32, k: i32, g: i32, tieRel: f64, maxCrowdi
   let big: f64 = 0;
   for (let p = 0; p < n; p++) {
     const i = i32At(PERM, p);
-    const a = f64At(X, i), b = f64At(Y, i);
+    const a = f64At(X_, i), b = f64At(Y_, i);
     f64Set(PTS, 2 * p, a);
     f64Set(PTS, 2 * p + 1, b);
     const m = Math.max(Math.abs(a), Math.abs(b));
     if (m > big) big = m;
   }
-  const tol = big * tieRel;
+  tol_ = big * tieRel;
+  return crowding;
+}
 
-  // every row's k-th neighbour distance (self excluded), queried in storage order; only the
-  // distance is kept, so a candidate equal to the current k-th changes nothing and is skipped
-  for (let c1 = 0, cell = 0; c1 < g; c1++) {
-    for (let c0 = 0; c0 < g; c0++, cell++) {
+/**
+ * EPS for the rows of cell rows [r0, r1) of the grid: the k-th neighbour distance (self
+ * excluded), tie-adjusted, queried in storage order. Only the distance is kept, so a candidate
+ * equal to the current k-th changes nothing and is skipped.
+ */
+export function knnRows(r0: i32, r1: i32): void {
+  const g = g_, k = k_, tol = tol_, PTS = PTS_, BEST = BEST_, START = START_, PERM = PERM_, EPS = EPS_;
+  const LO0 = LO0_, HI0 = HI0_, LO1 = LO1_, HI1 = HI1_;
+  for (let c1 = r0; c1 < r1; c1++) {
+    for (let c0 = 0, cell = c1 * g; c0 < g; c0++, cell++) {
       for (let p = i32At(START, cell), e = i32At(START, cell + 1); p < e; p++) {
         const q0 = f64At(PTS, 2 * p), q1 = f64At(PTS, 2 * p + 1);
         for (let t = 0; t < k; t++) f64Set(BEST, t, Infinity);
@@ -262,7 +310,4 @@ export function ksg1(base: usize, n: i32, k: i32, g: i32, tieRel: f64, maxCrowdi
       }
     }
   }
-  countOthers(SX, IX, n, EPS, RS, NX);
-  countOthers(SY, IY, n, EPS, RS, NY);
-  return crowding;
 }

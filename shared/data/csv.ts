@@ -9,6 +9,7 @@ import { parseDecimal } from './decimal.js';
 import { DataError } from '../errors.js';
 import type { Dataset } from './matrix.js';
 import { checkNames, makeDataset, parseTextCell } from './cells.js';
+import { CsvRows } from './wasm/csv-rows.js';
 
 /** A delimiter character, or 'whitespace' (runs of blanks/tabs, as `np.loadtxt` splits). */
 export type Delimiter = ',' | ';' | '\t' | 'whitespace';
@@ -31,6 +32,11 @@ export interface CsvOptions {
    * Numbers in such a column are labels too (by their shortest decimal form). @default false
    */
   encodeText?: boolean;
+  /**
+   * Read plain rows with the WebAssembly kernel where it runs (data/wasm/csv-rows.ts; the same
+   * numbers); false reads them in JavaScript only, as the tests do to compare. @default true
+   */
+  kernel?: boolean;
 }
 
 /**
@@ -60,6 +66,10 @@ class ColumnSink {
       this.labels[u] = Array.from(this.cols[u]!.subarray(0, i), String);
       this.labels[u]!.push(s);
     }
+  }
+  /** Whether a column holds labels (then every later cell of it is one). */
+  hasText(): boolean {
+    return this.labels.some((l) => l !== null);
   }
   /** A plain decimal cell (value already parsed). */
   num(u: number, v: number, i: number): void {
@@ -171,6 +181,21 @@ function firstLines(text: string, max: number): string[] {
   return out;
 }
 
+/**
+ * The text of bytes[pos, ...) up to a line break after its first 20 non-blank lines (all of it
+ * if shorter): what detectDelimiter reads, without decoding a large file whole.
+ */
+function headText(bytes: Buffer, pos: number): string {
+  for (let size = 1 << 16; ; size *= 4) {
+    if (pos + size >= bytes.length) return bytes.toString('utf8', pos);
+    const cut = bytes.lastIndexOf(10, pos + size);
+    if (cut >= pos) {
+      const text = bytes.toString('utf8', pos, cut + 1);
+      if (firstLines(text, 20).length >= 20) return text;
+    }
+  }
+}
+
 /** The delimiter that splits the first lines into the same number (> 1) of fields. */
 export function detectDelimiter(text: string): Delimiter {
   const lines = firstLines(text, 20);
@@ -183,31 +208,37 @@ export function detectDelimiter(text: string): Delimiter {
   return ','; // one column (or irregular lines, reported as ragged rows below)
 }
 
-/** Whether text[a, b) is a plain decimal (the grammar of cells.ts NUMBER_RE), by char codes. */
-function plainNumber(text: string, a: number, b: number): boolean {
+/** Whether bytes[a, b) is a plain decimal (the grammar of cells.ts NUMBER_RE), by byte values. */
+function plainNumber(bytes: Uint8Array, a: number, b: number): boolean {
   let i = a;
-  let c = text.charCodeAt(i);
-  if (c === 43 || c === 45) c = text.charCodeAt(++i); // + -
+  let c = bytes[i]!;
+  if (c === 43 || c === 45) c = bytes[++i]!; // + -
   let digits = 0;
-  while (c >= 48 && c <= 57) { digits++; c = text.charCodeAt(++i); }
+  while (c >= 48 && c <= 57) { digits++; c = bytes[++i]!; }
   if (c === 46) { // .
-    c = text.charCodeAt(++i);
-    while (c >= 48 && c <= 57) { digits++; c = text.charCodeAt(++i); }
+    c = bytes[++i]!;
+    while (c >= 48 && c <= 57) { digits++; c = bytes[++i]!; }
   }
   if (digits === 0) return false;
   if (i < b && (c === 101 || c === 69)) { // e E
-    c = text.charCodeAt(++i);
-    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    c = bytes[++i]!;
+    if (c === 43 || c === 45) c = bytes[++i]!;
     let e = 0;
-    while (c >= 48 && c <= 57) { e++; c = text.charCodeAt(++i); }
+    while (c >= 48 && c <= 57) { e++; c = bytes[++i]!; }
     if (e === 0) return false;
   }
   return i === b;
 }
 
+/** A Buffer over the same memory (no copy): its indexOf and toString are native. */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Parsing state of the fast path, kept across chunks of a streamed file. */
 interface PlainState {
-  delim: string;
+  /** The delimiter's byte. */
+  delim: number;
   header: boolean;
   names: string[];
   d: number;
@@ -218,33 +249,47 @@ interface PlainState {
   cap: number;
   /** Data rows so far. */
   n: number;
+  /** Whether plainRows may use the WebAssembly kernel (CsvOptions.kernel). */
+  kernel: boolean;
 }
 
-/** [start, end) of the first non-blank line at or after `pos` within [pos, len), CR stripped; the next position. */
-function lineAt(text: string, pos: number, len: number): [number, number, number] | null {
+/**
+ * Where the line starting at `pos` ends: the position after its '\n' (or `len`), as a negative
+ * number −1 − that position when the line is blank (only blanks and tabs, and a CR before the
+ * line break).
+ */
+function lineEnd(bytes: Uint8Array, pos: number, len: number): number {
+  let blank = true;
+  let i = pos;
+  for (; i < len; i++) {
+    const c = bytes[i]!;
+    if (c === 10) break;
+    if (c !== 32 && c !== 9 && !(c === 13 && (i + 1 === len || bytes[i + 1] === 10))) blank = false;
+  }
+  const next = Math.min(i + 1, len);
+  return blank ? -1 - next : next;
+}
+
+/** [start, end) of the first non-blank line at or after `pos`, CR stripped; the next position. */
+function lineAt(bytes: Uint8Array, pos: number, len: number): [number, number, number] | null {
   while (pos < len) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0 || end > len) end = len;
-    const start = pos;
-    pos = end + 1;
-    let e = end;
-    if (e > start && text.charCodeAt(e - 1) === 13) e--;
-    for (let i = start; i < e; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 32 && c !== 9) return [start, e, pos];
-    }
+    const next = lineEnd(bytes, pos, len);
+    if (next < 0) { pos = -1 - next; continue; }
+    let e = bytes[next - 1] === 10 ? next - 1 : next;
+    if (e > pos && bytes[e - 1] === 13) e--;
+    return [pos, e, next];
   }
   return null;
 }
 
 /**
  * The first line: names (or, when it is all numbers, data), the selection, and column buffers
- * sized for about `bytes / first line length` rows. Returns the state and where data starts.
+ * sized for about `size / first line length` rows. Returns the state and where data starts.
  */
-function plainStart(text: string, delim: string, opts: CsvOptions, bytes: number): { st: PlainState; pos: number } {
-  const first = lineAt(text, 0, text.length);
+function plainStart(bytes: Buffer, pos: number, delim: string, opts: CsvOptions, size: number): { st: PlainState; pos: number } {
+  const first = lineAt(bytes, pos, bytes.length);
   if (!first) throw new DataError('empty data: no header row');
-  const firstFields = text.slice(first[0], first[1]).split(delim);
+  const firstFields = bytes.toString('utf8', first[0], first[1]).split(delim);
   const header = opts.header ?? !firstFields.every((f) => NUMERIC_RE.test(f.trim()));
   const names = header ? firstFields.map((f) => f.trim()) : firstFields.map((_, j) => String(j));
   if (header) checkNames(names);
@@ -253,73 +298,142 @@ function plainStart(text: string, delim: string, opts: CsvOptions, bytes: number
   const use = opts.select ? [...new Set(opts.select(names))] : names.map((_, j) => j);
   const want = new Int32Array(d).fill(-1);
   use.forEach((j, u) => (want[j] = u));
-  // rows ≈ bytes / the length of the first data line (the header's length says little)
-  const row = header ? lineAt(text, first[2], text.length) ?? first : first;
-  const cap = Math.max(16, Math.ceil((bytes * 1.05) / Math.max(1, row[1] - row[0] + 1)));
+  // rows ≈ size / the length of the first data line (the header's length says little)
+  const row = header ? lineAt(bytes, first[2], bytes.length) ?? first : first;
+  const cap = Math.max(16, Math.ceil((size * 1.05) / Math.max(1, row[1] - row[0] + 1)));
   const sink = new ColumnSink(names, use, use.map(() => new Float64Array(cap)), opts.encodeText ?? false);
-  return { st: { delim, header, names, d, use, want, sink, cap, n: 0 }, pos: header ? first[2] : first[0] };
+  return { st: { delim: delim.charCodeAt(0), header, names, d, use, want, sink, cap, n: 0, kernel: opts.kernel ?? true }, pos: header ? first[2] : first[0] };
+}
+
+/** End of the number parseDecimal read in place (its `end` argument). */
+const numberEnd = new Int32Array(1);
+
+/** Room in the column buffers for `rows` more rows (at least doubling). */
+function reserve(st: PlainState, rows: number): void {
+  if (st.n + rows <= st.cap) return;
+  const cap = (st.cap = Math.max(2 * st.cap, st.n + rows));
+  st.sink.cols = st.sink.cols.map((col) => { const g = new Float64Array(cap); g.set(col); return g; });
 }
 
 /**
- * Every non-blank line of text[pos, len) as a data row, parsed in place (no per-line or per-cell
- * arrays). Cells that are not plain decimals go through parseTextCell, which either reads them
- * or throws the usual error naming row and column.
+ * Every non-blank line of bytes[pos, len) as a data row: by the WebAssembly kernel where it
+ * runs (data/wasm/csv-rows.ts), which leaves any row it does not take (a blank or odd line, a
+ * cell that needs Number(), an error) to scanRows, one line at a time; by scanRows alone once a
+ * column holds text labels (encodeText), or without the kernel.
  */
-function plainRows(st: PlainState, text: string, pos: number, len: number): void {
-  const { delim, d, want, sink } = st;
-  for (let line = lineAt(text, pos, len); line; line = lineAt(text, line[2], len)) {
-    const n = st.n;
-    if (n === st.cap) {
-      const cap = (st.cap *= 2);
-      sink.cols = sink.cols.map((c) => { const g = new Float64Array(cap); g.set(c); return g; });
+function plainRows(st: PlainState, bytes: Buffer, pos: number, len: number): void {
+  const rows = st.kernel && !st.sink.hasText() ? CsvRows.over(bytes, len, st.want, st.use.length) : undefined;
+  if (!rows) return scanRows(st, bytes, pos, len);
+  while (pos < len) {
+    const stop = rows.read(pos, st.d, st.delim);
+    if (stop === undefined) return scanRows(st, bytes, pos, len);
+    pos = stop;
+    const r = rows.done;
+    if (r > 0) {
+      reserve(st, r);
+      st.sink.cols.forEach((col, u) => col.set(rows.values(u), st.n));
+      st.n += r;
     }
-    const ls = line[0], le = line[1];
-    let a = ls, j = 0;
+    if (r === rows.max || pos >= len) continue;
+    const nl = bytes.indexOf(10, pos);
+    const next = nl < 0 || nl >= len ? len : nl + 1;
+    scanRows(st, bytes, pos, next);
+    pos = next;
+    if (st.sink.hasText()) return scanRows(st, bytes, pos, len);
+  }
+}
+
+/**
+ * Every non-blank line of bytes[pos, len) as a data row, parsed in one pass over the bytes (no
+ * per-line or per-cell strings or arrays: issue 12). A selected cell is read in place by
+ * parseDecimal; one that is not a plain decimal followed by (blanks and) its delimiter or line
+ * end goes through `oddCell`, which reads it or throws the usual error naming row and column.
+ */
+function scanRows(st: PlainState, bytes: Buffer, pos: number, len: number): void {
+  const { delim, d, want, sink } = st;
+  let i = pos;
+  while (i < len) {
+    let c = bytes[i]!;
+    if (c === 10 || c === 13 || c === 32 || c === 9) { // a blank line, maybe
+      const next = lineEnd(bytes, i, len);
+      if (next < 0) { i = -1 - next; continue; }
+    }
+    reserve(st, 1);
+    const n = st.n;
+    let j = 0;
     for (;;) {
-      let b = text.indexOf(delim, a);
-      if (b < 0 || b > le) b = le;
-      if (j < d) {
-        const u = want[j]!;
-        if (u >= 0) {
-          let s = a, e = b;
-          while (s < e && text.charCodeAt(s) === 32) s++;
-          while (e > s && text.charCodeAt(e - 1) === 32) e--;
-          // byte-level parse first (exact, or NaN when unsure: decimal.ts), then Number()
-          let v = parseDecimal(text, s, e);
-          if (v === v) sink.num(u, v, n);
-          else if (e > s && plainNumber(text, s, e) && Number.isFinite((v = Number(text.slice(s, e))))) sink.num(u, v, n);
-          else sink.slow(u, text.slice(a, b), n);
-        }
+      // field j starts at i; `stop` becomes the delimiter or line break (or len) after it
+      let stop = i;
+      const u = j < d ? want[j]! : -1;
+      if (u >= 0) {
+        let s = i;
+        while (s < len && bytes[s] === 32) s++;
+        const v = parseDecimal(bytes, s, len, numberEnd);
+        let k = numberEnd[0]!;
+        while (k < len && bytes[k] === 32) k++;
+        c = k < len ? bytes[k]! : 10;
+        if (v === v && (c === delim || c === 10 || (c === 13 && (k + 1 === len || bytes[k + 1] === 10)))) {
+          sink.num(u, v, n);
+          stop = c === 13 ? k + 1 : k;
+        } else stop = oddCell(st, bytes, i, len, u);
+      } else {
+        while (stop < len && (c = bytes[stop]!) !== delim && c !== 10) stop++;
       }
       j++;
-      if (b >= le) break;
-      a = b + 1;
+      i = stop + 1;
+      if (stop >= len || bytes[stop] !== delim) break;
     }
     if (j !== d) throw new DataError(`ragged row ${n + 1}: ${j} fields, ${st.header ? 'the header has' : 'the first row has'} ${d}`);
     st.n = n + 1;
   }
 }
 
+/**
+ * A selected cell starting at `a` that the in-place read did not take: its field as the line
+ * split gives it (up to the delimiter, or the line end without its CR), blanks trimmed, parsed
+ * by parseDecimal or Number(), else by the sink's slow path. Returns the delimiter or line
+ * break after it (or len).
+ */
+function oddCell(st: PlainState, bytes: Buffer, a: number, len: number, u: number): number {
+  let stop = a, c = 0;
+  while (stop < len && (c = bytes[stop]!) !== st.delim && c !== 10) stop++;
+  let b = stop;
+  if (b > a && bytes[b - 1] === 13 && (b === len || c === 10)) b--;
+  let s = a, e = b;
+  while (s < e && bytes[s] === 32) s++;
+  while (e > s && bytes[e - 1] === 32) e--;
+  let v = parseDecimal(bytes, s, e);
+  if (v === v) st.sink.num(u, v, st.n);
+  else if (e > s && plainNumber(bytes, s, e) && Number.isFinite((v = Number(bytes.toString('latin1', s, e))))) st.sink.num(u, v, st.n);
+  else st.sink.slow(u, bytes.toString('utf8', a, b), st.n);
+  return stop;
+}
+
 function plainFinish(st: PlainState, opts: CsvOptions): Dataset {
   return makeDataset(st.use.map((j) => st.names[j]!), st.sink.finish(st.n, opts.notes));
 }
 
-/** The fast path for a whole text: unquoted, with a one-character delimiter. */
-function parsePlain(text: string, delim: string, opts: CsvOptions): Dataset {
-  const { st, pos } = plainStart(text, delim, opts, text.length);
-  plainRows(st, text, pos, text.length);
+/** The fast path for a whole file from `pos` (after a BOM): unquoted, with a one-character delimiter. */
+function parsePlain(bytes: Buffer, pos: number, delim: string, opts: CsvOptions): Dataset {
+  const { st, pos: start } = plainStart(bytes, pos, delim, opts, bytes.length - pos);
+  plainRows(st, bytes, start, bytes.length);
   return plainFinish(st, opts);
+}
+
+/** Position after a UTF-8 byte order mark at the start, else 0. */
+function afterBom(bytes: Uint8Array): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 }
 
 /**
  * The fast path fed chunk by chunk (a large file streamed from disk: the file is never held
- * whole, in bytes or as a string). Only complete lines are parsed; the tail waits for the next
- * chunk. `feed` answers false when the text needs the general parser (quotes, a whitespace
- * delimiter); the caller then reads the file whole with `parseCsv`. Notes reach
- * `opts.notes` only from `end`, so a restart does not repeat them.
+ * whole). Only complete lines are parsed; the tail waits for the next chunk. `feed` answers
+ * false when the text needs the general parser (quotes, a whitespace delimiter); the caller then
+ * reads the file whole with `parseCsv`. Notes reach `opts.notes` only from `end`, so a restart
+ * does not repeat them.
  */
 export class CsvChunks {
-  private rest = '';
+  private rest: Uint8Array = new Uint8Array(0);
   private st: PlainState | undefined;
   private readonly notes: string[] = [];
   private readonly opts: CsvOptions;
@@ -328,26 +442,34 @@ export class CsvChunks {
     this.opts = { ...opts, notes: this.notes };
   }
 
-  feed(chunk: string, final = false): boolean {
-    let text = this.rest + chunk;
+  /** The next bytes of the file (copied where kept: the caller may reuse `chunk`). */
+  feed(chunk: Uint8Array, final = false): boolean {
+    let bytes: Buffer;
+    if (this.rest.length === 0) bytes = bufferOf(chunk);
+    else {
+      bytes = Buffer.allocUnsafe(this.rest.length + chunk.length);
+      bytes.set(this.rest);
+      bytes.set(chunk, this.rest.length);
+    }
+    let pos = 0;
     if (!this.st) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       // detection reads the first 20 lines, as it does on a whole text
       let lines = 0;
-      for (let i = text.indexOf('\n'); i >= 0 && lines <= 20; i = text.indexOf('\n', i + 1)) lines++;
+      for (let i = bytes.indexOf(10); i >= 0 && lines <= 20; i = bytes.indexOf(10, i + 1)) lines++;
       if (lines <= 20 && !final) {
-        this.rest = text;
+        this.rest = new Uint8Array(bytes);
         return true;
       }
-      const delim = this.opts.delimiter !== undefined ? parseDelimiter(this.opts.delimiter) : detectDelimiter(text);
-      if (delim === 'whitespace' || text.includes('"')) return false;
-      const { st, pos } = plainStart(text, delim, this.opts, this.bytes);
-      this.st = st;
-      text = text.slice(pos);
-    } else if (text.includes('"')) return false;
-    const last = final ? text.length : text.lastIndexOf('\n') + 1;
-    plainRows(this.st, text, 0, last);
-    this.rest = text.slice(last);
+      pos = afterBom(bytes);
+      const delim = this.opts.delimiter !== undefined ? parseDelimiter(this.opts.delimiter) : detectDelimiter(bytes.toString('utf8', pos));
+      if (delim === 'whitespace' || bytes.indexOf(34) >= 0) return false;
+      const start = plainStart(bytes, pos, delim, this.opts, this.bytes);
+      this.st = start.st;
+      pos = start.pos;
+    } else if (bytes.indexOf(34) >= 0) return false;
+    const last = final ? bytes.length : bytes.lastIndexOf(10) + 1;
+    plainRows(this.st, bytes, pos, Math.max(pos, last));
+    this.rest = new Uint8Array(bytes.subarray(Math.max(pos, last)));
     return true;
   }
 
@@ -369,12 +491,14 @@ function noHeaderNote(d: number): string {
  *   data row), and empty, non-numeric or non-finite cells of a selected column (row and name).
  */
 export function parseCsv(input: string | Uint8Array, opts: CsvOptions = {}): Dataset {
-  let text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const delim = opts.delimiter !== undefined ? parseDelimiter(opts.delimiter) : detectDelimiter(text);
-  if (delim !== 'whitespace' && !text.includes('"')) return parsePlain(text, delim, opts);
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : bufferOf(input);
+  const pos = afterBom(bytes);
+  const delim = opts.delimiter !== undefined ? parseDelimiter(opts.delimiter) : detectDelimiter(headText(bytes, pos));
+  const quoted = bytes.indexOf(34) >= 0;
+  if (delim !== 'whitespace' && !quoted) return parsePlain(bytes, pos, delim, opts);
+  const text = bytes.toString('utf8', pos);
   let records: string[][];
-  if (text.includes('"')) {
+  if (quoted) {
     records = scanQuoted(text, delim);
   } else {
     records = [];

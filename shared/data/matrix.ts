@@ -1,4 +1,5 @@
 import { DataError } from '../errors.js';
+import { stackDivided } from './wasm/columns.js';
 
 /** A loaded table: named numeric columns of equal length (column-major). */
 export interface Dataset {
@@ -16,16 +17,26 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-/** Stack columns side by side into a row-major matrix. */
-export function columnsToMatrix(columns: readonly Float64Array[]): Matrix {
+/**
+ * Stack columns side by side into a row-major matrix (a copy), column j divided by
+ * `divisors[j]` if given (normalisation in the same pass; a divisor 1 copies exactly).
+ */
+export function columnsToMatrix(columns: readonly Float64Array[], divisors?: readonly number[]): Matrix {
   const d = columns.length;
   if (d === 0) throw new DataError('no columns selected');
   const n = columns[0]!.length;
-  const data = new Float64Array(n * d);
-  for (let j = 0; j < d; j++) {
-    const c = columns[j]!;
+  columns.forEach((c, j) => {
     if (c.length !== n) throw new DataError(`column ${j} has ${c.length} rows, expected ${n}`);
-    for (let i = 0; i < n; i++) data[i * d + j] = c[i]!;
+  });
+  const s = columns.map((_, j) => divisors?.[j] ?? 1);
+  // long columns: the same quotients from the WebAssembly kernel
+  let data = stackDivided(columns, s, n);
+  if (!data) {
+    data = new Float64Array(n * d);
+    for (let j = 0; j < d; j++) {
+      const c = columns[j]!, sj = s[j]!;
+      for (let i = 0; i < n; i++) data[i * d + j] = c[i]! / sj;
+    }
   }
   return { n, d, data };
 }

@@ -4,7 +4,8 @@
  * which is canonical: the numbering does not depend on the order of the rows, so sums over
  * cells are bit-identical for any permutation of the data.
  */
-import type { Matrix } from '../data/matrix.js';
+import { hstack, type Matrix } from '../data/matrix.js';
+import { distinctStrided } from '../data/wasm/columns.js';
 import { columnOrder } from '../knn/order.js';
 
 export interface Cells {
@@ -58,25 +59,44 @@ export function rowCells(m: Matrix): Cells {
   return { ids, counts: counts.slice(0, id + 1), m: id + 1 };
 }
 
-/** Number of rows equal to some other, earlier row (N − number of distinct rows). */
-export function duplicateRows(m: Matrix): number {
-  if (firstColumnDistinct(m)) return 0;
+/**
+ * Number of rows equal to some other, earlier row (N − number of distinct rows) of the blocks
+ * side by side (one block, or the joint space of several). The blocks are joined only when the
+ * first column has repeats, which continuous data does not.
+ */
+export function duplicateRows(...blocks: Matrix[]): number {
+  if (firstColumnDistinct(blocks[0]!)) return 0;
+  const m = blocks.length === 1 ? blocks[0]! : hstack(...blocks);
   return m.n - rowCells(m).m;
 }
 
 /**
  * Whether the first column has no two equal values (then no two rows are equal). The common
- * case for continuous data, answered by the engine's native `Float64Array.prototype.sort` and
- * one scan, so a single estimate does not pay for the JIT warm-up of the radix order in
- * rowCells at start-up (issue 12). −0 and +0 sort next to each other and compare equal, as in
- * rowCells.
+ * case for continuous data, answered in one O(N) pass with an open-addressing table of row
+ * numbers keyed by the value's bits (issue 12: a sort of the column, or the radix order of
+ * rowCells, cost a single estimate several ms of cold code at start-up). The sign bit is left
+ * out of the key (of both words: either byte order), so −0 and +0 meet in one probe sequence,
+ * and slots are compared with ===, as in rowCells.
  */
 function firstColumnDistinct(m: Matrix): boolean {
   const { n, d, data } = m;
   if (n < 2) return true;
-  const col = new Float64Array(n);
-  for (let i = 0; i < n; i++) col[i] = data[i * d]!;
-  col.sort();
-  for (let i = 1; i < n; i++) if (col[i] === col[i - 1]) return false;
+  let bits = 1;
+  while (1 << bits < n + (n >> 1)) bits++;
+  const k = distinctStrided(data, n, d, bits); // long columns: the WebAssembly kernel, the same table
+  if (k !== undefined) return k;
+  const shift = 32 - bits, mask = (1 << bits) - 1;
+  const slot = new Int32Array(1 << bits); // row + 1, or 0 when free
+  const words = new Int32Array(data.buffer, data.byteOffset, 2 * n * d);
+  for (let i = 0; i < n; i++) {
+    const w = 2 * i * d;
+    const v = data[i * d]!;
+    let h = Math.imul(Math.imul(words[w]! & 0x7fffffff, 0x85ebca6b) ^ (words[w + 1]! & 0x7fffffff), 0x9e3779b1) >>> shift;
+    for (let r = slot[h]!; r !== 0; r = slot[h]!) {
+      if (data[(r - 1) * d] === v) return false;
+      h = (h + 1) & mask;
+    }
+    slot[h] = i + 1;
+  }
   return true;
 }

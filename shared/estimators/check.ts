@@ -3,10 +3,11 @@
  * (`validateShape`, run by every estimate) and data scans (`checkData`: non-finite cells,
  * duplicates) run once per job. Errors name the field, row or column.
  */
-import { hstack, type Matrix } from '../data/matrix.js';
+import type { Matrix } from '../data/matrix.js';
 import { estimatorOf, measureOf, usesK, type MeasureDescriptor } from '../catalog/index.js';
 import { DataError, EstimatorError, OptionError } from '../errors.js';
 import { duplicateRows } from './cells.js';
+import { firstNonFinite } from '../data/wasm/columns.js';
 import { checkTies } from './ties-guard.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
 
@@ -56,23 +57,27 @@ export function validateShape(measure: string, estimator: string, input: Estimat
 function checkFinite(m: Matrix | undefined, name: string): void {
   if (!m) return;
   const { n, d, data } = m;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = data[i * d + j]!;
-      if (!Number.isFinite(v)) throw new DataError(`${name}: non-finite value ${v} at row ${i}, column ${j}`);
-    }
+  // the first bad value in row order (long blocks: found by the WebAssembly kernel)
+  let at = firstNonFinite(data.subarray(0, n * d));
+  if (at === undefined) {
+    at = -1;
+    for (let i = 0; i < n * d; i++) if (!Number.isFinite(data[i]!)) { at = i; break; }
   }
+  if (at >= 0) throw new DataError(`${name}: non-finite value ${data[at]} at row ${Math.floor(at / d)}, column ${at % d}`);
 }
 
-/** The space whose duplicate rows bias the estimator (the joint space of the blocks by default). */
-function jointSpace(measure: string, estimator: string, input: EstimatorInput): Matrix {
+/**
+ * The space whose duplicate rows bias the estimator (the joint space of the blocks by default),
+ * as its blocks: duplicateRows joins them only when it needs to.
+ */
+function jointSpace(measure: string, estimator: string, input: EstimatorInput): Matrix[] {
   const e = estimatorOf(measure, estimator);
-  if (e.space) return e.space(measure, input);
+  if (e.space) return [e.space(measure, input)];
   const blocks = [input.x];
   const m = measureOf(measure);
   if (used(m, 'y', input)) blocks.push(input.y!);
   if (used(m, 'z', input)) blocks.push(input.z!);
-  return blocks.length === 1 ? input.x : hstack(...blocks);
+  return blocks;
 }
 
 /** Full check: shape, finite values, duplicates. Returns warnings for non-fatal issues. */
@@ -88,7 +93,7 @@ export function checkInput(measure: string, estimator: string, input: EstimatorI
   }
   if (params.millerMadow && estimator !== 'plugin') warnings.push(`millerMadow applies to the plugin estimator only; ignored for ${estimator}`);
   if (e.duplicates === 'refuse') {
-    const dup = duplicateRows(jointSpace(measure, estimator, input));
+    const dup = duplicateRows(...jointSpace(measure, estimator, input));
     if (dup > 0) {
       throw new EstimatorError(
         `${estimator} ${measure}: x has ${dup} duplicate row${dup === 1 ? '' : 's'}, which give zero neighbour distances and a ` +
@@ -98,7 +103,7 @@ export function checkInput(measure: string, estimator: string, input: EstimatorI
   } else if (e.duplicates === 'warn') {
     // kNN estimators with a k: refuse when ties make the k-th distance 0 for many rows (ties-guard.ts)
     if (usesK(estimator)) checkTies(estimator, { x: input.x, ...(used(m, 'y', input) ? { y: input.y } : {}), ...(used(m, 'z', input) ? { z: input.z } : {}) }, params.k);
-    const dup = duplicateRows(jointSpace(measure, estimator, input));
+    const dup = duplicateRows(...jointSpace(measure, estimator, input));
     if (dup > 0) {
       warnings.push(
         `${dup} duplicate row${dup === 1 ? '' : 's'} in the joint space: kNN estimators are biased by ties; consider jitter` +
@@ -107,7 +112,7 @@ export function checkInput(measure: string, estimator: string, input: EstimatorI
     }
   } else if (e.duplicates === 'expected' && !e.knn) {
     const space = jointSpace(measure, estimator, input);
-    if (duplicateRows(space) === 0 && space.n > 1) {
+    if (duplicateRows(...space) === 0 && space[0]!.n > 1) {
       warnings.push(`${estimator}: every row is distinct, so each is its own category; ${estimator} treats values as discrete (use a kNN estimator for continuous data)`);
     }
   }

@@ -50,16 +50,27 @@ export function sampleRows(n: number, m: number): Int32Array {
  * a share s > 1/4 of the rows sat in runs of k + 1 or more copies, the sample would hold about
  * m²/2 · s(k+1)/N ≥ 8(k+1) ≥ 16 colliding pairs, so none at all rules the share out (the
  * chance of missing is e^-16 or less). Saves the O(N) order of a full count on continuous data.
+ * Rows equal as values (−0 as 0, NaN as NaN) count; the same row drawn twice does not. One
+ * column is checked by a native sort of the sampled values (issue 12: a Set of them cost a
+ * cold start more).
  */
 export function sampleHasNoCopies(m: Matrix): boolean {
   const size = Math.min(m.n, Math.ceil(8 * Math.sqrt(m.n)));
-  const rows = sampleRows(m.n, size);
-  const seen = new Set<number | string>();
-  const picked = new Set<number>();
-  for (const r of rows) {
-    if (picked.has(r)) continue; // the same row drawn twice is not a copy
-    picked.add(r);
-    const key = m.d === 1 ? m.data[r]! : Array.from(m.data.subarray(r * m.d, (r + 1) * m.d)).join(',');
+  const rows = sampleRows(m.n, size).sort();
+  const fresh = (t: number) => t === 0 || rows[t] !== rows[t - 1];
+  if (m.d === 1) {
+    const v = new Float64Array(size);
+    let k = 0;
+    for (let t = 0; t < size; t++) if (fresh(t)) v[k++] = m.data[rows[t]!]!;
+    const s = v.subarray(0, k).sort(); // a copy sits next to its original (−0 next to 0, NaNs last)
+    for (let t = 1; t < k; t++) if (s[t] === s[t - 1] || (s[t] !== s[t] && s[t - 1] !== s[t - 1])) return false;
+    return true;
+  }
+  const seen = new Set<string>();
+  for (let t = 0; t < size; t++) {
+    if (!fresh(t)) continue;
+    const r = rows[t]!;
+    const key = Array.from(m.data.subarray(r * m.d, (r + 1) * m.d)).join(',');
     if (seen.has(key)) return false;
     seen.add(key);
   }

@@ -9,6 +9,8 @@ import { DataError, OptionError } from '../errors.js';
 import type { Dataset, Matrix } from '../data/matrix.js';
 import { TIE_RELATIVE } from '../estimators/ties.js';
 import { sampleRows } from '../estimators/ties-guard.js';
+import { sampleSd } from '../stats/moments.js';
+import { maxAbsAbove } from '../data/wasm/columns.js';
 
 /**
  * Share of gaps between consecutive distinct values that may fall within τ before the column
@@ -43,20 +45,20 @@ function argMaxAbs(c: ArrayLike<number>): number {
   return best;
 }
 
-/** Before normalising: the sum of squares must stay finite (2e154² overflows float64). */
-export function checkScalable(ds: Dataset, j: number): void {
+/**
+ * Before normalising: the sum of squares must stay finite (2e154² overflows float64). Returns
+ * the column's sample sd (sampleSd, the same sum), which buildBlock divides by.
+ */
+export function checkScalable(ds: Dataset, j: number): number {
   const c = ds.columns[j]!;
-  let mean = 0;
-  for (let i = 0; i < c.length; i++) mean += c[i]!;
-  mean /= c.length;
-  let s = 0;
-  for (let i = 0; i < c.length; i++) s += (c[i]! - mean) ** 2;
-  if (!Number.isFinite(s)) {
+  const sd = sampleSd(c);
+  if (!Number.isFinite(sd)) {
     const r = argMaxAbs(c);
     throw new DataError(
       `row ${r + 1}, column '${ds.names[j]}': the value ${c[r]} is too large to normalise the column (its variance overflows float64); remove or rescale it`,
     );
   }
+  return sd;
 }
 
 /**
@@ -68,6 +70,12 @@ export function checkResolution(blocks: readonly { field: string; m: Matrix; nam
   let max = 0, at = { field: '', col: 0, row: 0 };
   for (const b of blocks) {
     const { n, d, data } = b.m;
+    // long blocks: the same first largest value from the WebAssembly kernel
+    const k = maxAbsAbove(data.subarray(0, n * d), max);
+    if (k !== undefined) {
+      if (k >= 0) { max = Math.abs(data[k]!); at = { field: b.field, col: k % d, row: Math.floor(k / d) }; }
+      continue;
+    }
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) {
         const v = Math.abs(data[i * d + j]!);
@@ -79,7 +87,7 @@ export function checkResolution(blocks: readonly { field: string; m: Matrix; nam
   if (!(tau > 0)) return;
   for (const b of blocks) {
     const { n, d, data } = b.m;
-    const col = new Float64Array(n);
+    let col: Float64Array | undefined; // only for a column the screen does not clear
     const rows = sampleRows(n, Math.min(n, 1024));
     const sample = new Float64Array(rows.length);
     for (let j = 0; j < d; j++) {
@@ -90,6 +98,7 @@ export function checkResolution(blocks: readonly { field: string; m: Matrix; nam
       sample.sort();
       const iqr = sample[Math.floor(0.75 * (sample.length - 1))]! - sample[Math.floor(0.25 * (sample.length - 1))]!;
       if (n * tau * 1000 < iqr) continue;
+      col ??= new Float64Array(n);
       for (let i = 0; i < n; i++) col[i] = data[i * d + j]!;
       col.sort();
       let gaps = 0, small = 0;

@@ -115,31 +115,33 @@ interface BlockPlan {
 }
 
 /**
- * Build one block: copy columns, add seeded jitter (uniform on [−a·sd, a·sd), a = `jitter`,
- * sd of the raw column, or absolute a for a constant column), then divide by the sample sd
- * when normalising. Jitter draws come from one stream, `stream(seed, 0, Domain.jitter)`,
- * consumed block by block (x, y, z), column by column, row by row.
+ * Build one block: the columns side by side, with seeded jitter (uniform on [−a·sd, a·sd),
+ * a = `jitter`, sd of the raw column, or absolute a for a constant column) added, then divided
+ * by the sample sd when normalising. `rawSds` holds the raw columns' sds where checkScalable
+ * computed them. Jitter draws come from one stream, `stream(seed, 0, Domain.jitter)`,
+ * consumed block by block (x, y, z), column by column, row by row. One copy per column, the
+ * division included, unless jittered (issue 12: copies and sd passes were a cold-start cost).
  */
-function buildBlock(ds: Dataset, plan: BlockPlan, normalize: boolean, jitter: number, rng: ReturnType<typeof stream> | null): Matrix {
-  if (plan.raw) return columnsToMatrix(plan.cols.map((j) => Float64Array.from(ds.columns[j]!)));
+function buildBlock(ds: Dataset, plan: BlockPlan, normalize: boolean, jitter: number, rng: ReturnType<typeof stream> | null, rawSds: ReadonlyMap<number, number>): Matrix {
+  if (plan.raw) return columnsToMatrix(plan.cols.map((j) => ds.columns[j]!));
+  const jittered = rng !== null && jitter > 0;
+  const divisors: number[] = [];
   const cols = plan.cols.map((j) => {
-    const src = ds.columns[j]!;
-    const c = Float64Array.from(src);
-    const rawSd = sampleSd(src);
+    let c = ds.columns[j]!;
+    const rawSd = normalize || jittered ? rawSds.get(j) ?? sampleSd(c) : 0;
     if (normalize && !(rawSd > 0)) {
       throw new DataError(`column ${JSON.stringify(ds.names[j])} (in ${plan.field}) has zero variance: it cannot be normalized (set normalize: false, or drop the column)`);
     }
-    if (rng && jitter > 0) {
+    if (jittered) {
       const amp = jitter * (rawSd > 0 ? rawSd : 1);
+      c = Float64Array.from(c);
       for (let i = 0; i < c.length; i++) c[i] = c[i]! + amp * (2 * rng.nextFloat64() - 1);
     }
-    if (normalize) {
-      const s = sampleSd(c);
-      for (let i = 0; i < c.length; i++) c[i] = c[i]! / s;
-    }
+    // an unjittered column is the raw one: its sd is rawSd
+    divisors.push(normalize ? (jittered ? sampleSd(c) : rawSd) : 1);
     return c;
   });
-  return columnsToMatrix(cols);
+  return columnsToMatrix(cols, divisors);
 }
 
 export interface PrepareOptions extends ValidateOptions {}
@@ -205,9 +207,10 @@ export function prepareJob(jobIn: Job, opts: PrepareOptions = {}): PreparedJob {
   if (job.z) plans.push({ field: 'z', cols: job.z.map((c, i) => resolveColumn(ds, c, `z[${i}]`)), raw: raw('z') });
 
   checkDistinctColumns(plans, ds.names);
-  if (normalize) for (const p of plans) for (const j of p.cols) checkScalable(ds, j);
+  const rawSds = new Map<number, number>();
+  if (normalize) for (const p of plans) for (const j of p.cols) rawSds.set(j, checkScalable(ds, j));
   const rng = jitter > 0 ? stream(seed, 0, Domain.jitter) : null;
-  const blocks = plans.map((p) => buildBlock(ds, p, normalize, jitter, rng));
+  const blocks = plans.map((p) => buildBlock(ds, p, normalize, jitter, rng, rawSds));
   // plugin compares values exactly; every other estimator works at the resolution τ of the blocks
   if (job.estimator !== 'plugin') checkResolution(plans.map((p, b) => ({ field: p.field, m: blocks[b]!, names: p.cols.map((j) => ds.names[j]!) })));
   if (jitter > 0) warnings.push(`jitter: added seeded uniform noise of ±${jitter}·sd to every selected column (seed ${seed}); estimates are for the jittered data`);

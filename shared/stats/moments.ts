@@ -6,6 +6,8 @@
  * replicate vector in replicate order (see job/merge.ts); these summaries serve progress
  * reports and the summary-only path for very large B.
  */
+import { columnMoments } from '../data/wasm/columns.js';
+
 export interface Moments {
   count: number;
   mean: number;
@@ -59,6 +61,8 @@ export function sd(s: Moments): number {
  * `normalize` divides by it: prepare.ts and many.ts share it so a column gets the same bytes in both.
  */
 export function sampleSd(c: Float64Array): number {
+  const k = columnMoments(c); // long columns: the same sums from the WebAssembly kernel
+  if (k) return Math.sqrt(k.squares / (c.length - 1));
   let mean = 0;
   for (let i = 0; i < c.length; i++) mean += c[i]!;
   mean /= c.length;

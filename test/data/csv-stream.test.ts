@@ -11,11 +11,17 @@ import { CsvChunks, parseCsv, type CsvOptions } from '../../shared/data/csv.js';
 import { loadDataset, STREAM_MIN_BYTES } from '../../shared/data/load.js';
 import { DataError } from '../../shared/errors.js';
 
-/** Parse `text` fed in pieces of `size` characters; undefined when the stream hands it back. */
+/** Parse `text` fed in pieces of `size` bytes of its UTF-8 (one reused buffer, as load.ts reads); undefined when the stream hands it back. */
 function chunked(text: string, size: number, opts: CsvOptions = {}): { ds: ReturnType<CsvChunks['end']>; notes: string[] } | undefined {
-  const c = new CsvChunks(opts, text.length);
-  for (let i = 0; i < text.length; i += size) if (!c.feed(text.slice(i, i + size))) return undefined;
-  if (!c.feed('', true)) return undefined;
+  const bytes = Buffer.from(text);
+  const c = new CsvChunks(opts, bytes.length);
+  const buf = Buffer.alloc(size);
+  for (let i = 0; i < bytes.length; i += size) {
+    const m = bytes.copy(buf, 0, i, i + size);
+    if (!c.feed(buf.subarray(0, m))) return undefined;
+    buf.fill(0x3f); // what the stream kept must be its own copy
+  }
+  if (!c.feed(new Uint8Array(0), true)) return undefined;
   const notes: string[] = [];
   return { ds: c.end(notes), notes };
 }

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { parseDecimal } from '../../shared/data/decimal.js';
+import { midpointStrings } from '../helpers/midpoints.js';
 
 let s = 12345;
 const rnd = () => {
@@ -18,10 +19,15 @@ const rnd = () => {
 function checker() {
   const c = { n: 0, fast: 0, check(str: string, pad = '') {
     c.n++;
-    // parsed inside a longer text, as the CSV reader calls it
-    const text = `${pad}${str},`;
+    // parsed inside a longer text, as the CSV reader calls it: the field's bounds given, or
+    // read in place up to where the number stops (then the same answer, ending at the comma)
+    const text = Buffer.from(`${pad}${str},`);
     const v = parseDecimal(text, pad.length, pad.length + str.length);
+    const end = new Int32Array(1);
+    const open = parseDecimal(text, pad.length, text.length, end);
+    assert.ok(Object.is(open, v), `'${str}' in place: ${open}, within its bounds ${v}`);
     if (Number.isNaN(v)) return;
+    assert.equal(end[0], pad.length + str.length, `'${str}' ends at the comma`);
     c.fast++;
     assert.ok(Object.is(v, Number(str)), `'${str}': ${v}, Number() gives ${Number(str)}`);
   } };
@@ -55,23 +61,9 @@ describe('decimal parser (CSV fast path)', () => {
 
   it('near rounding midpoints (16 to 19 digits, ±1 in the last): Number() bit for bit or NaN', () => {
     const c = checker();
-    const f = new Float64Array(1), u = new BigUint64Array(f.buffer);
-    for (let k = 0; k < 4000; k++) {
-      f[0] = rnd() * 10 ** (rnd() * 8 - 3);
-      const e = Number((u[0]! >> 52n) & 0x7ffn) - 1075;
-      const m = (u[0]! & ((1n << 52n) - 1n)) | (1n << 52n);
-      // the midpoint to the next double up, (2m + 1)·2^(e−1), exactly as digits / 10^scale
-      const scale = 1 - e;
-      const digits = ((2n * m + 1n) * 5n ** BigInt(scale)).toString();
-      const first = digits.search(/[1-9]/);
-      for (const keep of [16, 17, 18, 19]) {
-        const q = digits.length - scale - first - keep;
-        for (const delta of [0n, 1n, -1n]) {
-          const sig = BigInt(digits.slice(first, first + keep)) + delta;
-          c.check(`${sig}e${q}`);
-          c.check(`-${sig}e${q}`);
-        }
-      }
+    for (const t of midpointStrings(4000, rnd)) {
+      c.check(t);
+      c.check(`-${t}`);
     }
     assert.ok(c.fast > 0.9 * c.n, `fast path on ${c.fast} of ${c.n}`);
   });
@@ -83,10 +75,11 @@ describe('decimal parser (CSV fast path)', () => {
       '123456789012345678', '1234567890123456789', '12345678901234567890', '9999999999999999999', '1.0000000000000002', '1.000000000000000111',
       '4503599627370497.5', '4503599627370496.5', '1.3762744273072447', '-0.48169007325077706', '00000000000000000000000001.5', '1.5000000000000000000000',
       '1.376274427307244700e+00', '-4.816900732507770600e-01']) c.check(t);
-    assert.ok(Object.is(parseDecimal('-0', 0, 2), -0));
-    assert.equal(parseDecimal('1.3762744273072447', 0, 18), 1.3762744273072447);
+    const b = (t: string) => Buffer.from(t);
+    assert.ok(Object.is(parseDecimal(b('-0'), 0, 2), -0));
+    assert.equal(parseDecimal(b('1.3762744273072447'), 0, 18), 1.3762744273072447);
     for (const t of ['', '.', '-', '+', 'e5', '1e', '1e+', '1.2.3', '1 ', ' 1', '0x10', 'Infinity', 'NaN', '1_0', '--1', '1e5x']) {
-      assert.ok(Number.isNaN(parseDecimal(t, 0, t.length)), `'${t}'`);
+      assert.ok(Number.isNaN(parseDecimal(b(t), 0, t.length)), `'${t}'`);
     }
   });
 });

@@ -9,7 +9,7 @@ import { normalizeDefault } from '../../shared/job/normalize-default.js';
 import { prepareJob } from '../../shared/job/prepare.js';
 import type { Job } from '../../shared/job/spec.js';
 import { stream } from '../../shared/rng/index.js';
-import { tieShare, TIE_SHARE_LIMIT } from '../../shared/estimators/ties-guard.js';
+import { sampleHasNoCopies, sampleRows, tieShare, TIE_SHARE_LIMIT } from '../../shared/estimators/ties-guard.js';
 import { columnsToMatrix } from '../../shared/data/matrix.js';
 
 function gauss(n: number, seed: number, sdX = 1, round = 0) {
@@ -85,6 +85,20 @@ describe('numbers that must not be silently wrong', function () {
       assert.ok(tieShare(m(gauss(5000, 1, 1, 0.0005)), 3).share < TIE_SHARE_LIMIT, 'four decimals: accepted');
       assert.ok(tieShare(m(gauss(5000, 1, 1, 0.01)), 3).share > TIE_SHARE_LIMIT, 'two decimals at N = 5000: refused (bias +0.3 nats measured)');
       assert.doesNotThrow(() => prepareJob({ measure: 'mi', estimator: 'ksg1', x: ['x'], y: ['y'], data: gauss(5000, 1, 1, 0.0005) }));
+    });
+    it('the copy screen sees a copy exactly when two distinct sampled rows are equal (−0 as 0, NaN as NaN)', () => {
+      let s = 17;
+      const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      for (let t = 0; t < 400; t++) {
+        const n = Math.floor(rnd() * (t % 2 ? 60 : 6000)), d = 1 + (t % 3), grid = [0, 1e6, 1e3, 4][t % 4]!;
+        const data = Float64Array.from({ length: n * d }, () => {
+          const r = rnd(), v = rnd() * 2 - 1;
+          return r < 0.001 ? NaN : r < 0.01 ? -0 : grid ? Math.round(v * grid) / grid : v;
+        });
+        const rows = [...new Set(sampleRows(n, Math.min(n, Math.ceil(8 * Math.sqrt(n)))))];
+        const keys = new Set(rows.map((r) => Array.from(data.subarray(r * d, (r + 1) * d), (v) => (v === 0 ? 0 : v)).join(',')));
+        assert.equal(sampleHasNoCopies({ n, d, data }), keys.size === rows.length, `n=${n} d=${d} grid=${grid}`);
+      }
     });
   });
 

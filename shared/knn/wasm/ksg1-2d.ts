@@ -9,42 +9,35 @@
  * estimate waits. A WebAssembly module is compiled (baseline tier) before its first call, in
  * under a millisecond for this one. Measured in bench/README.md (issue 12).
  */
+import { instantiate, reserveMemory, type WasmMemory } from '../../wasm.js';
 import { GRID_OCCUPANCY, gridSide } from '../grid.js';
 import { KSG1_2D_WASM } from './ksg1-2d-bytes.js';
 
-// the few WebAssembly names used here (tsconfig's ES2022 lib does not declare the API)
-declare namespace WebAssembly {
-  class Module { constructor(bytes: Uint8Array); }
-  class Instance { constructor(module: Module, imports: object); readonly exports: unknown; }
-  interface Memory { readonly buffer: ArrayBuffer; grow(pages: number): number; }
+interface Kernel {
+  readonly memory: WasmMemory;
+  bytesNeeded(n: number, g: number, k: number): number;
+  layout(base: number, n: number, k: number, g: number): void;
+  sortStep(which: number, step: number): number;
+  grid(tieRel: number, maxCrowding: number): number;
+  knnRows(r0: number, r1: number): void;
+  radii(which: number): void;
+  countRows(which: number, p0: number, p1: number): void;
 }
 
-interface Kernel {
-  readonly memory: WebAssembly.Memory;
-  bytesNeeded(n: number, g: number, k: number): number;
-  ksg1(base: number, n: number, k: number, g: number, tieRel: number, maxCrowding: number): number;
-}
+/**
+ * Work per kernel call: the pieces are called in turn so that V8's optimised code, compiled in
+ * the background once a function is hot, takes over at the next call (see wasm/ksg1-2d.ts).
+ */
+const KNN_ROWS_PER_CALL = 8;
+const COUNT_ROWS_PER_CALL = 4096;
 
 /** Where the kernel's arrays start (the module keeps no data of its own below). */
 const BASE = 1024;
-/** Row counts the kernel takes (its scratch is ~130 bytes a row; 32-bit addresses). */
+/** Row counts the kernel takes (its scratch is ~120 bytes a row; 32-bit addresses). */
 export const WASM_KSG1_MAX_N = 10_000_000;
 
+/** This thread's kernel: undefined until first used, null where WebAssembly is unavailable. */
 let kernel: Kernel | null | undefined;
-
-/** The compiled kernel for this thread, or null where WebAssembly is unavailable. */
-function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  try {
-    const bin = atob(KSG1_2D_WASM);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Kernel;
-  } catch {
-    kernel = null; // no WebAssembly here: the JavaScript path serves
-  }
-  return kernel;
-}
 
 /** KSG-1's per-row radii (tie-adjusted) and strict marginal counts. */
 export interface Ksg1Counts {
@@ -62,23 +55,22 @@ export interface Ksg1Counts {
 export function ksg1Counts2d(x: Float64Array, y: Float64Array, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
   const n = x.length;
   if (n > WASM_KSG1_MAX_N || y.length !== n || !(k >= 1 && k < n)) return undefined;
-  const w = load();
+  if (kernel === undefined) kernel = instantiate<Kernel>(KSG1_2D_WASM);
+  const w = kernel;
   if (!w) return undefined;
   const g = gridSide(n, 2, GRID_OCCUPANCY);
-  const need = BASE + w.bytesNeeded(n, g, k);
-  const have = w.memory.buffer.byteLength;
-  if (need > have) {
-    try {
-      w.memory.grow(Math.ceil((need - have) / 65536));
-    } catch {
-      return undefined; // the address space is full: the JavaScript path
-    }
-  }
+  if (!reserveMemory(w.memory, BASE + w.bytesNeeded(n, g, k))) return undefined; // the JavaScript path
   const buf = w.memory.buffer;
   new Float64Array(buf, BASE, n).set(x);
   new Float64Array(buf, BASE + 8 * n, n).set(y);
-  const crowding = w.ksg1(BASE, n, k, g, tieRel, maxCrowding);
-  if (crowding > maxCrowding) return undefined;
+  w.layout(BASE, n, k, g);
+  for (let which = 0; which < 2; which++) for (let step = 0; !w.sortStep(which, step); step++);
+  if (w.grid(tieRel, maxCrowding) > maxCrowding) return undefined;
+  for (let r = 0; r < g; r += KNN_ROWS_PER_CALL) w.knnRows(r, Math.min(g, r + KNN_ROWS_PER_CALL));
+  for (let which = 0; which < 2; which++) {
+    w.radii(which);
+    for (let p = 0; p < n; p += COUNT_ROWS_PER_CALL) w.countRows(which, p, Math.min(n, p + COUNT_ROWS_PER_CALL));
+  }
   // copies: the kernel's memory is reused by the next call
   return {
     eps: new Float64Array(buf, BASE + 16 * n, n).slice(),
