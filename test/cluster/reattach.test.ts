@@ -77,7 +77,10 @@ describe('cluster: a client re-attaches across a coordinator SIGKILL (NATS)', fu
     const killedAt = Date.now();
     await coordinator!.kill();
     await workers[0]!.kill(); // a worker dies during the outage too
-    await new Promise((r) => setTimeout(r, 500));
+    // the outage lasts until the client has said so: the client tells an outage from a blip
+    // after a second of retrying, and a coordinator back within that second (a fast start-up)
+    // would leave nothing to assert
+    await until('the not-reachable notice', () => /is not reachable .*waiting up to \d+ s/.test(client.stderr()));
     assert.equal(await Promise.race([client.exit.then(() => 'exited'), Promise.resolve('waiting')]), 'waiting', 'the client must outlive its coordinator');
     await startCoordinator();
 
