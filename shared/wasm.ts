@@ -27,6 +27,14 @@ export function instantiate<T>(base64: string): T | null {
   }
 }
 
+/**
+ * Memory a thread's cached kernel instance may hold between calls. WebAssembly memory never
+ * shrinks, so a call needing more gets an instance of its own, freed with it (a long-lived
+ * worker would otherwise keep its largest estimate's memory for good). Instantiating costs
+ * about a millisecond; a call this large takes far longer.
+ */
+export const KEEP_MEMORY_BYTES = 64 * 2 ** 20;
+
 /** Grow `memory` to at least `bytes`; false when the address space is full. */
 export function reserveMemory(memory: WasmMemory, bytes: number): boolean {
   const have = memory.buffer.byteLength;

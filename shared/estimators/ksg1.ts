@@ -13,8 +13,8 @@
 import { ksg1FromCounts } from './point-counts.js';
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
-import { GRID_MAX_CROWDING, GRID_MIN_N, jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
-import { ksg1Counts2d } from '../knn/wasm/ksg1-2d.js';
+import { GRID_MIN_N, jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { ksg1Counts2d, WASM_MAX_CROWDING } from '../knn/wasm/ksg1-2d.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { kthDistancesAll, kthDistancesRange, othersStrictAll, othersStrictRange } from './counts.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from './ties.js';
@@ -75,7 +75,7 @@ function hstackInto(x: Matrix, y: Matrix, data: Float64Array): Matrix {
 export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders, scratch?: Scratch): number {
   // two 1-D blocks from scratch (a one-off estimate): the WebAssembly kernel, same values
   if (!orders && !scratch && x.d === 1 && y.d === 1 && x.n >= GRID_MIN_N) {
-    const c = ksg1Counts2d(x.data.subarray(0, x.n), y.data.subarray(0, y.n), k, TIE_RELATIVE, GRID_MAX_CROWDING);
+    const c = ksg1Counts2d(x.data.subarray(0, x.n), y.data.subarray(0, y.n), k, TIE_RELATIVE, WASM_MAX_CROWDING);
     if (c) return ksg1FromCounts({ n: x.n, eps: c.eps, counts: [c.nx, c.ny], dim: 2 }, k);
   }
   const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);

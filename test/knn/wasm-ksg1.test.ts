@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import type { Matrix } from '../../shared/data/matrix.js';
 import { ksg1, ksg1Parts, ksg1Rows } from '../../shared/estimators/ksg1.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from '../../shared/estimators/ties.js';
-import { columnOrder, GRID_MAX_CROWDING } from '../../shared/knn/index.js';
-import { ksg1Counts2d } from '../../shared/knn/wasm/ksg1-2d.js';
+import { columnOrder } from '../../shared/knn/index.js';
+import { ksg1Counts2d, WASM_MAX_CROWDING } from '../../shared/knn/wasm/ksg1-2d.js';
 import { repoRoot } from '../helpers/cases.js';
 
 const col = (a: Float64Array): Matrix => ({ n: a.length, d: 1, data: a });
@@ -92,7 +92,7 @@ describe('knn: the WebAssembly KSG-1 kernel gives the JavaScript path\'s radii a
       const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
       const x = Float64Array.from({ length: n }, () => u() - 0.5);
       const y = Float64Array.from(x, (v) => v * v + 0.3 * u());
-      assert.ok(ksg1Counts2d(x, y, 3, TIE_RELATIVE, GRID_MAX_CROWDING), `n = ${n}: the kernel serves`);
+      assert.ok(ksg1Counts2d(x, y, 3, TIE_RELATIVE, WASM_MAX_CROWDING), `n = ${n}: the kernel serves`);
       const viaKernel = ksg1(col(x), col(y), 3);
       const viaJs = ksg1(col(x), col(y), 3, [columnOrder(x, 1, 0), columnOrder(y, 1, 0)]);
       assert.ok(Object.is(viaKernel, viaJs), `n = ${n}: ${viaKernel} vs ${viaJs}`);
@@ -104,7 +104,7 @@ describe('knn: the WebAssembly KSG-1 kernel gives the JavaScript path\'s radii a
     const n = 4000;
     const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
     const y = Float64Array.from(x, (v, i) => v + (i % 7) * 1e-9); // y ≈ x: every row on the diagonal cells
-    assert.equal(ksg1Counts2d(x, y, 3, TIE_RELATIVE, GRID_MAX_CROWDING), undefined);
+    assert.equal(ksg1Counts2d(x, y, 3, TIE_RELATIVE, WASM_MAX_CROWDING), undefined);
     assert.ok(Object.is(ksg1(col(x), col(y), 3), ksg1(col(x), col(y), 3, [columnOrder(x, 1, 0), columnOrder(y, 1, 0)])));
   });
 

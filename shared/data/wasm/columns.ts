@@ -9,7 +9,7 @@
  * optimised it (several ms each on a loaded 2-core machine); a WebAssembly module is compiled
  * before its first call (issue 12).
  */
-import { instantiate, reserveMemory, type WasmMemory } from '../../wasm.js';
+import { instantiate, KEEP_MEMORY_BYTES, reserveMemory, type WasmMemory } from '../../wasm.js';
 import { COLUMNS_WASM } from './columns-bytes.js';
 
 interface Kernel {
@@ -31,7 +31,8 @@ let kernel: Kernel | null | undefined;
 /** The kernel with `bytes` of room from its base (returned), or undefined. */
 function room(bytes: number): { w: Kernel; base: number } | undefined {
   if (kernel === undefined) kernel = instantiate<Kernel>(COLUMNS_WASM);
-  const w = kernel;
+  if (!kernel) return undefined;
+  const w = bytes > KEEP_MEMORY_BYTES ? instantiate<Kernel>(COLUMNS_WASM) : kernel;
   if (!w) return undefined;
   const base = (w.heapBase() + 7) & ~7;
   if (base + bytes >= 2 ** 31 || !reserveMemory(w.memory, base + bytes)) return undefined;

@@ -9,8 +9,9 @@
  * estimate waits. A WebAssembly module is compiled (baseline tier) before its first call, in
  * under a millisecond for this one. Measured in bench/README.md (issue 12).
  */
-import { instantiate, reserveMemory, type WasmMemory } from '../../wasm.js';
+import { instantiate, KEEP_MEMORY_BYTES, reserveMemory, type WasmMemory } from '../../wasm.js';
 import { GRID_OCCUPANCY, gridSide } from '../grid.js';
+import { GRID_MAX_CROWDING } from '../index.js';
 import { KSG1_2D_WASM } from './ksg1-2d-bytes.js';
 
 interface Kernel {
@@ -30,6 +31,13 @@ interface Kernel {
  */
 const KNN_ROWS_PER_CALL = 8;
 const COUNT_ROWS_PER_CALL = 4096;
+
+/**
+ * Grid crowding (GridIndex.crowding) up to which the kernel's grid search beats the JavaScript
+ * kd-tree: at N = 2e5, y = x + σ·noise (min of 2 runs, warm), crowding 13 → 210 vs 597 ms,
+ * 34 → 342 vs 541, 61 → 489 vs 526, 92 → 652 vs 532. Four times the JavaScript grid's limit.
+ */
+export const WASM_MAX_CROWDING = 4 * GRID_MAX_CROWDING;
 
 /** Where the kernel's arrays start (the module keeps no data of its own below). */
 const BASE = 1024;
@@ -56,10 +64,11 @@ export function ksg1Counts2d(x: Float64Array, y: Float64Array, k: number, tieRel
   const n = x.length;
   if (n > WASM_KSG1_MAX_N || y.length !== n || !(k >= 1 && k < n)) return undefined;
   if (kernel === undefined) kernel = instantiate<Kernel>(KSG1_2D_WASM);
-  const w = kernel;
-  if (!w) return undefined;
+  if (!kernel) return undefined;
   const g = gridSide(n, 2, GRID_OCCUPANCY);
-  if (!reserveMemory(w.memory, BASE + w.bytesNeeded(n, g, k))) return undefined; // the JavaScript path
+  const need = BASE + kernel.bytesNeeded(n, g, k);
+  const w = need > KEEP_MEMORY_BYTES ? instantiate<Kernel>(KSG1_2D_WASM) : kernel;
+  if (!w || !reserveMemory(w.memory, need)) return undefined; // the JavaScript path
   const buf = w.memory.buffer;
   new Float64Array(buf, BASE, n).set(x);
   new Float64Array(buf, BASE + 8 * n, n).set(y);
