@@ -7,7 +7,6 @@
  * the job, so `infoshard result JOB_ID` (cli/jobs.ts) prints the same bytes later, and
  * `--detach` only submits. Ctrl-C/SIGTERM cancel the job (the embedded run: its threads).
  */
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadDataset, type DataFormat } from '../shared/data/load.js';
@@ -17,7 +16,6 @@ import { OptionError } from '../shared/errors.js';
 import type { ReportTargets } from '../report/index.js';
 import type { ColumnRef, Job, JobResult, JobSpec } from '../shared/job/spec.js';
 import { openCluster, openEngine, type EngineChoice } from './engine.js';
-import { KSG1_SPLIT_MIN_N, ksg1SplitWanted, prestartKsg1Thread } from '../engine/ksg1-split.js';
 import { CLIENT_WAIT_S } from './jobs.js';
 import { humanSummary, jsonView, ReplicatesStream, writeReplicates } from './output.js';
 import { createProgress, wantProgress } from './progress.js';
@@ -149,22 +147,6 @@ export interface ExecuteInput {
   xLabel?: string;
 }
 
-/**
- * Whether the embedded engine may split this job's point estimate over two threads
- * (engine/ksg1-split.ts): a standalone KSG-1 MI estimate of a file large enough to hold
- * ≥ KSG1_SPLIT_MIN_N rows (a row takes at least ~4 bytes). Then the helper thread starts now,
- * loading its modules while this thread reads the file; the engine decides on the real n.
- */
-function mayRunSplitKsg1(spec: JobSpec, dataPath: string, out: OutputFlags): boolean {
-  if (spec.measure !== 'mi' || spec.estimator !== 'ksg1' || spec.bootstrap || spec.permutation || spec.screen || spec.pairwise) return false;
-  if (out.coordinator || out.threads === 1 || !ksg1SplitWanted(KSG1_SPLIT_MIN_N)) return false;
-  try {
-    return statSync(dataPath).size >= 4 * KSG1_SPLIT_MIN_N;
-  } catch {
-    return false; // stdin, or a missing file (the loader reports it)
-  }
-}
-
 /** Resolves to the printed result (undefined after --detach). */
 export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise<JobResult | undefined> {
   const { spec, dataPath, fieldPrefix: p } = input;
@@ -184,7 +166,6 @@ export async function executeJob(input: ExecuteInput, out: OutputFlags): Promise
   if (wantsReport(out)) (await reportModule()).checkReportTargets(out);
   if (out.locals) checkLocals(spec, `${p === '--' ? '--' : ''}locals`);
   const t0 = performance.now();
-  if (mayRunSplitKsg1(spec, dataPath, out)) prestartKsg1Thread();
   // Only the selected columns are parsed and validated (an ID or label column, or a blank in an
   // unused column, must not abort the run); references resolve against the file's own names,
   // then become names, since the loaded table holds just those columns. A two-sample job (Q

@@ -12,9 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { OptionError } from '../shared/errors.js';
 import { defaultShardSize } from '../shared/job/plan.js';
 import type { PreparedJob } from '../shared/job/prepare.js';
-import { inlineExecutor, openJob, runJob, type JobRun, type ShardExecutor } from '../shared/job/pipeline.js';
-import { checkedPointEstimate, ksg1PointBlocks } from '../shared/job/execute.js';
-import { ksg1Split, ksg1SplitWanted } from './ksg1-split.js';
+import { inlineExecutor, openJob, runJob, type ShardExecutor } from '../shared/job/pipeline.js';
 import { ProgressChannel } from '../shared/job/progress.js';
 import { DEFAULTS, type Engine, type Job, type JobHandle, type JobResult, type Progress, type RunOptions } from '../shared/job/spec.js';
 // the thread pool (piscina) and the batch backends load on first use: a single estimate needs neither
@@ -97,7 +95,6 @@ class EmbeddedEngine implements Engine {
     if (this.closed) throw new OptionError('the engine is closed', 'engine');
     // prepare synchronously: a bad job is rejected before anything is queued
     const run = openJob(job, { maxReplicates: this.opts.maxReplicates });
-    if (this.opts.threads > 1) splitPointEstimate(run);
     const jobId = randomUUID();
     const ac = new AbortController();
     const onExternal = () => ac.abort();
@@ -152,24 +149,6 @@ class EmbeddedEngine implements Engine {
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await pool.close();
-  }
-}
-
-/**
- * A standalone KSG-1 estimate (no resampling: nothing else would use the second core) on two
- * threads (ksg1-split.ts), adopted as the job's θ̂: the same value bit for bit. Any failure
- * leaves θ̂ to the pipeline, which computes it (and reports an error) as usual.
- */
-function splitPointEstimate(run: JobRun): void {
-  if (run.total !== 0 || !ksg1SplitWanted(run.prepared.n)) return;
-  const b = ksg1PointBlocks(run.prepared);
-  if (!b) return;
-  const t = performance.now();
-  try {
-    const theta = checkedPointEstimate(run.prepared, ksg1Split(b.x, b.y, b.k));
-    run.adoptEstimate({ theta, estimateMs: performance.now() - t });
-  } catch {
-    // the pipeline's own estimate reports it
   }
 }
 

@@ -14,10 +14,9 @@
 //                         alone never leaves stale code
 //   bundle/cli-HASH.cjs   the CLI script (HASH: of its text, so no old code cache matches it),
 //                         and its code cache .cache, made by one estimate on samples/gauss.csv
-//   bundle/*.js           the thread modules task.js, job-thread.js (the pools) and ksg1-thread.js
-//                         (engine/ksg1-split.ts) with their chunks, which worker/pool.ts,
-//                         coordinator/jobcore.ts and engine/ksg1-split.ts look for next to
-//                         themselves (the CLI script's import.meta.url is its own file's)
+//   bundle/*.js           the thread modules task.js and job-thread.js (the pools) with their
+//                         chunks, which worker/pool.ts and coordinator/jobcore.ts look for next
+//                         to themselves (the CLI script's import.meta.url is its own file's)
 // Usage: node scripts/bundle.mjs [OUTDIR]
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +44,6 @@ await esbuild.build({
   entryPoints: {
     'bundle/task': path.join(dist, 'worker/task.js'),
     'bundle/job-thread': path.join(dist, 'coordinator/job-thread.js'),
-    'bundle/ksg1-thread': path.join(dist, 'engine/ksg1-thread.js'),
   },
   outdir,
   chunkNames: 'bundle/[name]-[hash]',

@@ -80,48 +80,6 @@ export function othersStrictAll(c: RangeCounter, q: Matrix, radius: Float64Array
   return out;
 }
 
-/**
- * One thread's share of {@link kthDistancesAll}: out[i] for the rows i = order[p], p in
- * [p0, p1), where `order` is the joint index's query order (identity without one); the same
- * answers, other entries untouched.
- */
-export function kthDistancesRange(joint: NeighbourIndex, k: number, order: Int32Array | null, p0: number, p1: number, out: Float64Array): void {
-  if (joint instanceof GridIndex && order === joint.queryOrder()) {
-    joint.kthRange(k, p0, p1, out);
-    return;
-  }
-  const dist = new Float64Array(k);
-  for (let p = p0; p < p1; p++) {
-    const i = order ? order[p]! : p;
-    joint.knn(i, k, dist, null, 0);
-    out[i] = dist[k - 1]!;
-  }
-}
-
-/**
- * One thread's share of {@link othersStrictAll} (no permuted block): out[i] for the rows
- * i = order[p], p in [p0, p1) (order: identity when null); the same answers, other entries
- * untouched. Only radius[i] of those rows is read.
- */
-export function othersStrictRange(c: RangeCounter, q: Matrix, radius: Float64Array, order: Int32Array | null, p0: number, p1: number, out: Int32Array): void {
-  const n = q.n;
-  if (c instanceof SortedMarginal && q.d === 1 && c.n === n && sweepable(c, q)) {
-    const only = new Uint8Array(n);
-    for (let p = p0; p < p1; p++) only[order ? order[p]! : p] = 1;
-    const all = local.i32('all', n);
-    c.countSelf(radius, true, all, only);
-    for (let p = p0; p < p1; p++) {
-      const i = order ? order[p]! : p;
-      out[i] = all[i]! - (radius[i]! > 0 ? 1 : 0);
-    }
-    return;
-  }
-  for (let p = p0; p < p1; p++) {
-    const i = order ? order[p]! : p;
-    out[i] = countStrict(c, q, i, radius[i]!, i);
-  }
-}
-
 function countStrict(c: RangeCounter, q: Matrix, i: number, r: number, row: number): number {
   const all = c.countNear ? c.countNear(row, q.data, i * q.d, r, true) : c.count(q.data, i * q.d, r, true);
   return all - (r > 0 ? 1 : 0);

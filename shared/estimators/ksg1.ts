@@ -16,7 +16,7 @@ import { hstack, type Matrix } from '../data/matrix.js';
 import { GRID_MIN_N, jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ksg1Counts2d, WASM_MAX_CROWDING } from '../knn/wasm/ksg1-2d.js';
 import { ensureDigammaTable } from '../stats/special.js';
-import { kthDistancesAll, kthDistancesRange, othersStrictAll, othersStrictRange } from './counts.js';
+import { kthDistancesAll, othersStrictAll } from './counts.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from './ties.js';
 
 /** ksg1FromParts' radii and counts (locals only: never escape a call). */
@@ -81,54 +81,4 @@ export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders, scra
   const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);
   const joint = neighbourIndex(scratch ? hstackInto(x, y, scratch.f64('ksg1.joint', x.n * (x.d + y.d))) : hstack(x, y), jointOrders([x, y], [xc, yc]), scratch);
   return ksg1FromParts(joint, x, xc, y, yc, k, tieTolerance(x, y));
-}
-
-/**
- * The structures of one KSG-1 estimate, built from (x, y) alone: the same on every thread that
- * builds them from the same data (every build is deterministic), so threads can share out the
- * query rows by position in `order` (see {@link ksg1Rows}).
- */
-export interface Ksg1Parts {
-  readonly n: number;
-  readonly x: Matrix;
-  readonly y: Matrix;
-  readonly xc: RangeCounter;
-  readonly yc: RangeCounter;
-  readonly joint: NeighbourIndex;
-  readonly tol: number;
-  /** The joint index's query order (cache-friendly), or null for row order. */
-  readonly order: Int32Array | null;
-}
-
-/**
- * {@link ksg1}'s structures (same as it builds). `orders`: the sort orders of 1-D x and y when
- * already known (knn/order.ts `columnOrder`, e.g. made on another thread); same structures.
- */
-export function ksg1Parts(x: Matrix, y: Matrix, orders?: BlockOrders): Ksg1Parts {
-  const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);
-  const joint = neighbourIndex(hstack(x, y), jointOrders([x, y], [xc, yc]));
-  const q = joint.queryOrder?.();
-  return { n: x.n, x, y, xc, yc, joint, tol: tieTolerance(x, y), order: q && q.length === x.n ? q : null };
-}
-
-/**
- * The per-point work of {@link ksg1} for the query rows at positions [p0, p1) of `parts.order`:
- * eps[i] = the tie-adjusted joint k-th neighbour radius, nx[i], ny[i] = the strict marginal
- * counts, for those rows i (other entries untouched). Threads that cover [0, n) between them
- * fill the arrays exactly as ksg1 does; {@link ksg1FromRows} then gives ksg1's value bit for bit.
- */
-export function ksg1Rows(parts: Ksg1Parts, k: number, p0: number, p1: number, eps: Float64Array, nx: Int32Array, ny: Int32Array): void {
-  const { joint, order, tol } = parts;
-  kthDistancesRange(joint, k, order, p0, p1, eps);
-  for (let p = p0; p < p1; p++) {
-    const i = order ? order[p]! : p;
-    eps[i] = strictRadius(eps[i]!, tol);
-  }
-  othersStrictRange(parts.xc, parts.x, eps, order, p0, p1, nx);
-  othersStrictRange(parts.yc, parts.y, eps, order, p0, p1, ny);
-}
-
-/** KSG-1 from the per-point arrays of {@link ksg1Rows} (the sum in row order, as ksg1). */
-export function ksg1FromRows(n: number, k: number, eps: Float64Array, nx: Int32Array, ny: Int32Array, dim: number): number {
-  return ksg1FromCounts({ n, eps, counts: [nx, ny], dim }, k);
 }

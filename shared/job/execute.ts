@@ -6,9 +6,6 @@
 import { createPermutationContext, estimate, estimateOnRows, type EstimatorInput, type PermutationContext } from '../estimators/index.js';
 import { CancelledError, InternalError } from '../errors.js';
 import { checkBounds } from '../estimators/bounds.js';
-import { validateShape } from '../estimators/check.js';
-import { normOf } from '../estimators/norms.js';
-import type { Matrix } from '../data/matrix.js';
 import { bootstrapIndices, jackknifeKeep, subsampleIndices } from '../resampling/bootstrap.js';
 import { baggingIndices } from '../resampling/ensemble.js';
 import { EXTRAPOLATION_WIDTH, extrapolationSets } from '../resampling/truth-interval.js';
@@ -297,25 +294,3 @@ export function pointEstimate(p: PreparedJob): number {
   return checkBounds(p.measure, p.estimator, p.input, p.params, estimate(p.measure, p.estimator, p.input, p.params));
 }
 
-/**
- * When θ̂ of `p` ({@link pointEstimate}) is exactly `ksg1(x, y, k)` (a plain max-norm KSG-1 MI
- * job whose shape is valid), its blocks: a caller may then compute the per-point work in shares
- * (estimators/ksg1.ts `ksg1Rows`, e.g. on two threads) and pass the value to
- * {@link checkedPointEstimate}, the same θ̂ bit for bit. Otherwise null (use pointEstimate).
- */
-export function ksg1PointBlocks(p: PreparedJob): { x: Matrix; y: Matrix; k: number } | null {
-  if (p.measure !== 'mi' || p.estimator !== 'ksg1' || p.many || p.teStep || p.neural || p.simulation) return null;
-  const y = p.input.y;
-  if (!y || normOf(p.params.options) !== 'max') return null;
-  try {
-    validateShape(p.measure, p.estimator, p.input, p.params);
-  } catch {
-    return null; // pointEstimate reports it
-  }
-  return { x: p.input.x, y, k: p.params.k };
-}
-
-/** {@link pointEstimate} given the estimator's value computed elsewhere (the bound check). */
-export function checkedPointEstimate(p: PreparedJob, value: number): number {
-  return checkBounds(p.measure, p.estimator, p.input, p.params, value);
-}

@@ -298,9 +298,9 @@ export class GridIndex implements NeighbourIndex {
   /**
    * {@link kthAll} for the stored rows at storage positions [p0, p1) only (the rows
    * {@link queryOrder}()[p0 .. p1)): out[i] for those rows i, the same answers; other entries
-   * of `out` are left as they are. One thread's share of a split estimate.
+   * of `out` are left as they are.
    */
-  kthRange(k: number, p0: number, p1: number, out: Float64Array): void {
+  private kthRange(k: number, p0: number, p1: number, out: Float64Array): void {
     const { n, d, pts, perm, start, g0, g1 } = this;
     if (k < 1 || k >= n) throw new RangeError(`k = ${k} neighbours requested among ${n} points`);
     if (p0 < 0) p0 = 0;

@@ -176,9 +176,8 @@ export class SortedMarginal implements RangeCounter {
    * stored row c. The queries run in sorted order, so each gallop starts at its own rank in a
    * part of `values` that the previous query just touched (cache-resident), instead of at a
    * random position; each answer is the same exact count as `count` (same predicates).
-   * `only`, when given: out[c] only for the rows c with only[c] ≠ 0 (other entries untouched).
    */
-  countSelf(radius: Float64Array, strict: boolean, out: Int32Array, only?: Uint8Array): void {
+  countSelf(radius: Float64Array, strict: boolean, out: Int32Array): void {
     const v = this.values, ix = this.index, n = this.n;
     const kLo = strict ? 0 : 1, kHi = strict ? 2 : 3;
     // Each search starts from a guess: the previous query's boundary moved by the change of
@@ -190,9 +189,6 @@ export class SortedMarginal implements RangeCounter {
     for (let p = 0; p < n; p++) rs[p] = radius[ix[p]!]!;
     let pLo = 0, pHi = 0, pX = 0, pR = 0, dens = 0;
     for (let p = 0; p < n; p++) {
-      // `only` (one thread's share of a split estimate): rows outside it are skipped; the
-      // next search starts from the last one made, exact as from any start
-      if (only !== undefined && only[ix[p]!] === 0) continue;
       const x = v[p]!, r = rs[p]!;
       let gLo = p, gHi = p;
       if (p > 0 && dens > 0) {
@@ -208,8 +204,7 @@ export class SortedMarginal implements RangeCounter {
       pLo = lo; pHi = hi; pX = x; pR = r;
       dens = r > 0 && cnt > 1 ? cnt / (2 * r) : 0;
     }
-    if (only === undefined) for (let p = 0; p < n; p++) out[ix[p]!] = cs[p]!;
-    else for (let p = 0; p < n; p++) { const i = ix[p]!; if (only[i] !== 0) out[i] = cs[p]!; }
+    for (let p = 0; p < n; p++) out[ix[p]!] = cs[p]!;
   }
 
   /** Same answer as {@link count}; the search starts at the rank of stored row `row`. */

@@ -3,20 +3,23 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Matrix } from '../../shared/data/matrix.js';
-import { ksg1, ksg1Parts, ksg1Rows } from '../../shared/estimators/ksg1.js';
+import { hstack } from '../../shared/data/matrix.js';
+import { kthDistancesAll, othersStrictAll } from '../../shared/estimators/counts.js';
+import { ksg1 } from '../../shared/estimators/ksg1.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from '../../shared/estimators/ties.js';
-import { columnOrder } from '../../shared/knn/index.js';
+import { columnOrder, jointOrders, neighbourIndex, rangeCounter } from '../../shared/knn/index.js';
 import { ksg1Counts2d, WASM_MAX_CROWDING } from '../../shared/knn/wasm/ksg1-2d.js';
 import { repoRoot } from '../helpers/cases.js';
 
 const col = (a: Float64Array): Matrix => ({ n: a.length, d: 1, data: a });
 
-/** The JavaScript path's radii and counts (what ksg1 sums when it does not take the kernel). */
+/** The JavaScript path's radii and counts (what ksg1FromParts sums when ksg1 does not take the kernel). */
 function jsCounts(x: Float64Array, y: Float64Array, k: number) {
-  const n = x.length;
-  const eps = new Float64Array(n), nx = new Int32Array(n), ny = new Int32Array(n);
-  ksg1Rows(ksg1Parts(col(x), col(y)), k, 0, n, eps, nx, ny);
-  return { eps, nx, ny };
+  const xm = col(x), ym = col(y), xc = rangeCounter(xm), yc = rangeCounter(ym);
+  const eps = kthDistancesAll(neighbourIndex(hstack(xm, ym), jointOrders([xm, ym], [xc, yc])), k);
+  const tol = tieTolerance(xm, ym);
+  for (let i = 0; i < eps.length; i++) eps[i] = strictRadius(eps[i]!, tol);
+  return { eps, nx: othersStrictAll(xc, xm, eps), ny: othersStrictAll(yc, ym, eps) };
 }
 
 /** The definition, O(n²): k-th joint max-norm distance (self excluded), tie-adjusted; strict counts. */
