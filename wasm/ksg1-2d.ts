@@ -212,6 +212,24 @@ export function layout(base: usize, n: i32, k: i32, g: i32): void {
 }
 
 /**
+ * Where the laid-out arrays start, for a caller that fills the orders itself instead of
+ * sortStep (a permutation test: Y's sorted values are fixed, its ranks permuted): 0 X, 1 Y,
+ * 2 sorted X, 3 X's ranks, 4 X's index (row at each sorted position), 5–7 the same for Y.
+ */
+export function addr(which: i32): usize {
+  switch (which) {
+    case 0: return X_;
+    case 1: return Y_;
+    case 2: return SX_;
+    case 3: return RX_;
+    case 4: return IX_;
+    case 5: return SY_;
+    case 6: return RY_;
+    default: return IY_;
+  }
+}
+
+/**
  * The rank grid over the sorted columns (knn/grid.ts: quantile cells, the row's cell along a
  * column ⌊rank · g / n⌋) and the points in cell order, and τ = max |value| · tieRel. Returns the
  * grid's crowding Σ count² / n; above maxCrowding it stops there (the caller's kd-tree path

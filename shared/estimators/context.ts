@@ -15,15 +15,17 @@
 import { gatherRows, hstack, type Matrix } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
 import { measureOf } from '../catalog/index.js';
-import { jointOrders, KdTree, neighbourIndex, rangeCounter, Scratch } from '../knn/index.js';
+import { GRID_MIN_N, jointOrders, KdTree, neighbourIndex, rangeCounter, Scratch, SortedMarginal } from '../knn/index.js';
+import { ksg1PermutedCounts2d, WASM_MAX_CROWDING } from '../knn/wasm/ksg1-2d.js';
 import { gaussianMiPermuted } from './gaussian.js';
 import { ksg1FromParts } from './ksg1.js';
+import { ksg1FromCounts } from './point-counts.js';
 import { ksg2FromParts } from './ksg2.js';
 import { ksgCmiFromParts } from './ksg-cmi.js';
 import { mixedKsgFromParts } from './mixed-ksg.js';
 import { normOf } from './norms.js';
 import { dispatch } from './registry.js';
-import { tieTolerance } from './ties.js';
+import { TIE_RELATIVE, tieTolerance } from './ties.js';
 import type { EstimatorInput, EstimatorParams } from './types.js';
 
 export interface PermutationContext {
@@ -50,6 +52,9 @@ export function permuteBlock(input: EstimatorInput, block: 'x' | 'y', perm: Arra
   return { ...input, [block]: gatherRows(m, perm) };
 }
 
+/** Rows from which a ksg1 permutation replicate takes the WebAssembly kernel (measured: see bench/README.md). */
+const KERNEL_PERMUTATION_MIN_N = GRID_MIN_N;
+
 /** Build a context for validated input. */
 export function buildContext(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
   const { x } = input;
@@ -66,9 +71,16 @@ export function buildContext(measure: string, estimator: string, input: Estimato
     const dx = x.d, dy = y.d, dj = dx + dy;
     const yp: Matrix = { n, d: dy, data: new Float64Array(n * dy) };
     const jointData: Matrix = { n, d: dj, data: new Float64Array(n * dj) };
+    // ksg1 on two 1-D blocks: the WebAssembly kernel from the marginals' orders (no sort), the
+    // same counts as below (knn/wasm/ksg1-2d.ts); it declines crowded grids
+    const kernel = estimator === 'ksg1' && n >= KERNEL_PERMUTATION_MIN_N && xc instanceof SortedMarginal && yc instanceof SortedMarginal;
     return {
       estimate(perm) {
         checkPerm(perm, n);
+        if (kernel) {
+          const c = ksg1PermutedCounts2d(x.data, xc.orderWithIndex, y.data, yc.orderWithIndex, perm, k, TIE_RELATIVE, WASM_MAX_CROWDING);
+          if (c) return ksg1FromCounts({ n, eps: c.eps, counts: [c.nx, c.ny], dim: 2 }, k);
+        }
         // = gatherRows(y, perm) and hstack(x, yp), in place
         const xd = x.data, yd = y.data, pd = yp.data, jd = jointData.data;
         for (let i = 0; i < n; i++) {

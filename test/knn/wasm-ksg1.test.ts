@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { Matrix } from '../../shared/data/matrix.js';
 import { hstack } from '../../shared/data/matrix.js';
 import { kthDistancesAll, othersStrictAll } from '../../shared/estimators/counts.js';
+import { createPermutationContext } from '../../shared/estimators/index.js';
 import { ksg1 } from '../../shared/estimators/ksg1.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from '../../shared/estimators/ties.js';
 import { columnOrder, jointOrders, neighbourIndex, rangeCounter } from '../../shared/knn/index.js';
@@ -101,6 +102,27 @@ describe('knn: the WebAssembly KSG-1 kernel gives the JavaScript path\'s radii a
       assert.ok(Object.is(viaKernel, viaJs), `n = ${n}: ${viaKernel} vs ${viaJs}`);
       assert.ok(viaKernel > 0.3, `n = ${n}: y depends on x (${viaKernel})`);
     }
+  });
+
+  it('a ksg1 permutation replicate takes the kernel from the marginals\' orders and equals the JavaScript path on the permuted data', () => {
+    fc.assert(
+      fc.property(pairArb, fc.integer(), ({ x, y, k, kind }, seed) => {
+        const n = x.length;
+        const ctx = createPermutationContext('mi', 'ksg1', { x: col(x), y: col(y) }, { k });
+        let s = seed >>> 0 || 1;
+        const perm = Int32Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i > 0; i--) {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          const j = s % (i + 1);
+          [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+        }
+        const yp = Float64Array.from(perm, (p) => y[p]!);
+        const viaJs = ksg1(col(x), col(yp), k, [columnOrder(x, 1, 0), columnOrder(yp, 1, 0)]);
+        const viaContext = ctx.estimate(perm);
+        assert.ok(Object.is(viaContext, viaJs), `${kind}, n = ${n}, k = ${k}: ${viaContext} vs ${viaJs}`);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('declines crowded data (the kd-tree serves it) and ksg1 still answers exactly', () => {

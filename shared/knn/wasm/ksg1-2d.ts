@@ -23,6 +23,7 @@ interface Kernel {
   knnRows(r0: number, r1: number): void;
   radii(which: number): void;
   countRows(which: number, p0: number, p1: number): void;
+  addr(which: number): number;
 }
 
 /**
@@ -61,19 +62,64 @@ export interface Ksg1Counts {
  * the grid beyond maxCrowding, where knn/index.ts picks the kd-tree): the caller's path then.
  */
 export function ksg1Counts2d(x: Float64Array, y: Float64Array, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
+  const w = laidOut(x.length, y.length, k);
+  if (!w) return undefined;
+  const n = x.length, buf = w.memory.buffer;
+  new Float64Array(buf, w.addr(0), n).set(x);
+  new Float64Array(buf, w.addr(1), n).set(y);
+  for (let which = 0; which < 2; which++) for (let step = 0; !w.sortStep(which, step); step++);
+  return finish(w, n, tieRel, maxCrowding);
+}
+
+/** A 1-D block's values in order: sorted values, rank of each row, row at each position. */
+export interface SortedColumn {
+  readonly values: Float64Array;
+  readonly rank: Int32Array;
+  readonly index: Int32Array;
+}
+
+/**
+ * {@link ksg1Counts2d} for x and y with the rows of y permuted (row i takes y row perm[i]: a
+ * permutation test's replicate), given the columns' orders (`xo`, `yo`, of x and the unpermuted
+ * y): y's sorted values stay and its ranks are permuted, so nothing is sorted. The same values
+ * as ksg1Counts2d(x, y∘perm).
+ */
+export function ksg1PermutedCounts2d(x: Float64Array, xo: SortedColumn, y: Float64Array, yo: SortedColumn, perm: ArrayLike<number>, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
   const n = x.length;
-  if (n > WASM_KSG1_MAX_N || y.length !== n || !(k >= 1 && k < n)) return undefined;
+  const w = laidOut(n, y.length, k);
+  if (!w) return undefined;
+  const buf = w.memory.buffer;
+  new Float64Array(buf, w.addr(0), n).set(x);
+  new Float64Array(buf, w.addr(2), n).set(xo.values);
+  new Int32Array(buf, w.addr(3), n).set(xo.rank);
+  new Int32Array(buf, w.addr(4), n).set(xo.index);
+  new Float64Array(buf, w.addr(5), n).set(yo.values);
+  const Y = new Float64Array(buf, w.addr(1), n), RY = new Int32Array(buf, w.addr(6), n), IY = new Int32Array(buf, w.addr(7), n);
+  for (let i = 0; i < n; i++) {
+    const p = perm[i]!, r = yo.rank[p]!;
+    Y[i] = y[p]!;
+    RY[i] = r;
+    IY[r] = i;
+  }
+  return finish(w, n, tieRel, maxCrowding);
+}
+
+/** The kernel laid out for n rows and k neighbours, with room; undefined when it cannot serve. */
+function laidOut(n: number, ny: number, k: number): Kernel | undefined {
+  if (n > WASM_KSG1_MAX_N || ny !== n || !(k >= 1 && k < n)) return undefined;
   if (kernel === undefined) kernel = instantiate<Kernel>(KSG1_2D_WASM);
   if (!kernel) return undefined;
   const g = gridSide(n, 2, GRID_OCCUPANCY);
   const need = BASE + kernel.bytesNeeded(n, g, k);
   const w = need > KEEP_MEMORY_BYTES ? instantiate<Kernel>(KSG1_2D_WASM) : kernel;
   if (!w || !reserveMemory(w.memory, need)) return undefined; // the JavaScript path
-  const buf = w.memory.buffer;
-  new Float64Array(buf, BASE, n).set(x);
-  new Float64Array(buf, BASE + 8 * n, n).set(y);
   w.layout(BASE, n, k, g);
-  for (let which = 0; which < 2; which++) for (let step = 0; !w.sortStep(which, step); step++);
+  return w;
+}
+
+/** The grid, the k-th neighbour radii and the counts, once the orders are in place. */
+function finish(w: Kernel, n: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
+  const g = gridSide(n, 2, GRID_OCCUPANCY);
   if (w.grid(tieRel, maxCrowding) > maxCrowding) return undefined;
   for (let r = 0; r < g; r += KNN_ROWS_PER_CALL) w.knnRows(r, Math.min(g, r + KNN_ROWS_PER_CALL));
   for (let which = 0; which < 2; which++) {
@@ -81,6 +127,7 @@ export function ksg1Counts2d(x: Float64Array, y: Float64Array, k: number, tieRel
     for (let p = 0; p < n; p += COUNT_ROWS_PER_CALL) w.countRows(which, p, Math.min(n, p + COUNT_ROWS_PER_CALL));
   }
   // copies: the kernel's memory is reused by the next call
+  const buf = w.memory.buffer;
   return {
     eps: new Float64Array(buf, BASE + 16 * n, n).slice(),
     nx: new Int32Array(buf, BASE + 24 * n, n).slice(),
