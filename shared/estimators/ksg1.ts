@@ -14,7 +14,7 @@ import { ksg1FromCounts } from './point-counts.js';
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
 import { GRID_MIN_N, jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
-import { ksg1Counts2d, WASM_MAX_CROWDING } from '../knn/wasm/ksg1-2d.js';
+import { ksg1Counts2d, ksg1OrderedCounts2d, WASM_MAX_CROWDING } from '../knn/wasm/ksg1-2d.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { kthDistancesAll, othersStrictAll } from './counts.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from './ties.js';
@@ -73,9 +73,16 @@ function hstackInto(x: Matrix, y: Matrix, data: Float64Array): Matrix {
 /** `orders`: the sort orders of 1-D x and y when already known (see rows.ts); same value. */
 /** `scratch`: arrays for the joint block and its index (a replicate loop; see knn/scratch.ts). */
 export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders, scratch?: Scratch): number {
-  // two 1-D blocks from scratch (a one-off estimate): the WebAssembly kernel, same values
-  if (!orders && !scratch && x.d === 1 && y.d === 1 && x.n >= GRID_MIN_N) {
-    const c = ksg1Counts2d(x.data.subarray(0, x.n), y.data.subarray(0, y.n), k, TIE_RELATIVE, WASM_MAX_CROWDING);
+  // two 1-D blocks: the WebAssembly kernel (knn/wasm/ksg1-2d.ts), the same values; from the
+  // orders when given with their index (a resampling replicate's), else it sorts
+  if (x.d === 1 && y.d === 1 && x.n >= GRID_MIN_N) {
+    const ox = orders?.[0], oy = orders?.[1];
+    const xs = x.data.subarray(0, x.n), ys = y.data.subarray(0, y.n);
+    const c = !ox && !oy
+      ? ksg1Counts2d(xs, ys, k, TIE_RELATIVE, WASM_MAX_CROWDING)
+      : ox?.index && oy?.index
+        ? ksg1OrderedCounts2d(xs, { values: ox.sorted, rank: ox.rank, index: ox.index }, ys, { values: oy.sorted, rank: oy.rank, index: oy.index }, k, TIE_RELATIVE, WASM_MAX_CROWDING)
+        : undefined;
     if (c) return ksg1FromCounts({ n: x.n, eps: c.eps, counts: [c.nx, c.ny], dim: 2 }, k);
   }
   const xc = rangeCounter(x, orders?.[0]), yc = rangeCounter(y, orders?.[1]);

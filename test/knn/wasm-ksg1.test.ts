@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { Matrix } from '../../shared/data/matrix.js';
 import { hstack } from '../../shared/data/matrix.js';
 import { kthDistancesAll, othersStrictAll } from '../../shared/estimators/counts.js';
-import { createPermutationContext } from '../../shared/estimators/index.js';
+import { createPermutationContext, estimateOnRows } from '../../shared/estimators/index.js';
 import { ksg1 } from '../../shared/estimators/ksg1.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from '../../shared/estimators/ties.js';
 import { columnOrder, jointOrders, neighbourIndex, rangeCounter } from '../../shared/knn/index.js';
@@ -120,6 +120,25 @@ describe('knn: the WebAssembly KSG-1 kernel gives the JavaScript path\'s radii a
         const viaJs = ksg1(col(x), col(yp), k, [columnOrder(x, 1, 0), columnOrder(yp, 1, 0)]);
         const viaContext = ctx.estimate(perm);
         assert.ok(Object.is(viaContext, viaJs), `${kind}, n = ${n}, k = ${k}: ${viaContext} vs ${viaJs}`);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a ksg1 resampling replicate (subsample or iid bootstrap rows) takes the kernel from the parent\'s orders and equals the JavaScript path on the gathered rows', () => {
+    fc.assert(
+      fc.property(pairArb, fc.integer(), fc.boolean(), ({ x, y, k, kind }, seed, iid) => {
+        const n = x.length, m = iid ? n : Math.max(256, n >> 1);
+        let s = seed >>> 0 || 1;
+        const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+        const rows = Int32Array.from({ length: n }, (_, i) => i);
+        if (iid) for (let i = 0; i < n; i++) rows[i] = next() % n;
+        else for (let i = n - 1; i > 0; i--) { const j = next() % (i + 1); [rows[i], rows[j]] = [rows[j]!, rows[i]!]; }
+        const pick = rows.subarray(0, m);
+        const gx = Float64Array.from(pick, (r) => x[r]!), gy = Float64Array.from(pick, (r) => y[r]!);
+        const viaJs = ksg1(col(gx), col(gy), k, [columnOrder(gx, 1, 0), columnOrder(gy, 1, 0)]);
+        const viaRows = estimateOnRows('mi', 'ksg1', { x: col(x), y: col(y) }, { k }, pick);
+        assert.ok(Object.is(viaRows, viaJs), `${kind}, ${iid ? 'iid' : 'subsample'}, m = ${m}, k = ${k}: ${viaRows} vs ${viaJs}`);
       }),
       { numRuns: 40 },
     );

@@ -79,20 +79,30 @@ export interface SortedColumn {
 }
 
 /**
+ * {@link ksg1Counts2d} given both columns' orders (knn/order.ts: sorted values, ranks, index),
+ * e.g. a resampling replicate's, derived from the parent's: nothing is sorted. The same values.
+ */
+export function ksg1OrderedCounts2d(x: Float64Array, xo: SortedColumn, y: Float64Array, yo: SortedColumn, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
+  const n = x.length;
+  const w = laidOut(n, y.length, k);
+  if (!w) return undefined;
+  putColumn(w, 0, x, xo);
+  putColumn(w, 1, y, yo);
+  return finish(w, n, tieRel, maxCrowding);
+}
+
+/**
  * {@link ksg1Counts2d} for x and y with the rows of y permuted (row i takes y row perm[i]: a
- * permutation test's replicate), given the columns' orders (`xo`, `yo`, of x and the unpermuted
- * y): y's sorted values stay and its ranks are permuted, so nothing is sorted. The same values
- * as ksg1Counts2d(x, y∘perm).
+ * permutation test's replicate), given the orders of x and of the unpermuted y: y's sorted
+ * values stay and its ranks are permuted, so nothing is sorted. The same values as
+ * ksg1Counts2d(x, y∘perm).
  */
 export function ksg1PermutedCounts2d(x: Float64Array, xo: SortedColumn, y: Float64Array, yo: SortedColumn, perm: ArrayLike<number>, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
   const n = x.length;
   const w = laidOut(n, y.length, k);
   if (!w) return undefined;
+  putColumn(w, 0, x, xo);
   const buf = w.memory.buffer;
-  new Float64Array(buf, w.addr(0), n).set(x);
-  new Float64Array(buf, w.addr(2), n).set(xo.values);
-  new Int32Array(buf, w.addr(3), n).set(xo.rank);
-  new Int32Array(buf, w.addr(4), n).set(xo.index);
   new Float64Array(buf, w.addr(5), n).set(yo.values);
   const Y = new Float64Array(buf, w.addr(1), n), RY = new Int32Array(buf, w.addr(6), n), IY = new Int32Array(buf, w.addr(7), n);
   for (let i = 0; i < n; i++) {
@@ -102,6 +112,15 @@ export function ksg1PermutedCounts2d(x: Float64Array, xo: SortedColumn, y: Float
     IY[r] = i;
   }
   return finish(w, n, tieRel, maxCrowding);
+}
+
+/** Column `which` (0: x, 1: y) and its order into the laid-out kernel (instead of sortStep). */
+function putColumn(w: Kernel, which: number, values: Float64Array, o: SortedColumn): void {
+  const buf = w.memory.buffer, n = values.length, a = 3 * which;
+  new Float64Array(buf, w.addr(which), n).set(values);
+  new Float64Array(buf, w.addr(2 + a), n).set(o.values);
+  new Int32Array(buf, w.addr(3 + a), n).set(o.rank);
+  new Int32Array(buf, w.addr(4 + a), n).set(o.index);
 }
 
 /** The kernel laid out for n rows and k neighbours, with room; undefined when it cannot serve. */
