@@ -32,7 +32,7 @@
  * every interval misses (0% coverage) and BCa is NaN. prepare.ts refuses the combination.
  * Plug-in and Gaussian estimators are unaffected by duplicates and default to `iid`.
  */
-import { Domain, stream } from '../rng/index.js';
+import { Domain, partialPermutation, stream } from '../rng/index.js';
 
 export type BootstrapScheme = 'iid' | 'subsample';
 
@@ -58,16 +58,7 @@ export function iidIndices(seed: number, r: number, n: number, domain: number = 
  * sorted ascending so the subsample keeps the data's row order.
  */
 export function subsampleIndices(seed: number, r: number, n: number, m: number, domain: number = Domain.bootstrap): Int32Array {
-  const rng = stream(seed, r, domain);
-  const pool = new Int32Array(n);
-  for (let i = 0; i < n; i++) pool[i] = i;
-  for (let i = 0; i < m; i++) {
-    const j = i + rng.nextInt(n - i);
-    const t = pool[i]!;
-    pool[i] = pool[j]!;
-    pool[j] = t;
-  }
-  return pool.slice(0, m).sort();
+  return partialPermutation(n, m, stream(seed, r, domain)).sort();
 }
 
 /** Rows of replicate r under `scheme`. */

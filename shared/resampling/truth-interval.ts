@@ -36,7 +36,7 @@
  * θ̄*_m − θ̂ is 3.5× its Monte Carlo sd), and it is correlated with θ̂; only replicates of the
  * whole corrected statistic see both.
  */
-import { Domain, stream } from '../rng/index.js';
+import { Domain, partialPermutation, shuffleInPlace, stream } from '../rng/index.js';
 
 /**
  * Estimators (and the measures they estimate) allowed target 'truth': only what its coverage was
@@ -103,24 +103,11 @@ export function extrapolationSize(n: number): number {
  */
 export function extrapolationSets(seed: number, r: number, n: number, mt: number): { all: Int32Array; partitions: { halves: Int32Array[]; quarters: Int32Array[] }[] } {
   const rng = stream(seed, r, Domain.extrapolation);
-  const pool = new Int32Array(n);
-  for (let i = 0; i < n; i++) pool[i] = i;
-  for (let i = 0; i < mt; i++) {
-    const j = i + rng.nextInt(n - i);
-    const t = pool[i]!;
-    pool[i] = pool[j]!;
-    pool[j] = t;
-  }
-  const order = pool.slice(0, mt);
+  const order = partialPermutation(n, mt, rng);
   const cut = (o: Int32Array, parts: number) => Array.from({ length: parts }, (_, p) => o.slice(Math.floor((p * mt) / parts), Math.floor(((p + 1) * mt) / parts)).sort());
   const first = { halves: cut(order, 2), quarters: cut(order, 4) };
   const second = order.slice();
-  for (let i = mt - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    const t = second[i]!;
-    second[i] = second[j]!;
-    second[j] = t;
-  }
+  shuffleInPlace(second, rng);
   return { all: order.slice().sort(), partitions: [first, { halves: cut(second, 2), quarters: cut(second, 4) }] };
 }
 

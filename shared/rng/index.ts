@@ -1,3 +1,3 @@
-export { stream, Domain, shuffleInPlace, permutation } from './stream.js';
+export { stream, Domain, shuffleInPlace, permutation, partialPermutation } from './stream.js';
 export type { RandomStream } from './stream.js';
 export { philox4x32 } from './philox.js';

@@ -128,6 +128,22 @@ export function shuffleInPlace(a: Int32Array | Uint32Array | number[], rng: Rand
   }
 }
 
+/**
+ * The first m entries of a Fisher–Yates shuffle of 0..n−1, in draw order: m distinct uniform
+ * indices, from m swaps only (a partial shuffle).
+ */
+export function partialPermutation(n: number, m: number, rng: RandomStream): Int32Array {
+  const pool = new Int32Array(n);
+  for (let i = 0; i < n; i++) pool[i] = i;
+  for (let i = 0; i < m; i++) {
+    const j = i + rng.nextInt(n - i);
+    const t = pool[i]!;
+    pool[i] = pool[j]!;
+    pool[j] = t;
+  }
+  return pool.slice(0, m);
+}
+
 /** A uniformly random permutation of 0..n-1. */
 export function permutation(n: number, rng: RandomStream): Int32Array {
   const p = new Int32Array(n);

@@ -16,7 +16,7 @@
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs';
 import type { Matrix } from '../../data/matrix.js';
 import { EstimatorError } from '../../errors.js';
-import { permutation, type RandomStream } from '../../rng/index.js';
+import { permutation, shuffleInPlace, type RandomStream } from '../../rng/index.js';
 import type { BoundOptions, NeuralBound, TrainState } from './bound.js';
 import { createCritic, type CriticShape } from './critic.js';
 import type { ScoreMatrix } from './scores.js';
@@ -157,12 +157,7 @@ export function trainCritic(
     while (step < s.steps) {
       stop?.();
       if (pos + batch > order.length) {
-        for (let i = order.length - 1; i > 0; i--) {
-          const j = rng.nextInt(i + 1);
-          const t = order[i]!;
-          order[i] = order[j]!;
-          order[j] = t;
-        }
+        shuffleInPlace(order, rng);
         pos = 0;
       }
       const rows = order.subarray(pos, pos + batch);
