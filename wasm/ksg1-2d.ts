@@ -40,14 +40,6 @@ let kCur_: usize = 0, kAlt_: usize = 0, iCur_: usize = 0, iAlt_: usize = 0;
 @inline function u64At(p: usize, i: i32): u64 { return load<u64>(p + (<usize>i << 3)); }
 @inline function u64Set(p: usize, i: i32, v: u64): void { store<u64>(p + (<usize>i << 3), v); }
 
-/** Bytes the kernel needs from `base` for n rows, grid side g, k neighbours. */
-export function bytesNeeded(n: i32, g: i32, k: i32): f64 {
-  const N = <f64>n, G = <f64>g;
-  // X Y EPS (3×8) NX NY (2×4) | sorted×2 (16) rank×2 index×2 (16) | keys×2 (16) idx×2 (8) |
-  // cell (4) perm (4) pts (16) rs (8) | count | lo/hi×2 (32 G) start/fill (8 G² + 4) | best
-  return N * (32 + 32 + 24 + 24 + 8) + 4 * <f64>RADIX + 32 * G + 8 * G * G + 64 + 8 * <f64>k + 64;
-}
-
 /**
  * One step of the stable LSD radix sort of column `which` (0: X, 1: Y) into its sorted values,
  * ranks and index (constant digits skipped; 16-bit digits from 4e4 rows on, 11-bit below, where
@@ -194,9 +186,11 @@ function gallopHi(v: usize, n: i32, x: f64, r: f64, h: i32): i32 {
 
 /**
  * Lay out a KSG-1 estimate for x = X, y = Y: n rows from `base`, k neighbours, grid side g (as
- * knn/grid.ts picks it). Then: sortStep for each column, grid, knnRows, radii and countRows.
+ * knn/grid.ts picks it); returns the end of the laid-out memory (the caller makes it room).
+ * Then: sortStep for each column (or the caller writes the orders, see addr), grid, knnRows,
+ * radii and countRows.
  */
-export function layout(base: usize, n: i32, k: i32, g: i32): void {
+export function layout(base: usize, n: i32, k: i32, g: i32): f64 {
   const N = <usize>n, G = <usize>g;
   n_ = n; k_ = k; g_ = g;
   X_ = base; Y_ = X_ + (N << 3);
@@ -209,12 +203,14 @@ export function layout(base: usize, n: i32, k: i32, g: i32): void {
   LO0_ = COUNT_ + (<usize>RADIX << 2); HI0_ = LO0_ + (G << 3); LO1_ = HI0_ + (G << 3); HI1_ = LO1_ + (G << 3);
   START_ = HI1_ + (G << 3); FILL_ = START_ + ((G * G + 1) << 2);
   BEST_ = (FILL_ + ((G * G) << 2) + 7) & ~7;
+  return <f64>(BEST_ + (<usize>k << 3));
 }
 
 /**
  * Where the laid-out arrays start, for a caller that fills the orders itself instead of
  * sortStep (a permutation test: Y's sorted values are fixed, its ranks permuted): 0 X, 1 Y,
- * 2 sorted X, 3 X's ranks, 4 X's index (row at each sorted position), 5–7 the same for Y.
+ * 2 sorted X, 3 X's ranks, 4 X's index (row at each sorted position), 5–7 the same for Y; and
+ * where the results are: 8 EPS, 9 NX, 10 NY.
  */
 export function addr(which: i32): usize {
   switch (which) {
@@ -225,7 +221,10 @@ export function addr(which: i32): usize {
     case 4: return IX_;
     case 5: return SY_;
     case 6: return RY_;
-    default: return IY_;
+    case 7: return IY_;
+    case 8: return EPS_;
+    case 9: return NX_;
+    default: return NY_;
   }
 }
 

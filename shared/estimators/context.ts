@@ -15,7 +15,7 @@
 import { gatherRows, hstack, type Matrix } from '../data/matrix.js';
 import { OptionError } from '../errors.js';
 import { measureOf } from '../catalog/index.js';
-import { GRID_MIN_N, jointOrders, KdTree, neighbourIndex, rangeCounter, Scratch, SortedMarginal } from '../knn/index.js';
+import { jointOrders, KdTree, neighbourIndex, rangeCounter, Scratch, SortedMarginal } from '../knn/index.js';
 import { ksg1PermutedCounts2d, WASM_MAX_CROWDING } from '../knn/wasm/ksg1-2d.js';
 import { gaussianMiPermuted } from './gaussian.js';
 import { ksg1FromParts } from './ksg1.js';
@@ -52,9 +52,6 @@ export function permuteBlock(input: EstimatorInput, block: 'x' | 'y', perm: Arra
   return { ...input, [block]: gatherRows(m, perm) };
 }
 
-/** Rows from which a ksg1 permutation replicate takes the WebAssembly kernel (measured: see bench/README.md). */
-const KERNEL_PERMUTATION_MIN_N = GRID_MIN_N;
-
 /** Build a context for validated input. */
 export function buildContext(measure: string, estimator: string, input: EstimatorInput, params: EstimatorParams): PermutationContext {
   const { x } = input;
@@ -73,12 +70,14 @@ export function buildContext(measure: string, estimator: string, input: Estimato
     const jointData: Matrix = { n, d: dj, data: new Float64Array(n * dj) };
     // ksg1 on two 1-D blocks: the WebAssembly kernel from the marginals' orders (no sort), the
     // same counts as below (knn/wasm/ksg1-2d.ts); it declines crowded grids
-    const kernel = estimator === 'ksg1' && n >= KERNEL_PERMUTATION_MIN_N && xc instanceof SortedMarginal && yc instanceof SortedMarginal;
+    const kernel = estimator === 'ksg1' && xc instanceof SortedMarginal && yc instanceof SortedMarginal
+      ? { xo: { ...xc.order, index: xc.index }, yo: { ...yc.order, index: yc.index } }
+      : undefined;
     return {
       estimate(perm) {
         checkPerm(perm, n);
         if (kernel) {
-          const c = ksg1PermutedCounts2d(x.data, xc.orderWithIndex, y.data, yc.orderWithIndex, perm, k, TIE_RELATIVE, WASM_MAX_CROWDING);
+          const c = ksg1PermutedCounts2d(x.data, kernel.xo, y.data, kernel.yo, perm, k, TIE_RELATIVE, WASM_MAX_CROWDING);
           if (c) return ksg1FromCounts({ n, eps: c.eps, counts: [c.nx, c.ny], dim: 2 }, k);
         }
         // = gatherRows(y, perm) and hstack(x, yp), in place

@@ -13,8 +13,9 @@
 import { ksg1FromCounts } from './point-counts.js';
 import type { BlockOrders } from './types.js';
 import { hstack, type Matrix } from '../data/matrix.js';
-import { GRID_MIN_N, jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
-import { ksg1Counts2d, ksg1OrderedCounts2d, WASM_MAX_CROWDING } from '../knn/wasm/ksg1-2d.js';
+import { jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
+import { ksg1Counts2d, ksg1OrderedCounts2d, WASM_MAX_CROWDING, type IndexedOrder } from '../knn/wasm/ksg1-2d.js';
+import type { ColumnOrder } from '../knn/order.js';
 import { ensureDigammaTable } from '../stats/special.js';
 import { kthDistancesAll, othersStrictAll } from './counts.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from './ties.js';
@@ -59,6 +60,8 @@ export function ksg1FromParts(
   return ksg1FromCounts({ n, eps: r, counts: [nx, ny], dim: xq.d + yq.d }, k);
 }
 
+const indexed = (o: ColumnOrder | undefined): o is IndexedOrder => o?.index !== undefined;
+
 /** = hstack(x, y), written into `data`. */
 function hstackInto(x: Matrix, y: Matrix, data: Float64Array): Matrix {
   const n = x.n, dx = x.d, dy = y.d, d = dx + dy, xd = x.data, yd = y.data;
@@ -75,13 +78,13 @@ function hstackInto(x: Matrix, y: Matrix, data: Float64Array): Matrix {
 export function ksg1(x: Matrix, y: Matrix, k: number, orders?: BlockOrders, scratch?: Scratch): number {
   // two 1-D blocks: the WebAssembly kernel (knn/wasm/ksg1-2d.ts), the same values; from the
   // orders when given with their index (a resampling replicate's), else it sorts
-  if (x.d === 1 && y.d === 1 && x.n >= GRID_MIN_N) {
+  if (x.d === 1 && y.d === 1) {
     const ox = orders?.[0], oy = orders?.[1];
     const xs = x.data.subarray(0, x.n), ys = y.data.subarray(0, y.n);
     const c = !ox && !oy
       ? ksg1Counts2d(xs, ys, k, TIE_RELATIVE, WASM_MAX_CROWDING)
-      : ox?.index && oy?.index
-        ? ksg1OrderedCounts2d(xs, { values: ox.sorted, rank: ox.rank, index: ox.index }, ys, { values: oy.sorted, rank: oy.rank, index: oy.index }, k, TIE_RELATIVE, WASM_MAX_CROWDING)
+      : indexed(ox) && indexed(oy)
+        ? ksg1OrderedCounts2d(xs, ox, ys, oy, k, TIE_RELATIVE, WASM_MAX_CROWDING)
         : undefined;
     if (c) return ksg1FromCounts({ n: x.n, eps: c.eps, counts: [c.nx, c.ny], dim: 2 }, k);
   }

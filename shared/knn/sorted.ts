@@ -132,11 +132,6 @@ export class SortedMarginal implements RangeCounter {
     if (o.index) this.byRank = o.index;
   }
 
-  /** The column's sort order with its index (for a kernel that takes all three). */
-  get orderWithIndex(): { values: Float64Array; rank: Int32Array; index: Int32Array } {
-    return { values: this.values, rank: this.rank, index: this.index };
-  }
-
   /** The column's sort order (shared with a grid over the same column). */
   get order(): ColumnOrder {
     return { sorted: this.values, rank: this.rank };

@@ -11,13 +11,13 @@
  */
 import { instantiate, KEEP_MEMORY_BYTES, reserveMemory, type WasmMemory } from '../../wasm.js';
 import { GRID_OCCUPANCY, gridSide } from '../grid.js';
-import { GRID_MAX_CROWDING } from '../index.js';
+import { GRID_MAX_CROWDING, GRID_MIN_N } from '../index.js';
+import type { ColumnOrder } from '../order.js';
 import { KSG1_2D_WASM } from './ksg1-2d-bytes.js';
 
 interface Kernel {
   readonly memory: WasmMemory;
-  bytesNeeded(n: number, g: number, k: number): number;
-  layout(base: number, n: number, k: number, g: number): void;
+  layout(base: number, n: number, k: number, g: number): number;
   sortStep(which: number, step: number): number;
   grid(tieRel: number, maxCrowding: number): number;
   knnRows(r0: number, r1: number): void;
@@ -58,37 +58,32 @@ export interface Ksg1Counts {
 /**
  * ε_i (the joint k-th neighbour distance, max-norm, tie-adjusted as ties.ts strictRadius with
  * τ = max |value| · tieRel) and n_x(i), n_y(i) (strict, self excluded) for 1-D x and y of n
- * rows; undefined when the kernel cannot serve (no WebAssembly, too many rows, or rows crowding
+ * rows; undefined when the kernel cannot serve (no WebAssembly, too few or too many rows, or rows crowding
  * the grid beyond maxCrowding, where knn/index.ts picks the kd-tree): the caller's path then.
  */
 export function ksg1Counts2d(x: Float64Array, y: Float64Array, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
-  const w = laidOut(x.length, y.length, k);
-  if (!w) return undefined;
-  const n = x.length, buf = w.memory.buffer;
+  const l = laidOut(x.length, y.length, k);
+  if (!l) return undefined;
+  const { w } = l, n = x.length, buf = w.memory.buffer;
   new Float64Array(buf, w.addr(0), n).set(x);
   new Float64Array(buf, w.addr(1), n).set(y);
   for (let which = 0; which < 2; which++) for (let step = 0; !w.sortStep(which, step); step++);
-  return finish(w, n, tieRel, maxCrowding);
+  return finish(l, n, tieRel, maxCrowding);
 }
 
-/** A 1-D block's values in order: sorted values, rank of each row, row at each position. */
-export interface SortedColumn {
-  readonly values: Float64Array;
-  readonly rank: Int32Array;
-  readonly index: Int32Array;
-}
+/** A column order with its index (knn/order.ts: what `subsetOrder` and SortedMarginal have). */
+export type IndexedOrder = Required<ColumnOrder>;
 
 /**
- * {@link ksg1Counts2d} given both columns' orders (knn/order.ts: sorted values, ranks, index),
- * e.g. a resampling replicate's, derived from the parent's: nothing is sorted. The same values.
+ * {@link ksg1Counts2d} given both columns' orders, e.g. a resampling replicate's, derived from
+ * the parent's: nothing is sorted. The same values.
  */
-export function ksg1OrderedCounts2d(x: Float64Array, xo: SortedColumn, y: Float64Array, yo: SortedColumn, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
-  const n = x.length;
-  const w = laidOut(n, y.length, k);
-  if (!w) return undefined;
-  putColumn(w, 0, x, xo);
-  putColumn(w, 1, y, yo);
-  return finish(w, n, tieRel, maxCrowding);
+export function ksg1OrderedCounts2d(x: Float64Array, xo: IndexedOrder, y: Float64Array, yo: IndexedOrder, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
+  const l = laidOut(x.length, y.length, k);
+  if (!l) return undefined;
+  putColumn(l.w, 0, x, xo);
+  putColumn(l.w, 1, y, yo);
+  return finish(l, x.length, tieRel, maxCrowding);
 }
 
 /**
@@ -97,13 +92,13 @@ export function ksg1OrderedCounts2d(x: Float64Array, xo: SortedColumn, y: Float6
  * values stay and its ranks are permuted, so nothing is sorted. The same values as
  * ksg1Counts2d(x, y∘perm).
  */
-export function ksg1PermutedCounts2d(x: Float64Array, xo: SortedColumn, y: Float64Array, yo: SortedColumn, perm: ArrayLike<number>, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
+export function ksg1PermutedCounts2d(x: Float64Array, xo: IndexedOrder, y: Float64Array, yo: IndexedOrder, perm: ArrayLike<number>, k: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
   const n = x.length;
-  const w = laidOut(n, y.length, k);
-  if (!w) return undefined;
+  const l = laidOut(n, y.length, k);
+  if (!l) return undefined;
+  const { w } = l, buf = w.memory.buffer;
   putColumn(w, 0, x, xo);
-  const buf = w.memory.buffer;
-  new Float64Array(buf, w.addr(5), n).set(yo.values);
+  new Float64Array(buf, w.addr(5), n).set(yo.sorted);
   const Y = new Float64Array(buf, w.addr(1), n), RY = new Int32Array(buf, w.addr(6), n), IY = new Int32Array(buf, w.addr(7), n);
   for (let i = 0; i < n; i++) {
     const p = perm[i]!, r = yo.rank[p]!;
@@ -111,34 +106,36 @@ export function ksg1PermutedCounts2d(x: Float64Array, xo: SortedColumn, y: Float
     RY[i] = r;
     IY[r] = i;
   }
-  return finish(w, n, tieRel, maxCrowding);
+  return finish(l, n, tieRel, maxCrowding);
 }
 
 /** Column `which` (0: x, 1: y) and its order into the laid-out kernel (instead of sortStep). */
-function putColumn(w: Kernel, which: number, values: Float64Array, o: SortedColumn): void {
+function putColumn(w: Kernel, which: number, values: Float64Array, o: IndexedOrder): void {
   const buf = w.memory.buffer, n = values.length, a = 3 * which;
   new Float64Array(buf, w.addr(which), n).set(values);
-  new Float64Array(buf, w.addr(2 + a), n).set(o.values);
+  new Float64Array(buf, w.addr(2 + a), n).set(o.sorted);
   new Int32Array(buf, w.addr(3 + a), n).set(o.rank);
   new Int32Array(buf, w.addr(4 + a), n).set(o.index);
 }
 
-/** The kernel laid out for n rows and k neighbours, with room; undefined when it cannot serve. */
-function laidOut(n: number, ny: number, k: number): Kernel | undefined {
-  if (n > WASM_KSG1_MAX_N || ny !== n || !(k >= 1 && k < n)) return undefined;
+/**
+ * The kernel laid out for n rows (y: ny) and k neighbours, with room, and its grid side; below
+ * GRID_MIN_N rows the JavaScript path builds a kd-tree instead, and serves.
+ */
+function laidOut(n: number, ny: number, k: number): { w: Kernel; g: number } | undefined {
+  if (n < GRID_MIN_N || n > WASM_KSG1_MAX_N || ny !== n || !(k >= 1 && k < n)) return undefined;
   if (kernel === undefined) kernel = instantiate<Kernel>(KSG1_2D_WASM);
   if (!kernel) return undefined;
   const g = gridSide(n, 2, GRID_OCCUPANCY);
-  const need = BASE + kernel.bytesNeeded(n, g, k);
-  const w = need > KEEP_MEMORY_BYTES ? instantiate<Kernel>(KSG1_2D_WASM) : kernel;
-  if (!w || !reserveMemory(w.memory, need)) return undefined; // the JavaScript path
-  w.layout(BASE, n, k, g);
-  return w;
+  const end = kernel.layout(BASE, n, k, g);
+  const w = end > KEEP_MEMORY_BYTES ? instantiate<Kernel>(KSG1_2D_WASM) : kernel;
+  if (w && w !== kernel) w.layout(BASE, n, k, g);
+  if (!w || !reserveMemory(w.memory, end)) return undefined; // the JavaScript path
+  return { w, g };
 }
 
 /** The grid, the k-th neighbour radii and the counts, once the orders are in place. */
-function finish(w: Kernel, n: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
-  const g = gridSide(n, 2, GRID_OCCUPANCY);
+function finish({ w, g }: { w: Kernel; g: number }, n: number, tieRel: number, maxCrowding: number): Ksg1Counts | undefined {
   if (w.grid(tieRel, maxCrowding) > maxCrowding) return undefined;
   for (let r = 0; r < g; r += KNN_ROWS_PER_CALL) w.knnRows(r, Math.min(g, r + KNN_ROWS_PER_CALL));
   for (let which = 0; which < 2; which++) {
@@ -148,8 +145,8 @@ function finish(w: Kernel, n: number, tieRel: number, maxCrowding: number): Ksg1
   // copies: the kernel's memory is reused by the next call
   const buf = w.memory.buffer;
   return {
-    eps: new Float64Array(buf, BASE + 16 * n, n).slice(),
-    nx: new Int32Array(buf, BASE + 24 * n, n).slice(),
-    ny: new Int32Array(buf, BASE + 28 * n, n).slice(),
+    eps: new Float64Array(buf, w.addr(8), n).slice(),
+    nx: new Int32Array(buf, w.addr(9), n).slice(),
+    ny: new Int32Array(buf, w.addr(10), n).slice(),
   };
 }
