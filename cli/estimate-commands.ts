@@ -175,7 +175,7 @@ export function registerRun(program: Command): void {
 
 /** `infoshard simulate` (cli/simulate.ts). */
 export function registerSimulate(program: Command): void {
-  withCoordinatorAuth(
+  withDatasetFarm(
     program
       .command('simulate')
       .description('Monte Carlo calibration: estimate on datasets drawn from generators with known truth (one farm job: thread pool or --coordinator)')
@@ -202,23 +202,30 @@ export function registerSimulate(program: Command): void {
       .option('--dy <d>', 'gaussian: columns of Y')
       .option('--permutations <P>', 'permutations per dataset')
       .option('--seed <S>', 'random seed (default 0)')
-      .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
-      .option('--max-replicates <N>', 'cap on replicate counts')
       .option('--replicates-out <file>', 'write per-dataset estimates and p-values (.csv or .json)')
       .option('--report <file>', 'write a self-contained HTML report with plots')
       .option('--plot <file>', 'write the estimates histogram alone (.svg or .png)')
       .option('--json', 'print one JSON object on stdout')
       .option('--consistency <check>', 'self-consistency check of an MI estimator (Song & Ermon 2020): data-processing or additivity')
-      .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)')
-      .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
-      .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool'),
+      .option('--ensemble <R>', 'with --consistency and a neural estimator: critics per side (default 3)'),
   )
     .action(async (flags: SimulateFlags) => (await import('./simulate.js')).runSimulate(flags));
 }
 
+/** The options of a command that runs its datasets as one farm job: where (pool or coordinator), how big, progress. */
+function withDatasetFarm(cmd: Command): Command {
+  return withCoordinatorAuth(
+    cmd
+      .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
+      .option('--max-replicates <N>', 'cap on replicate counts')
+      .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
+      .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool'),
+  );
+}
+
 /** `infoshard calibrate` (cli/simulate.ts). */
 export function registerCalibrate(program: Command): void {
-  withCoordinatorAuth(
+  withDatasetFarm(
     program
       .command('calibrate')
       .description('CI calibration study: coverage of every CI method over a grid of models × N as one farm job (docs/intervals.md)')
@@ -232,11 +239,7 @@ export function registerCalibrate(program: Command): void {
       .option('--cells <i,j,...>', 'only these cells of the grid (0-based, in the order of the full table)')
       .option('--seed <S>', 'random seed (default 0)')
       .option('--out <dir>', 'write table.md, results.jsonl, coverage.svg and coverage.png (coverage per cell and method, with the Monte Carlo band) into this directory')
-      .option('--json', 'one JSON object per cell on stdout instead of the table')
-      .option('--threads <T>', 'threads of the embedded pool running the datasets (default: all cores)')
-      .option('--max-replicates <N>', 'cap on replicate counts')
-      .option('--progress', 'show progress (datasets done / total) on stderr even with --json or without a terminal')
-      .option('--coordinator <host:port>', 'run the datasets on a cluster coordinator instead of the embedded thread pool'),
+      .option('--json', 'one JSON object per cell on stdout instead of the table'),
   )
     .action(async (flags: CalibrateFlags) => (await import('./simulate.js')).runCalibrate(flags));
 }
