@@ -16,7 +16,6 @@ import { hstack, type Matrix } from '../data/matrix.js';
 import { jointOrders, neighbourIndex, rangeCounter, Scratch, type NeighbourIndex, type RangeCounter } from '../knn/index.js';
 import { ksg1Counts2d, ksg1OrderedCounts2d, WASM_MAX_CROWDING, type IndexedOrder } from '../knn/wasm/ksg1-2d.js';
 import type { ColumnOrder } from '../knn/order.js';
-import { ensureDigammaTable } from '../stats/special.js';
 import { kthDistancesAll, othersStrictAll } from './counts.js';
 import { strictRadius, TIE_RELATIVE, tieTolerance } from './ties.js';
 
@@ -52,7 +51,6 @@ export function ksg1FromParts(
   yRows?: ArrayLike<number>,
 ): number {
   const n = xq.n;
-  const psi = ensureDigammaTable(n + 1);
   const r = kthDistancesAll(joint, k, local.f64('r', n));
   for (let i = 0; i < n; i++) r[i] = strictRadius(r[i]!, tol);
   const nx = othersStrictAll(xc, xq, r, undefined, local.i32('nx', n));
